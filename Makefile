@@ -1,0 +1,33 @@
+# The two commands: `make demo` and `make test`. Both set up .venv first (make install).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+PERIOD ?= 2024-25
+
+.PHONY: install demo test lab data clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m ipykernel install --sys-prefix --name chc-audit --display-name "Python (chc-audit)"
+	touch $(STAMP)
+
+demo: install
+	$(BIN)/chc-audit run --all --period $(PERIOD)
+	@echo "Reports: outputs/$(PERIOD)/index.html (one folder per landlord under outputs/$(PERIOD)/)"
+
+test: install
+	$(BIN)/python -m pytest
+
+lab: install
+	$(BIN)/jupyter lab notebooks/self_assessment.ipynb
+
+data: install
+	$(BIN)/python scripts/generate_demo_data.py
+
+clean:
+	rm -rf outputs/*/ .pytest_cache

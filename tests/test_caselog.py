@@ -1,0 +1,114 @@
+import pandas as pd
+import pytest
+
+from audit_lib.caselog import load_case_log
+from audit_lib.errors import CaseLogError
+from audit_lib.landlords import CANONICAL_COLUMNS, CaseLogSettings
+
+from .conftest import write
+
+HEADER = ",".join(CANONICAL_COLUMNS)
+
+
+def row(case_id="C1", received="03/06/2024", ack="04/06/2024", resp="10/06/2024", ext1="", req2="", ack2="",
+        resp2="", ext2="", out1="upheld", out2="", category="Repairs", refused="", hos="", comp="0") -> str:
+    return ",".join([case_id, received, ack, resp, ext1, req2, ack2, resp2, ext2, out1, out2, category, refused, hos, comp])
+
+
+def load(tmp_path, lines, **settings):
+    path = write(tmp_path / "cases.csv", "\n".join(lines) + "\n")
+    return load_case_log(path, CaseLogSettings(path="cases.csv", **settings))
+
+
+def test_clean_log_parses_uk_dates_day_first(tmp_path):
+    log = load(tmp_path, [HEADER, row(received="01/04/2024", ack="02/04/2024", resp="12/04/2024")])
+    assert log.exclusions.empty
+    case = log.cases.iloc[0]
+    assert case["received"] == pd.Timestamp("2024-04-01")  # 1 April, never 4 January
+    assert case["stage1_responded"] == pd.Timestamp("2024-04-12")
+    assert case["stage1_extension_days"] == 0
+    assert log.rows_read == 1 and len(log.sha256) == 64
+
+
+def test_iso_dates_and_times_are_accepted(tmp_path):
+    log = load(tmp_path, [HEADER, row(received="2024-04-01", ack="02/04/2024 09:30", resp="2024-04-12T16:00")])
+    assert log.exclusions.empty
+    assert log.cases.iloc[0]["stage1_acknowledged"] == pd.Timestamp("2024-04-02")
+
+
+def test_mapping_and_personal_data_dropped(tmp_path):
+    header = HEADER.replace("case_id", "Ref").replace("received", "Date Received") + ",Tenant Name,Email"
+    path = write(tmp_path / "x.csv", header + "\n" + row() + ",Ann Example,ann@example.org\n")
+    log = load_case_log(path, CaseLogSettings(path="x.csv", columns={"Ref": "case_id", "Date Received": "received"}))
+    assert "Tenant Name" not in log.cases.columns and "Email" not in log.cases.columns
+    assert "Ann Example" not in log.cases.to_csv() and "ann@example.org" not in log.exclusions.to_csv()
+    assert log.dropped_columns == ("Tenant Name", "Email")
+
+
+def test_title_lines_above_the_header(tmp_path):
+    log = load(tmp_path, ["Complaints register", "Exported 04/04/2025", HEADER, row()], header_row=3)
+    assert len(log.cases) == 1
+    assert log.cases.iloc[0]["source_row"] == 4
+
+
+def test_missing_columns_is_one_clear_error(tmp_path):
+    with pytest.raises(CaseLogError, match=r"missing required column\(s\) \['received'\]; found columns"):
+        load(tmp_path, [HEADER.replace("received", "date_in"), row()])
+
+
+def test_unusable_rows_are_listed_not_dropped(tmp_path):
+    log = load(
+        tmp_path,
+        [
+            HEADER,
+            row("C1"),
+            row("C2", received="31/02/2024"),
+            row("C3", ack="02/06/2024"),  # acknowledged before received
+            row("C4"), row("C4"),  # duplicate
+            row("C5", out1="resolved"),
+            row("C6", ext1="-2"),
+            row("C7", received="06/13/2024"),  # month-first: not guessed
+            ",,,,,,,,,,,,,,",
+        ],
+    )
+    assert list(log.cases["case_id"]) == ["C1"]
+    reasons = dict(zip(log.exclusions["row"], log.exclusions["reason"]))
+    assert reasons[3].startswith("not a date")
+    assert "before received" in reasons[4]
+    assert "duplicate" in reasons[5] and "duplicate" in reasons[6]
+    assert reasons[7].startswith("unknown outcome")
+    assert reasons[8] == "negative extension"
+    assert reasons[9].startswith("not a date")
+    assert reasons[10] == "empty row"
+    assert log.excluded_rows == 8 and log.rows_read == 9
+
+
+def test_wrong_encoding_is_a_clear_error(tmp_path):
+    path = tmp_path / "cases.csv"
+    path.write_bytes((HEADER + "\n" + row(category="Caf\xe9 area")).encode("cp1252"))
+    with pytest.raises(CaseLogError, match="undecodable byte"):
+        load_case_log(path, CaseLogSettings(path="cases.csv"))
+    assert load_case_log(path, CaseLogSettings(path="cases.csv", encoding="cp1252")).cases.iloc[0]["category"] == "Café area"
+
+
+@pytest.mark.parametrize("content, message", [("", "the file is empty"), (None, "case log not found")])
+def test_empty_or_missing_file(tmp_path, content, message):
+    if content is not None:
+        write(tmp_path / "cases.csv", content)
+    with pytest.raises(CaseLogError, match=message):
+        load_case_log(tmp_path / "cases.csv", CaseLogSettings(path="cases.csv"))
+
+
+def test_demo_logs_load(demo_inputs):
+    from audit_lib.landlords import load_landlord
+
+    for landlord_id, homes in (("riverbend-homes", 12000), ("calder-vale-housing", 3500), ("moorside-almshouses", 400)):
+        landlord = load_landlord(demo_inputs, landlord_id)
+        log = load_case_log(landlord.case_log_path, landlord.config.case_log)
+        per_1000 = len(log.cases) / homes * 1000
+        assert 30 <= per_1000 <= 60, landlord_id
+    # Riverbend's export carries known faults, each listed
+    landlord = load_landlord(demo_inputs, "riverbend-homes")
+    log = load_case_log(landlord.case_log_path, landlord.config.case_log)
+    assert log.excluded_rows == 6
+    assert not {"Tenant Name", "Address", "Email", "Phone"} & set(log.cases.columns)
