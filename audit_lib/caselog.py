@@ -34,6 +34,11 @@ EXTENSION_COLUMNS = ("stage1_extension_days", "stage2_extension_days")
 OUTCOME_COLUMNS = ("stage1_outcome", "stage2_outcome")
 OUTCOMES = ("upheld", "partly upheld", "not upheld", "withdrawn")
 OUTCOME_SYNONYMS = {"partially upheld": "partly upheld", "part upheld": "partly upheld"}
+#: The Ombudsman's determinations, worst first, as stored (lower case).
+OMBUDSMAN_OUTCOMES = (
+    "severe maladministration", "maladministration", "service failure", "reasonable redress",
+    "no maladministration", "outside jurisdiction", "withdrawn",
+)
 #: An extension longer than this many working days is taken as a data error, not a choice.
 MAX_EXTENSION_DAYS = 120
 #: Date formats accepted in text cells, tried in this order; anything else is an error.
@@ -96,7 +101,7 @@ def _file_format(path: Path, settings: CaseLogSettings) -> str:
 def _read_raw(path: Path, settings: CaseLogSettings) -> pd.DataFrame:
     """Read the export as text/objects, header on ``settings.header_row``; nothing is coerced."""
     if not path.is_file():
-        raise CaseLogError("case log not found; check case_log.path in the landlord's configuration", path=path)
+        raise CaseLogError("case log not found; check the path (case_log.path in a landlord's configuration)", path=path)
     kind = _file_format(path, settings)
     skip = settings.header_row - 1
     try:
@@ -256,7 +261,12 @@ def validate(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
                              "negative compensation"))
     out["compensation"] = comp.fillna(0.0)
 
-    for column in ("category", "refused_reason", "ombudsman_outcome"):
+    hos = _text(frame["ombudsman_outcome"]).str.lower().str.replace(r"\s+", " ", regex=True)
+    unknown_hos = (hos != "") & ~hos.isin(OMBUDSMAN_OUTCOMES)
+    findings.append(_finding(frame, unknown_hos, "ombudsman_outcome", frame["ombudsman_outcome"],
+                             f"unknown Ombudsman outcome: expected one of {', '.join(OMBUDSMAN_OUTCOMES)}"))
+    out["ombudsman_outcome"] = hos
+    for column in ("category", "refused_reason"):
         out[column] = _text(frame[column])
     out["category"] = out["category"].replace("", "Not recorded")
     for column in OPTIONAL_COLUMNS:

@@ -1,6 +1,8 @@
 """``chc-audit``: the command line for everything a script or a scheduler needs.
 
     chc-audit code [--json]                    the Code catalogue
+    chc-audit stats LANDLORD --period 2024-25 [--inputs DIR] [--json]
+    chc-audit stats --cases FILE --homes N --period 2024-25 [--header-row N] [--json]
     chc-audit run (LANDLORD ... | --all) --period 2024-25 [--inputs DIR] [--outputs DIR]
 
 Errors a user can fix print one line on stderr and exit 2; a batch in which any landlord
@@ -38,6 +40,49 @@ def _cmd_code(args: argparse.Namespace) -> int:
     return 0
 
 
+def _stats_for(args: argparse.Namespace):
+    from .caselog import load_case_log
+    from .landlords import CaseLogSettings, load_landlord
+    from .stats import case_statistics
+
+    period = Period.parse(args.period)
+    if args.cases is not None:
+        if args.landlord or args.homes is None or args.homes < 1:
+            raise AuditError("with --cases give --homes N (the landlord's number of homes, at least 1) and no landlord id")
+        settings = CaseLogSettings(path=args.cases.name, header_row=args.header_row)
+        log = load_case_log(args.cases, settings)
+        return log, case_statistics(log.cases, period, args.homes, excluded_rows=log.excluded_rows)
+    if not args.landlord:
+        raise AuditError("name a landlord, or give --cases FILE --homes N")
+    landlord = load_landlord(args.inputs, args.landlord)
+    config = landlord.config
+    log = load_case_log(landlord.case_log_path, config.case_log)
+    stats = case_statistics(
+        log.cases, period, landlord.homes, extension_policy=config.extension_policy,
+        local_targets=config.local_targets, service_requests=config.service_requests.get(period.id),
+        excluded_rows=log.excluded_rows,
+    )
+    return log, stats
+
+
+def _cmd_stats(args: argparse.Namespace) -> int:
+    from .quarterly import quarterly_table
+
+    log, stats = _stats_for(args)
+    if args.json:
+        print(json.dumps(stats.to_json(), indent=2, ensure_ascii=False))
+        return 0
+    headings, rows = quarterly_table(stats)
+    width = max(len(label) for label, _ in rows)
+    cols = [max(len(h), *(len(cells[i]) for _, cells in rows)) for i, h in enumerate(headings)]
+    print(f"{log.source.name}: {log.rows_read} rows read, {stats.rows_used} used, {stats.excluded_rows} excluded")
+    print(f"TSM CH01: {stats.tsm_ch01_stage1_per_1000} (stage 1), {stats.tsm_ch01_stage2_per_1000} (stage 2) per 1,000 homes")
+    print(" " * width + "  " + "  ".join(h.rjust(w) for h, w in zip(headings, cols)))
+    for label, cells in rows:
+        print(label.ljust(width) + "  " + "  ".join(c.rjust(w) for c, w in zip(cells, cols)))
+    return 0
+
+
 def _cmd_run(args: argparse.Namespace) -> int:
     from .batch import run_batch  # papermill and nbconvert load only when a run is asked for
 
@@ -65,6 +110,16 @@ def build_parser() -> argparse.ArgumentParser:
     code.add_argument("--code", default=DEFAULT_CODE, help="Code version (default %(default)s)")
     code.set_defaults(handler=_cmd_code)
 
+    stats = sub.add_parser("stats", help="case statistics for a landlord or a case-log file")
+    stats.add_argument("landlord", nargs="?", metavar="LANDLORD", help="landlord id from the registry")
+    stats.add_argument("--period", required=True, help="reporting year, e.g. 2024-25")
+    stats.add_argument("--inputs", type=Path, default=DEFAULT_INPUTS, help="inputs folder (default: the project's)")
+    stats.add_argument("--cases", type=Path, help="a case log in canonical columns, instead of a landlord")
+    stats.add_argument("--homes", type=int, help="homes, with --cases")
+    stats.add_argument("--header-row", type=int, default=1, help="row of the column names, with --cases")
+    stats.add_argument("--json", action="store_true", help="one JSON object")
+    stats.set_defaults(handler=_cmd_stats)
+
     run = sub.add_parser("run", help="execute the workbook per landlord and export the reports")
     run.add_argument("landlords", nargs="*", metavar="LANDLORD", help="landlord ids from the registry")
     run.add_argument("--all", action="store_true", help="every landlord in the registry")
@@ -82,6 +137,9 @@ def main(argv: list[str] | None = None) -> int:
     except AuditError as exc:
         print(f"chc-audit: error: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # output piped into a command that stopped reading (e.g. head)
+        sys.stderr.close()
+        return 0
     except KeyboardInterrupt:
         print("chc-audit: interrupted", file=sys.stderr)
         return 130

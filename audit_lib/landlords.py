@@ -13,7 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PositiveInt, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, NonNegativeInt, PositiveInt, ValidationError, field_validator, model_validator
 
 from .errors import ConfigError
 from .ids import validate_landlord_id
@@ -133,7 +133,23 @@ class LocalTargets(_Strict):
 class LandlordConfig(_Strict):
     case_log: CaseLogSettings
     local_targets: LocalTargets = LocalTargets()
-    service_requests: dict[str, int] = Field(default_factory=dict)  # period id -> count, if supplied
+    #: How an extension communicated to the resident counts towards CH02 and on-time rates:
+    #: ``code_limit`` (default) up to the Code's 10 / 20 working days; ``full`` all of it
+    #: (the landlord records good reason for longer ones); ``none`` not at all.
+    extension_policy: Literal["code_limit", "full", "none"] = "code_limit"
+    #: Service requests the landlord counts outside the case log: period id -> Q1..Q4 (and year).
+    service_requests: dict[str, dict[Literal["Q1", "Q2", "Q3", "Q4", "year"], NonNegativeInt]] = Field(
+        default_factory=dict
+    )
+
+    @field_validator("service_requests")
+    @classmethod
+    def _period_ids(cls, value: dict[str, dict[str, int]]) -> dict[str, dict[str, int]]:
+        from .periods import Period
+
+        for period_id in value:
+            Period.parse(period_id)
+        return value
 
 
 class Landlord(BaseModel):

@@ -15,10 +15,13 @@ from .caselog import CaseLog, load_case_log
 from .catalogue import Catalogue, load_catalogue
 from .checks import answer_flags
 from .landlords import Landlord, load_landlord
-from .metrics import CaseCounts, case_counts
+from .charts import all_charts
 from .periods import Period
 from .progress import progress
+from .provision_figures import provision_figures
+from .quarterly import quarterly_table
 from .render import BADGE_CLASS, HTMLFragment, render
+from .stats import CaseStatistics, case_statistics
 
 
 @dataclass
@@ -39,8 +42,21 @@ class Workbook:
         return load_case_log(self.landlord.case_log_path, self.landlord.config.case_log)
 
     @cached_property
-    def counts(self) -> CaseCounts:
-        return case_counts(self.case_log.cases, self.period)
+    def stats(self) -> CaseStatistics:
+        config = self.landlord.config
+        return case_statistics(
+            self.case_log.cases,
+            self.period,
+            self.landlord.homes,
+            extension_policy=config.extension_policy,
+            local_targets=config.local_targets,
+            service_requests=config.service_requests.get(self.period.id),
+            excluded_rows=self.case_log.excluded_rows,
+        )
+
+    @cached_property
+    def figures_by_provision(self) -> dict[str, list[str]]:
+        return provision_figures(self.stats)
 
     def cover(self) -> HTMLFragment:
         """Title block: landlord, period, Code version, sign-off and overall progress."""
@@ -55,29 +71,24 @@ class Workbook:
             )
         )
 
-    def case_summary(self) -> HTMLFragment:
-        """The period's basic complaint volumes from the case log, with their definitions."""
-        c = self.counts
-        rows = [
-            ("Stage 1 complaints received", c.stage1_received, "Accepted complaints whose date received is in the period."),
-            ("Stage 2 escalations received", c.stage2_received, "Escalation requests whose date is in the period."),
-            ("Complaints refused", c.refused, "Received in the period and not accepted (section 2 exclusions); not counted as stage 1."),
-            ("Stage 1 responses issued", c.stage1_responded, "Stage 1 responses dated in the period."),
-            ("Stage 2 responses issued", c.stage2_responded, "Stage 2 responses dated in the period."),
-            ("Stage 1 complaints open at period end", c.stage1_open_at_end, "Received by 31 March with no stage 1 response by then."),
-            ("Stage 2 complaints open at period end", c.stage2_open_at_end, "Escalated by 31 March with no stage 2 response by then."),
-        ]
+    def case_statistics(self) -> HTMLFragment:
+        """Headline figures (CH01, CH02, ...), the quarterly table, charts, breakdowns and definitions."""
+        headings, rows = quarterly_table(self.stats)
+        labels = [q.label for q in self.period.quarters] + [self.period.label]
         log = self.case_log
         return HTMLFragment(
             render(
-                "case_summary",
+                "case_statistics",
                 period=self.period,
+                stats=self.stats,
+                headings=list(zip(headings, labels)),
                 rows=rows,
+                charts=all_charts(self.stats),
                 source_name=log.source.name,
                 sha256=log.sha256,
                 rows_read=log.rows_read,
-                usable=len(log.cases),
-                excluded=log.excluded_rows,
+                fmt=lambda v: "n/a" if v is None else f"{v:.1f}",
+                pct=lambda v: "n/a" if v is None else f"{v:.1f}%",
             )
         )
 
@@ -95,6 +106,7 @@ class Workbook:
                     "answer": answer,
                     "badge": BADGE_CLASS.get(answer.status.value, "none") if answer.status else "none",
                     "flags": answer_flags(answer),
+                    "figures": self.figures_by_provision.get(provision.number, []),
                     "subsection_start": provision.subsection if provision.subsection != previous_sub else None,
                 }
             )

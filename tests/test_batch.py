@@ -164,3 +164,20 @@ def test_cli_run_one_landlord(demo_inputs, tmp_path):
     assert result.returncode == 0, result.stderr
     assert "moorside-almshouses" in result.stdout and "ok" in result.stdout
     assert (tmp_path / "out" / "2024-25" / "moorside-almshouses" / "self_assessment.html").is_file()
+
+
+def test_report_carries_case_statistics_beside_provisions(demo_run):
+    from audit_lib.workbook import open_workbook
+
+    _, inputs, outputs, _ = demo_run
+    soup = _soup(outputs / "2024-25" / "riverbend-homes" / "self_assessment.html")
+    stats = open_workbook("riverbend-homes", "2024-25", inputs).stats
+    row = soup.find("tr", id="provision-6.2")
+    assert f"{stats.year.stage1_ack.pct:.1f}% of stage 1 acknowledgements" in row.get_text()
+    assert f"TSM CH02 stage 1: {stats.year.tsm_ch02_stage1_pct:.1f}%" in soup.find("tr", id="provision-6.3").get_text()
+    heading = soup.find("h3", string="Annual performance against the Complaint Handling Code")
+    table = heading.find_next("table")
+    assert [th.get_text() for th in table.select("thead th")] == ["Measure", "Q1", "Q2", "Q3", "Q4", "2024-25"]
+    charts = soup.select(".charts img")
+    assert len(charts) == 3 and all(img["src"].startswith("data:image/png;base64,") for img in charts)
+    assert soup.find("h3", string="Definitions")

@@ -1,0 +1,71 @@
+import json
+
+import pytest
+
+from audit_lib.cli import main
+from audit_lib.provision_figures import provision_figures
+from audit_lib.quarterly import quarterly_table
+from audit_lib.workbook import open_workbook
+
+REQUIRED = ("stage1_received", "stage2_received", "refused", "stage1_ack_on_time_pct", "stage2_ack_on_time_pct",
+            "stage1_responded", "stage1_responded_on_time", "tsm_ch02_stage1_pct", "stage2_responded",
+            "stage2_responded_on_time", "tsm_ch02_stage2_pct", "tsm_ch01_stage1_per_1000",
+            "tsm_ch01_stage2_per_1000", "quarters", "excluded_rows")
+
+
+def test_stats_for_a_landlord_json(demo_inputs, capsys):
+    assert main(["stats", "riverbend-homes", "--period", "2024-25", "--inputs", str(demo_inputs), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert all(key in data for key in REQUIRED)
+    assert data["excluded_rows"] == 6
+    assert sum(data["quarters"][q]["stage1_received"] for q in ("Q1", "Q2", "Q3", "Q4")) == data["stage1_received"]
+    assert data["tsm_ch01_stage1_per_1000"] == round(data["stage1_received"] / 12, 1)
+    assert data["quarters"]["Q1"]["service_requests"] == 1204 and data["service_requests"] == 5029
+    assert data["local_targets"] == {"stage1_acknowledge": 3}
+    text = json.dumps(data)
+    assert "@example.org" not in text and "Tenant" not in text
+
+
+def test_stats_for_a_file_matches_the_landlord_figures(demo_inputs, capsys):
+    main(["stats", "moorside-almshouses", "--period", "2024-25", "--inputs", str(demo_inputs), "--json"])
+    by_landlord = json.loads(capsys.readouterr().out)
+    main(["stats", "--cases", str(demo_inputs / "moorside-almshouses" / "complaints.csv"), "--homes", "400",
+          "--period", "2024-25", "--json"])
+    by_file = json.loads(capsys.readouterr().out)
+    assert by_file == by_landlord
+
+
+def test_stats_table(demo_inputs, capsys):
+    assert main(["stats", "calder-vale-housing", "--period", "2024-25", "--inputs", str(demo_inputs)]) == 0
+    out = capsys.readouterr().out
+    assert "TSM CH02: stage 1 responses within Code timescales" in out and "Q4" in out
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["stats", "--period", "2024-25"], "name a landlord"),
+        (["stats", "--cases", "x.csv", "--period", "2024-25"], "give --homes"),
+        (["stats", "--cases", "missing.csv", "--homes", "10", "--period", "2024-25"], "case log not found"),
+        (["stats", "../x", "--period", "2024-25"], "invalid landlord id"),
+        (["stats", "riverbend-homes", "--period", "24-25"], "invalid period"),
+    ],
+)
+def test_stats_errors(args, message, capsys, demo_inputs):
+    assert main([*args, "--inputs", str(demo_inputs)] if "--cases" not in args else args) == 2
+    assert message in capsys.readouterr().err
+
+
+def test_provision_figures_and_quarterly_table(demo_inputs):
+    wb = open_workbook("riverbend-homes", "2024-25", demo_inputs)
+    figures = provision_figures(wb.stats)
+    ack = wb.stats.year.stage1_ack
+    assert figures["6.2"][0] == (f"{ack.pct:.1f}% of stage 1 acknowledgements within 5 working days on time "
+                                 f"({ack.on_time} of {ack.total}; {ack.late} late).")
+    assert "local target of 3 working days" in figures["6.2"][1]
+    assert {"2.1", "6.3", "6.4", "6.11", "6.13", "6.14", "6.15", "8.1"} <= set(figures)
+    headings, rows = quarterly_table(wb.stats)
+    assert headings == ["Q1", "Q2", "Q3", "Q4", "2024-25"]
+    labels = [label for label, _ in rows]
+    assert "Stage 1 acknowledged within 3 working days (local target)" in labels
+    assert all(len(cells) == 5 for _, cells in rows)
