@@ -24,9 +24,11 @@ a bare Yes/No is still accepted on reading and taken as the status it spells.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import tempfile
 from enum import Enum
+from functools import lru_cache
 from pathlib import Path
 
 import yaml
@@ -34,7 +36,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from .catalogue import Catalogue
 from .errors import AnswerStoreError
-from .yamlio import describe_validation_error, load_yaml
+from .yamlio import SafeDumper, describe_validation_error, load_yaml
 
 
 class Status(str, Enum):
@@ -118,11 +120,22 @@ class SignOffs(_Model):
         return self
 
 
+class Reopening(_Model):
+    """An approved assessment reopened for change, and why."""
+
+    by: str
+    at: dt.datetime
+    reason: str = Field(min_length=1)
+
+
 class Assessment(_Model):
     landlord: str
     period: str
     code: str = "2024"
+    revision: int = 0  # incremented by every saved change; detects concurrent editors
+    carried_from: str | None = None  # the period whose answers this draft started from
     signoff: SignOffs = Field(default_factory=SignOffs)
+    reopenings: list[Reopening] = Field(default_factory=list)
     answers: dict[str, Answer] = Field(default_factory=dict)
 
     @field_validator("answers", mode="before")
@@ -179,9 +192,28 @@ def load_assessment(path: Path, catalogue: Catalogue, landlord: str, period: str
 
 
 def dump_assessment(assessment: Assessment) -> str:
-    """The YAML text of an assessment, in catalogue order, statuses quoted."""
-    data = assessment.model_dump(mode="json", exclude_defaults=False)
-    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+    """The YAML text of an assessment, answers in provision order, statuses quoted."""
+    head = assessment.model_dump(mode="json", exclude={"answers"})
+    text = yaml.dump(head, Dumper=SafeDumper, sort_keys=False, allow_unicode=True, width=100)
+    if not assessment.answers:
+        return text + "answers: {}\n"
+    parts = [text, "answers:\n"]
+    for provision in sorted(assessment.answers, key=_provision_key):
+        parts.append(_answer_yaml(provision, assessment.answers[provision].model_dump_json()))
+    return "".join(parts)
+
+
+@lru_cache(maxsize=4096)
+def _answer_yaml(provision: str, answer_json: str) -> str:
+    """One answer's YAML, indented under ``answers:``; cached, so a save re-dumps only what changed."""
+    block = yaml.dump({provision: json.loads(answer_json)}, Dumper=SafeDumper, sort_keys=False,
+                      allow_unicode=True, width=100)
+    return "".join("  " + line + "\n" for line in block.splitlines())
+
+
+def _provision_key(provision_id: str) -> tuple[int, ...]:
+    number = provision_id.split(":", 1)[-1]
+    return tuple(int(p) for p in number.split(".") if p.isdigit())
 
 
 def save_assessment(path: Path, assessment: Assessment) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .answers import Assessment, load_assessment
 from .caselog import CaseLog, load_case_log
@@ -23,6 +24,11 @@ from .quarterly import quarterly_table
 from .render import BADGE_CLASS, HTMLFragment, render
 from .stats import CaseStatistics, case_statistics
 
+if TYPE_CHECKING:
+    from ipywidgets import Widget
+
+    from .interactive import InteractiveWorkbook
+
 
 @dataclass
 class Workbook:
@@ -32,7 +38,21 @@ class Workbook:
     interactive: bool = False
 
     @cached_property
+    def live(self) -> "InteractiveWorkbook":
+        """The interactive forms and store (only built when ``interactive`` is set)."""
+        from .interactive import InteractiveWorkbook  # ipywidgets only where widgets are wanted
+
+        return InteractiveWorkbook(self)
+
+    @property
     def assessment(self) -> Assessment:
+        """The answers: live from the store when interactive, else as saved when the run started."""
+        if self.interactive:
+            return self.live.store.assessment
+        return self._saved_assessment
+
+    @cached_property
+    def _saved_assessment(self) -> Assessment:
         return load_assessment(
             self.landlord.answers_path(self.period.id), self.catalogue, self.landlord.id, self.period.id
         )
@@ -58,17 +78,25 @@ class Workbook:
     def figures_by_provision(self) -> dict[str, list[str]]:
         return provision_figures(self.stats)
 
-    def cover(self) -> HTMLFragment:
-        """Title block: landlord, period, Code version, sign-off and overall progress."""
-        return HTMLFragment(
-            render(
-                "cover",
-                landlord=self.landlord,
-                period=self.period,
-                catalogue=self.catalogue,
-                assessment=self.assessment,
-                progress=progress(self.assessment, self.catalogue.provisions),
-            )
+    def cover(self) -> "HTMLFragment | Widget":
+        """Title block: landlord, period, Code version, sign-off and overall progress.
+
+        Interactive: the title block followed by live progress, carry forward and sign-off.
+        """
+        if self.interactive:
+            import ipywidgets
+
+            return ipywidgets.VBox([ipywidgets.HTML(self._cover_html()), self.live.controls()])
+        return HTMLFragment(self._cover_html())
+
+    def _cover_html(self) -> str:
+        return render(
+            "cover",
+            landlord=self.landlord,
+            period=self.period,
+            catalogue=self.catalogue,
+            assessment=self.assessment,
+            progress=progress(self.assessment, self.catalogue.provisions),
         )
 
     def case_statistics(self) -> HTMLFragment:
@@ -92,8 +120,13 @@ class Workbook:
             )
         )
 
-    def section(self, number: int) -> HTMLFragment:
-        """One Code section: each provision with its requirement, answer and flags."""
+    def section(self, number: int) -> "HTMLFragment | Widget":
+        """One Code section: each provision with its requirement, answer and flags.
+
+        Interactive: a panel whose form is built when the auditor opens it.
+        """
+        if self.interactive:
+            return self.live.section(number)
         section = self.catalogue.section(number)
         provisions = self.catalogue.provisions_in(number)
         rows = []

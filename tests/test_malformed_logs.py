@@ -1,0 +1,430 @@
+"""A corpus of malformed and awkward case logs, each loaded through :func:`load_case_log`.
+
+Every file must give exactly one of two results:
+
+* one clear :class:`CaseLogError`: a single line that names the file and says what was
+  expected and what was found (checked with a regular expression per file); or
+* a loaded :class:`CaseLog` in which every unusable row is listed in ``exclusions``
+  (row, case_id, column, value, reason) and every row read is either a case or an
+  exclusion: ``rows_read == len(cases) + excluded_rows``.
+
+Any other exception escaping the loader fails the test. Valid but tricky inputs (real
+Excel date cells under title lines, Parquet ``datetime64`` columns, a UTF-8 byte order
+mark, ISO dates) must load with no exclusions and with the dates read correctly.
+
+Text fixtures live in ``tests/data/malformed``; binary ones (Excel, Parquet, random bytes)
+are built into ``tmp_path`` by the builders below. Cases marked ``xfail`` record a known
+defect in the loader: the expectation is the correct behaviour, the reason what happens now.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import random
+import re
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+from pandas.errors import IntCastingNaNError, OutOfBoundsDatetime
+
+from audit_lib.caselog import EXCLUSION_COLUMNS, MAX_VALUE_CHARS, load_case_log
+from audit_lib.errors import CaseLogError
+from audit_lib.landlords import CANONICAL_COLUMNS, CaseLogSettings
+
+DATA = Path(__file__).parent / "data" / "malformed"
+COLUMNS = list(CANONICAL_COLUMNS)
+
+
+# --------------------------------------------------------------------------- builders
+
+def _xlsx(rows: list[list[object]], sheet: str = "Cases") -> bytes:
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.title = sheet
+    for values in rows:
+        ws.append(values)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _record(case_id: object, **values: object) -> list[object]:
+    """One spreadsheet row in canonical column order; unnamed cells are left empty."""
+    base: dict[str, object] = {
+        "case_id": case_id,
+        "received": dt.datetime(2024, 4, 1),
+        "stage1_acknowledged": dt.datetime(2024, 4, 2),
+        "stage1_responded": dt.datetime(2024, 4, 12),
+        "stage1_outcome": "upheld",
+        "category": "Repairs",
+        "compensation": 0,
+    }
+    base.update(values)
+    return [base.get(column) for column in COLUMNS]
+
+
+TITLE = [["Complaints register - Riverbend Homes"], ["Exported 04/04/2025 09:12"]]
+
+
+def _valid_xlsx() -> bytes:
+    """Two title lines, header on row 3, real date cells, a datetime with a time, a text date."""
+    return _xlsx(TITLE + [
+        COLUMNS,
+        _record("X1"),  # row 4: date cells
+        _record("X2", received="01/04/2024", stage1_acknowledged=dt.datetime(2024, 4, 2, 9, 30)),
+        _record(1003, received=dt.datetime(2024, 4, 3), stage1_acknowledged=dt.datetime(2024, 4, 4), stage1_extension_days=5, compensation=150.5,
+                stage2_requested=dt.datetime(2024, 4, 15), stage2_acknowledged=dt.datetime(2024, 4, 16),
+                stage2_responded=dt.datetime(2024, 5, 10), stage2_outcome="not upheld"),
+    ])
+
+
+def _xlsx_serial_numbers() -> bytes:
+    """A date column formatted as General (Excel serial numbers) and a blank spacer row."""
+    return _xlsx([COLUMNS, _record("S1"), _record("S2", received=45383, stage1_acknowledged=None,
+                                                  stage1_responded=None),
+                  [None] * len(COLUMNS), _record("S3")])
+
+
+def _xlsx_na_text() -> bytes:
+    return _xlsx([COLUMNS, _record("N1", stage1_acknowledged="N/A", stage1_responded=None), _record("N2")])
+
+
+def _xlsx_9999() -> bytes:
+    return _xlsx([COLUMNS, _record("Y1", stage1_responded=dt.datetime(9999, 12, 31)), _record("Y2")])
+
+
+def _parquet(frame: pd.DataFrame) -> bytes:
+    buffer = io.BytesIO()
+    frame.to_parquet(buffer)
+    return buffer.getvalue()
+
+
+def _parquet_frame() -> pd.DataFrame:
+    frame = pd.DataFrame({column: pd.Series([None, None], dtype=object) for column in COLUMNS})
+    frame["case_id"] = [1001, 1002]
+    frame["received"] = pd.to_datetime(["2024-04-01 08:45", "2024-04-03 00:00"])
+    frame["stage1_acknowledged"] = pd.to_datetime(["2024-04-02 09:30", None])
+    frame["stage1_responded"] = pd.to_datetime(["2024-04-12 16:00", None])
+    frame["stage2_requested"] = [dt.date(2024, 4, 15), None]  # date32 in Parquet
+    frame["stage1_extension_days"] = pd.array([5, None], dtype="Int64")
+    frame["compensation"] = [150.0, None]
+    frame["stage1_outcome"] = ["upheld", ""]
+    frame["category"] = ["Repairs", "Anti-social behaviour"]
+    return frame
+
+
+def _parquet_tz_aware() -> bytes:
+    frame = _parquet_frame()
+    for column in ("received", "stage1_acknowledged", "stage1_responded"):
+        frame[column] = frame[column].dt.tz_localize("Europe/London")
+    return _parquet(frame)
+
+
+def _garbage() -> bytes:
+    return random.Random(20240401).randbytes(2048)
+
+
+BUILDERS: dict[str, Callable[[], bytes]] = {
+    "binary_garbage.csv": _garbage,
+    "excel_file_renamed.csv": _valid_xlsx,
+    "corrupt.xlsx": _garbage,
+    "truncated.xlsx": lambda: _valid_xlsx()[:1500],
+    "csv_renamed.xlsx": lambda: (DATA / "iso_dates.csv").read_bytes(),
+    "corrupt.parquet": _garbage,
+    "truncated.parquet": lambda: (data := _parquet(_parquet_frame()))[: len(data) // 2],
+    "parquet_missing_received.parquet": lambda: _parquet(_parquet_frame().drop(columns=["received"])),
+    "valid_excel_title_lines.xlsx": _valid_xlsx,
+    "excel_serial_number_dates.xlsx": _xlsx_serial_numbers,
+    "excel_na_text_in_date_cell.xlsx": _xlsx_na_text,
+    "excel_sentinel_date_9999.xlsx": _xlsx_9999,
+    "valid_parquet_datetime64.parquet": lambda: _parquet(_parquet_frame()),
+    "parquet_tz_aware_dates.parquet": _parquet_tz_aware,
+}
+
+
+def _corpus_file(name: str, tmp_path: Path) -> Path:
+    if name in BUILDERS:
+        path = tmp_path / name
+        path.write_bytes(BUILDERS[name]())
+        return path
+    path = DATA / name
+    assert path.is_file(), f"corpus file {name} is missing from {DATA}"
+    return path
+
+
+# --------------------------------------------------------------------------- the table
+
+D = pd.Timestamp
+NOT_A_DATE = r"^not a date: expected dd/mm/yyyy or yyyy-mm-dd$"
+DUPLICATE = r"^duplicate case reference"
+EMPTY = r"^empty row$"
+NOT_WHOLE = r"^not a whole number of working days$"
+NOT_MONEY = r"^not an amount of money$"
+
+
+def error(regex: str) -> tuple[str, str]:
+    return ("error", regex)
+
+
+def excluded(rows: dict[int, str]) -> tuple[str, dict[int, str]]:
+    return ("excluded", rows)
+
+
+CLEAN = excluded({})
+
+
+def defect(reason: str, raises: type[BaseException] | None = None) -> pytest.MarkDecorator:
+    return pytest.mark.xfail(strict=True, reason=reason, raises=raises)
+
+
+def case(name, settings, outcome, values=None, *, marks=(), id=None):
+    """(file, settings kwargs, outcome, {case_id: {column: expected value}} for loaded cases)."""
+    return pytest.param(name, settings, outcome, values or {}, marks=marks, id=id or name)
+
+
+CASES = [
+    # ---- files that cannot be read at all: one clear error
+    case("empty.csv", {}, error(r"the file is empty; expected a header row")),
+    case("wrong_encoding_cp1252.csv", {},
+         error(r"expected text in utf-8-sig encoding, found an undecodable byte at offset \d+; .*case_log\.encoding")),
+    case("missing_columns.csv", {},
+         error(r"missing required column\(s\) \['received', 'compensation'\]; found columns \['case_id', ")),
+    case("duplicate_column_after_mapping.csv", {"columns": {"Ref": "case_id"}},
+         error(r"column\(s\) \['case_id'\] appear more than once after mapping")),
+    case("ragged_rows_extra_fields.csv", {}, error(r"not a readable CSV file: .*Expected 15 fields in line 4, saw 17")),
+    case("unterminated_quote.csv", {}, error(r"not a readable CSV file: .*EOF inside string")),
+    case("semicolon_delimited.csv", {},
+         error(r"missing required column\(s\) .*; found columns \['case_id;received;stage1_acknowledged;")),
+    case("leading_blank_line.csv", {}, error(r"missing required column\(s\) .*; found columns \[\]")),
+    case("title_lines.csv", {}, error(r"not a readable CSV file: .*Expected 1 fields in line 3, saw 15"),
+         id="title_lines.csv-header_row_not_set"),
+    case("title_lines.csv", {"header_row": 2},
+         error(r"missing required column\(s\) .*; found columns \['Exported 04/04/2025 09:12'\]"),
+         id="title_lines.csv-header_row_2"),
+    case("unknown_suffix.json", {}, error(r"cannot tell the file type from its suffix '\.json'; expected \.csv, \.xlsx")),
+    case("binary_garbage.csv", {}, error(r"expected text in utf-8-sig encoding, found an undecodable byte")),
+    case("binary_garbage.csv", {"encoding": "latin-1"}, error(r"not a readable CSV file|missing required column"),
+         id="binary_garbage.csv-latin1"),
+    case("corrupt.xlsx", {}, error(r"cannot read the file as xlsx: BadZipFile")),
+    case("truncated.xlsx", {}, error(r"cannot read the file as xlsx: ")),
+    case("csv_renamed.xlsx", {}, error(r"cannot read the file as xlsx: BadZipFile: File is not a zip file")),
+    case("corrupt.parquet", {}, error(r"cannot read the file as parquet: .*magic bytes not found")),
+    case("truncated.parquet", {}, error(r"cannot read the file as parquet: ")),
+    case("valid_excel_title_lines.xlsx", {"header_row": 3, "sheet": "Complaints"},
+         error(r"cannot read the file as xlsx: Worksheet named 'Complaints' not found"), id="xlsx-wrong_sheet"),
+    case("parquet_missing_received.parquet", {},
+         error(r"missing required column\(s\) \['received'\]; found columns \['case_id', ")),
+
+    # ---- files that load, with every unusable row listed
+    case("header_only.csv", {}, CLEAN),
+    case("mixed_date_formats.csv", {}, excluded({6: NOT_A_DATE, 7: NOT_A_DATE, 8: NOT_A_DATE, 9: NOT_A_DATE}),
+         {cid: {"received": D("2024-04-01")} for cid in ("M01", "M02", "M03", "M04", "M09")}),
+    case("text_in_date_column.csv", {},
+         excluded({2: NOT_A_DATE, 3: NOT_A_DATE, 4: NOT_A_DATE, 5: NOT_A_DATE, 6: NOT_A_DATE})),
+    case("duplicate_ids.csv", {}, excluded({2: DUPLICATE, 4: DUPLICATE, 5: DUPLICATE, 6: DUPLICATE})),
+    case("us_month_first_dates.csv", {}, excluded({2: NOT_A_DATE, 3: NOT_A_DATE, 5: NOT_A_DATE}),
+         {"U3": {"received": D("2024-06-03"), "stage1_acknowledged": D("2024-06-04")}}),
+    case("impossible_date_31_feb.csv", {},
+         excluded({2: NOT_A_DATE, 3: NOT_A_DATE, 4: NOT_A_DATE, 5: NOT_A_DATE, 6: NOT_A_DATE}),
+         {"I6": {"received": D("2024-02-29")}}),
+    case("ack_before_received.csv", {}, excluded({2: r"^stage1 acknowledged is before received$"})),
+    case("response_before_ack.csv", {}, excluded({2: r"^stage1 responded is before stage1 acknowledged$",
+                                                   3: r"^stage1 responded is before received$"})),
+    case("stage2_before_stage1_response.csv", {},
+         excluded({2: r"^stage2 requested is before stage1 responded$",
+                   3: r"^stage2 acknowledged is before stage2 requested$",
+                   4: r"^stage2 responded is before stage2 acknowledged$",
+                   6: r"^missing, but stage2 responded is recorded$"}),
+         {"S4": {"stage2_responded": D("2024-07-01"), "stage2_outcome": "not upheld"}}),
+    case("negative_extension.csv", {}, excluded({2: r"^negative extension$", 3: r"^negative extension$"}),
+         {"N3": {"stage1_extension_days": 0}, "N4": {"stage1_extension_days": 10}}),
+    case("absurd_extension.csv", {}, excluded({2: r"^extension over 120 working days$",
+                                               3: r"^extension over 120 working days$",
+                                               4: r"^extension over 120 working days$"}),
+         {"X4": {"stage1_extension_days": 120}}),
+    case("fractional_extension.csv", {}, excluded({2: NOT_WHOLE, 3: NOT_WHOLE, 4: NOT_WHOLE}),
+         {"F4": {"stage1_extension_days": 10}, "F5": {"stage1_extension_days": 5}}),
+    case("unknown_outcome.csv", {}, excluded({2: r"^unknown outcome: expected one of upheld, partly upheld",
+                                              3: r"^unknown outcome", 4: r"^unknown outcome"}),
+         {"O4": {"stage1_outcome": "partly upheld"}, "O5": {"stage1_outcome": "not upheld"}}),
+    case("unknown_ombudsman_outcome.csv", {},
+         excluded({2: r"^unknown Ombudsman outcome: expected one of severe maladministration",
+                   3: r"^unknown Ombudsman outcome"}),
+         {"H3": {"ombudsman_outcome": "severe maladministration"}, "H4": {"ombudsman_outcome": ""}}),
+    case("compensation_not_money.csv", {},
+         excluded({2: NOT_MONEY, 3: NOT_MONEY, 4: NOT_MONEY, 5: r"^negative compensation$", 7: NOT_MONEY}),
+         {"P5": {"compensation": 1250.0}}),
+    case("blank_lines.csv", {}, excluded({3: EMPTY, 5: EMPTY, 6: EMPTY, 8: EMPTY, 9: EMPTY})),
+    case("missing_case_id.csv", {}, excluded({2: r"^missing case reference$", 3: r"^missing case reference$"})),
+    case("missing_received.csv", {}, excluded({2: r"^missing date received$", 3: r"^missing date received$"})),
+    case("response_without_acknowledgement.csv", {},
+         excluded({2: r"^missing, but stage1 responded is recorded$"})),
+    case("repeated_header_row.csv", {}, excluded({3: NOT_A_DATE})),
+    case("excel_serial_number_dates.xlsx", {}, excluded({3: NOT_A_DATE, 4: EMPTY}),
+         {"S1": {"received": D("2024-04-01")}, "S3": {"stage1_responded": D("2024-04-12")}}),
+
+    # ---- valid but tricky: must load cleanly, dates read correctly
+    case("title_lines.csv", {"header_row": 3}, CLEAN,
+         {"T1": {"received": D("2024-04-01"), "stage1_responded": D("2024-04-12"), "source_row": 4},
+          "T2": {"source_row": 5}}, id="title_lines.csv-header_row_3"),
+    case("wrong_encoding_cp1252.csv", {"encoding": "cp1252"}, CLEAN,
+         {"W1": {"category": "Café area"}, "W2": {"compensation": 50.0}}, id="wrong_encoding_cp1252.csv-cp1252"),
+    case("utf8_bom.csv", {}, CLEAN,
+         {"B1": {"received": D("2024-04-01"), "stage1_responded": D("2024-04-12")},
+          "B2": {"received": D("2024-04-12"), "stage1_acknowledged": D("2024-04-15")}}),
+    case("utf8_bom.csv", {"encoding": "utf-8"}, CLEAN, {"B1": {"received": D("2024-04-01")}},
+         id="utf8_bom.csv-utf8"),
+    case("iso_dates.csv", {}, CLEAN,
+         {"I1": {"received": D("2024-04-01"), "stage1_acknowledged": D("2024-04-02"),
+                 "stage1_responded": D("2024-04-12"), "stage2_requested": D("2024-04-15"),
+                 "stage2_responded": D("2024-05-10")}}),
+    case("crlf_line_endings.csv", {}, CLEAN, {"CR1": {"received": D("2024-04-01")}, "CR2": {"compensation": 0.0}}),
+    case("valid_excel_title_lines.xlsx", {"header_row": 3}, CLEAN,
+         {"X1": {"received": D("2024-04-01"), "stage1_acknowledged": D("2024-04-02"),
+                 "stage1_responded": D("2024-04-12"), "source_row": 4},
+          "X2": {"received": D("2024-04-01"), "stage1_acknowledged": D("2024-04-02")},
+          "1003": {"received": D("2024-04-03"), "stage1_extension_days": 5, "compensation": 150.5,
+                   "stage2_responded": D("2024-05-10"), "source_row": 6}}),
+    case("valid_excel_title_lines.xlsx", {"header_row": 3, "sheet": "Cases"}, CLEAN,
+         {"X1": {"received": D("2024-04-01")}}, id="valid_excel_title_lines.xlsx-named_sheet"),
+    case("valid_parquet_datetime64.parquet", {}, CLEAN,
+         {"1001": {"received": D("2024-04-01"), "stage1_acknowledged": D("2024-04-02"),
+                   "stage1_responded": D("2024-04-12"), "stage2_requested": D("2024-04-15"),
+                   "stage1_extension_days": 5, "compensation": 150.0},
+          "1002": {"received": D("2024-04-03"), "stage1_acknowledged": pd.NaT, "stage1_extension_days": 0,
+                   "category": "Anti-social behaviour"}}),
+
+    # ---- known defects: the expectation is the correct behaviour
+    case("excel_file_renamed.csv", {}, error(r"(?i)excel|xlsx|workbook"), marks=defect(
+        "an Excel workbook saved as .csv is reported as an encoding problem ('undecodable byte at offset N; "
+        "re-export as UTF-8 or set case_log.encoding (e.g. 'cp1252')'); it should say the file is an Excel "
+        "workbook and suggest .xlsx or case_log.format: xlsx")),
+    case("title_lines.csv", {"header_row": 10}, error(r"header_row"), id="title_lines.csv-header_row_beyond_file",
+         marks=defect("header_row past the end of the file is reported as 'the file is empty'; the file is not "
+                      "empty, the message should say header_row 10 is beyond its 5 lines")),
+    case("duplicate_header_names.csv", {}, error(r"received.*more than once|more than once.*received"), marks=defect(
+        "two columns named 'received': pandas renames the second to 'received.1', which is silently dropped "
+        "(dropped_columns) and the first is used; should be the 'appear more than once' error")),
+    case("ragged_first_row_extra_field.csv", {}, error(r"(?i)field"), marks=defect(
+        "an extra field on the first data row makes pandas use column 1 as the index: every row shifts one "
+        "column left; row 3 (E2) loads as case '03/04/2024' with received = its acknowledged date, and row 2 "
+        "is excluded only because the stray 'see notes' lands in compensation")),
+    case("trailing_comma_each_row.csv", {}, error(r"(?i)field"), marks=defect(
+        "a trailing comma on every data row (but not the header) shifts every column left; all rows load "
+        "as cases with case_id=<received date> and received=<acknowledged date>, nothing listed")),
+    case("iso_timestamps_utc_z.csv", {}, CLEAN,
+         {"Z1": {"received": D("2024-04-01"), "stage1_responded": D("2024-04-12")}},
+         marks=defect("ISO timestamps with a 'Z' suffix: raw TypeError \"Invalid value ... for dtype "
+                      "'datetime64[ns]'\" escapes from parse_dates", raises=TypeError)),
+    case("iso_timestamps_bst_offsets.csv", {}, CLEAN,
+         {"Z1": {"received": D("2024-03-01")}, "Z2": {"received": D("2024-04-01")}},
+         marks=defect("ISO timestamps with +00:00 and +01:00 offsets: raw ValueError 'Mixed timezones detected' "
+                      "escapes from parse_dates", raises=ValueError)),
+    case("out_of_range_years.csv", {}, excluded({2: r"(?i)date", 3: r"(?i)date", 4: r"(?i)date"}),
+         marks=defect("31/12/9999, 01/04/0224 and 9999-12-31: raw OutOfBoundsDatetime 'Incompatible "
+                      "(high-resolution) value for dtype=datetime64[ns]' escapes from parse_dates",
+                      raises=OutOfBoundsDatetime)),
+    case("excel_sentinel_date_9999.xlsx", {}, excluded({2: r"(?i)date"}),
+         marks=defect("an Excel date cell 31/12/9999: raw OutOfBoundsDatetime 'Out of bounds nanosecond "
+                      "timestamp' escapes from parse_dates", raises=OutOfBoundsDatetime)),
+    case("infinite_extension.csv", {}, excluded({2: r"whole number|over 120", 3: r"whole number|over 120"}),
+         marks=defect("extension 'inf' or '1e400': raw IntCastingNaNError 'Cannot convert non-finite values "
+                      "(NA or inf) to integer' escapes from validate", raises=IntCastingNaNError)),
+    case("infinite_compensation.csv", {}, excluded({2: NOT_MONEY, 3: NOT_MONEY, 4: NOT_MONEY}),
+         marks=defect("compensation 'inf', 'Infinity' and '1e400' are accepted as £inf; the rows load "
+                      "with no exclusion")),
+    case("partial_iso_dates.csv", {}, excluded({2: NOT_A_DATE, 3: NOT_A_DATE}),
+         marks=defect("'2024-04' is silently read as 1 April 2024 and '2024' as 1 January 2024 (format "
+                      "ISO8601 accepts partial dates); a date must not be guessed")),
+    case("excel_na_text_in_date_cell.xlsx", {}, excluded({2: NOT_A_DATE}),
+         marks=defect("text 'N/A' in an Excel date cell is turned into a blank by read_excel's default NA "
+                      "values, so the case loads as not acknowledged; the same text in a CSV is listed as "
+                      "'not a date'")),
+    case("parquet_tz_aware_dates.parquet", {}, CLEAN, {"1001": {"received": D("2024-04-01")}},
+         marks=defect("timezone-aware datetime columns in Parquet: raw TypeError 'Invalid comparison between "
+                      "dtype=datetime64[ns] and DatetimeArray' escapes from validate", raises=TypeError)),
+]
+
+
+# --------------------------------------------------------------------------- the test
+
+def _load(path: Path, config: CaseLogSettings):
+    """Load, letting CaseLogError through; any other exception is re-raised with a short traceback.
+
+    The type is kept (so ``xfail(raises=...)`` stays precise) and a note says where in
+    ``audit_lib`` it came from; the deep pandas traceback is dropped to keep the run fast.
+    """
+    try:
+        return load_case_log(path, config)
+    except CaseLogError:
+        raise
+    except Exception as exc:
+        frames = [f for f in traceback.extract_tb(exc.__traceback__) if "audit_lib" in f.filename]
+        if frames:
+            exc.add_note(f"raw exception escaped from {Path(frames[-1].filename).name}:{frames[-1].lineno} "
+                         f"in {frames[-1].name}: {frames[-1].line}")
+        raise exc.with_traceback(None) from None
+
+
+def _check_loaded(log, rows: dict[int, str], header_row: int) -> None:
+    excl = log.exclusions
+    assert list(excl.columns) == EXCLUSION_COLUMNS
+    excluded_rows = set(excl["row"].tolist())
+    # nothing disappears: each row read is a case or a listed exclusion, never both, never neither
+    assert log.rows_read == len(log.cases) + log.excluded_rows
+    case_rows = set(log.cases["source_row"].tolist())
+    assert not case_rows & excluded_rows
+    assert case_rows | excluded_rows == set(range(header_row + 1, header_row + 1 + log.rows_read))
+    for record in excl.itertuples(index=False):
+        assert isinstance(record.reason, str) and record.reason, record
+        assert len(str(record.value)) <= MAX_VALUE_CHARS, record
+    assert excluded_rows == set(rows), excl.to_string()
+    for row_number, pattern in rows.items():
+        listed = excl.loc[excl["row"] == row_number]
+        reasons = listed["reason"].tolist()
+        assert any(re.search(pattern, reason) for reason in reasons), (row_number, pattern, reasons)
+        assert listed["column"].ne("").all() or pattern == EMPTY, listed.to_string()
+
+
+def _check_values(log, values: dict[str, dict[str, object]]) -> None:
+    by_id = log.cases.set_index("case_id")
+    for case_id, expected in values.items():
+        assert case_id in by_id.index, (case_id, list(by_id.index))
+        for column, value in expected.items():
+            got = by_id.loc[case_id, column]
+            if value is pd.NaT:
+                assert pd.isna(got), (case_id, column, got)
+            else:
+                assert got == value, (case_id, column, got, value)
+
+
+@pytest.mark.parametrize("name, settings, outcome, values", CASES)
+def test_malformed_log(tmp_path, name, settings, outcome, values):
+    path = _corpus_file(name, tmp_path)
+    config = CaseLogSettings(path=name, **settings)
+    kind, expected = outcome
+    if kind == "error":
+        # any exception other than CaseLogError propagates and fails the test
+        with pytest.raises(CaseLogError) as caught:
+            _load(path, config)
+        message = str(caught.value)
+        assert caught.value.path == path
+        assert message.startswith(f"{path}: ")
+        assert "\n" not in message and "Traceback" not in message
+        assert re.search(expected, caught.value.message), message
+    else:
+        log = _load(path, config)
+        _check_loaded(log, expected, config.header_row)
+        _check_values(log, values)
+
+
+def test_corpus_is_complete():
+    named = {p.values[0] for p in CASES}
+    on_disk = {p.name for p in DATA.iterdir() if p.is_file()}
+    assert on_disk <= named, f"corpus files not in the table: {sorted(on_disk - named)}"
+    assert len(named) >= 24
