@@ -13,12 +13,15 @@ out of :attr:`CaseLog.cases`. Only a file that cannot be read at all raises
 from __future__ import annotations
 
 import hashlib
+import re
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from .calendar import FIRST_YEAR, LAST_YEAR
 from .errors import CaseLogError
 from .landlords import CANONICAL_COLUMNS, OPTIONAL_COLUMNS, CaseLogSettings
 
@@ -43,6 +46,12 @@ OMBUDSMAN_OUTCOMES = (
 MAX_EXTENSION_DAYS = 120
 #: Date formats accepted in text cells, tried in this order; anything else is an error.
 TEXT_DATE_FORMATS = ("%d/%m/%Y", "%d/%m/%Y %H:%M", "%d/%m/%Y %H:%M:%S", "ISO8601")
+#: A full ISO date (a bare year or year-month is not a date: it would be a guess).
+ISO_DATE_PREFIX = r"\d{4}-\d{2}-\d{2}"
+UK_TIME = "Europe/London"
+#: Dates the working-day calendar covers; anything else is a keying error, not a complaint date.
+FIRST_DAY = np.datetime64(f"{FIRST_YEAR}-01-01")
+LAST_DAY = np.datetime64(f"{LAST_YEAR - 1}-12-31")
 #: Steps that must not come before another: (later step, earlier step).
 STEP_ORDER = (
     ("stage1_acknowledged", "received"),
@@ -93,9 +102,40 @@ def _file_format(path: Path, settings: CaseLogSettings) -> str:
         return "parquet"
     raise CaseLogError(
         f"cannot tell the file type from its suffix {path.suffix!r}; expected .csv, .xlsx or "
-        "'.parquet', or set case_log.format in the landlord's configuration",
+        ".parquet, or set case_log.format in the landlord's configuration",
         path=path,
     )
+
+
+ZIP_MAGIC = b"PK\x03\x04"  # .xlsx files are zip archives
+MANGLED = re.compile(r"^(.*)\.(\d+)$")  # pandas renames a repeated header 'x' to 'x.1'
+
+
+def _read_csv(path: Path, settings: CaseLogSettings) -> pd.DataFrame:
+    with open(path, "rb") as handle:
+        if handle.read(4) == ZIP_MAGIC:
+            raise CaseLogError(
+                "expected CSV text, found an Excel workbook (or another zip archive); give the file an .xlsx "
+                "suffix or set case_log.format: xlsx", path=path,
+            )
+    options = dict(dtype=str, keep_default_na=False, skiprows=settings.header_row - 1, encoding=settings.encoding,
+                   skip_blank_lines=False)
+    frame = pd.read_csv(path, **options)
+    if not isinstance(frame.index, pd.RangeIndex) and frame.shape[1]:
+        # the data rows have more fields than the header; pandas took the first column as an index
+        extra = _text(frame.iloc[:, -1])
+        if (extra != "").any():
+            first = int(np.flatnonzero((extra != "").to_numpy())[0])
+            raise CaseLogError(
+                f"line {settings.header_row + 1 + first} has more fields than the header row (line "
+                f"{settings.header_row}, {frame.shape[1]} columns; extra value "
+                f"{extra.iloc[first][:MAX_VALUE_CHARS]!r}): check for unquoted commas in that row, or set "
+                "case_log.header_row to the line holding the column names", path=path,
+            )
+        with warnings.catch_warnings():  # only empty trailing fields: a trailing delimiter, nothing lost
+            warnings.simplefilter("ignore", pd.errors.ParserWarning)
+            frame = pd.read_csv(path, index_col=False, **options)
+    return frame
 
 
 def _read_raw(path: Path, settings: CaseLogSettings) -> pd.DataFrame:
@@ -103,19 +143,18 @@ def _read_raw(path: Path, settings: CaseLogSettings) -> pd.DataFrame:
     if not path.is_file():
         raise CaseLogError("case log not found; check the path (case_log.path in a landlord's configuration)", path=path)
     kind = _file_format(path, settings)
-    skip = settings.header_row - 1
     try:
         if kind == "csv":
-            frame = pd.read_csv(
-                path, dtype=str, keep_default_na=False, skiprows=skip, encoding=settings.encoding,
-                skip_blank_lines=False,
-            )
+            frame = _read_csv(path, settings)
         elif kind == "xlsx":
             frame = pd.read_excel(
-                path, sheet_name=settings.sheet or 0, dtype=object, skiprows=skip, engine="openpyxl",
+                path, sheet_name=settings.sheet or 0, dtype=object, skiprows=settings.header_row - 1,
+                engine="openpyxl", keep_default_na=False, na_values=[],
             )
         else:
             frame = pd.read_parquet(path)
+    except CaseLogError:
+        raise
     except UnicodeDecodeError as exc:
         raise CaseLogError(
             f"expected text in {settings.encoding} encoding, found an undecodable byte at offset "
@@ -123,14 +162,26 @@ def _read_raw(path: Path, settings: CaseLogSettings) -> pd.DataFrame:
             path=path,
         ) from None
     except pd.errors.EmptyDataError:
+        if settings.header_row > 1:
+            raise CaseLogError(
+                f"no header row at line {settings.header_row}: the file ends before it; check case_log.header_row",
+                path=path,
+            ) from None
         raise CaseLogError("the file is empty; expected a header row and one row per complaint", path=path) from None
     except pd.errors.ParserError as exc:
-        raise CaseLogError(f"not a readable CSV file: {str(exc).strip()}", path=path) from None
+        raise CaseLogError(
+            f"not a readable CSV file: {str(exc).strip()}. If the export has title lines above the column names, "
+            "set case_log.header_row to the line that holds them", path=path,
+        ) from None
     except (ValueError, KeyError, OSError, ImportError) as exc:
         raise CaseLogError(f"cannot read the file as {kind}: {str(exc).strip()}", path=path) from None
     except Exception as exc:  # openpyxl and pyarrow raise their own types for corrupt files
         raise CaseLogError(f"cannot read the file as {kind}: {type(exc).__name__}: {exc}", path=path) from None
     frame.columns = [str(c).strip() for c in frame.columns]
+    repeated = sorted({m.group(1) for c in frame.columns if (m := MANGLED.match(c)) and m.group(1) in frame.columns})
+    if repeated:
+        raise CaseLogError(f"column(s) {repeated} appear more than once in the header row; keep one of each",
+                           path=path)
     return frame
 
 
@@ -160,29 +211,61 @@ def _text(series: pd.Series) -> pd.Series:
     return series.astype(object).where(series.notna(), "").astype(str).str.strip()
 
 
-def parse_dates(series: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Parse a date column explicitly. Returns (dates as ``datetime64`` day, mask of bad cells).
+def _local_days(values: pd.Series | pd.DatetimeIndex) -> np.ndarray:
+    """Datetimes as UK calendar days (``datetime64[D]``): aware times are converted to UK time."""
+    if isinstance(values.dtype, pd.DatetimeTZDtype):
+        values = values.dt.tz_convert(UK_TIME).dt.tz_localize(None) if isinstance(values, pd.Series) \
+            else values.tz_convert(UK_TIME).tz_localize(None)
+    return np.asarray(values, dtype="datetime64[D]")
 
-    Real date cells (Excel, Parquet) are taken as they are; text must be ``dd/mm/yyyy``
-    (optionally with a time) or ISO ``yyyy-mm-dd``. Blank cells are NaT and not bad.
+
+def _stamp_days(values: pd.Series) -> np.ndarray:
+    """Excel date cells (``datetime``/``date`` objects) as ``datetime64[D]``, any year."""
+    out = np.full(len(values), np.datetime64("NaT"), dtype="datetime64[D]")
+    for i, v in enumerate(values):
+        if getattr(v, "tzinfo", None) is not None:
+            v = pd.Timestamp(v).tz_convert(UK_TIME)
+        out[i] = np.datetime64(v.date() if hasattr(v, "date") else v, "D")
+    return out
+
+
+def parse_dates(series: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Parse a date column explicitly. Returns (dates as ``datetime64[ns]`` days, mask of bad cells).
+
+    Real date cells (Excel, Parquet) are taken as they are (times with a zone as UK time);
+    text must be ``dd/mm/yyyy`` (optionally with a time) or a full ISO ``yyyy-mm-dd``. Blank
+    cells are NaT and not bad; a date outside the years the calendar covers is bad.
     """
+    index = series.index
+    days = np.full(len(series), np.datetime64("NaT"), dtype="datetime64[D]")
+    pending = pd.Series(False, index=index)
     if pd.api.types.is_datetime64_any_dtype(series):
-        parsed = pd.to_datetime(series)
-        return parsed.dt.normalize(), pd.Series(False, index=series.index)
-    result = pd.Series(pd.NaT, index=series.index, dtype="datetime64[ns]")
-    is_stamp = series.map(lambda v: isinstance(v, (pd.Timestamp, np.datetime64)) or hasattr(v, "year"))
-    if is_stamp.any():
-        result[is_stamp] = pd.to_datetime(series[is_stamp].astype(object), errors="coerce")
-    text = _text(series.where(~is_stamp, ""))
-    pending = (text != "") & ~is_stamp
-    for fmt in TEXT_DATE_FORMATS:
-        if not pending.any():
-            break
-        attempt = pd.to_datetime(text[pending], format=fmt, errors="coerce")
-        ok = attempt.notna()
-        result[attempt.index[ok]] = attempt[ok]
-        pending[attempt.index[ok]] = False
-    return result.dt.normalize(), pending
+        days = _local_days(series)
+    else:
+        is_text = series.map(lambda v: isinstance(v, str)) if series.dtype == object else None
+        if is_text is not None and not is_text.all():
+            is_stamp = series.map(lambda v: hasattr(v, "year") or isinstance(v, np.datetime64)) & series.notna()
+            if is_stamp.any():
+                days[is_stamp.to_numpy()] = _stamp_days(series[is_stamp])
+            other = series.notna() & ~is_stamp & ~is_text
+            text = _text(series.where(is_text, ""))
+            pending = (text != "") | other  # numbers and other objects in a date column are not dates
+        else:
+            text = _text(series)
+            pending = text != ""
+        for fmt in TEXT_DATE_FORMATS:
+            candidates = pending & (text.str.match(ISO_DATE_PREFIX) if fmt == "ISO8601" else True)
+            if not candidates.any():
+                continue
+            attempt = pd.to_datetime(text[candidates], format=fmt, errors="coerce", utc=fmt == "ISO8601")
+            ok = attempt.notna()
+            positions = index.get_indexer(attempt.index[ok])
+            days[positions] = _local_days(attempt[ok])
+            pending[attempt.index[ok]] = False
+    out_of_range = ~np.isnat(days) & ((days < FIRST_DAY) | (days > LAST_DAY))
+    days[out_of_range] = np.datetime64("NaT")
+    bad = pending | pd.Series(out_of_range, index=index)
+    return pd.Series(days.astype("datetime64[ns]"), index=index), bad
 
 
 def _finding(frame: pd.DataFrame, mask: pd.Series, column: str, values: pd.Series, reason: str) -> pd.DataFrame:
@@ -215,7 +298,8 @@ def validate(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
         parsed, bad = parse_dates(frame[column])
         out[column] = parsed
         findings.append(
-            _finding(frame, bad, column, frame[column], "not a date: expected dd/mm/yyyy or yyyy-mm-dd")
+            _finding(frame, bad, column, frame[column],
+                     f"not a date: expected dd/mm/yyyy or yyyy-mm-dd between {FIRST_YEAR} and {LAST_YEAR - 1}")
         )
     findings.append(
         _finding(frame, out["received"].isna() & _text(frame["received"]).eq(""), "received", frame["received"],
@@ -236,13 +320,14 @@ def validate(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
         number = pd.to_numeric(raw.where(raw != ""), errors="coerce")
         not_number = (raw != "") & number.isna()
         findings.append(_finding(frame, not_number, column, raw, "not a whole number of working days"))
-        not_whole = number.notna() & (number != number.round())
+        not_whole = number.notna() & (~np.isfinite(number) | (number != number.round()))
         findings.append(_finding(frame, not_whole, column, raw, "not a whole number of working days"))
         negative = number.notna() & (number < 0)
         findings.append(_finding(frame, negative, column, raw, "negative extension"))
         absurd = number.notna() & (number > MAX_EXTENSION_DAYS)
         findings.append(_finding(frame, absurd, column, raw, f"extension over {MAX_EXTENSION_DAYS} working days"))
-        out[column] = number.fillna(0).round().astype("int64")  # rows with bad values are excluded
+        usable = number.where(np.isfinite(number) & (number == number.round()))
+        out[column] = usable.fillna(0).astype("int64")  # rows with bad values are excluded
 
     for column in OUTCOME_COLUMNS:
         raw = _text(frame[column]).str.lower().str.replace(r"\s+", " ", regex=True)
@@ -255,11 +340,11 @@ def validate(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
 
     raw_comp = _text(frame["compensation"]).str.replace(r"^£", "", regex=True).str.replace(",", "", regex=False)
     comp = pd.to_numeric(raw_comp.where(raw_comp != ""), errors="coerce")
-    findings.append(_finding(frame, (raw_comp != "") & comp.isna(), "compensation", frame["compensation"],
-                             "not an amount of money"))
+    findings.append(_finding(frame, (raw_comp != "") & (comp.isna() | ~np.isfinite(comp)), "compensation",
+                             frame["compensation"], "not an amount of money"))
     findings.append(_finding(frame, comp.notna() & (comp < 0), "compensation", frame["compensation"],
                              "negative compensation"))
-    out["compensation"] = comp.fillna(0.0)
+    out["compensation"] = comp.where(np.isfinite(comp)).fillna(0.0)
 
     hos = _text(frame["ombudsman_outcome"]).str.lower().str.replace(r"\s+", " ", regex=True)
     unknown_hos = (hos != "") & ~hos.isin(OMBUDSMAN_OUTCOMES)
