@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PERIOD ?= 2024-25
 
-.PHONY: install demo test lab data clean
+.PHONY: install browser demo test lab data clean
 
 install: $(STAMP)
 
@@ -20,7 +20,14 @@ demo: install
 	$(BIN)/chc-audit run --all --period $(PERIOD)
 	@echo "Reports: outputs/$(PERIOD)/index.html (one folder per landlord under outputs/$(PERIOD)/)"
 
-test: install
+# Browser tests drive Debian's chromium (Playwright never downloads a browser here).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+		echo "Installing Debian's chromium for the browser tests"; \
+		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium; }
+
+test: install browser
 	$(BIN)/python -m pytest
 
 lab: install

@@ -1,0 +1,136 @@
+"""The interactive workbook in a real JupyterLab, driven in Debian's chromium by Playwright.
+
+Starts JupyterLab on a free localhost port over a temporary copy of the project's notebook
+and inputs, runs the workbook, changes a status and types evidence through the widgets,
+checks the answer store on disk, restarts the kernel and checks the answers are shown again.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from audit_lib.answers import Status, load_assessment
+from audit_lib.catalogue import load_catalogue
+from audit_lib.paths import DEFAULT_INPUTS, SELF_ASSESSMENT
+
+pytestmark = pytest.mark.browser
+CHROMIUM = Path("/usr/bin/chromium")
+BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                "--disable-sync", "--no-first-run", "--disable-quic", "--disable-dev-shm-usage"]
+LANDLORD = "riverbend-homes"  # the notebook's default landlord
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    if not CHROMIUM.exists():
+        pytest.fail("Debian's chromium is not installed: run `make test` (it installs it) or apt-get install chromium")
+    root = tmp_path_factory.mktemp("lab")
+    (root / "notebooks").mkdir()
+    shutil.copy(SELF_ASSESSMENT, root / "notebooks" / SELF_ASSESSMENT.name)
+    shutil.copytree(DEFAULT_INPUTS, root / "inputs")
+    port, token = _free_port(), secrets.token_hex(16)
+    env = {**os.environ, "CHC_AUDIT_USER": "browser.auditor", "JUPYTER_CONFIG_DIR": str(root / ".jupyter"),
+           "JUPYTER_RUNTIME_DIR": str(root / ".runtime")}
+    log = open(root / "lab.log", "w")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "jupyterlab", "--no-browser", "--allow-root", f"--port={port}",
+         "--ServerApp.ip=127.0.0.1", f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}",
+         "--LabApp.news_url=None", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+         "--ServerApp.open_browser=False"],
+        cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 90
+    while True:
+        try:
+            urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2)
+            break
+        except OSError:
+            if server.poll() is not None or time.monotonic() > deadline:
+                server.kill()
+                pytest.fail("JupyterLab did not start: " + (root / "lab.log").read_text()[-2000:])
+            time.sleep(0.5)
+    yield {"root": root, "url": f"{base}/lab/tree/notebooks/self_assessment.ipynb?token={token}"}
+    server.terminate()
+    try:
+        server.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        server.kill()
+    log.close()
+
+
+def _run_all(page) -> None:
+    page.locator("#jp-main-dock-panel .jp-Notebook").first.click()
+    page.get_by_role("menuitem", name="Run", exact=True).click()
+    page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
+
+
+def _open_section_6(page):
+    section = page.locator(".chc-section-6")
+    section.wait_for(timeout=120_000)
+    section.locator(".lm-AccordionPanel-title, .jupyter-widget-Collapse-header, .p-Collapse-header").first.click()
+    form = page.locator(".chc-provision-6-2")
+    form.wait_for(timeout=60_000)
+    return form
+
+
+def test_auditor_completes_a_provision_in_a_real_jupyterlab(lab):
+    from playwright.sync_api import sync_playwright
+
+    store_path = lab["root"] / "inputs" / LANDLORD / "answers" / "2024-25.yaml"
+    code = load_catalogue()
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=BROWSER_ARGS, headless=True)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        try:
+            page.goto(lab["url"])
+            page.locator(".jp-Notebook").first.wait_for(timeout=120_000)
+            page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").first.wait_for(timeout=120_000)
+            _run_all(page)
+            form = _open_section_6(page)
+            assert form.locator(".widget-dropdown select").input_value() == "Partial"  # the saved answer
+
+            form.locator(".widget-dropdown select").select_option("No")
+            form.get_by_role("button", name="Add evidence").click()
+            description = form.locator("input[placeholder='Evidence: what it is']").last
+            description.fill("Acknowledgement audit Q4 (browser)")
+            description.press("Enter")
+            deadline = time.monotonic() + 30
+            while True:
+                saved = load_assessment(store_path, code, LANDLORD, "2024-25").answer("2024:6.2")
+                if saved.status is Status.NO and any(e.description == "Acknowledgement audit Q4 (browser)"
+                                                     for e in saved.evidence):
+                    break
+                assert time.monotonic() < deadline, saved
+                time.sleep(0.3)
+            assert saved.updated_by == "browser.auditor"
+
+            # restart the kernel and run everything again: the stored answers come back
+            page.get_by_role("menuitem", name="Kernel", exact=True).click()
+            page.get_by_role("menuitem", name="Restart Kernel and Run All Cells…").click()
+            page.get_by_role("button", name="Confirm Kernel Restart").or_(
+                page.get_by_role("button", name="Restart", exact=True)).first.click()
+            page.wait_for_timeout(1000)
+            form = _open_section_6(page)
+            assert form.locator(".widget-dropdown select").input_value() == "No"
+            values = [el.input_value() for el in form.locator("input[placeholder='Evidence: what it is']").all()]
+            assert "Acknowledgement audit Q4 (browser)" in values
+            page.screenshot(path=str(lab["root"] / "workbook.png"))
+        finally:
+            browser.close()
