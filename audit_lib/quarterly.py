@@ -23,47 +23,41 @@ def _count(value: int | None) -> str:
 Row = tuple[str, Callable[[WindowFigures], str]]
 
 
-def _rows(stats: CaseStatistics) -> list[Row]:
-    rows: list[Row] = [
-        ("Service requests", lambda w: _count(w.service_requests)),
-        ("Stage 1 complaints received", lambda w: _count(w.stage1_received)),
-        ("Complaints not accepted (refused)", lambda w: _count(w.refused)),
-        ("Stage 1 acknowledged within 5 working days", lambda w: _rate(w.stage1_ack)),
-    ]
+#: Per stage: (stage, escalation noun, Code days to acknowledge, Code days to respond).
+STAGES = ((1, "Stage 1 complaints received", 5, 10), (2, "Stage 2 escalations received", 5, 20))
+
+
+def _stage_rows(stats: CaseStatistics, stage: int, received: str, ack_days: int, respond_days: int) -> list[Row]:
+    def field(name: str) -> Callable[[WindowFigures], object]:
+        return lambda w: getattr(w, f"stage{stage}_{name}")
+
     local = stats.local_targets
-    if "stage1_acknowledge" in local:
-        rows.append((f"Stage 1 acknowledged within {local['stage1_acknowledge']} working days (local target)",
-                     lambda w: _rate(w.stage1_ack_local)))
-    rows += [
-        ("Stage 1 responses within 10 working days (+ extension)", lambda w: _rate(w.stage1_response)),
+    rows: list[Row] = [
+        (received, lambda w: _count(field("received")(w))),
+        (f"Stage {stage} acknowledged within {ack_days} working days", lambda w: _rate(field("ack")(w))),
     ]
-    if "stage1_respond" in local:
-        rows.append((f"Stage 1 responses within {local['stage1_respond']} working days (local target)",
-                     lambda w: _rate(w.stage1_response_local)))
+    if f"stage{stage}_acknowledge" in local:
+        rows.append((f"Stage {stage} acknowledged within {local[f'stage{stage}_acknowledge']} working days "
+                     "(local target)", lambda w: _rate(field("ack_local")(w))))
+    rows.append((f"Stage {stage} responses within {respond_days} working days (+ extension)",
+                 lambda w: _rate(field("response")(w))))
+    if f"stage{stage}_respond" in local:
+        rows.append((f"Stage {stage} responses within {local[f'stage{stage}_respond']} working days (local target)",
+                     lambda w: _rate(field("response_local")(w))))
     rows += [
-        ("Stage 1 responses issued", lambda w: _count(w.stage1_responded)),
-        ("Stage 1 responses extended", lambda w: _share(w.stage1_extended, w.stage1_responded)),
-        ("TSM CH02: stage 1 responses within Code timescales",
-         lambda w: _share(w.stage1_responded_on_time, w.stage1_responded)),
-        ("Stage 2 escalations received", lambda w: _count(w.stage2_received)),
-        ("Stage 2 acknowledged within 5 working days", lambda w: _rate(w.stage2_ack)),
+        (f"Stage {stage} responses issued", lambda w: _count(field("responded")(w))),
+        (f"Stage {stage} responses extended", lambda w: _share(field("extended")(w), field("responded")(w))),
+        (f"TSM CH02: stage {stage} responses within Code timescales",
+         lambda w: _share(field("responded_on_time")(w), field("responded")(w))),
     ]
-    if "stage2_acknowledge" in local:
-        rows.append((f"Stage 2 acknowledged within {local['stage2_acknowledge']} working days (local target)",
-                     lambda w: _rate(w.stage2_ack_local)))
-    rows += [
-        ("Stage 2 responses within 20 working days (+ extension)", lambda w: _rate(w.stage2_response)),
-    ]
-    if "stage2_respond" in local:
-        rows.append((f"Stage 2 responses within {local['stage2_respond']} working days (local target)",
-                     lambda w: _rate(w.stage2_response_local)))
-    rows += [
-        ("Stage 2 responses issued", lambda w: _count(w.stage2_responded)),
-        ("Stage 2 responses extended", lambda w: _share(w.stage2_extended, w.stage2_responded)),
-        ("TSM CH02: stage 2 responses within Code timescales",
-         lambda w: _share(w.stage2_responded_on_time, w.stage2_responded)),
-        ("Ombudsman determinations", lambda w: _count(w.ombudsman_determinations)),
-    ]
+    return rows
+
+
+def _rows(stats: CaseStatistics) -> list[Row]:
+    rows: list[Row] = [("Service requests", lambda w: _count(w.service_requests))]
+    stage1, stage2 = (_stage_rows(stats, *stage) for stage in STAGES)
+    rows += stage1[:1] + [("Complaints not accepted (refused)", lambda w: _count(w.refused))] + stage1[1:] + stage2
+    rows.append(("Ombudsman determinations", lambda w: _count(w.ombudsman_determinations)))
     if stats.year.complaint_failure_orders is not None:
         rows.append(("Complaint handling failure orders", lambda w: _count(w.complaint_failure_orders)))
     return rows
