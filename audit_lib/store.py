@@ -104,6 +104,7 @@ class AnswerStore:
         self.user = user or current_user()
         self.history_path = self.path.with_name(self.path.stem + ".history.jsonl")
         self.lock_path = self.path.with_name(self.path.name + ".lock")
+        self._lock_fd: int | None = None
         self._assessment = self._read()
         self._base = self._assessment.model_copy(deep=True)  # what this editor last saw on disk
         self._seen = self._signature()
@@ -157,17 +158,32 @@ class AnswerStore:
     # -- writing ---------------------------------------------------------------------------
     @contextlib.contextmanager
     def _locked(self) -> Iterator[None]:
+        """Hold the exclusive lock; the lock file also carries the last committed revision."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        with open(self.lock_path, "a") as handle:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+        fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            self._lock_fd = fd
+            yield
+        finally:
+            self._lock_fd = None
+            os.close(fd)  # closing releases the lock
+
+    def _lock_revision(self) -> str:
+        return os.pread(self._lock_fd, 64, 0).decode("ascii", "replace").strip()
+
+    def _set_lock_revision(self, revision: int) -> None:
+        os.ftruncate(self._lock_fd, 0)
+        os.pwrite(self._lock_fd, f"{revision}\n".encode("ascii"), 0)
 
     def _sync_with_disk(self) -> Assessment:
-        """The assessment as it is on disk now (re-read only when another editor wrote it)."""
-        if self._signature() == self._seen:
+        """The assessment as it is on disk now (re-read only when another editor wrote it).
+
+        Another editor's commit changes the revision in the lock file (written before the
+        answers file is replaced) and the file's identity; either means read it again. The
+        file's identity alone is not enough: a freed inode can be reused within the clock tick.
+        """
+        if self._signature() == self._seen and self._lock_revision() == str(self._assessment.revision):
             return self._assessment
         return self._read()
 
@@ -183,6 +199,7 @@ class AnswerStore:
 
     def _commit(self, current: Assessment, entries: list[dict[str, Any]]) -> Saved:
         current.revision += 1
+        self._set_lock_revision(current.revision)  # first: a crash after this only forces a re-read
         save_assessment(self.path, current)
         stamp = dt.datetime.now().isoformat(timespec="seconds")
         with open(self.history_path, "a", encoding="utf-8") as handle:

@@ -129,7 +129,7 @@ def test_two_concurrent_editors_lose_no_change(demo_inputs):
     assert all(line.split(" ")[1] == shared for line in conflicts)
 
 
-@pytest.mark.parametrize("editors", [3])
+@pytest.mark.parametrize("editors", [4])
 def test_many_editors_on_one_field_serialise(demo_inputs, editors):
     folder = demo_inputs / LANDLORD
 
@@ -137,7 +137,7 @@ def test_many_editors_on_one_field_serialise(demo_inputs, editors):
         def run(report):
             store = open_store(folder, CODE, LANDLORD, "2024-25", user)
             report("ready")
-            for i in range(20):
+            for i in range(40):
                 result = store.change("2024:9.1", "status", ["Yes", "No", "Partial"][i % 3])
                 report(f"{type(result).__name__} {user} {i}")
         return run
