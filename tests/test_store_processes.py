@@ -57,12 +57,13 @@ def test_killed_writer_never_corrupts_or_loses_committed_changes(demo_inputs):
         pid = _child(_writer(folder, f"w{round_}"), write_fd)
         reader = os.fdopen(read_fd)
         assert reader.readline().strip() == "ready"
-        time.sleep(rng.uniform(0, 0.05))
+        first = reader.readline().strip()  # the first committed change: kill among writes, not before them
+        time.sleep(rng.uniform(0, 0.03))
         os.kill(pid, signal.SIGKILL)
         os.waitpid(pid, 0)
         kills += 1
         round_commits = {}
-        for line in reader.read().splitlines():
+        for line in [first, *reader.read().splitlines()]:
             if line.count(" ") == 2:  # a line torn by the kill is not a report
                 status, provision, value = line.split(" ")
                 assert status == "ok"
