@@ -38,8 +38,13 @@ def _busday_calendar() -> np.busdaycalendar:
 
 def _as_days(dates: object) -> np.ndarray:
     """Convert dates (scalar, list, Series, array; NaT allowed) to ``datetime64[D]``."""
-    values = pd.to_datetime(pd.Series(np.atleast_1d(np.asarray(dates, dtype=object))))
-    days = values.to_numpy(dtype="datetime64[D]")
+    dtype = getattr(dates, "dtype", None)
+    if isinstance(dtype, np.dtype) and dtype.kind == "M":
+        # already datetime64 (a validated case-log column): a unit cast, no per-cell objects
+        days = np.atleast_1d(np.asarray(dates)).astype("datetime64[D]")
+    else:
+        values = pd.to_datetime(pd.Series(np.atleast_1d(np.asarray(dates, dtype=object))))
+        days = values.to_numpy(dtype="datetime64[D]")
     present = days[~np.isnat(days)]
     if present.size and (
         present.min() < np.datetime64(f"{FIRST_YEAR}-01-01")

@@ -12,6 +12,7 @@ out of :attr:`CaseLog.cases`. Only a file that cannot be read at all raises
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import re
 import warnings
@@ -111,6 +112,72 @@ ZIP_MAGIC = b"PK\x03\x04"  # .xlsx files are zip archives
 MANGLED = re.compile(r"^(.*)\.(\d+)$")  # pandas renames a repeated header 'x' to 'x.1'
 
 
+def _read_csv_arrow(path: Path, settings: CaseLogSettings) -> pd.DataFrame | None:
+    """The frame ``pd.read_csv(dtype=str, ...)`` below gives, read by Arrow's multithreaded parser
+    without a Python object per cell; ``None`` for any file the two parsers might read
+    differently, which the pandas parser then reads (and reports on) as before.
+
+    Declined: text columns not Arrow-backed (pandas 2), encodings other than UTF-8, a byte-order
+    mark the encoding does not expect, NUL bytes, carriage returns not followed by a line feed,
+    quotes in the title or header lines, a header with fewer than two names or a blank or
+    repeated one, rows with another number of fields, no data rows, and a quote left open at
+    the end of the file. ``tests/test_caselog_csv_reader.py`` compares the two parsers.
+    """
+    text_dtype = pd.Series([], dtype=str).dtype
+    if not (isinstance(text_dtype, pd.StringDtype) and text_dtype.storage == "pyarrow"):
+        return None
+    try:
+        encoding = codecs.lookup(settings.encoding).name
+    except LookupError:
+        return None
+    if encoding not in ("utf-8", "utf-8-sig"):
+        return None
+    data = path.read_bytes()
+    if data.startswith(codecs.BOM_UTF8):
+        if encoding != "utf-8-sig":
+            return None
+        data = data[len(codecs.BOM_UTF8):]
+    if b"\x00" in data or (b"\r" in data and data.count(b"\r") != data.count(b"\r\n")):
+        return None
+    start = 0
+    for _ in range(settings.header_row - 1):  # title lines
+        start = data.find(b"\n", start) + 1
+        if start == 0:
+            return None
+    end = data.find(b"\n", start)
+    if end < 0 or b'"' in data[:end]:
+        return None
+    try:
+        names = data[start:end].rstrip(b"\r").decode("utf-8").split(",")
+    except UnicodeDecodeError:
+        return None
+    if len(names) < 2 or "" in names or len(set(names)) != len(names):
+        return None
+    import pyarrow as pa
+    import pyarrow.csv as pa_csv
+
+    try:
+        table = pa_csv.read_csv(
+            pa.py_buffer(data),
+            read_options=pa_csv.ReadOptions(skip_rows=settings.header_row - 1),
+            parse_options=pa_csv.ParseOptions(newlines_in_values=True, ignore_empty_lines=False),
+            convert_options=pa_csv.ConvertOptions(
+                column_types={name: pa.large_string() for name in names}, null_values=[],
+                strings_can_be_null=False, quoted_strings_can_be_null=False,
+            ),
+        )
+    except (pa.ArrowException, ValueError):
+        return None
+    if table.num_rows == 0 or table.column_names != names:
+        return None
+    if b'"' in data:
+        last = table.column(len(names) - 1)[-1].as_py()
+        if data.endswith(('"' + last.replace('"', '""')).encode("utf-8")):
+            return None  # a quote opened in the last field and never closed
+    return pd.DataFrame({name: pd.array(table.column(i), dtype=text_dtype) for i, name in enumerate(names)},
+                        copy=False)
+
+
 def _read_csv(path: Path, settings: CaseLogSettings) -> pd.DataFrame:
     with open(path, "rb") as handle:
         if handle.read(4) == ZIP_MAGIC:
@@ -118,6 +185,9 @@ def _read_csv(path: Path, settings: CaseLogSettings) -> pd.DataFrame:
                 "expected CSV text, found an Excel workbook (or another zip archive); give the file an .xlsx "
                 "suffix or set case_log.format: xlsx", path=path,
             )
+    fast = _read_csv_arrow(path, settings)
+    if fast is not None:
+        return fast
     options = dict(dtype=str, keep_default_na=False, skiprows=settings.header_row - 1, encoding=settings.encoding,
                    skip_blank_lines=False)
     frame = pd.read_csv(path, **options)
@@ -208,7 +278,40 @@ def _apply_mapping(frame: pd.DataFrame, settings: CaseLogSettings, path: Path) -
 
 def _text(series: pd.Series) -> pd.Series:
     """Cells as stripped text, blanks as empty strings (for validation messages)."""
+    if isinstance(series.dtype, pd.StringDtype):  # already text (CSV, Parquet strings): no per-cell objects
+        return series.fillna("").astype(str).str.strip()
     return series.astype(object).where(series.notna(), "").astype(str).str.strip()
+
+
+def _is_plain_number(dtype: object) -> bool:
+    """Integers or 64-bit floats, whose text (``str``) reads back as exactly the same number."""
+    if isinstance(dtype, np.dtype):
+        return dtype.kind in "iu" or dtype == np.float64
+    return isinstance(dtype, (pd.Int64Dtype, pd.Int32Dtype, pd.Int16Dtype, pd.Int8Dtype, pd.UInt64Dtype,
+                              pd.UInt32Dtype, pd.UInt16Dtype, pd.UInt8Dtype, pd.Float64Dtype))
+
+
+def _blank(series: pd.Series) -> pd.Series:
+    """``_text(series) == ""`` without writing out every cell: a date or number cell is blank
+    exactly when it is missing."""
+    dtype = series.dtype
+    if (isinstance(dtype, np.dtype) and dtype.kind in "biufcmM") or isinstance(dtype, pd.DatetimeTZDtype) \
+            or _is_plain_number(dtype):
+        return series.isna()
+    return _text(series).eq("")
+
+
+def _by_value(text: pd.Series, convert) -> pd.Series:
+    """``convert(text)`` computed once per distinct value and spread back to every cell.
+
+    Export columns repeat a few values (dates, outcomes, amounts) many times; ``convert`` must
+    work cell by cell (parsing, case and space folding), so the result is the same.
+    """
+    codes, uniques = pd.factorize(text)
+    if (codes < 0).any():  # missing cells: convert them as they are
+        return convert(text)
+    converted = convert(pd.Series(uniques, dtype=text.dtype))
+    return converted.take(codes).set_axis(text.index).rename(text.name)
 
 
 def _local_days(values: pd.Series | pd.DatetimeIndex) -> np.ndarray:
@@ -254,10 +357,13 @@ def parse_dates(series: pd.Series) -> tuple[pd.Series, pd.Series]:
             text = _text(series)
             pending = text != ""
         for fmt in TEXT_DATE_FORMATS:
+            if not pending.any():
+                break
             candidates = pending & (text.str.match(ISO_DATE_PREFIX) if fmt == "ISO8601" else True)
             if not candidates.any():
                 continue
-            attempt = pd.to_datetime(text[candidates], format=fmt, errors="coerce", utc=fmt == "ISO8601")
+            attempt = _by_value(text[candidates], lambda cells: pd.to_datetime(
+                cells, format=fmt, errors="coerce", utc=fmt == "ISO8601"))
             ok = attempt.notna()
             positions = index.get_indexer(attempt.index[ok])
             days[positions] = _local_days(attempt[ok])
@@ -283,6 +389,12 @@ def _finding(frame: pd.DataFrame, mask: pd.Series, column: str, values: pd.Serie
     )
 
 
+def _rows(frame: pd.DataFrame, keep: np.ndarray) -> pd.DataFrame:
+    """``frame[keep].reset_index(drop=True)``, column by column: each column's array is
+    filtered directly (text columns by Arrow) instead of through an index of row numbers."""
+    return pd.DataFrame({column: frame[column].array[keep] for column in frame.columns}, copy=False)
+
+
 def validate(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Type and check every row of a mapped frame. Returns (usable cases, exclusions)."""
     out = pd.DataFrame(index=frame.index)
@@ -302,7 +414,7 @@ def validate(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
                      f"not a date: expected dd/mm/yyyy or yyyy-mm-dd between {FIRST_YEAR} and {LAST_YEAR - 1}")
         )
     findings.append(
-        _finding(frame, out["received"].isna() & _text(frame["received"]).eq(""), "received", frame["received"],
+        _finding(frame, out["received"].isna() & _blank(frame["received"]), "received", frame["received"],
                  "missing date received")
     )
     for later, earlier in STEP_ORDER:
@@ -312,13 +424,17 @@ def validate(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
         )
     for step, needs in (("stage1_responded", "stage1_acknowledged"), ("stage2_acknowledged", "stage2_requested"),
                         ("stage2_responded", "stage2_acknowledged")):
-        gap = out[step].notna() & out[needs].isna() & ~_text(frame[needs]).ne("")
+        gap = out[step].notna() & out[needs].isna() & _blank(frame[needs])
         findings.append(_finding(frame, gap, needs, frame[needs], f"missing, but {step.replace('_', ' ')} is recorded"))
 
     for column in EXTENSION_COLUMNS:
-        raw = _text(frame[column])
-        number = pd.to_numeric(raw.where(raw != ""), errors="coerce")
-        not_number = (raw != "") & number.isna()
+        if _is_plain_number(frame[column].dtype):  # already numbers (Parquet, Excel): no round trip through text
+            raw, given, number = frame[column], frame[column].notna(), frame[column].astype("float64")
+        else:
+            raw = _text(frame[column])
+            given = raw != ""
+            number = _by_value(raw, lambda cells: pd.to_numeric(cells.where(cells != ""), errors="coerce"))
+        not_number = given & number.isna()
         findings.append(_finding(frame, not_number, column, raw, "not a whole number of working days"))
         not_whole = number.notna() & (~np.isfinite(number) | (number != number.round()))
         findings.append(_finding(frame, not_whole, column, raw, "not a whole number of working days"))
@@ -330,7 +446,7 @@ def validate(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
         out[column] = usable.fillna(0).astype("int64")  # rows with bad values are excluded
 
     for column in OUTCOME_COLUMNS:
-        raw = _text(frame[column]).str.lower().str.replace(r"\s+", " ", regex=True)
+        raw = _by_value(_text(frame[column]), lambda cells: cells.str.lower().str.replace(r"\s+", " ", regex=True))
         normal = raw.replace(OUTCOME_SYNONYMS)
         unknown = (normal != "") & ~normal.isin(OUTCOMES)
         findings.append(
@@ -338,15 +454,20 @@ def validate(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
         )
         out[column] = normal
 
-    raw_comp = _text(frame["compensation"]).str.replace(r"^£", "", regex=True).str.replace(",", "", regex=False)
-    comp = pd.to_numeric(raw_comp.where(raw_comp != ""), errors="coerce")
-    findings.append(_finding(frame, (raw_comp != "") & (comp.isna() | ~np.isfinite(comp)), "compensation",
+    if _is_plain_number(frame["compensation"].dtype):  # already amounts (Parquet, Excel)
+        comp_given, comp = frame["compensation"].notna(), frame["compensation"].astype("float64")
+    else:
+        raw_comp = _text(frame["compensation"]).str.replace(r"^£", "", regex=True).str.replace(",", "", regex=False)
+        comp_given = raw_comp != ""
+        comp = _by_value(raw_comp, lambda cells: pd.to_numeric(cells.where(cells != ""), errors="coerce"))
+    findings.append(_finding(frame, comp_given & (comp.isna() | ~np.isfinite(comp)), "compensation",
                              frame["compensation"], "not an amount of money"))
     findings.append(_finding(frame, comp.notna() & (comp < 0), "compensation", frame["compensation"],
                              "negative compensation"))
     out["compensation"] = comp.where(np.isfinite(comp)).fillna(0.0)
 
-    hos = _text(frame["ombudsman_outcome"]).str.lower().str.replace(r"\s+", " ", regex=True)
+    hos = _by_value(_text(frame["ombudsman_outcome"]),
+                    lambda cells: cells.str.lower().str.replace(r"\s+", " ", regex=True))
     unknown_hos = (hos != "") & ~hos.isin(OMBUDSMAN_OUTCOMES)
     findings.append(_finding(frame, unknown_hos, "ombudsman_outcome", frame["ombudsman_outcome"],
                              f"unknown Ombudsman outcome: expected one of {', '.join(OMBUDSMAN_OUTCOMES)}"))
@@ -362,8 +483,21 @@ def validate(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
         else pd.DataFrame(columns=EXCLUSION_COLUMNS)
     exclusions = exclusions.sort_values(["row", "column"], kind="stable").reset_index(drop=True)
     bad_rows = set(exclusions["row"].tolist())
-    usable = out[~out["_row"].isin(bad_rows)].rename(columns={"_row": "source_row"}).reset_index(drop=True)
+    usable = _rows(out, ~out["_row"].isin(bad_rows).to_numpy(dtype=bool)).rename(columns={"_row": "source_row"})
     return usable, exclusions
+
+
+def _blank_rows(frame: pd.DataFrame) -> np.ndarray:
+    """Rows whose canonical cells are all blank; each column is only looked at in the rows
+    still blank in the columns before it."""
+    blank = np.ones(len(frame), dtype=bool)
+    for column in CANONICAL_COLUMNS:
+        rows = np.flatnonzero(blank)
+        if rows.size == 0:
+            break
+        cells = frame[column] if rows.size == len(frame) else frame[column].iloc[rows]
+        blank[rows] = _blank(cells).to_numpy(dtype=bool)
+    return blank
 
 
 def load_case_log(path: Path, settings: CaseLogSettings) -> CaseLog:
@@ -372,8 +506,8 @@ def load_case_log(path: Path, settings: CaseLogSettings) -> CaseLog:
     raw = _read_raw(path, settings)
     mapped, dropped = _apply_mapping(raw, settings, path)
     mapped.insert(0, "_row", np.arange(len(mapped)) + settings.header_row + 1)
-    blank = mapped[list(CANONICAL_COLUMNS)].apply(lambda col: _text(col).eq("")).all(axis=1)
-    cases, exclusions = validate(mapped[~blank])
+    blank = pd.Series(_blank_rows(mapped), index=mapped.index)
+    cases, exclusions = validate(mapped[~blank] if blank.any() else mapped)
     if blank.any():  # spacer or trailing empty lines are not cases, but are still listed
         empty = pd.DataFrame({"row": mapped.loc[blank, "_row"].to_numpy(), "case_id": "", "column": "",
                               "value": "", "reason": "empty row"})

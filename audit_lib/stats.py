@@ -78,6 +78,9 @@ DEFINITIONS = {
                               "maladministration), for complaints whose final response was issued in the period.",
     "open": "Accepted, received by the last day of the period, not responded to or withdrawn by then; "
             "overdue when its response deadline is on or before that day.",
+    "withdrawn": "The case log gives no date of withdrawal: a complaint recorded as withdrawn is not counted as "
+                 "open at the period end, and has no response step unless a response date is recorded. An "
+                 "acknowledgement is still due for it.",
 }
 
 
@@ -290,49 +293,165 @@ def _allowed_extension(days: pd.Series, limit: int, policy: ExtensionPolicy) -> 
     return np.minimum(values, limit)
 
 
-def _due(start: pd.Series, days: int | np.ndarray) -> pd.Series:
-    return pd.Series(add_working_days(start, days), index=start.index).astype("datetime64[ns]")
+def _days(values: pd.Series) -> np.ndarray:
+    """A validated date column as ``datetime64[D]`` (NaT where blank)."""
+    return values.to_numpy(dtype="datetime64[D]")
+
+
+def _or(dates: np.ndarray, fallback: np.ndarray) -> np.ndarray:
+    """``dates``, with ``fallback`` where a date is missing."""
+    return np.where(np.isnat(dates), fallback, dates)
 
 
 class _Deadlines:
-    """Every case's deadlines, computed once per statistics run."""
+    """Every case's deadlines as ``datetime64[D]`` arrays, computed once per statistics run."""
 
     def __init__(self, cases: pd.DataFrame, policy: ExtensionPolicy, local: LocalTargets) -> None:
         c = CODE_LIMITS
-        self.s1_ack = _due(cases["received"], c["stage1_acknowledge"])
-        s1_base = cases["stage1_acknowledged"].fillna(self.s1_ack)
+        received = _days(cases["received"])
+        acknowledged1 = _days(cases["stage1_acknowledged"])
+        requested = _days(cases["stage2_requested"])
+        acknowledged2 = _days(cases["stage2_acknowledged"])
+        self.s1_ack = add_working_days(received, c["stage1_acknowledge"])
         ext1 = _allowed_extension(cases["stage1_extension_days"], c["stage1_extension"], policy)
-        self.s1_resp = _due(s1_base, c["stage1_respond"] + ext1)
-        self.s2_ack = _due(cases["stage2_requested"], c["stage2_acknowledge"])
-        s2_base = cases["stage2_acknowledged"].fillna(self.s2_ack)
+        self.s1_resp = add_working_days(_or(acknowledged1, self.s1_ack), c["stage1_respond"] + ext1)
+        self.s2_ack = add_working_days(requested, c["stage2_acknowledge"])
         ext2 = _allowed_extension(cases["stage2_extension_days"], c["stage2_extension"], policy)
-        self.s2_resp = _due(s2_base, c["stage2_respond"] + ext2)
+        self.s2_resp = add_working_days(_or(acknowledged2, self.s2_ack), c["stage2_respond"] + ext2)
         # local targets: the same rules with the landlord's own numbers of days
-        self.s1_ack_local = _due(cases["received"], local.stage1_acknowledge) if local.stage1_acknowledge else None
+        self.s1_ack_local = add_working_days(received, local.stage1_acknowledge) if local.stage1_acknowledge else None
         self.s1_resp_local = (
-            _due(cases["stage1_acknowledged"].fillna(self.s1_ack_local if self.s1_ack_local is not None else self.s1_ack),
-                 local.stage1_respond + ext1)
+            add_working_days(_or(acknowledged1, self.s1_ack_local if self.s1_ack_local is not None else self.s1_ack),
+                             local.stage1_respond + ext1)
             if local.stage1_respond else None
         )
-        self.s2_ack_local = _due(cases["stage2_requested"], local.stage2_acknowledge) if local.stage2_acknowledge else None
+        self.s2_ack_local = add_working_days(requested, local.stage2_acknowledge) if local.stage2_acknowledge else None
         self.s2_resp_local = (
-            _due(cases["stage2_acknowledged"].fillna(self.s2_ack_local if self.s2_ack_local is not None else self.s2_ack),
-                 local.stage2_respond + ext2)
+            add_working_days(_or(acknowledged2, self.s2_ack_local if self.s2_ack_local is not None else self.s2_ack),
+                             local.stage2_respond + ext2)
             if local.stage2_respond else None
         )
 
 
-def _step_rate(done: pd.Series, due: pd.Series, applies: pd.Series, window: Window) -> Rate:
-    """On-time rate of one step in a window (see the module docstring)."""
-    end = pd.Timestamp(window.end)
-    done_in = applies & window.contains(done)
-    on_time = done_in & (done <= due)
-    missed = applies & window.contains(due) & ~(done <= end)
-    return Rate(on_time=int(on_time.sum()), total=int(done_in.sum() + missed.sum()))
+#: The slot of a missing date: after every window, so never "done by the window's last day".
+_NO_DATE = 127
 
 
-def _optional_rate(done: pd.Series, due: pd.Series | None, applies: pd.Series, window: Window) -> Rate | None:
-    return None if due is None else _step_rate(done, due, applies, window)
+class _Slots:
+    """Where each date falls among the period's quarters: -1 before the period, 0-3 in Q1-Q4,
+    4 after the period, :data:`_NO_DATE` when there is no date.
+
+    Each date column is placed once per run; a window (one quarter, or quarters 0-3 for the
+    year) then tests "in the window" and "by the window's last day" on these small integers
+    instead of comparing dates again for every figure.
+    """
+
+    def __init__(self, period: Period) -> None:
+        quarters = period.quarters
+        ends = [q.start for q in quarters[1:]] + [period.end + dt.timedelta(days=1)]
+        if quarters[0].start != period.start or any(q.end + dt.timedelta(days=1) != e for q, e in zip(quarters, ends)):
+            raise ValueError(f"the quarters of {period} do not run back to back from its first day to its last")
+        self.bounds = np.array([quarters[0].start, *ends], dtype="datetime64[D]").view("int64")
+
+    def of(self, days: np.ndarray) -> np.ndarray:
+        values = np.asarray(days, dtype="datetime64[D]").view("int64")  # NaT is the smallest int64
+        slots = (values >= self.bounds[0]).view(np.int8) - np.int8(1)
+        for bound in self.bounds[1:]:
+            slots += (values >= bound).view(np.int8)
+        slots[values == np.iinfo(np.int64).min] = _NO_DATE
+        return slots
+
+
+@dataclass(frozen=True)
+class _Span:
+    """A window as a run of quarter slots ``first..last``."""
+
+    first: int
+    last: int
+
+    def has(self, slots: np.ndarray) -> np.ndarray:
+        """The date falls in the window."""
+        if self.first == self.last:
+            return slots == self.first
+        return (slots >= self.first) & (slots <= self.last)
+
+    def by_end(self, slots: np.ndarray) -> np.ndarray:
+        """The date is on or before the window's last day."""
+        return slots <= self.last
+
+
+class _Step:
+    """One step of every case (e.g. the stage 1 acknowledgement): where it was done, where it
+    was due, whether it was done by the deadline, and which cases it applies to."""
+
+    def __init__(self, done: np.ndarray, due: np.ndarray, applies: np.ndarray, slots: _Slots) -> None:
+        self.done = slots.of(done)
+        self.due = slots.of(due)
+        self.on_time = done <= due  # NaT on either side: False
+        self.applies = applies
+
+    def rate(self, span: _Span) -> Rate:
+        """On-time rate of the step in a window (see the module docstring)."""
+        done_in = self.applies & span.has(self.done)
+        missed = self.applies & span.has(self.due) & ~span.by_end(self.done)
+        return Rate(on_time=_n(done_in & self.on_time), total=_n(done_in) + _n(missed))
+
+
+def _optional_step(done: np.ndarray, due: np.ndarray | None, applies: np.ndarray, slots: _Slots) -> _Step | None:
+    return None if due is None else _Step(done, due, applies, slots)
+
+
+def _n(mask: np.ndarray) -> int:
+    return int(np.count_nonzero(mask))
+
+
+class _Cases:
+    """What the figures need from the cases, as numpy arrays, computed once per statistics run."""
+
+    def __init__(self, cases: pd.DataFrame, d: _Deadlines, slots: _Slots) -> None:
+        received = _days(cases["received"])
+        acknowledged1 = _days(cases["stage1_acknowledged"])
+        responded1 = _days(cases["stage1_responded"])
+        requested = _days(cases["stage2_requested"])
+        acknowledged2 = _days(cases["stage2_acknowledged"])
+        responded2 = _days(cases["stage2_responded"])
+        self.refused = (cases["refused_reason"] != "").to_numpy(dtype=bool)
+        self.accepted = ~self.refused
+        self.outcome1_withdrawn = (cases["stage1_outcome"] == "withdrawn").to_numpy(dtype=bool)
+        self.outcome2_withdrawn = (cases["stage2_outcome"] == "withdrawn").to_numpy(dtype=bool)
+        withdrawn1 = self.outcome1_withdrawn & np.isnat(responded1)
+        withdrawn2 = self.outcome2_withdrawn & np.isnat(responded2)
+        s1 = self.accepted
+        s1_resp_applies = self.accepted & ~withdrawn1
+        self.s2 = self.accepted & ~np.isnat(requested)
+        s2_resp_applies = self.s2 & ~withdrawn2
+
+        self.received = slots.of(received)
+        self.requested = slots.of(requested)
+        self.responded1 = slots.of(responded1)
+        self.responded2 = slots.of(responded2)
+        self.final = slots.of(_or(responded2, responded1))
+        self.due_s1_resp = slots.of(d.s1_resp)
+        self.due_s2_resp = slots.of(d.s2_resp)
+        self.s1_ack = _Step(acknowledged1, d.s1_ack, s1, slots)
+        self.s1_ack_local = _optional_step(acknowledged1, d.s1_ack_local, s1, slots)
+        self.s1_resp = _Step(responded1, d.s1_resp, s1_resp_applies, slots)
+        self.s1_resp_local = _optional_step(responded1, d.s1_resp_local, s1_resp_applies, slots)
+        self.s2_ack = _Step(acknowledged2, d.s2_ack, self.s2, slots)
+        self.s2_ack_local = _optional_step(acknowledged2, d.s2_ack_local, self.s2, slots)
+        self.s2_resp = _Step(responded2, d.s2_resp, s2_resp_applies, slots)
+        self.s2_resp_local = _optional_step(responded2, d.s2_resp_local, s2_resp_applies, slots)
+        ext1 = cases["stage1_extension_days"].to_numpy()
+        ext2 = cases["stage2_extension_days"].to_numpy()
+        self.ext1_any, self.ext1_beyond = ext1 > 0, ext1 > CODE_LIMITS["stage1_extension"]
+        self.ext2_any, self.ext2_beyond = ext2 > 0, ext2 > CODE_LIMITS["stage2_extension"]
+        self.ombudsman = (cases["ombudsman_outcome"] != "").to_numpy(dtype=bool)
+        self.cfo = ((cases["complaint_failure_order"] != "").to_numpy(dtype=bool)
+                    if "complaint_failure_order" in cases.columns else None)
+
+
+def _optional_rate(step: _Step | None, span: _Span) -> Rate | None:
+    return None if step is None else step.rate(span)
 
 
 def _counts(values: pd.Series, order: tuple[str, ...] | None = None) -> dict[str, int]:
@@ -342,50 +461,33 @@ def _counts(values: pd.Series, order: tuple[str, ...] | None = None) -> dict[str
     return {str(k): int(v) for k, v in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))}
 
 
-def _window_figures(
-    cases: pd.DataFrame, d: _Deadlines, window: Window, service_requests: int | None
-) -> WindowFigures:
-    refused = cases["refused_reason"] != ""
-    accepted = ~refused
-    withdrawn1 = (cases["stage1_outcome"] == "withdrawn") & cases["stage1_responded"].isna()
-    withdrawn2 = (cases["stage2_outcome"] == "withdrawn") & cases["stage2_responded"].isna()
-    s1 = accepted
-    s1_resp_applies = accepted & ~withdrawn1
-    s2 = accepted & cases["stage2_requested"].notna()
-    s2_resp_applies = s2 & ~withdrawn2
-
-    s1_responded = s1 & window.contains(cases["stage1_responded"])
-    s2_responded = s2 & window.contains(cases["stage2_responded"])
-    ext1 = cases["stage1_extension_days"]
-    ext2 = cases["stage2_extension_days"]
-    final_in_window = window.contains(cases["stage2_responded"].fillna(cases["stage1_responded"]))
-    cfo = (
-        int((window.contains(cases["received"]) & (cases["complaint_failure_order"] != "")).sum())
-        if "complaint_failure_order" in cases.columns else None
-    )
+def _window_figures(c: _Cases, span: _Span, service_requests: int | None) -> WindowFigures:
+    received_in = span.has(c.received)
+    s1_responded = c.accepted & span.has(c.responded1)
+    s2_responded = c.s2 & span.has(c.responded2)
     return WindowFigures(
-        stage1_received=int((s1 & window.contains(cases["received"])).sum()),
-        stage2_received=int((s2 & window.contains(cases["stage2_requested"])).sum()),
-        refused=int((refused & window.contains(cases["received"])).sum()),
+        stage1_received=_n(c.accepted & received_in),
+        stage2_received=_n(c.s2 & span.has(c.requested)),
+        refused=_n(c.refused & received_in),
         service_requests=service_requests,
-        stage1_ack=_step_rate(cases["stage1_acknowledged"], d.s1_ack, s1, window),
-        stage1_ack_local=_optional_rate(cases["stage1_acknowledged"], d.s1_ack_local, s1, window),
-        stage1_response=_step_rate(cases["stage1_responded"], d.s1_resp, s1_resp_applies, window),
-        stage1_response_local=_optional_rate(cases["stage1_responded"], d.s1_resp_local, s1_resp_applies, window),
-        stage1_responded=int(s1_responded.sum()),
-        stage1_responded_on_time=int((s1_responded & (cases["stage1_responded"] <= d.s1_resp)).sum()),
-        stage1_extended=int((s1_responded & (ext1 > 0)).sum()),
-        stage1_extended_beyond_limit=int((s1_responded & (ext1 > CODE_LIMITS["stage1_extension"])).sum()),
-        stage2_ack=_step_rate(cases["stage2_acknowledged"], d.s2_ack, s2, window),
-        stage2_ack_local=_optional_rate(cases["stage2_acknowledged"], d.s2_ack_local, s2, window),
-        stage2_response=_step_rate(cases["stage2_responded"], d.s2_resp, s2_resp_applies, window),
-        stage2_response_local=_optional_rate(cases["stage2_responded"], d.s2_resp_local, s2_resp_applies, window),
-        stage2_responded=int(s2_responded.sum()),
-        stage2_responded_on_time=int((s2_responded & (cases["stage2_responded"] <= d.s2_resp)).sum()),
-        stage2_extended=int((s2_responded & (ext2 > 0)).sum()),
-        stage2_extended_beyond_limit=int((s2_responded & (ext2 > CODE_LIMITS["stage2_extension"])).sum()),
-        ombudsman_determinations=int((accepted & final_in_window & (cases["ombudsman_outcome"] != "")).sum()),
-        complaint_failure_orders=cfo,
+        stage1_ack=c.s1_ack.rate(span),
+        stage1_ack_local=_optional_rate(c.s1_ack_local, span),
+        stage1_response=c.s1_resp.rate(span),
+        stage1_response_local=_optional_rate(c.s1_resp_local, span),
+        stage1_responded=_n(s1_responded),
+        stage1_responded_on_time=_n(s1_responded & c.s1_resp.on_time),
+        stage1_extended=_n(s1_responded & c.ext1_any),
+        stage1_extended_beyond_limit=_n(s1_responded & c.ext1_beyond),
+        stage2_ack=c.s2_ack.rate(span),
+        stage2_ack_local=_optional_rate(c.s2_ack_local, span),
+        stage2_response=c.s2_resp.rate(span),
+        stage2_response_local=_optional_rate(c.s2_resp_local, span),
+        stage2_responded=_n(s2_responded),
+        stage2_responded_on_time=_n(s2_responded & c.s2_resp.on_time),
+        stage2_extended=_n(s2_responded & c.ext2_any),
+        stage2_extended_beyond_limit=_n(s2_responded & c.ext2_beyond),
+        ombudsman_determinations=_n(c.accepted & span.has(c.final) & c.ombudsman),
+        complaint_failure_orders=None if c.cfo is None else _n(received_in & c.cfo),
     )
 
 
@@ -405,24 +507,26 @@ def _ageing(days: np.ndarray) -> dict[str, int]:
     return out
 
 
-def _open_at_end(cases: pd.DataFrame, d: _Deadlines, end: dt.date) -> OpenComplaints:
-    stamp = pd.Timestamp(end)
-    accepted = cases["refused_reason"] == ""
-    open1 = (accepted & (cases["received"] <= stamp) & ~(cases["stage1_responded"] <= stamp)
-             & (cases["stage1_outcome"] != "withdrawn"))
-    open2 = (accepted & (cases["stage2_requested"] <= stamp) & ~(cases["stage2_responded"] <= stamp)
-             & (cases["stage2_outcome"] != "withdrawn"))
-    end_days = np.full(len(cases), np.datetime64(end, "D"))
-    age1 = working_days_between(cases["received"], end_days)[open1.to_numpy()]
-    age2 = working_days_between(cases["stage2_requested"], end_days)[open2.to_numpy()]
+def _open_at_end(cases: pd.DataFrame, c: _Cases, end: dt.date) -> OpenComplaints:
+    year = _YEAR
+    open1 = c.accepted & year.by_end(c.received) & ~year.by_end(c.responded1) & ~c.outcome1_withdrawn
+    open2 = c.accepted & year.by_end(c.requested) & ~year.by_end(c.responded2) & ~c.outcome2_withdrawn
+    end_day = np.datetime64(end, "D")
+    age1 = working_days_between(_days(cases["received"])[open1], np.full(_n(open1), end_day))
+    age2 = working_days_between(_days(cases["stage2_requested"])[open2], np.full(_n(open2), end_day))
     return OpenComplaints(
-        stage1_open=int(open1.sum()),
-        stage1_overdue=int((open1 & (d.s1_resp <= stamp)).sum()),
-        stage2_open=int(open2.sum()),
-        stage2_overdue=int((open2 & (d.s2_resp <= stamp)).sum()),
+        stage1_open=_n(open1),
+        stage1_overdue=_n(open1 & year.by_end(c.due_s1_resp)),
+        stage2_open=_n(open2),
+        stage2_overdue=_n(open2 & year.by_end(c.due_s2_resp)),
         stage1_ageing=_ageing(age1),
         stage2_ageing=_ageing(age2),
     )
+
+
+#: The quarters' slots and the year's (see :class:`_Slots`).
+_QUARTERS = tuple(_Span(i, i) for i in range(4))
+_YEAR = _Span(0, 3)
 
 
 def case_statistics(
@@ -442,32 +546,29 @@ def case_statistics(
     """
     local = local_targets or LocalTargets()
     d = _Deadlines(cases, extension_policy, local)
+    c = _Cases(cases, d, _Slots(period))
     sr = service_requests or {}
-    quarters = {
-        q.name: _window_figures(cases, d, Window(q.start, q.end), sr.get(q.name)) for q in period.quarters
-    }
+    quarters = {q.name: _window_figures(c, span, sr.get(q.name)) for q, span in zip(period.quarters, _QUARTERS)}
     year_sr = sr.get("year", sum(sr[q] for q in sr if q != "year") if sr else None)
-    year_window = Window(period.start, period.end)
-    year = _window_figures(cases, d, year_window, year_sr)
+    year = _window_figures(c, _YEAR, year_sr)
 
-    accepted = cases["refused_reason"] == ""
-    received_in = year_window.contains(cases["received"])
-    s1_resp_in = accepted & year_window.contains(cases["stage1_responded"])
-    s2_resp_in = accepted & year_window.contains(cases["stage2_responded"])
-    final_date = cases["stage2_responded"].fillna(cases["stage1_responded"])
-    final_in = accepted & year_window.contains(final_date)
-    withdrawn_before = (accepted & received_in & (cases["stage1_outcome"] == "withdrawn")
-                        & ~(cases["stage1_responded"] <= pd.Timestamp(period.end)))
+    accepted = c.accepted
+    received_in = _YEAR.has(c.received)
+    s1_resp_in = accepted & _YEAR.has(c.responded1)
+    s2_resp_in = accepted & _YEAR.has(c.responded2)
+    final_in = accepted & _YEAR.has(c.final)
+    withdrawn_before = accepted & received_in & c.outcome1_withdrawn & ~_YEAR.by_end(c.responded1)
     compensation = cases.loc[final_in, "compensation"]
     s1_in = accepted & received_in
-    flags = [c for c in ("reasonable_adjustment", "vulnerability") if c in cases.columns]
-    adjustments = int((s1_in & cases[flags].apply(_flagged).any(axis=1)).sum()) if flags else None
+    flags = [col for col in ("reasonable_adjustment", "vulnerability") if col in cases.columns]
+    adjustments = _n(s1_in & cases[flags].apply(_flagged).any(axis=1).to_numpy(dtype=bool)) if flags else None
     same_handler = None
     if {"stage1_handler", "stage2_handler"} <= set(cases.columns):
-        both = (cases["stage1_handler"] != "") & (cases["stage2_handler"] != "")
-        escalated_in = accepted & year_window.contains(cases["stage2_requested"])
-        same_handler = int((escalated_in & both & (cases["stage1_handler"].str.casefold()
-                                                    == cases["stage2_handler"].str.casefold())).sum())
+        both = ((cases["stage1_handler"] != "") & (cases["stage2_handler"] != "")).to_numpy(dtype=bool)
+        escalated_in = accepted & _YEAR.has(c.requested)
+        rows = escalated_in & both  # case-folded only where it can count
+        same_handler = int((cases.loc[rows, "stage1_handler"].str.casefold()
+                            == cases.loc[rows, "stage2_handler"].str.casefold()).sum())
     definitions = {k: v for k, v in DEFINITIONS.items() if k != "extensions"}
     definitions["extensions"] = DEFINITIONS["extensions"][extension_policy]
     return CaseStatistics(
@@ -480,12 +581,12 @@ def case_statistics(
         refused_by_reason=_counts(cases.loc[~accepted & received_in, "refused_reason"]),
         stage1_outcomes=_counts(cases.loc[s1_resp_in, "stage1_outcome"], OUTCOMES),
         stage2_outcomes=_counts(cases.loc[s2_resp_in, "stage2_outcome"], OUTCOMES),
-        withdrawn_before_response=int(withdrawn_before.sum()),
+        withdrawn_before_response=_n(withdrawn_before),
         categories=_counts(cases.loc[s1_in, "category"]),
         ombudsman_outcomes=_counts(cases.loc[final_in, "ombudsman_outcome"], OMBUDSMAN_OUTCOMES),
         compensation_cases=int((compensation > 0).sum()),
         compensation_total=round(float(compensation.sum()), 2),
-        open_at_end=_open_at_end(cases, d, period.end),
+        open_at_end=_open_at_end(cases, c, period.end),
         channels=_counts(cases.loc[s1_in, "channel"]) if "channel" in cases.columns else None,
         reasonable_adjustments=adjustments,
         stage2_same_handler=same_handler,

@@ -1,0 +1,176 @@
+"""Synthetic canonical case logs of any size, generated with whole-column operations.
+
+The mix follows ``scripts/generate_demo_data.py`` (same delays, extension sizes, outcome
+and category weights) but spreads receipts over 1 January 2023 to 31 March 2026 and
+exports on :data:`EXPORT_DATE`, so cases cross every period and quarter boundary and many
+are still open at export. It also adds what a large real export contains and the demo logs
+barely do: receipts on weekends and bank holidays, refused complaints that were first
+acknowledged, complaints never acknowledged, withdrawals with and without a closing letter,
+extensions beyond the Code's limits, Ombudsman referrals after stage 1 only, compensation
+in pence, blank categories, handlers (a few the same at both stages), reasonable-adjustment
+flags, complaint failure orders and a few unusable rows (acknowledged before receipt,
+duplicate references) that validation must exclude.
+
+``case_log_frame(n, seed)`` returns the export with real dates (``datetime64`` with NaT),
+nullable integer extensions and float compensation, as a Parquet file holds it;
+``write_parquet`` and ``write_csv`` write it (the CSV with ``dd/mm/yyyy`` dates, blanks as
+empty cells and compensation as ``£1,234.56``). Both files hold the same complaints and
+validate to the same cases.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from audit_lib.calendar import add_working_days
+from audit_lib.landlords import CANONICAL_COLUMNS
+
+FIRST_RECEIVED = dt.date(2023, 1, 1)
+LAST_RECEIVED = dt.date(2026, 3, 31)
+EXPORT_DATE = dt.date(2026, 4, 10)
+DATE_COLUMNS = (
+    "received", "stage1_acknowledged", "stage1_responded",
+    "stage2_requested", "stage2_acknowledged", "stage2_responded",
+)
+CATEGORIES = {
+    "Repairs": 0.38, "Damp and mould": 0.12, "Communication": 0.10, "Anti-social behaviour": 0.08,
+    "Estate services": 0.08, "Rent and service charges": 0.08, "Staff conduct": 0.06,
+    "Gas and heating": 0.05, "Lettings": 0.03, "Aids and adaptations": 0.02,
+}
+REFUSED_REASONS = (
+    "Issue occurred more than 12 months ago",
+    "Legal proceedings have started",
+    "Previously considered under the complaints policy",
+)
+OMBUDSMAN = {
+    "No maladministration": 0.28, "Service failure": 0.24, "Maladministration": 0.28,
+    "Reasonable redress": 0.10, "Severe maladministration": 0.05, "Outside jurisdiction": 0.03,
+    "Withdrawn": 0.02,
+}
+CHANNELS = {"Telephone": 0.40, "Email": 0.25, "Online form": 0.20, "In person": 0.08, "Letter": 0.07}
+COMPENSATION = np.array([25, 50, 75.5, 100, 150, 250, 400, 1234.56, 35.99])
+COLUMNS = (*CANONICAL_COLUMNS, "channel", "stage1_handler", "stage2_handler", "reasonable_adjustment",
+           "complaint_failure_order")
+HANDLERS = np.array([f"CX{k:02d}" for k in range(1, 41)], dtype=object)
+
+
+def _choice(rng: np.random.Generator, weights: dict[str, float], size: int) -> np.ndarray:
+    names = np.array(list(weights), dtype=object)
+    p = np.array(list(weights.values()))
+    return names[rng.choice(len(names), size=size, p=p / p.sum())]
+
+
+def _delays(rng: np.random.Generator, size: int, on_time_max: int, late_share: float, late_max: int) -> np.ndarray:
+    on_time = rng.integers(0, on_time_max + 1, size=size)
+    late = rng.integers(on_time_max + 1, late_max + 1, size=size)
+    return np.where(rng.random(size) < late_share, late, on_time)
+
+
+def case_log_frame(n: int, seed: int = 2024) -> pd.DataFrame:
+    """``n`` complaints as a housing system with real date cells would export them."""
+    rng = np.random.default_rng(seed)
+    export = np.datetime64(EXPORT_DATE, "D")
+    nat = np.datetime64("NaT", "D")
+    span = (LAST_RECEIVED - FIRST_RECEIVED).days + 1
+    received = np.datetime64(FIRST_RECEIVED, "D") + np.sort(rng.integers(0, span, size=n)).astype("timedelta64[D]")
+
+    refused = rng.random(n) < 0.04
+    accepted = ~refused
+    never_acknowledged = accepted & (rng.random(n) < 0.01)
+
+    ack = add_working_days(received, _delays(rng, n, 4, 0.08, 9))
+    ack_known = (accepted & ~never_acknowledged | refused & (rng.random(n) < 0.3)) & (ack <= export)
+    ext1 = np.where(accepted & (rng.random(n) < 0.14), rng.choice([5, 8, 10, 10, 15, 20], size=n), 0)
+    resp1 = add_working_days(ack, _delays(rng, n, 10, 0.11, 16) + np.minimum(ext1, rng.integers(0, 21, size=n)))
+    outcome1 = _choice(rng, {"upheld": 0.34, "partly upheld": 0.24, "not upheld": 0.36, "withdrawn": 0.06}, n)
+    withdrawn1_early = (outcome1 == "withdrawn") & (rng.random(n) < 0.5)  # withdrawn before any response
+    resp1_known = accepted & ack_known & ~withdrawn1_early & (resp1 <= export)
+
+    escalated = resp1_known & (outcome1 != "withdrawn") & (rng.random(n) < 0.17)
+    req2 = resp1 + rng.integers(1, 35, size=n).astype("timedelta64[D]")
+    req2_known = escalated & (req2 <= export)
+    ack2 = add_working_days(req2, _delays(rng, n, 4, 0.08, 8))
+    ack2_known = req2_known & (ack2 <= export) & (rng.random(n) > 0.01)
+    ext2 = np.where(ack2_known & (rng.random(n) < 0.18), rng.choice([10, 15, 20, 20, 25, 30], size=n), 0)
+    resp2 = add_working_days(ack2, _delays(rng, n, 20, 0.11, 30) + np.minimum(ext2, rng.integers(0, 31, size=n)))
+    outcome2 = _choice(rng, {"upheld": 0.25, "partly upheld": 0.25, "not upheld": 0.45, "withdrawn": 0.05}, n)
+    withdrawn2_early = (outcome2 == "withdrawn") & (rng.random(n) < 0.5)
+    resp2_known = ack2_known & ~withdrawn2_early & (resp2 <= export)
+
+    to_ombudsman = (resp2_known & (rng.random(n) < 0.12)) | (resp1_known & ~escalated & (rng.random(n) < 0.005))
+    upheld = np.isin(outcome1, ["upheld", "partly upheld"]) & resp1_known
+    compensation = np.where(upheld & (rng.random(n) < 0.55), COMPENSATION[rng.integers(0, len(COMPENSATION), size=n)], 0.0)
+
+    category = _choice(rng, CATEGORIES, n)
+    category[rng.random(n) < 0.01] = ""
+    reasons = np.array(REFUSED_REASONS, dtype=object)[rng.integers(0, len(REFUSED_REASONS), size=n)]
+    cfo = np.where(rng.random(n) < 0.002, "CFO-" + pd.Series(np.arange(n)).astype(str).to_numpy(dtype=object), "")
+    handler1 = HANDLERS[rng.integers(0, len(HANDLERS), size=n)]
+    # stage 2 should be someone else; a few are not, some keyed in another case
+    handler2 = np.where(rng.random(n) < 0.05, handler1, HANDLERS[rng.integers(0, len(HANDLERS), size=n)])
+    handler2 = np.where(rng.random(n) < 0.2, np.char.lower(handler2.astype(str)).astype(object), handler2)
+    adjustment = np.array(["", "Y", "Yes", "N", "no"], dtype=object)[
+        rng.choice(5, size=n, p=[0.80, 0.05, 0.02, 0.10, 0.03])]
+
+    def dates(values: np.ndarray, known: np.ndarray) -> pd.Series:
+        return pd.Series(np.where(known, values, nat).astype("datetime64[ns]"))
+
+    frame = pd.DataFrame(
+        {
+            "case_id": "SY-" + pd.Series(np.arange(1, n + 1)).astype(str).str.zfill(7),
+            "received": dates(received, np.ones(n, bool)),
+            "stage1_acknowledged": dates(ack, ack_known),
+            "stage1_responded": dates(resp1, resp1_known),
+            "stage1_extension_days": pd.array(np.where(ack_known & accepted, ext1, 0), dtype="Int64"),
+            "stage2_requested": dates(req2, req2_known),
+            "stage2_acknowledged": dates(ack2, ack2_known),
+            "stage2_responded": dates(resp2, resp2_known),
+            "stage2_extension_days": pd.array(ext2, dtype="Int64"),
+            "stage1_outcome": np.where(resp1_known | (accepted & withdrawn1_early), outcome1, ""),
+            "stage2_outcome": np.where(resp2_known | (ack2_known & withdrawn2_early), outcome2, ""),
+            "category": category,
+            "refused_reason": np.where(refused, reasons, ""),
+            "ombudsman_outcome": np.where(to_ombudsman, _choice(rng, OMBUDSMAN, n), ""),
+            "compensation": compensation,
+            "channel": _choice(rng, CHANNELS, n),
+            "stage1_handler": np.where(ack_known, handler1, ""),
+            "stage2_handler": np.where(ack2_known, handler2, ""),
+            "reasonable_adjustment": adjustment,
+            "complaint_failure_order": cfo,
+        }
+    )
+    # extensions recorded only where one was agreed; blank otherwise
+    for column in ("stage1_extension_days", "stage2_extension_days"):
+        frame.loc[frame[column] == 0, column] = pd.NA
+    # unusable rows a real export contains: acknowledged before receipt, the same case twice
+    bad = rng.choice(n, size=max(1, n // 2000), replace=False)
+    frame.loc[bad, "stage1_acknowledged"] = frame.loc[bad, "received"] - pd.Timedelta(days=3)
+    dup = rng.choice(n - 1, size=max(1, n // 10000), replace=False)
+    frame.loc[dup + 1, "case_id"] = frame.loc[dup, "case_id"].to_numpy()
+    return frame[list(COLUMNS)]
+
+
+def write_parquet(frame: pd.DataFrame, path: Path) -> Path:
+    frame.to_parquet(path, index=False)
+    return path
+
+
+def write_csv(frame: pd.DataFrame, path: Path) -> Path:
+    """The same export as a CSV: ``dd/mm/yyyy`` dates, blank cells, ``£1,234.56`` amounts."""
+    text = pd.DataFrame(index=frame.index)
+    for column in frame.columns:
+        values = frame[column]
+        if column in DATE_COLUMNS:
+            text[column] = values.dt.strftime("%d/%m/%Y").fillna("")
+        elif column.endswith("_extension_days"):
+            text[column] = values.astype("string").fillna("")
+        elif column == "compensation":
+            text[column] = "£" + values.map("{:,.2f}".format)
+        else:
+            text[column] = values
+    text.to_csv(path, index=False)
+    return path
