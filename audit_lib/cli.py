@@ -3,7 +3,8 @@
     chc-audit code [--json]                    the Code catalogue
     chc-audit stats LANDLORD --period 2024-25 [--inputs DIR] [--json]
     chc-audit stats --cases FILE --homes N --period 2024-25 [--header-row N] [--json]
-    chc-audit run (LANDLORD ... | --all) --period 2024-25 [--inputs DIR] [--outputs DIR]
+    chc-audit run (LANDLORD ... | --all) --period 2024-25 [--inputs DIR] [--outputs DIR] [--workers N]
+                  [--executor local|dask] [--scheduler ADDRESS] [--timeout SECONDS] [--retry-failed]
 
 Errors a user can fix print one line on stderr and exit 2; a batch in which any landlord
 failed exits 1.
@@ -18,6 +19,7 @@ from pathlib import Path
 
 from .catalogue import DEFAULT_CODE, load_catalogue
 from .errors import AuditError
+from .execution import DEFAULT_CELL_TIMEOUT
 from .paths import DEFAULT_INPUTS, DEFAULT_OUTPUTS
 from .periods import Period
 
@@ -84,21 +86,49 @@ def _cmd_stats(args: argparse.Namespace) -> int:
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
-    from .batch import run_batch  # papermill and nbconvert load only when a run is asked for
+    """``chc-audit run``: the batch, its summary table, and exit 1 if anything failed."""
+    from .batch import BatchOptions, run_batch, summary_lines  # the workers load papermill and nbconvert
 
-    if bool(args.landlords) == bool(args.all):
+    if args.retry_failed:
+        if args.landlords and args.all:
+            raise AuditError("name landlords or give --all, not both")
+    elif bool(args.landlords) == bool(args.all):
         raise AuditError("name one or more landlords, or give --all (not both)")
     period = Period.parse(args.period)
-    batch = run_batch(None if args.all else args.landlords, period, args.inputs, args.outputs)
-    width = max(len(r.landlord) for r in batch.results)
-    for r in batch.results:
-        where = r.report if r.report else (r.error or "")
-        print(f"{r.landlord:<{width}}  {r.status:<6}  {r.seconds:6.1f}s  {where}")
-    print(f"Index: {batch.index}")
-    if batch.failed:
-        print(f"{len(batch.failed)} of {len(batch.results)} landlords failed.", file=sys.stderr)
+    options = BatchOptions(
+        workers=args.workers, executor=args.executor, scheduler=args.scheduler,
+        timeout=None if args.timeout == 0 else args.timeout, retry_failed=args.retry_failed,
+        **({"notebook": args.notebook} if args.notebook else {}),
+    )
+    batch = run_batch(args.landlords or None, period, args.inputs, args.outputs, options)
+    if not batch.results:
+        print(f"Nothing to retry: no landlord failed in the last run for {period.id}.")
+        return 0
+    for line in summary_lines(batch):
+        print(line)
+    if batch.index:
+        print(f"Group summary: {batch.index}")
+    print(f"Run record: {batch.record}")
+    failed = len(batch.failed) + (1 if batch.group and batch.group.status != "ok" else 0)
+    if failed:
+        what = f"{len(batch.failed)} of {len(batch.results)} landlords failed"
+        if batch.group and batch.group.status != "ok":
+            what += ("; " if batch.failed else "") + "the group summary failed"
+        print(f"{what}; failed notebooks are kept with the failing cell marked; "
+              "'--retry-failed' re-runs only the failed landlords.", file=sys.stderr)
         return 1
     return 0
+
+
+def _whole_number(text: str) -> int:
+    """An argparse type: a whole number of at least 0."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, found {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected a number of at least 0, found {value}")
+    return value
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -126,6 +156,19 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--period", required=True, help="reporting year, e.g. 2024-25")
     run.add_argument("--inputs", type=Path, default=DEFAULT_INPUTS, help="inputs folder (default: the project's)")
     run.add_argument("--outputs", type=Path, default=DEFAULT_OUTPUTS, help="outputs folder (default: the project's)")
+    run.add_argument("--workers", type=_whole_number, default=None,
+                     help="parallel workers (default: one per core; with a Dask scheduler, its workers)")
+    run.add_argument("--executor", choices=("local", "dask"), default="local",
+                     help="local worker processes (default) or tasks on a Dask distributed cluster")
+    run.add_argument("--scheduler", metavar="ADDRESS",
+                     help="with --executor dask: an existing scheduler (e.g. tcp://127.0.0.1:8786); "
+                          "default: a local cluster on the loopback")
+    run.add_argument("--timeout", type=_whole_number, default=DEFAULT_CELL_TIMEOUT, metavar="SECONDS",
+                     help="per-cell time limit; a cell running longer fails its landlord (0: none; default %(default)s)")
+    run.add_argument("--retry-failed", action="store_true",
+                     help="re-run only the landlords whose last run failed (from outputs/<period>/run.json)")
+    run.add_argument("--notebook", type=Path, default=None,
+                     help="the workbook notebook to execute (default: notebooks/self_assessment.ipynb)")
     run.set_defaults(handler=_cmd_run)
     return parser
 

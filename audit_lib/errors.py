@@ -43,3 +43,11 @@ class AnswerStoreError(AuditError):
 
 class RunError(AuditError):
     """A batch run that could not be started or completed."""
+
+
+class KernelStartError(RunError):
+    """A Jupyter kernel that did not start (retried a few times before a landlord's run fails)."""
+
+    def __init__(self, message: str, *, permanent: bool = False) -> None:
+        super().__init__(message)
+        self.permanent = permanent

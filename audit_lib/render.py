@@ -24,6 +24,9 @@ def _environment() -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        # Compiled templates are cached on disk (per user, keyed by the template's source), so
+        # each fresh kernel of a batch run does not compile them again.
+        bytecode_cache=jinja2.FileSystemBytecodeCache(),
     )
 
 
@@ -48,3 +51,6 @@ class HTMLFragment:
 
     def __str__(self) -> str:
         return self.html
+
+    def __repr__(self) -> str:  # the notebook's text/plain: stable, so executed notebooks are reproducible
+        return f"<HTML fragment, {len(self.html):,} characters>"

@@ -6,19 +6,23 @@ and rendering happens here and in the modules it uses.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from .actions import action_counts, action_rows, plan_order, shortfalls
 from .answers import Assessment, load_assessment
 from .caselog import CaseLog, load_case_log
 from .catalogue import Catalogue, load_catalogue
 from .checks import answer_flags
-from .landlords import Landlord, load_landlord
+from .landlords import CONFIG_FILE, REGISTRY_FILE, Landlord, load_landlord
 from .charts import all_charts
+from .notebook_errors import show_audit_errors_briefly
 from .periods import Period
 from .progress import progress
+from .provenance import RunRecord, base_provenance, file_entry
 from .provision_figures import provision_figures
 from .quarterly import quarterly_table
 from .render import BADGE_CLASS, HTMLFragment, render
@@ -161,9 +165,109 @@ class Workbook:
             )
         )
 
+    def executive_summary(self, as_of: dt.date | None = None) -> HTMLFragment:
+        """Counts by status, the No and Partial provisions with their actions, and headline figures."""
+        as_of = as_of or dt.date.today()
+        done = progress(self.assessment, self.catalogue.provisions)
+        counts = action_counts(action_rows(self.assessment, self.catalogue.provisions, as_of))
+        status_counts = [(status, BADGE_CLASS[status], n) for status, n in done.by_status.items()]
+        status_counts.append(("Not assessed", "none", done.total - done.answered))
+        return HTMLFragment(
+            render(
+                "executive_summary",
+                landlord=self.landlord,
+                homes=self.landlord.homes,
+                period=self.period,
+                catalogue=self.catalogue,
+                assessment=self.assessment,
+                progress=done,
+                status_counts=status_counts,
+                shortfalls=shortfalls(self.assessment, self.catalogue.provisions, as_of),
+                counts=counts,
+                badge=BADGE_CLASS,
+                stats=self.stats,
+                rows_used=self.stats.rows_used,
+                excluded_rows=self.case_log.excluded_rows,
+                as_of=as_of,
+                fmt=lambda v: "n/a" if v is None else f"{v:.1f}",
+                pct=lambda v: "n/a" if v is None else f"{v:.1f}%",
+            )
+        )
+
+    def action_plan(self, as_of: dt.date | None = None) -> HTMLFragment:
+        """Every action against a provision: owner, due date, and whether done, open or overdue."""
+        as_of = as_of or dt.date.today()
+        rows = action_rows(self.assessment, self.catalogue.provisions, as_of)
+        return HTMLFragment(
+            render("action_plan", rows=plan_order(rows), counts=action_counts(rows), as_of=as_of, badge=BADGE_CLASS)
+        )
+
+    def provenance(self, as_of: dt.date | None = None) -> dict[str, Any]:
+        """What this run read: parameters, Code version, product version and each input file's SHA-256."""
+        inputs = self.landlord.folder.parent
+        record = base_provenance(
+            self.catalogue.code,
+            {"landlord": self.landlord.id, "period": self.period.id, "interactive": self.interactive},
+            as_of or dt.date.today(),
+        )
+        record["inputs"] = {
+            "registry": file_entry(inputs / REGISTRY_FILE, inputs),
+            "configuration": file_entry(self.landlord.folder / CONFIG_FILE, inputs),
+            "case_log": {"file": self.landlord.case_log_path.relative_to(inputs).as_posix(), "sha256": self.case_log.sha256},
+            "answers": file_entry(self.landlord.answers_path(self.period.id), inputs),
+        }
+        return record
+
+    def metrics(self, as_of: dt.date | None = None) -> dict[str, Any]:
+        """Machine-readable figures: case statistics, answer counts by status, actions and provenance."""
+        as_of = as_of or dt.date.today()
+        done = progress(self.assessment, self.catalogue.provisions)
+        flagged = sum(
+            1 for p in self.catalogue.provisions
+            if any(f.code != "unanswered" for f in answer_flags(self.assessment.answer(p.id)))
+        )
+        return {
+            "landlord": {"id": self.landlord.id, "name": self.landlord.name, "homes": self.landlord.homes},
+            "period": self.period.id,
+            "code": self.catalogue.code,
+            "assessment": {
+                "state": self.assessment.state,
+                "provisions": done.total,
+                "answered": done.answered,
+                "by_status": {**done.by_status, "Not assessed": done.total - done.answered},
+                "with_review_flags": flagged,
+                "actions": action_counts(action_rows(self.assessment, self.catalogue.provisions, as_of)),
+                "statuses": {p.id: self._status_value(p.id) for p in self.catalogue.provisions},
+                "action_dates": [
+                    {"provision": p.number, "due": a.due.isoformat() if a.due else None, "done": a.done}
+                    for p in self.catalogue.provisions for a in self.assessment.answer(p.id).actions
+                ],
+            },
+            "case_log": {"rows_read": self.case_log.rows_read, "rows_used": self.stats.rows_used,
+                         "excluded_rows": self.case_log.excluded_rows},
+            "case_statistics": self.stats.to_json(),
+            "provenance": self.provenance(as_of),
+        }
+
+    def _status_value(self, provision_id: str) -> str | None:
+        """A provision's status as text, or ``None`` when not assessed."""
+        status = self.assessment.answer(provision_id).status
+        return status.value if status else None
+
+    def run_record(self, as_of: dt.date | None = None) -> RunRecord:
+        """The metrics as a notebook output; a batch run writes it to ``metrics.json``."""
+        figures = self.metrics(as_of)
+        answered = figures["assessment"]["answered"]
+        return RunRecord(
+            figures,
+            f"Run record of {self.landlord.name}, {self.period.id}: {answered} of "
+            f"{figures['assessment']['provisions']} provisions answered; a batch run writes it to metrics.json.",
+        )
+
 
 def open_workbook(landlord: str, period: str, inputs_dir: str | Path, interactive: bool = False) -> Workbook:
     """Load a landlord's configuration for a period; errors name the file and the problem."""
+    show_audit_errors_briefly()
     entry = load_landlord(Path(inputs_dir), landlord)
     return Workbook(
         landlord=entry,

@@ -22,3 +22,31 @@ def write(path: Path, text: str, encoding: str = "utf-8") -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding=encoding)
     return path
+
+
+def tree_hash(folder: Path) -> str:
+    """One digest of every file's path and bytes under ``folder``."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for path in sorted(folder.rglob("*")):
+        if path.is_file():
+            digest.update(str(path.relative_to(folder)).encode() + path.read_bytes())
+    return digest.hexdigest()
+
+
+@pytest.fixture(scope="session")
+def demo_batch(tmp_path_factory):
+    """One batch run of the whole demo group (local workers), shared by the tests that only read it.
+
+    Returns (batch, inputs, outputs, hash of the inputs before the run).
+    """
+    from audit_lib.batch import run_batch
+    from audit_lib.periods import Period
+
+    base = tmp_path_factory.mktemp("demo")
+    inputs = base / "inputs"
+    shutil.copytree(DEFAULT_INPUTS, inputs)
+    before = tree_hash(inputs)
+    batch = run_batch(None, Period.parse("2024-25"), inputs, base / "outputs", workers=2, progress=False)
+    return batch, inputs, base / "outputs", before

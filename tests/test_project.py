@@ -47,3 +47,27 @@ def test_notebook_is_thin():
     params = next(c for c in code_cells if "parameters" in c.metadata.get("tags", []))
     assert set(re.findall(r"^(\w+) =", params.source, re.M)) == {"landlord", "period", "inputs_dir", "interactive"}
     assert nb.metadata.kernelspec.name == "chc-audit"
+
+
+def test_group_summary_notebook_is_thin():
+    nb = nbformat.read(ROOT / "notebooks" / "group_summary.ipynb", as_version=4)
+    code_cells = [c for c in nb.cells if c.cell_type == "code"]
+    assert sum("parameters" in c.metadata.get("tags", []) for c in code_cells) == 1
+    for cell in code_cells:
+        tree = ast.parse(cell.source)
+        assert not any(isinstance(n, (ast.FunctionDef, ast.ClassDef, ast.Lambda)) for n in ast.walk(tree)), cell.source
+        if "parameters" not in cell.metadata.get("tags", []):
+            assert len([n for n in tree.body if not isinstance(n, (ast.Import, ast.ImportFrom))]) <= 2, cell.source
+    params = next(c for c in code_cells if "parameters" in c.metadata.get("tags", []))
+    assert set(re.findall(r"^(\w+) =", params.source, re.M)) == {"period", "inputs_dir", "outputs_dir"}
+    assert nb.metadata.kernelspec.name == "chc-audit"
+    assert [c.id for c in nb.cells if "run-record" in c.metadata.get("tags", [])] == ["run-record"]
+
+
+def test_report_template_overrides_named_blocks_only():
+    text = (ROOT / "templates" / "report" / "index.html.j2").read_text()
+    assert "{%- extends 'lab/index.html.j2' -%}" in text
+    body = re.sub(r"\{#.*?#\}", "", text, flags=re.S)
+    outside = re.sub(r"\{%-? block (\w+).*?\{%-? endblock \1 -?%\}", "", body, flags=re.S)
+    assert re.sub(r"\{%-? extends .*?%\}", "", outside).strip() == ""
+    assert "http" not in text
