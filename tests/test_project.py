@@ -6,6 +6,7 @@ import tomllib
 from pathlib import Path
 
 import nbformat
+import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -35,8 +36,15 @@ def test_layout():
     assert (ROOT / "templates" / "report" / "conf.json").is_file()
 
 
-def test_notebook_is_thin():
-    nb = nbformat.read(ROOT / "notebooks" / "self_assessment.ipynb", as_version=4)
+@pytest.mark.parametrize(
+    "notebook, parameters",
+    [
+        ("self_assessment.ipynb", {"landlord", "period", "inputs_dir", "interactive"}),
+        ("group_summary.ipynb", {"period", "inputs_dir", "outputs_dir"}),
+    ],
+)
+def test_notebooks_are_thin(notebook, parameters):
+    nb = nbformat.read(ROOT / "notebooks" / notebook, as_version=4)
     code_cells = [c for c in nb.cells if c.cell_type == "code"]
     assert sum("parameters" in c.metadata.get("tags", []) for c in code_cells) == 1
     for cell in code_cells:
@@ -45,23 +53,10 @@ def test_notebook_is_thin():
         if "parameters" not in cell.metadata.get("tags", []):
             assert len([n for n in tree.body if not isinstance(n, (ast.Import, ast.ImportFrom))]) <= 2, cell.source
     params = next(c for c in code_cells if "parameters" in c.metadata.get("tags", []))
-    assert set(re.findall(r"^(\w+) =", params.source, re.M)) == {"landlord", "period", "inputs_dir", "interactive"}
+    assert set(re.findall(r"^(\w+) =", params.source, re.M)) == parameters
     assert nb.metadata.kernelspec.name == "chc-audit"
-
-
-def test_group_summary_notebook_is_thin():
-    nb = nbformat.read(ROOT / "notebooks" / "group_summary.ipynb", as_version=4)
-    code_cells = [c for c in nb.cells if c.cell_type == "code"]
-    assert sum("parameters" in c.metadata.get("tags", []) for c in code_cells) == 1
-    for cell in code_cells:
-        tree = ast.parse(cell.source)
-        assert not any(isinstance(n, (ast.FunctionDef, ast.ClassDef, ast.Lambda)) for n in ast.walk(tree)), cell.source
-        if "parameters" not in cell.metadata.get("tags", []):
-            assert len([n for n in tree.body if not isinstance(n, (ast.Import, ast.ImportFrom))]) <= 2, cell.source
-    params = next(c for c in code_cells if "parameters" in c.metadata.get("tags", []))
-    assert set(re.findall(r"^(\w+) =", params.source, re.M)) == {"period", "inputs_dir", "outputs_dir"}
-    assert nb.metadata.kernelspec.name == "chc-audit"
-    assert [c.id for c in nb.cells if "run-record" in c.metadata.get("tags", [])] == ["run-record"]
+    if notebook == "group_summary.ipynb":
+        assert [c.id for c in nb.cells if "run-record" in c.metadata.get("tags", [])] == ["run-record"]
 
 
 def test_report_template_overrides_named_blocks_only():
