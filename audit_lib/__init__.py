@@ -1,10 +1,92 @@
-"""Audit workbook for the Housing Ombudsman's Complaint Handling Code."""
+"""Audit workbook for the Housing Ombudsman's Complaint Handling Code.
 
+The public API is :data:`__all__`; everything else is reached through the subpackages, one per
+stage of the pipeline (``docs/architecture.md``)::
+
+    core/        ids, periods, working days, paths, file I/O
+    code/        the Code's versions, provisions, timescales and provision -> figures map (data)
+    config/      the group registry and each landlord's configuration
+    cases/       case logs: read, map, validate
+    stats/       case statistics, the quarterly table, figures beside provisions
+    assessment/  answers, the answer store, sign-off, carry forward, checks, actions, progress
+    workbook/    the notebook façade and the interactive forms
+    report/      HTML parts, charts, provenance, nbconvert export and templates
+    group/       the group roll-up
+    batch/       papermill runs across landlords, local or on Dask
+
+Names are imported on first use, so ``import audit_lib`` stays light (the batch's orchestrating
+process never loads pandas, papermill or nbconvert through it).
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
 from importlib.metadata import PackageNotFoundError, version
+from typing import TYPE_CHECKING, Any
 
 try:
     __version__ = version("chc-audit")
 except PackageNotFoundError:  # running from a source tree that is not installed
     __version__ = "0.0.0"
 
-__all__ = ["__version__"]
+#: Public name -> the module that defines it.
+_EXPORTS: dict[str, str] = {
+    **dict.fromkeys(
+        ["AuditError", "InvalidIdError", "ConfigError", "CatalogueError", "CaseLogError", "AnswerStoreError",
+         "SignOffError", "UsageError", "RunError", "KernelStartError"], "errors"),
+    **dict.fromkeys(["Period", "Quarter"], "core.periods"),
+    **dict.fromkeys(["add_working_days", "working_days_between", "is_working_day"], "core.calendar"),
+    "validate_landlord_id": "core.ids",
+    **dict.fromkeys(["Catalogue", "Provision", "Section", "load_catalogue"], "code.catalogue"),
+    **dict.fromkeys(["Registry", "LandlordEntry", "Landlord", "LandlordConfig", "CaseLogSettings", "LocalTargets",
+                     "load_registry", "load_landlord"], "config.landlords"),
+    **dict.fromkeys(["CaseLog", "load_case_log"], "cases.load"),
+    **dict.fromkeys(["CaseStatistics", "Rate", "WindowFigures", "case_statistics"], "stats.engine"),
+    "quarterly_table": "stats.quarterly",
+    "provision_figures": "stats.provision_figures",
+    **dict.fromkeys(["Status", "Answer", "Evidence", "Action", "Assessment", "load_assessment", "save_assessment"],
+                    "assessment.answers"),
+    **dict.fromkeys(["AnswerStore", "Conflict", "Saved", "open_store"], "assessment.store"),
+    **dict.fromkeys(["Workbook", "open_workbook"], "workbook.facade"),
+    **dict.fromkeys(["GroupSummary", "open_group_summary"], "group.summary"),
+    **dict.fromkeys(["BatchOptions", "BatchResult", "run_batch"], "batch.run"),
+}
+
+__all__ = ["__version__", *_EXPORTS]
+
+
+def __getattr__(name: str) -> Any:
+    """Import a public name's module on first use (PEP 562)."""
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'audit_lib' has no attribute {name!r}")
+    value = getattr(import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
+
+
+if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors
+    from .assessment.answers import Action, Answer, Assessment, Evidence, Status, load_assessment, save_assessment
+    from .assessment.store import AnswerStore, Conflict, Saved, open_store
+    from .batch.run import BatchOptions, BatchResult, run_batch
+    from .cases.load import CaseLog, load_case_log
+    from .code.catalogue import Catalogue, Provision, Section, load_catalogue
+    from .config.landlords import (
+        CaseLogSettings, Landlord, LandlordConfig, LandlordEntry, LocalTargets, Registry, load_landlord, load_registry,
+    )
+    from .core.calendar import add_working_days, is_working_day, working_days_between
+    from .core.ids import validate_landlord_id
+    from .core.periods import Period, Quarter
+    from .errors import (
+        AnswerStoreError, AuditError, CaseLogError, CatalogueError, ConfigError, InvalidIdError, KernelStartError,
+        RunError, SignOffError, UsageError,
+    )
+    from .group.summary import GroupSummary, open_group_summary
+    from .stats.engine import CaseStatistics, Rate, WindowFigures, case_statistics
+    from .stats.provision_figures import provision_figures
+    from .stats.quarterly import quarterly_table
+    from .workbook.facade import Workbook, open_workbook

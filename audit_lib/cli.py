@@ -17,11 +17,11 @@ import json
 import sys
 from pathlib import Path
 
-from .catalogue import DEFAULT_CODE, load_catalogue
+from .code.catalogue import DEFAULT_CODE, load_catalogue
 from .errors import AuditError
-from .execution import DEFAULT_CELL_TIMEOUT
-from .paths import DEFAULT_INPUTS, DEFAULT_OUTPUTS
-from .periods import Period
+from .batch.worker import DEFAULT_CELL_TIMEOUT
+from .core.paths import DEFAULT_INPUTS, DEFAULT_OUTPUTS
+from .core.periods import Period
 
 
 def _cmd_code(args: argparse.Namespace) -> int:
@@ -43,9 +43,9 @@ def _cmd_code(args: argparse.Namespace) -> int:
 
 
 def _stats_for(args: argparse.Namespace):
-    from .caselog import load_case_log
-    from .landlords import CaseLogSettings, load_landlord
-    from .stats import case_statistics
+    from .cases.load import load_case_log
+    from .config.landlords import CaseLogSettings, load_landlord
+    from .stats.engine import case_statistics
 
     period = Period.parse(args.period)
     if args.cases is not None:
@@ -68,7 +68,7 @@ def _stats_for(args: argparse.Namespace):
 
 
 def _cmd_stats(args: argparse.Namespace) -> int:
-    from .quarterly import quarterly_table
+    from .stats.quarterly import quarterly_table
 
     log, stats = _stats_for(args)
     if args.json:
@@ -87,7 +87,7 @@ def _cmd_stats(args: argparse.Namespace) -> int:
 
 def _cmd_run(args: argparse.Namespace) -> int:
     """``chc-audit run``: the batch, its summary table, and exit 1 if anything failed."""
-    from .batch import BatchOptions, run_batch, summary_lines  # the workers load papermill and nbconvert
+    from .batch.run import BatchOptions, run_batch, summary_lines  # the workers load papermill and nbconvert
 
     if args.retry_failed:
         if args.landlords and args.all:
@@ -143,7 +143,7 @@ def build_parser() -> argparse.ArgumentParser:
     stats = sub.add_parser("stats", help="case statistics for a landlord or a case-log file")
     stats.add_argument("landlord", nargs="?", metavar="LANDLORD", help="landlord id from the registry")
     stats.add_argument("--period", required=True, help="reporting year, e.g. 2024-25")
-    stats.add_argument("--inputs", type=Path, default=DEFAULT_INPUTS, help="inputs folder (default: the project's)")
+    stats.add_argument("--inputs", type=Path, default=DEFAULT_INPUTS, help="inputs folder (default: ./inputs)")
     stats.add_argument("--cases", type=Path, help="a case log in canonical columns, instead of a landlord")
     stats.add_argument("--homes", type=int, help="homes, with --cases")
     stats.add_argument("--header-row", type=int, default=1, help="row of the column names, with --cases")
@@ -154,8 +154,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("landlords", nargs="*", metavar="LANDLORD", help="landlord ids from the registry")
     run.add_argument("--all", action="store_true", help="every landlord in the registry")
     run.add_argument("--period", required=True, help="reporting year, e.g. 2024-25")
-    run.add_argument("--inputs", type=Path, default=DEFAULT_INPUTS, help="inputs folder (default: the project's)")
-    run.add_argument("--outputs", type=Path, default=DEFAULT_OUTPUTS, help="outputs folder (default: the project's)")
+    run.add_argument("--inputs", type=Path, default=DEFAULT_INPUTS, help="inputs folder (default: ./inputs)")
+    run.add_argument("--outputs", type=Path, default=DEFAULT_OUTPUTS, help="outputs folder (default: ./outputs)")
     run.add_argument("--workers", type=_whole_number, default=None,
                      help="parallel workers (default: one per core; with a Dask scheduler, its workers)")
     run.add_argument("--executor", choices=("local", "dask"), default="local",

@@ -1,10 +1,24 @@
 """The one exception hierarchy of the product.
 
-Every error a user can cause (a bad id, a malformed configuration, an unreadable case log
-or answer file) is an :class:`AuditError`. Its message says what was expected, what was
-found and how to fix it, so the command line can print it as one line instead of a
-traceback. Data problems that do not stop a run (an unusable case-log row, a compliance
-flag) are *findings*: data, not exceptions.
+Every error a user can cause (a bad id, a malformed configuration, an unreadable case log or
+answer file, a sign-off out of order, a command used wrongly) is an :class:`AuditError`. Its
+message says what was expected, what was found and how to fix it, so the command line and
+the notebooks print it as one line instead of a traceback. Messages never quote a resident's
+data. Data problems that do not stop a run (an unusable case-log field, a review flag on an
+answer) are *findings*: data with reason codes, not exceptions.
+
+::
+
+    AuditError
+    ├── UsageError          a command or call given the wrong arguments (e.g. --cases without --homes)
+    ├── InvalidIdError      a landlord or period id not of the permitted form (also a ValueError)
+    ├── ConfigError         a missing or malformed registry or landlord configuration
+    ├── CatalogueError      an unknown Code version or provision; a malformed Code data file
+    ├── CaseLogError        a case log that cannot be read at all
+    ├── AnswerStoreError    a missing, damaged or read-only answer file; an invalid answer
+    ├── SignOffError        a sign-off, reopening or carry forward the rules do not allow
+    └── RunError            a batch run that could not be started or completed
+        └── KernelStartError   a Jupyter kernel that did not start (retried before a landlord fails)
 """
 
 from __future__ import annotations
@@ -21,6 +35,10 @@ class AuditError(Exception):
         super().__init__(f"{self.path}: {message}" if self.path is not None else message)
 
 
+class UsageError(AuditError):
+    """A command or a call given arguments that do not fit together."""
+
+
 class InvalidIdError(AuditError, ValueError):
     """A landlord id or period id that is not of the permitted form."""
 
@@ -34,11 +52,15 @@ class CatalogueError(AuditError):
 
 
 class CaseLogError(AuditError):
-    """A case log that cannot be read at all (as opposed to individual unusable rows)."""
+    """A case log that cannot be read at all (as opposed to individual unusable fields)."""
 
 
 class AnswerStoreError(AuditError):
-    """A missing, damaged or conflicting assessment answer file."""
+    """A missing, damaged or read-only answer file, or an answer that is not valid."""
+
+
+class SignOffError(AuditError):
+    """A sign-off, reopening or carry forward that the assessment's state does not allow."""
 
 
 class RunError(AuditError):

@@ -28,9 +28,9 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from audit_lib.answers import load_assessment  # noqa: E402
-from audit_lib.catalogue import load_catalogue  # noqa: E402
-from audit_lib.workbook import open_workbook  # noqa: E402
+from audit_lib.assessment.answers import load_assessment  # noqa: E402
+from audit_lib.code.catalogue import load_catalogue  # noqa: E402
+from audit_lib.workbook.facade import open_workbook  # noqa: E402
 
 LANDLORD = "riverbend-homes"
 

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from audit_lib.calendar import add_working_days
+from audit_lib.core.calendar import add_working_days
 
 EXPORT_DATE = dt.date(2025, 4, 4)
 FIRST_RECEIVED = dt.date(2024, 2, 12)

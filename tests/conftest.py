@@ -5,16 +5,15 @@ from pathlib import Path
 
 import pytest
 
-from audit_lib.paths import DEFAULT_INPUTS
+from tests.demo import DEMO_IDS, DEMO_INPUTS  # noqa: F401 - DEMO_IDS is imported from here by tests
 
-DEMO_IDS = ("riverbend-homes", "calder-vale-housing", "moorside-almshouses")
 
 
 @pytest.fixture
 def demo_inputs(tmp_path: Path) -> Path:
     """A private copy of the demo group's inputs, safe to change."""
     target = tmp_path / "inputs"
-    shutil.copytree(DEFAULT_INPUTS, target)
+    shutil.copytree(DEMO_INPUTS, target)
     return target
 
 
@@ -41,12 +40,12 @@ def demo_batch(tmp_path_factory):
 
     Returns (batch, inputs, outputs, hash of the inputs before the run).
     """
-    from audit_lib.batch import run_batch
-    from audit_lib.periods import Period
+    from audit_lib.batch.run import run_batch
+    from audit_lib.core.periods import Period
 
     base = tmp_path_factory.mktemp("demo")
     inputs = base / "inputs"
-    shutil.copytree(DEFAULT_INPUTS, inputs)
+    shutil.copytree(DEMO_INPUTS, inputs)
     before = tree_hash(inputs)
     batch = run_batch(None, Period.parse("2024-25"), inputs, base / "outputs", workers=2, progress=False)
     return batch, inputs, base / "outputs", before

@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from audit_lib.batch import run_batch
-from audit_lib.periods import Period
+from audit_lib.batch.run import run_batch
+from audit_lib.core.periods import Period
 
 from .conftest import DEMO_IDS, tree_hash
 
@@ -149,7 +149,7 @@ def test_cli_run_one_landlord(demo_inputs, tmp_path):
 
 
 def test_report_carries_case_statistics_beside_provisions(demo_run):
-    from audit_lib.workbook import open_workbook
+    from audit_lib.workbook.facade import open_workbook
 
     _, inputs, outputs, _ = demo_run
     soup = _soup(outputs / "2024-25" / "riverbend-homes" / "self_assessment.html")

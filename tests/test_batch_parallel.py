@@ -17,9 +17,10 @@ import yaml
 from bs4 import BeautifulSoup
 
 import audit_lib
-from audit_lib.batch import run_batch
-from audit_lib.paths import DEFAULT_INPUTS, SELF_ASSESSMENT
-from audit_lib.periods import Period
+from audit_lib.batch.run import run_batch
+from audit_lib.core.paths import SELF_ASSESSMENT
+from tests.demo import DEMO_INPUTS
+from audit_lib.core.periods import Period
 
 from .conftest import DEMO_IDS
 
@@ -62,7 +63,7 @@ def failing_run(tmp_path_factory):
     """calder-vale-housing's answers are damaged and moorside-almshouses hangs; riverbend is fine."""
     base = tmp_path_factory.mktemp("failing")
     inputs = base / "inputs"
-    shutil.copytree(DEFAULT_INPUTS, inputs)
+    shutil.copytree(DEMO_INPUTS, inputs)
     (inputs / "calder-vale-housing" / "answers" / "2024-25.yaml").write_text("landlord: [unclosed\n")
     (inputs / "moorside-almshouses" / "SLOW").write_text("hang\n")
     notebook = _slow_notebook(base)
@@ -126,7 +127,7 @@ def test_the_run_record_and_the_group_summary_name_the_failures(failing_run):
 
 def test_retry_failed_reruns_only_the_landlords_that_failed(failing_run):
     _, base, inputs, outputs, notebook, snapshot = failing_run
-    shutil.copy(DEFAULT_INPUTS / "calder-vale-housing" / "answers" / "2024-25.yaml",
+    shutil.copy(DEMO_INPUTS / "calder-vale-housing" / "answers" / "2024-25.yaml",
                 inputs / "calder-vale-housing" / "answers" / "2024-25.yaml")
     (inputs / "moorside-almshouses" / "SLOW").unlink()
     run = _cli("run", "--retry-failed", "--period", "2024-25", "--inputs", str(inputs), "--outputs", str(outputs),
@@ -335,7 +336,7 @@ def test_everything_typed_or_supplied_is_escaped_everywhere(demo_inputs, tmp_pat
 # --- metrics.json and provenance -------------------------------------------------------------
 
 def test_metrics_json_holds_the_figures_answer_counts_and_provenance(demo_batch):
-    from audit_lib.workbook import open_workbook
+    from audit_lib.workbook.facade import open_workbook
 
     _, inputs, outputs, _ = demo_batch
     for landlord in DEMO_IDS:
@@ -410,7 +411,7 @@ def test_group_summary_compares_the_subsidiaries_and_links_their_reports(demo_ba
 
 
 def test_the_group_summary_reads_metrics_and_answers_not_notebooks(demo_batch, tmp_path):
-    from audit_lib.group import open_group_summary
+    from audit_lib.group.summary import open_group_summary
 
     _, inputs, outputs, _ = demo_batch
     copy = tmp_path / "outputs"
@@ -423,7 +424,7 @@ def test_the_group_summary_reads_metrics_and_answers_not_notebooks(demo_batch, t
 
 
 def test_answers_changed_since_the_run_are_read_again_and_flagged(demo_batch, tmp_path):
-    from audit_lib.group import open_group_summary
+    from audit_lib.group.summary import open_group_summary
 
     _, inputs, outputs, _ = demo_batch
     changed = tmp_path / "inputs"

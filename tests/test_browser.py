@@ -19,9 +19,10 @@ from pathlib import Path
 
 import pytest
 
-from audit_lib.answers import Status, load_assessment
-from audit_lib.catalogue import load_catalogue
-from audit_lib.paths import DEFAULT_INPUTS, SELF_ASSESSMENT
+from audit_lib.assessment.answers import Status, load_assessment
+from audit_lib.code.catalogue import load_catalogue
+from audit_lib.core.paths import SELF_ASSESSMENT
+from tests.demo import DEMO_INPUTS
 
 pytestmark = pytest.mark.browser
 CHROMIUM = Path("/usr/bin/chromium")
@@ -43,7 +44,7 @@ def lab(tmp_path_factory):
     root = tmp_path_factory.mktemp("lab")
     (root / "notebooks").mkdir()
     shutil.copy(SELF_ASSESSMENT, root / "notebooks" / SELF_ASSESSMENT.name)
-    shutil.copytree(DEFAULT_INPUTS, root / "inputs")
+    shutil.copytree(DEMO_INPUTS, root / "inputs")
     port, token = _free_port(), secrets.token_hex(16)
     env = {**os.environ, "CHC_AUDIT_USER": "browser.auditor", "JUPYTER_CONFIG_DIR": str(root / ".jupyter"),
            "JUPYTER_RUNTIME_DIR": str(root / ".runtime")}

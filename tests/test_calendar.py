@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from audit_lib.calendar import add_working_days, bank_holidays, is_working_day, working_days_between
+from audit_lib.core.calendar import add_working_days, bank_holidays, is_working_day, working_days_between
 
 
 def d(text: str) -> np.datetime64:

@@ -1,9 +1,9 @@
 import pandas as pd
 import pytest
 
-from audit_lib.caselog import load_case_log
+from audit_lib.cases.load import load_case_log
 from audit_lib.errors import CaseLogError
-from audit_lib.landlords import CANONICAL_COLUMNS, CaseLogSettings
+from audit_lib.config.landlords import CANONICAL_COLUMNS, CaseLogSettings
 
 from .conftest import write
 
@@ -100,7 +100,7 @@ def test_empty_or_missing_file(tmp_path, content, message):
 
 
 def test_demo_logs_load(demo_inputs):
-    from audit_lib.landlords import load_landlord
+    from audit_lib.config.landlords import load_landlord
 
     for landlord_id, homes in (("riverbend-homes", 12000), ("calder-vale-housing", 3500), ("moorside-almshouses", 400)):
         landlord = load_landlord(demo_inputs, landlord_id)

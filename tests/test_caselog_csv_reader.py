@@ -13,9 +13,9 @@ import warnings
 import pandas as pd
 import pytest
 
-from audit_lib.caselog import _read_csv_arrow
-from audit_lib.landlords import CaseLogSettings, load_landlord
-from audit_lib.paths import DEFAULT_INPUTS
+from audit_lib.cases.load import _read_csv_arrow
+from audit_lib.config.landlords import CaseLogSettings, load_landlord
+from tests.demo import DEMO_INPUTS
 
 from .conftest import DEMO_IDS
 
@@ -107,7 +107,7 @@ def test_title_lines_and_other_encodings(tmp_path):
 @pytest.mark.skipif(not ARROW_TEXT, reason="text columns are not Arrow-backed in this pandas")
 @pytest.mark.parametrize("landlord_id", DEMO_IDS)
 def test_demo_exports_are_read_by_arrow(landlord_id):
-    landlord = load_landlord(DEFAULT_INPUTS, landlord_id)
+    landlord = load_landlord(DEMO_INPUTS, landlord_id)
     settings = landlord.config.case_log
     assert same_as_pandas(landlord.case_log_path, settings.header_row, settings.encoding) == "arrow"
 

@@ -4,7 +4,7 @@ import sys
 
 import pytest
 
-from audit_lib.catalogue import load_catalogue, load_catalogue_file
+from audit_lib.code.catalogue import load_catalogue, load_catalogue_file
 from audit_lib.cli import main
 from audit_lib.errors import CatalogueError
 

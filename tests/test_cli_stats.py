@@ -3,9 +3,9 @@ import json
 import pytest
 
 from audit_lib.cli import main
-from audit_lib.provision_figures import provision_figures
-from audit_lib.quarterly import quarterly_table
-from audit_lib.workbook import open_workbook
+from audit_lib.stats.provision_figures import provision_figures
+from audit_lib.stats.quarterly import quarterly_table
+from audit_lib.workbook.facade import open_workbook
 
 REQUIRED = ("stage1_received", "stage2_received", "refused", "stage1_ack_on_time_pct", "stage2_ack_on_time_pct",
             "stage1_responded", "stage1_responded_on_time", "tsm_ch02_stage1_pct", "stage2_responded",

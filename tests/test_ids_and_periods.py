@@ -3,8 +3,8 @@ import datetime as dt
 import pytest
 
 from audit_lib.errors import InvalidIdError
-from audit_lib.ids import validate_landlord_id
-from audit_lib.periods import Period
+from audit_lib.core.ids import validate_landlord_id
+from audit_lib.core.periods import Period
 
 
 @pytest.mark.parametrize("good", ["riverbend-homes", "a", "l1", "0abc", "a-b-c"])

@@ -33,7 +33,7 @@ def test_environment_yml_agrees_with_pyproject():
 def test_layout():
     for name in ("notebooks", "audit_lib", "templates", "inputs", "outputs", "tests", "environment.yml"):
         assert (ROOT / name).exists(), name
-    assert (ROOT / "templates" / "report" / "conf.json").is_file()
+    assert (ROOT / "audit_lib" / "report" / "templates" / "report" / "conf.json").is_file()
 
 
 @pytest.mark.parametrize(
@@ -60,7 +60,7 @@ def test_notebooks_are_thin(notebook, parameters):
 
 
 def test_report_template_overrides_named_blocks_only():
-    text = (ROOT / "templates" / "report" / "index.html.j2").read_text()
+    text = (ROOT / "audit_lib" / "report" / "templates" / "report" / "index.html.j2").read_text()
     assert "{%- extends 'lab/index.html.j2' -%}" in text
     body = re.sub(r"\{#.*?#\}", "", text, flags=re.S)
     outside = re.sub(r"\{%-? block (\w+).*?\{%-? endblock \1 -?%\}", "", body, flags=re.S)

@@ -8,17 +8,17 @@ import json
 import nbformat
 import pytest
 
-from audit_lib.actions import action_counts, action_rows, action_state, plan_order, shortfalls
-from audit_lib.answers import Action, Assessment
-from audit_lib.catalogue import load_catalogue
-from audit_lib.charts import grouped_bars, horizontal_bars, nice_ticks, percent_lines
+from audit_lib.assessment.actions import action_counts, action_rows, action_state, plan_order, shortfalls
+from audit_lib.assessment.answers import Action, Assessment
+from audit_lib.code.catalogue import load_catalogue
+from audit_lib.report.charts import grouped_bars, horizontal_bars, nice_ticks, percent_lines
 from audit_lib.errors import RunError
-from audit_lib.execution import NotebookResult, Timings
-from audit_lib.export import contents, footer_lines, prepare_report, strip_css_comments
-from audit_lib.landlords import load_registry
-from audit_lib.periods import Period
-from audit_lib.provenance import RECORD_MIME, RunRecord, find_record
-from audit_lib.runrecord import failed_last_time, load_run_record, write_run_record
+from audit_lib.batch.worker import NotebookResult, Timings
+from audit_lib.report.export import contents, footer_lines, prepare_report, strip_css_comments
+from audit_lib.config.landlords import load_registry
+from audit_lib.core.periods import Period
+from audit_lib.report.provenance import RECORD_MIME, RunRecord, find_record
+from audit_lib.batch.runrecord import failed_last_time, load_run_record, write_run_record
 
 PERIOD = Period.parse("2024-25")
 CODE = load_catalogue()
@@ -148,10 +148,10 @@ def test_the_run_record_merges_runs_and_lists_the_failures(tmp_path):
 
 
 def test_selection_with_retry_failed(tmp_path):
-    from audit_lib.batch import select_landlords
-    from audit_lib.paths import DEFAULT_INPUTS
+    from audit_lib.batch.run import select_landlords
+    from tests.demo import DEMO_INPUTS
 
-    registry = load_registry(DEFAULT_INPUTS)
+    registry = load_registry(DEMO_INPUTS)
     assert select_landlords(registry, None, PERIOD, tmp_path) == ["riverbend-homes", "calder-vale-housing",
                                                                   "moorside-almshouses"]
     write_run_record(tmp_path, PERIOD, [_result("riverbend-homes", "failed"), _result("moorside-almshouses", "failed"),
@@ -163,7 +163,7 @@ def test_selection_with_retry_failed(tmp_path):
 
 
 def test_the_progress_bar_names_the_landlords_in_hand(capsys):
-    from audit_lib.batch import Progress
+    from audit_lib.batch.run import Progress
 
     progress = Progress(4, 2, PERIOD, enabled=True)
     progress.in_hand(["riverbend-homes", "calder-vale-housing", "moorside-almshouses"])

@@ -5,10 +5,10 @@ import json
 
 import pytest
 
-from audit_lib.caselog import load_case_log
-from audit_lib.landlords import CANONICAL_COLUMNS, CaseLogSettings, LocalTargets
-from audit_lib.periods import Period
-from audit_lib.stats import case_statistics, per_thousand, percent
+from audit_lib.cases.load import load_case_log
+from audit_lib.config.landlords import CANONICAL_COLUMNS, CaseLogSettings, LocalTargets
+from audit_lib.core.periods import Period
+from audit_lib.stats.engine import case_statistics, per_thousand, percent
 
 P2425 = Period.parse("2024-25")
 

@@ -13,11 +13,11 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from audit_lib.caselog import load_case_log
-from audit_lib.landlords import CaseLogSettings, LocalTargets, load_landlord
-from audit_lib.paths import DEFAULT_INPUTS
-from audit_lib.periods import Period
-from audit_lib.stats import case_statistics
+from audit_lib.cases.load import load_case_log
+from audit_lib.config.landlords import CaseLogSettings, LocalTargets, load_landlord
+from tests.demo import DEMO_INPUTS
+from audit_lib.core.periods import Period
+from audit_lib.stats.engine import case_statistics
 from benchmarks.naive_stats import compare, naive_statistics
 from benchmarks.synthetic import case_log_frame, write_csv, write_parquet
 
@@ -40,7 +40,7 @@ def both(cases: pd.DataFrame, period: Period, homes: int, **options) -> tuple[di
 @pytest.mark.parametrize("policy", POLICIES)
 @pytest.mark.parametrize("landlord_id", DEMO_IDS)
 def test_demo_landlords(landlord_id, policy):
-    landlord = load_landlord(DEFAULT_INPUTS, landlord_id)
+    landlord = load_landlord(DEMO_INPUTS, landlord_id)
     log = load_case_log(landlord.case_log_path, landlord.config.case_log)
     vectorised, naive = both(
         log.cases, P2425, landlord.homes, extension_policy=policy, local_targets=landlord.config.local_targets,

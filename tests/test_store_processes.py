@@ -7,9 +7,9 @@ import time
 
 import pytest
 
-from audit_lib.answers import load_assessment
-from audit_lib.catalogue import load_catalogue
-from audit_lib.store import Conflict, Saved, open_store
+from audit_lib.assessment.answers import load_assessment
+from audit_lib.code.catalogue import load_catalogue
+from audit_lib.assessment.store import Conflict, Saved, open_store
 
 CODE = load_catalogue()
 LANDLORD = "riverbend-homes"  # reviewed, not approved: editable

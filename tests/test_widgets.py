@@ -5,9 +5,9 @@ import datetime as dt
 import ipywidgets as w
 import pytest
 
-from audit_lib.answers import Status, load_assessment
-from audit_lib.catalogue import load_catalogue
-from audit_lib.workbook import open_workbook
+from audit_lib.assessment.answers import Status, load_assessment
+from audit_lib.code.catalogue import load_catalogue
+from audit_lib.workbook.facade import open_workbook
 
 CODE = load_catalogue()
 
@@ -88,7 +88,7 @@ def test_progress_updates_as_the_auditor_works(wb):
 
 def test_a_conflict_is_shown_and_the_stored_value_put_back(wb):
     form = _open(wb, 4)["4.1"]
-    from audit_lib.store import open_store
+    from audit_lib.assessment.store import open_store
 
     other = open_store(wb.landlord.folder, CODE, wb.landlord.id, "2024-25", "someone.else")
     other.change("2024:4.1", "commentary", "Their explanation")

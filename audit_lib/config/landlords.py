@@ -1,0 +1,203 @@
+"""The housing group's registry (``inputs/landlords.yaml``) and each landlord's configuration.
+
+Layout of an inputs directory::
+
+    inputs/landlords.yaml              the group and its subsidiaries
+    inputs/<landlord>/landlord.yaml    case-log location and column mapping, local targets
+    inputs/<landlord>/<case log>       the housing system's export
+    inputs/<landlord>/answers/<period>.yaml   the assessment answers
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, NonNegativeInt, PositiveInt, ValidationError, field_validator, model_validator
+
+from ..errors import ConfigError
+from ..core.ids import validate_landlord_id
+from ..core.io import describe_validation_error, load_yaml
+from ..core.paths import CONFIG_FILE, REGISTRY_FILE, answers_file, landlord_input_dir
+
+CANONICAL_COLUMNS = (
+    "case_id",
+    "received",
+    "stage1_acknowledged",
+    "stage1_responded",
+    "stage1_extension_days",
+    "stage2_requested",
+    "stage2_acknowledged",
+    "stage2_responded",
+    "stage2_extension_days",
+    "stage1_outcome",
+    "stage2_outcome",
+    "category",
+    "refused_reason",
+    "ombudsman_outcome",
+    "compensation",
+)
+OPTIONAL_COLUMNS = (
+    "channel",
+    "vulnerability",
+    "reasonable_adjustment",
+    "stage1_handler",
+    "stage2_handler",
+    "complaint_failure_order",
+)
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class LandlordEntry(_Strict):
+    """One subsidiary in the group registry."""
+
+    id: str
+    name: str = Field(min_length=1)
+    homes: PositiveInt
+    code: str = "2024"
+
+    @field_validator("id")
+    @classmethod
+    def _slug(cls, value: str) -> str:
+        return validate_landlord_id(value)
+
+
+class Group(_Strict):
+    name: str = Field(min_length=1)
+
+
+class Registry(_Strict):
+    group: Group
+    landlords: tuple[LandlordEntry, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique(self) -> "Registry":
+        seen: set[str] = set()
+        for entry in self.landlords:
+            if entry.id in seen:
+                raise ValueError(f"landlord id {entry.id!r} appears more than once")
+            seen.add(entry.id)
+        return self
+
+    def get(self, landlord_id: str) -> LandlordEntry:
+        validate_landlord_id(landlord_id)
+        for entry in self.landlords:
+            if entry.id == landlord_id:
+                return entry
+        known = ", ".join(e.id for e in self.landlords)
+        raise ConfigError(f"unknown landlord {landlord_id!r}; the registry lists: {known}")
+
+
+class CaseLogSettings(_Strict):
+    """Where the housing system's export is and how its columns map to canonical names."""
+
+    path: str
+    format: Literal["csv", "xlsx", "parquet"] | None = None  # None: from the file's suffix
+    sheet: str | None = None
+    header_row: PositiveInt = 1  # 1-based row holding the column names (title lines above it)
+    encoding: str = "utf-8-sig"
+    columns: dict[str, str] = Field(default_factory=dict)  # export column -> canonical name
+    personal_data_columns: tuple[str, ...] = ()  # export columns dropped on load
+
+    @field_validator("path")
+    @classmethod
+    def _relative(cls, value: str) -> str:
+        if Path(value).is_absolute() or ".." in Path(value).parts:
+            raise ValueError("must be a path inside the landlord's inputs folder, without '..'")
+        return value
+
+    @field_validator("columns")
+    @classmethod
+    def _known_targets(cls, value: dict[str, str]) -> dict[str, str]:
+        allowed = set(CANONICAL_COLUMNS) | set(OPTIONAL_COLUMNS)
+        unknown = sorted(set(value.values()) - allowed)
+        if unknown:
+            raise ValueError(f"maps to unknown canonical column(s) {unknown}; expected one of {sorted(allowed)}")
+        return value
+
+
+class LocalTargets(_Strict):
+    """A landlord's own targets, in working days, where stricter than the Code's."""
+
+    stage1_acknowledge: PositiveInt | None = None
+    stage1_respond: PositiveInt | None = None
+    stage2_acknowledge: PositiveInt | None = None
+    stage2_respond: PositiveInt | None = None
+
+
+class LandlordConfig(_Strict):
+    case_log: CaseLogSettings
+    local_targets: LocalTargets = LocalTargets()
+    #: How an extension communicated to the resident counts towards CH02 and on-time rates:
+    #: ``code_limit`` (default) up to the Code's 10 / 20 working days; ``full`` all of it
+    #: (the landlord records good reason for longer ones); ``none`` not at all.
+    extension_policy: Literal["code_limit", "full", "none"] = "code_limit"
+    #: Service requests the landlord counts outside the case log: period id -> Q1..Q4 (and year).
+    service_requests: dict[str, dict[Literal["Q1", "Q2", "Q3", "Q4", "year"], NonNegativeInt]] = Field(
+        default_factory=dict
+    )
+
+    @field_validator("service_requests")
+    @classmethod
+    def _period_ids(cls, value: dict[str, dict[str, int]]) -> dict[str, dict[str, int]]:
+        from ..core.periods import Period
+
+        for period_id in value:
+            Period.parse(period_id)
+        return value
+
+
+class Landlord(BaseModel):
+    """A landlord as the workbook sees it: registry entry, configuration and its folder."""
+
+    model_config = ConfigDict(frozen=True)
+
+    entry: LandlordEntry
+    config: LandlordConfig
+    folder: Path
+
+    @property
+    def id(self) -> str:
+        return self.entry.id
+
+    @property
+    def name(self) -> str:
+        return self.entry.name
+
+    @property
+    def homes(self) -> int:
+        return self.entry.homes
+
+    @property
+    def case_log_path(self) -> Path:
+        return self.folder / self.config.case_log.path
+
+    def answers_path(self, period_id: str) -> Path:
+        return answers_file(self.folder, period_id)
+
+
+def _validated(model: type[BaseModel], raw: object, path: Path) -> BaseModel:
+    if raw is None:
+        raise ConfigError("the file is empty; expected a YAML mapping", path=path)
+    try:
+        return model.model_validate(raw)
+    except ValidationError as exc:
+        raise ConfigError(describe_validation_error(exc), path=path) from None
+
+
+def load_registry(inputs: Path) -> Registry:
+    """Load ``inputs/landlords.yaml``."""
+    path = Path(inputs) / REGISTRY_FILE
+    return _validated(Registry, load_yaml(path, ConfigError), path)  # type: ignore[return-value]
+
+
+def load_landlord(inputs: Path, landlord_id: str) -> Landlord:
+    """Load one landlord's registry entry and configuration; the id is validated first."""
+    folder = landlord_input_dir(inputs, landlord_id)
+    entry = load_registry(inputs).get(landlord_id)
+    path = folder / CONFIG_FILE
+    config = _validated(LandlordConfig, load_yaml(path, ConfigError), path)
+    return Landlord(entry=entry, config=config, folder=folder)  # type: ignore[arg-type]

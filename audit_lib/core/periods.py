@@ -1,0 +1,81 @@
+"""Reporting periods: the landlord's financial year, 1 April to 31 March, and its quarters."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from ..errors import InvalidIdError
+
+PERIOD_ID = re.compile(r"(\d{4})-(\d{2})")
+QUARTER_NAMES = ("Q1", "Q2", "Q3", "Q4")
+
+
+@dataclass(frozen=True)
+class Quarter:
+    """One quarter of a reporting year (Q1 is April to June)."""
+
+    name: str
+    start: dt.date
+    end: dt.date  # inclusive
+
+    @property
+    def label(self) -> str:
+        return f"{self.name} ({self.start:%b}–{self.end:%b %Y})"
+
+
+@dataclass(frozen=True)
+class Period:
+    """A reporting year such as ``2024-25``: 1 April 2024 to 31 March 2025 inclusive."""
+
+    start_year: int
+
+    @classmethod
+    def parse(cls, value: object) -> "Period":
+        """Parse a period id ``YYYY-YY`` whose second part is the year after the first."""
+        match = PERIOD_ID.fullmatch(value) if isinstance(value, str) else None
+        if match is None or (int(match.group(1)) + 1) % 100 != int(match.group(2)):
+            raise InvalidIdError(
+                f"invalid period {value!r}: expected a financial year written YYYY-YY with "
+                "consecutive years, e.g. '2024-25' for 1 April 2024 to 31 March 2025"
+            )
+        return cls(int(match.group(1)))
+
+    @property
+    def id(self) -> str:
+        return f"{self.start_year}-{(self.start_year + 1) % 100:02d}"
+
+    @property
+    def start(self) -> dt.date:
+        return dt.date(self.start_year, 4, 1)
+
+    @property
+    def end(self) -> dt.date:
+        """The last day of the period (31 March), inclusive."""
+        return dt.date(self.start_year + 1, 3, 31)
+
+    @property
+    def label(self) -> str:
+        return f"1 April {self.start_year} to 31 March {self.start_year + 1}"
+
+    @property
+    def previous(self) -> "Period":
+        return Period(self.start_year - 1)
+
+    @property
+    def quarters(self) -> tuple[Quarter, ...]:
+        y = self.start_year
+        bounds = (
+            (dt.date(y, 4, 1), dt.date(y, 6, 30)),
+            (dt.date(y, 7, 1), dt.date(y, 9, 30)),
+            (dt.date(y, 10, 1), dt.date(y, 12, 31)),
+            (dt.date(y + 1, 1, 1), dt.date(y + 1, 3, 31)),
+        )
+        return tuple(Quarter(n, s, e) for n, (s, e) in zip(QUARTER_NAMES, bounds))
+
+    def contains(self, day: dt.date) -> bool:
+        return self.start <= day <= self.end
+
+    def __str__(self) -> str:
+        return self.id
