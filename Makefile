@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PERIOD ?= 2024-25
 
-.PHONY: install browser demo test lab data clean
+.PHONY: install browser demo test lint lab data clean
 
 install: $(STAMP)
 
@@ -27,7 +27,12 @@ browser:
 		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium; }
 
-test: install browser
+# The quality gate: ruff (rules in pyproject.toml) and mypy on audit_lib/, then the tests.
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+
+test: lint browser
 	$(BIN)/python -m pytest
 
 lab: install

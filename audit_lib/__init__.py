@@ -76,14 +76,29 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors
     from .cases.load import CaseLog, load_case_log
     from .code.catalogue import Catalogue, Provision, Section, load_catalogue
     from .config.landlords import (
-        CaseLogSettings, Landlord, LandlordConfig, LandlordEntry, LocalTargets, Registry, load_landlord, load_registry,
+        CaseLogSettings,
+        Landlord,
+        LandlordConfig,
+        LandlordEntry,
+        LocalTargets,
+        Registry,
+        load_landlord,
+        load_registry,
     )
     from .core.calendar import add_working_days, is_working_day, working_days_between
     from .core.ids import validate_landlord_id
     from .core.periods import Period, Quarter
     from .errors import (
-        AnswerStoreError, AuditError, CaseLogError, CatalogueError, ConfigError, InvalidIdError, KernelStartError,
-        RunError, SignOffError, UsageError,
+        AnswerStoreError,
+        AuditError,
+        CaseLogError,
+        CatalogueError,
+        ConfigError,
+        InvalidIdError,
+        KernelStartError,
+        RunError,
+        SignOffError,
+        UsageError,
     )
     from .group.summary import GroupSummary, open_group_summary
     from .stats.engine import CaseStatistics, Rate, WindowFigures, case_statistics

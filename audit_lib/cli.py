@@ -17,11 +17,11 @@ import json
 import sys
 from pathlib import Path
 
-from .code.catalogue import DEFAULT_CODE, load_catalogue
-from .errors import AuditError
 from .batch.worker import DEFAULT_CELL_TIMEOUT
+from .code.catalogue import DEFAULT_CODE, load_catalogue
 from .core.paths import DEFAULT_INPUTS, DEFAULT_OUTPUTS
 from .core.periods import Period
+from .errors import AuditError
 
 
 def _cmd_code(args: argparse.Namespace) -> int:

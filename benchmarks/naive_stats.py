@@ -137,7 +137,7 @@ class Tally:
 
     def __init__(self, start: dt.date, end: dt.date) -> None:
         self.start, self.end = start, end
-        self.counts = {name: 0 for name in COUNT_NAMES}
+        self.counts = dict.fromkeys(COUNT_NAMES, 0)
         self.rates = {name: [0, 0] for name in RATE_NAMES}  # [on time, total]
 
     def has(self, day: dt.date | None) -> bool:

@@ -26,8 +26,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from audit_lib.core.calendar import add_working_days
 from audit_lib.config.landlords import CANONICAL_COLUMNS
+from audit_lib.core.calendar import add_working_days
 
 FIRST_RECEIVED = dt.date(2023, 1, 1)
 LAST_RECEIVED = dt.date(2026, 3, 31)

@@ -8,7 +8,6 @@ import pytest
 from tests.demo import DEMO_IDS, DEMO_INPUTS  # noqa: F401 - DEMO_IDS is imported from here by tests
 
 
-
 @pytest.fixture
 def demo_inputs(tmp_path: Path) -> Path:
     """A private copy of the demo group's inputs, safe to change."""

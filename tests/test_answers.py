@@ -3,10 +3,18 @@ import datetime as dt
 import pytest
 
 from audit_lib.assessment.answers import (
-    Action, Answer, Assessment, Evidence, SignOff, Status, dump_assessment, load_assessment, save_assessment,
+    Action,
+    Answer,
+    Assessment,
+    Evidence,
+    SignOff,
+    Status,
+    dump_assessment,
+    load_assessment,
+    save_assessment,
 )
-from audit_lib.code.catalogue import load_catalogue
 from audit_lib.assessment.checks import answer_flags
+from audit_lib.code.catalogue import load_catalogue
 from audit_lib.errors import AnswerStoreError
 
 from .conftest import DEMO_IDS, write

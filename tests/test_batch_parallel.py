@@ -19,8 +19,8 @@ from bs4 import BeautifulSoup
 import audit_lib
 from audit_lib.batch.run import run_batch
 from audit_lib.core.paths import SELF_ASSESSMENT
-from tests.demo import DEMO_INPUTS
 from audit_lib.core.periods import Period
+from tests.demo import DEMO_INPUTS
 
 from .conftest import DEMO_IDS
 

@@ -2,8 +2,8 @@ import pandas as pd
 import pytest
 
 from audit_lib.cases.load import load_case_log
-from audit_lib.errors import CaseLogError
 from audit_lib.config.landlords import CANONICAL_COLUMNS, CaseLogSettings
+from audit_lib.errors import CaseLogError
 
 from .conftest import write
 

@@ -28,7 +28,7 @@ def pandas_reads(path, header_row=1, encoding="utf-8-sig"):
             warnings.simplefilter("ignore")
             return pd.read_csv(path, dtype=str, keep_default_na=False, skiprows=header_row - 1, encoding=encoding,
                                skip_blank_lines=False)
-    except Exception as exc:  # noqa: BLE001 - any refusal: Arrow must decline too
+    except Exception as exc:
         return exc
 
 

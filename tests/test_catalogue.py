@@ -4,8 +4,8 @@ import sys
 
 import pytest
 
-from audit_lib.code.catalogue import load_catalogue, load_catalogue_file
 from audit_lib.cli import main
+from audit_lib.code.catalogue import load_catalogue, load_catalogue_file
 from audit_lib.errors import CatalogueError
 
 

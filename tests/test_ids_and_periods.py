@@ -2,9 +2,9 @@ import datetime as dt
 
 import pytest
 
-from audit_lib.errors import InvalidIdError
 from audit_lib.core.ids import validate_landlord_id
 from audit_lib.core.periods import Period
+from audit_lib.errors import InvalidIdError
 
 
 @pytest.mark.parametrize("good", ["riverbend-homes", "a", "l1", "0abc", "a-b-c"])

@@ -1,7 +1,7 @@
 import pytest
 
-from audit_lib.errors import ConfigError, InvalidIdError
 from audit_lib.config.landlords import load_landlord, load_registry
+from audit_lib.errors import ConfigError, InvalidIdError
 
 from .conftest import DEMO_IDS, write
 

@@ -30,11 +30,10 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 import pytest
-from pandas.errors import IntCastingNaNError, OutOfBoundsDatetime
 
 from audit_lib.cases.load import EXCLUSION_COLUMNS, MAX_VALUE_CHARS, load_case_log
-from audit_lib.errors import CaseLogError
 from audit_lib.config.landlords import CANONICAL_COLUMNS, CaseLogSettings
+from audit_lib.errors import CaseLogError
 
 DATA = Path(__file__).parent / "data" / "malformed"
 COLUMNS = list(CANONICAL_COLUMNS)

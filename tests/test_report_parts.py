@@ -10,15 +10,15 @@ import pytest
 
 from audit_lib.assessment.actions import action_counts, action_rows, action_state, plan_order, shortfalls
 from audit_lib.assessment.answers import Action, Assessment
-from audit_lib.code.catalogue import load_catalogue
-from audit_lib.report.charts import grouped_bars, horizontal_bars, nice_ticks, percent_lines
-from audit_lib.errors import RunError
+from audit_lib.batch.runrecord import failed_last_time, load_run_record, write_run_record
 from audit_lib.batch.worker import NotebookResult, Timings
-from audit_lib.report.export import contents, footer_lines, prepare_report, strip_css_comments
+from audit_lib.code.catalogue import load_catalogue
 from audit_lib.config.landlords import load_registry
 from audit_lib.core.periods import Period
+from audit_lib.errors import RunError
+from audit_lib.report.charts import grouped_bars, horizontal_bars, nice_ticks, percent_lines
+from audit_lib.report.export import contents, footer_lines, prepare_report, strip_css_comments
 from audit_lib.report.provenance import RECORD_MIME, RunRecord, find_record
-from audit_lib.batch.runrecord import failed_last_time, load_run_record, write_run_record
 
 PERIOD = Period.parse("2024-25")
 CODE = load_catalogue()

@@ -15,11 +15,11 @@ import pytest
 
 from audit_lib.cases.load import load_case_log
 from audit_lib.config.landlords import CaseLogSettings, LocalTargets, load_landlord
-from tests.demo import DEMO_INPUTS
 from audit_lib.core.periods import Period
 from audit_lib.stats.engine import case_statistics
 from benchmarks.naive_stats import compare, naive_statistics
 from benchmarks.synthetic import case_log_frame, write_csv, write_parquet
+from tests.demo import DEMO_INPUTS
 
 from .conftest import DEMO_IDS
 

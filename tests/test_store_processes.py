@@ -8,8 +8,8 @@ import time
 import pytest
 
 from audit_lib.assessment.answers import load_assessment
-from audit_lib.code.catalogue import load_catalogue
 from audit_lib.assessment.store import Conflict, Saved, open_store
+from audit_lib.code.catalogue import load_catalogue
 
 CODE = load_catalogue()
 LANDLORD = "riverbend-homes"  # reviewed, not approved: editable
@@ -24,7 +24,7 @@ def _child(fn, write_fd):
         try:
             with os.fdopen(write_fd, "w", buffering=1) as out:
                 fn(lambda line: (out.write(line + "\n"), out.flush()))
-        except BaseException:  # noqa: BLE001 - report and leave the child without running pytest's teardown
+        except BaseException:
             import traceback
 
             traceback.print_exc()
@@ -75,7 +75,7 @@ def test_killed_writer_never_corrupts_or_loses_committed_changes(demo_inputs):
             value = on_disk.answer(provision).commentary
             assert value.startswith(f"w{round_}-"), (provision, value)
             assert int(value.split("-")[1]) >= index  # a later write may have landed just before the kill
-        committed.update({p: round_ for p in round_commits})
+        committed.update(dict.fromkeys(round_commits, round_))
         commits += len(round_commits)
         # nothing from an earlier round was lost unless this round overwrote it
         for provision, last_round in committed.items():

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
-from .answers import Action, Answer, Assessment, Status
 from ..code.catalogue import Provision
+from .answers import Action, Answer, Assessment, Status
 
 #: States of an action, in the order a governing body reads them.
 STATES = ("Overdue", "Open", "No due date", "Done")
@@ -74,7 +74,7 @@ def plan_order(rows: list[ActionRow]) -> list[ActionRow]:
 
 def state_counts(states: Iterable[str]) -> dict[str, int]:
     """How many actions are in each state, plus the total."""
-    counts = {state: 0 for state in STATES}
+    counts = dict.fromkeys(STATES, 0)
     for state in states:
         counts[state] += 1
     return {"total": sum(counts.values()), **counts}

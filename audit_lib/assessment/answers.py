@@ -35,8 +35,8 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from ..code.catalogue import Catalogue
-from ..errors import AnswerStoreError
 from ..core.io import SafeDumper, describe_validation_error, load_yaml
+from ..errors import AnswerStoreError
 
 
 class Status(str, Enum):
@@ -46,7 +46,7 @@ class Status(str, Enum):
     NA = "N/A"
 
     @classmethod
-    def parse(cls, value: object) -> "Status":
+    def parse(cls, value: object) -> Status:
         if isinstance(value, Status):
             return value
         if value is True:
@@ -114,7 +114,7 @@ class SignOffs(_Model):
     approved: SignOff | None = None
 
     @model_validator(mode="after")
-    def _reviewer_is_not_preparer(self) -> "SignOffs":
+    def _reviewer_is_not_preparer(self) -> SignOffs:
         if self.prepared and self.reviewed and self.prepared.name.strip().lower() == self.reviewed.name.strip().lower():
             raise ValueError("the reviewer must not be the person who prepared the assessment")
         return self

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
-from .answers import Assessment, Status
 from ..code.catalogue import Provision
+from .answers import Assessment, Status
 
 
 @dataclass(frozen=True)

@@ -37,14 +37,22 @@ from typing import Any, Literal
 
 from pydantic import ValidationError
 
-from .answers import (
-    Action, Answer, Assessment, Evidence, Reopening, SignOff, Status, empty_assessment, load_assessment,
-    save_assessment,
-)
 from ..code.catalogue import Catalogue
-from ..errors import AnswerStoreError
 from ..core.io import describe_validation_error
 from ..core.paths import answers_file
+from ..errors import AnswerStoreError
+from .answers import (
+    Action,
+    Answer,
+    Assessment,
+    Evidence,
+    Reopening,
+    SignOff,
+    Status,
+    empty_assessment,
+    load_assessment,
+    save_assessment,
+)
 
 Field = Literal["status", "evidence", "commentary", "actions", "confirmed"]
 FIELDS: tuple[str, ...] = ("status", "evidence", "commentary", "actions", "confirmed")
@@ -286,7 +294,7 @@ class AnswerStore:
             current.reopenings.append(Reopening(by=self.user, at=dt.datetime.now().replace(microsecond=0), reason=reason))
             return self._commit(current, [{"reopened": reason, "old": old}])
 
-    def carry_forward(self, previous: "AnswerStore") -> Saved:
+    def carry_forward(self, previous: AnswerStore) -> Saved:
         """Start this period from ``previous``'s answers as an unconfirmed draft, open actions included."""
         with self._locked():
             current = self._sync_with_disk()

@@ -21,14 +21,13 @@ import os
 import sys
 import time
 import uuid
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures import as_completed as futures_completed
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Callable, Iterator, Literal
+from typing import Any, Literal
 
-from ..errors import RunError
-from .worker import DEFAULT_CELL_TIMEOUT, NotebookJob, NotebookResult, RunSettings, run_job
 from ..config.landlords import Registry, load_registry
 from ..core.paths import (
     GROUP_NOTEBOOK_NAME,
@@ -41,7 +40,9 @@ from ..core.paths import (
     landlord_output_dir,
 )
 from ..core.periods import Period
+from ..errors import RunError
 from .runrecord import failed_last_time, write_run_record
+from .worker import DEFAULT_CELL_TIMEOUT, NotebookJob, NotebookResult, RunSettings, run_job
 
 #: Kept for callers of the first batch module.
 LandlordResult = NotebookResult
@@ -300,7 +301,7 @@ def run_batch(landlord_ids: list[str] | None, period: Period, inputs: Path, outp
         return batch
     jobs = [landlord_job(registry, i, period, inputs, outputs, options) for i in ids]
     jobs.sort(key=lambda job: -_input_size(inputs, job.name))  # longest first: no straggler at the end
-    started_at = dt.datetime.now(dt.timezone.utc)
+    started_at = dt.datetime.now(dt.UTC)
     began = time.perf_counter()
     if options.executor == "dask":
         pool: LocalPool | DaskPool = DaskPool(workers, options.scheduler)

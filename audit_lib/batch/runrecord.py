@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .. import __version__
-from ..errors import RunError
 from ..core.periods import Period
+from ..errors import RunError
 from ..report.provenance import dumps
 
 if TYPE_CHECKING:
@@ -63,7 +63,7 @@ def _relative(path: Path | None, base: Path) -> str | None:
         return str(path)
 
 
-def result_entry(result: "NotebookResult", base: Path, finished: dt.datetime) -> dict[str, Any]:
+def result_entry(result: NotebookResult, base: Path, finished: dt.datetime) -> dict[str, Any]:
     """One landlord's (or the group summary's) entry in the run record."""
     return {
         "status": result.status,
@@ -80,15 +80,15 @@ def result_entry(result: "NotebookResult", base: Path, finished: dt.datetime) ->
 def write_run_record(
     outputs: Path,
     period: Period,
-    results: list["NotebookResult"],
-    group: "NotebookResult | None",
+    results: list[NotebookResult],
+    group: NotebookResult | None,
     run: dict[str, Any],
 ) -> Path:
     """Merge this run's results into the period's run record and write it atomically."""
     path = record_path(outputs, period)
     path.parent.mkdir(parents=True, exist_ok=True)
     previous = load_run_record(outputs, period) or {}
-    finished = dt.datetime.now(dt.timezone.utc)
+    finished = dt.datetime.now(dt.UTC)
     landlords = dict(previous.get("landlords", {}))
     for result in results:
         landlords[result.name] = result_entry(result, path.parent, finished)

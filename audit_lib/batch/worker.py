@@ -24,9 +24,10 @@ import math
 import signal
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from ..errors import AuditError, KernelStartError
 from ..report.provenance import METADATA_KEY, base_provenance, dumps, find_record, sha256_of
@@ -416,7 +417,7 @@ def _finish(deferred: list[Callable[[], None]]) -> None:
     for cleanup in deferred:
         try:
             cleanup()
-        except Exception:  # noqa: BLE001 - the kernel is gone; a leftover file must not fail the landlord
+        except Exception:
             pass
 
 
@@ -428,7 +429,7 @@ def _stamp(job: NotebookJob) -> None:
         nb = nbformat.read(str(job.executed), as_version=4)
         nb.metadata[METADATA_KEY] = {"provenance": job_provenance(job, find_record(nb))}
         nbformat.write(nb, str(job.executed))
-    except Exception:  # noqa: BLE001 - the failure being reported matters more than this note
+    except Exception:
         pass
 
 

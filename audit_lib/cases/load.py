@@ -22,9 +22,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..config.landlords import CANONICAL_COLUMNS, OPTIONAL_COLUMNS, CaseLogSettings
 from ..core.calendar import FIRST_YEAR, LAST_YEAR
 from ..errors import CaseLogError
-from ..config.landlords import CANONICAL_COLUMNS, OPTIONAL_COLUMNS, CaseLogSettings
 
 DATE_COLUMNS = (
     "received",

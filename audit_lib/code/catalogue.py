@@ -13,8 +13,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
-from ..errors import CatalogueError
 from ..core.io import describe_validation_error, load_yaml
+from ..errors import CatalogueError
 
 DEFAULT_CODE = "2024"
 
@@ -67,7 +67,7 @@ class Catalogue(BaseModel):
         return data
 
     @model_validator(mode="after")
-    def _check_consistency(self) -> "Catalogue":
+    def _check_consistency(self) -> Catalogue:
         numbers = [p.number for p in self.provisions]
         if len(set(numbers)) != len(numbers):
             raise ValueError("provision numbers must be unique")

@@ -13,12 +13,21 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, NonNegativeInt, PositiveInt, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    NonNegativeInt,
+    PositiveInt,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
-from ..errors import ConfigError
 from ..core.ids import validate_landlord_id
 from ..core.io import describe_validation_error, load_yaml
 from ..core.paths import CONFIG_FILE, REGISTRY_FILE, answers_file, landlord_input_dir
+from ..errors import ConfigError
 
 CANONICAL_COLUMNS = (
     "case_id",
@@ -74,7 +83,7 @@ class Registry(_Strict):
     landlords: tuple[LandlordEntry, ...] = Field(min_length=1)
 
     @model_validator(mode="after")
-    def _unique(self) -> "Registry":
+    def _unique(self) -> Registry:
         seen: set[str] = set()
         for entry in self.landlords:
             if entry.id in seen:

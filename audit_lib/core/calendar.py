@@ -11,8 +11,8 @@ happened on or before that deadline.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from functools import lru_cache
-from typing import Iterable
 
 import holidays
 import numpy as np

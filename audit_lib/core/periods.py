@@ -32,7 +32,7 @@ class Period:
     start_year: int
 
     @classmethod
-    def parse(cls, value: object) -> "Period":
+    def parse(cls, value: object) -> Period:
         """Parse a period id ``YYYY-YY`` whose second part is the year after the first."""
         match = PERIOD_ID.fullmatch(value) if isinstance(value, str) else None
         if match is None or (int(match.group(1)) + 1) % 100 != int(match.group(2)):
@@ -60,7 +60,7 @@ class Period:
         return f"1 April {self.start_year} to 31 March {self.start_year + 1}"
 
     @property
-    def previous(self) -> "Period":
+    def previous(self) -> Period:
         return Period(self.start_year - 1)
 
     @property

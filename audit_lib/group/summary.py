@@ -19,14 +19,14 @@ from typing import Any
 
 from ..assessment.actions import due_state, state_counts
 from ..assessment.answers import Assessment, Status, load_assessment
+from ..batch.runrecord import load_run_record
 from ..code.catalogue import Catalogue, Provision, load_catalogue
-from ..errors import AuditError
 from ..config.landlords import LandlordEntry, Registry, load_registry
 from ..core.paths import METRICS_NAME, REGISTRY_FILE, REPORT_NAME, answers_file, landlord_input_dir, landlord_output_dir
 from ..core.periods import Period
+from ..errors import AuditError
 from ..report.provenance import RunRecord, base_provenance, file_entry, sha256_of
 from ..report.render import BADGE_CLASS, HTMLFragment, render
-from ..batch.runrecord import load_run_record
 from ..stats.engine import FAULT_FINDINGS, MERITS_FINDINGS, per_thousand, percent
 
 SHORT_STATUS = {"Yes": "Yes", "Partial": "Part", "No": "No", "N/A": "N/A"}

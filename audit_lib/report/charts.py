@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 
 from markupsafe import Markup
 
-from .render import render
 from ..stats.engine import CaseStatistics
+from .render import render
 
 COLOURS = {"stage1": "#1f4e79", "stage2": "#c0504d", "third": "#4f8a3c", "target": "#6b7280", "grid": "#e5e7eb",
            "text": "#1d2327"}

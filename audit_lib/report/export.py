@@ -44,7 +44,7 @@ def strip_css_comments(css: str) -> str:
     return _CSS_COMMENT.sub("", str(css))
 
 
-def report_exporter(templates: Path = TEMPLATES, template: str = REPORT_TEMPLATE) -> "HTMLExporter":
+def report_exporter(templates: Path = TEMPLATES, template: str = REPORT_TEMPLATE) -> HTMLExporter:
     """A new HTML exporter for reports: code hidden, workbook-only cells removed."""
     from nbconvert import HTMLExporter  # heavy: loaded only where reports are exported
     from traitlets.config import Config
@@ -60,7 +60,7 @@ def report_exporter(templates: Path = TEMPLATES, template: str = REPORT_TEMPLATE
     return exporter
 
 
-def cached_exporter(templates: Path = TEMPLATES, template: str = REPORT_TEMPLATE) -> "HTMLExporter":
+def cached_exporter(templates: Path = TEMPLATES, template: str = REPORT_TEMPLATE) -> HTMLExporter:
     """This thread's exporter for ``template``, built on first use and reused afterwards."""
     cache: dict[tuple[str, str], Any] = _local.__dict__.setdefault("exporters", {})
     key = (str(templates), template)
@@ -128,7 +128,7 @@ def prepare_report(nb: nbformat.NotebookNode, title: str) -> nbformat.NotebookNo
     return report
 
 
-def export_html(nb: nbformat.NotebookNode, html_path: Path, exporter: "HTMLExporter", title: str) -> Path:
+def export_html(nb: nbformat.NotebookNode, html_path: Path, exporter: HTMLExporter, title: str) -> Path:
     """Write the report ``html_path`` from an executed notebook with a (reused) ``exporter``."""
     report = prepare_report(nb, title)
     body, _ = exporter.from_notebook_node(report, resources={"metadata": {"name": title}})

@@ -29,9 +29,9 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from ..core.calendar import add_working_days, working_days_between
 from ..cases.load import OMBUDSMAN_OUTCOMES, OUTCOMES
 from ..config.landlords import LocalTargets
+from ..core.calendar import add_working_days, working_days_between
 from ..core.periods import Period
 
 ExtensionPolicy = Literal["code_limit", "full", "none"]

@@ -14,20 +14,20 @@ from typing import TYPE_CHECKING, Any
 
 from ..assessment.actions import action_counts, action_rows, plan_order, shortfalls
 from ..assessment.answers import Assessment, load_assessment
+from ..assessment.checks import answer_flags
+from ..assessment.progress import progress
 from ..cases.load import CaseLog, load_case_log
 from ..code.catalogue import Catalogue, load_catalogue
-from ..assessment.checks import answer_flags
 from ..config.landlords import Landlord, load_landlord
 from ..core.paths import CONFIG_FILE, REGISTRY_FILE
-from ..report.charts import all_charts
-from .notebook_errors import show_audit_errors_briefly
 from ..core.periods import Period
-from ..assessment.progress import progress
+from ..report.charts import all_charts
 from ..report.provenance import RunRecord, base_provenance, file_entry
-from ..stats.provision_figures import provision_figures
-from ..stats.quarterly import quarterly_table
 from ..report.render import BADGE_CLASS, HTMLFragment, render
 from ..stats.engine import CaseStatistics, case_statistics
+from ..stats.provision_figures import provision_figures
+from ..stats.quarterly import quarterly_table
+from .notebook_errors import show_audit_errors_briefly
 
 if TYPE_CHECKING:
     from ipywidgets import Widget
@@ -43,7 +43,7 @@ class Workbook:
     interactive: bool = False
 
     @cached_property
-    def live(self) -> "InteractiveWorkbook":
+    def live(self) -> InteractiveWorkbook:
         """The interactive forms and store (only built when ``interactive`` is set)."""
         from .interactive import InteractiveWorkbook  # ipywidgets only where widgets are wanted
 
@@ -83,7 +83,7 @@ class Workbook:
     def figures_by_provision(self) -> dict[str, list[str]]:
         return provision_figures(self.stats)
 
-    def cover(self) -> "HTMLFragment | Widget":
+    def cover(self) -> HTMLFragment | Widget:
         """Title block: landlord, period, Code version, sign-off and overall progress.
 
         Interactive: the title block followed by live progress, carry forward and sign-off.
@@ -125,7 +125,7 @@ class Workbook:
             )
         )
 
-    def section(self, number: int) -> "HTMLFragment | Widget":
+    def section(self, number: int) -> HTMLFragment | Widget:
         """One Code section: each provision with its requirement, answer and flags.
 
         Interactive: a panel whose form is built when the auditor opens it.

@@ -6,8 +6,8 @@ from typing import TYPE_CHECKING
 
 import ipywidgets as w
 
-from ..errors import AuditError
 from ..assessment.store import AnswerStore, open_store
+from ..errors import AuditError
 from .widgets import ProgressPanel, SectionPanel, SignOffPanel
 
 if TYPE_CHECKING:
@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 class InteractiveWorkbook:
     """Everything an auditor edits in JupyterLab, built from (and saved to) the answer store."""
 
-    def __init__(self, workbook: "Workbook", user: str | None = None) -> None:
+    def __init__(self, workbook: Workbook, user: str | None = None) -> None:
         self.wb = workbook
         self.store: AnswerStore = open_store(workbook.landlord.folder, workbook.catalogue, workbook.landlord.id,
                                              workbook.period.id, user)

@@ -16,11 +16,11 @@ from typing import Any
 import ipywidgets as w
 
 from ..assessment.answers import Action, Answer, Evidence, Status
-from ..code.catalogue import Catalogue, Provision, Section
 from ..assessment.checks import answer_flags
-from ..errors import AuditError
 from ..assessment.progress import progress
 from ..assessment.store import ROLES, AnswerStore, Conflict
+from ..code.catalogue import Catalogue, Provision, Section
+from ..errors import AuditError
 
 STATUS_OPTIONS = [("— not assessed —", ""), *[(s.value, s.value) for s in Status]]
 ROLE_LABELS = {"prepared": "Prepared by", "reviewed": "Reviewed by", "approved": "Approved by (governing body)"}
@@ -35,7 +35,7 @@ def _flags_html(answer: Answer) -> str:
 class _Row:
     """One evidence item or action: a few widgets and a remove button."""
 
-    def __init__(self, fields: dict[str, w.Widget], on_edit: Callable[[], None], on_remove: Callable[["_Row"], None]) -> None:
+    def __init__(self, fields: dict[str, w.Widget], on_edit: Callable[[], None], on_remove: Callable[[_Row], None]) -> None:
         self.fields = fields
         self.remove = w.Button(description="Remove", layout=w.Layout(width="80px"), button_style="")
         self.remove.on_click(lambda _: on_remove(self))
