@@ -1,7 +1,17 @@
-"""Reading YAML files safely, with errors that name the file."""
+"""Files: YAML read safely with errors that name the file, atomic writes, SHA-256 and stable JSON.
+
+Every file the product writes goes through :func:`atomic_write_text`: a temporary file in the
+same folder, flushed and fsynced, then renamed over the target, so a crash or a killed process
+leaves the old file or the new one, never half of one.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
+import stat
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -43,3 +53,46 @@ def describe_validation_error(exc: ValidationError) -> str:
         found_text = "" if isinstance(found, (dict, list)) else f" (found {found!r})"
         parts.append(f"{where}: {item['msg']}{found_text}")
     return "; ".join(parts)
+
+
+def sha256_of(path: Path) -> str | None:
+    """The SHA-256 of a file's bytes, or ``None`` when the file does not exist."""
+    path = Path(path)
+    if not path.is_file():
+        return None
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def atomic_write_text(path: Path, text: str, *, mode: int | None = None) -> Path:
+    """Write ``text`` to ``path`` atomically (temporary file, fsync, rename over).
+
+    The file keeps the permissions of the file it replaces; a new file gets ``mode``
+    (default ``0o644``). Folders are created as needed.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        keep = stat.S_IMODE(os.stat(path).st_mode)
+    except FileNotFoundError:
+        keep = 0o644 if mode is None else mode
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, keep)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def dumps_json(data: Any) -> str:
+    """Stable, readable JSON text for files that are compared and diffed."""
+    return json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
