@@ -17,7 +17,14 @@ from audit_lib.config.landlords import load_registry
 from audit_lib.core.periods import Period
 from audit_lib.errors import RunError
 from audit_lib.report.charts import grouped_bars, horizontal_bars, nice_ticks, percent_lines
-from audit_lib.report.export import contents, footer_lines, prepare_report, strip_css_comments
+from audit_lib.report.export import (
+    TEMPLATES,
+    contents,
+    footer_lines,
+    prepare_report,
+    report_exporter,
+    strip_css_comments,
+)
 from audit_lib.report.provenance import RECORD_MIME, RunRecord, find_record
 
 PERIOD = Period.parse("2024-25")
@@ -88,6 +95,19 @@ def test_prepare_report_drops_run_bookkeeping_and_adds_contents_and_footer():
 def test_css_comments_are_stripped():
     css = "/* see https://example.org/ */ a { color: red; } /* multi\nline http://x */ b { x: url(data:y) }"
     assert strip_css_comments(css) == " a { color: red; }  b { x: url(data:y) }"
+
+
+def test_the_report_template_inlines_its_stylesheet_and_prints_contents_and_footer():
+    css = (TEMPLATES / "report" / "report.css").read_text(encoding="utf-8")
+    assert "http" not in css and "@media print" in css
+    nb = _nb_with_outputs('<h2 id="a">Section A</h2>')
+    nb.cells.insert(0, nbformat.v4.new_markdown_cell("Contents", metadata={"tags": ["contents"]}))
+    nb.metadata["chc_audit"] = {"provenance": {"product": "chc-audit", "product_version": "9.9", "parameters": {},
+                                               "as_of": "2025-06-01"}}
+    body, _ = report_exporter().from_notebook_node(prepare_report(nb, "Title"))
+    assert body.count(f'<style type="text/css">\n{css}</style>') == 1
+    assert 'class="toc"' in body and '<a href="#a">Section A</a>' in body
+    assert '<footer class="provenance">' in body and "<dt>Produced by</dt><dd>chc-audit 9.9</dd>" in body
 
 
 def test_run_records_round_trip_through_a_notebook():

@@ -126,7 +126,7 @@ def _frame(chart: Chart, ticks: list[float], unit: str = "") -> tuple[float, flo
 
 def _legend(chart: Chart, entries: list[tuple[str, str]]) -> None:
     """A row of colour keys under the title."""
-    x = MARGIN_LEFT
+    x: float = MARGIN_LEFT
     for label, colour in entries:
         chart.rects.append(Rect(x, 30, 10, 10, colour))
         chart.texts.append(Text(x + 14, 39, label, size=10))

@@ -4,7 +4,9 @@ One :func:`report_exporter` per worker process (or thread) is built once and reu
 landlord: building an exporter loads the template tree, which costs more than an export.
 The report template (``templates/report/``) extends nbconvert's ``lab`` template and
 overrides named blocks only; this module gives it what it prints besides the outputs: the
-table of contents (from the section headings in the outputs) and the provenance footer.
+table of contents (from the section headings in the outputs; the template puts it where the
+workbook has a markdown cell tagged ``contents``) and the provenance footer. The template's own
+styles are the static file ``templates/report/report.css``, which it inlines.
 """
 
 from __future__ import annotations
@@ -25,8 +27,6 @@ if TYPE_CHECKING:
 
 #: Cells that belong to the workbook, not the report.
 REMOVED_TAGS = ("injected-parameters", "parameters", "instructions", "run-record")
-#: A markdown cell with this tag is replaced by the table of contents in the report.
-CONTENTS_TAG = "contents"
 #: Metadata key of what the report template prints besides the outputs.
 REPORT_KEY = "chc_report"
 

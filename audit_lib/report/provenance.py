@@ -11,30 +11,21 @@ template prints it as a footer. Nothing here names a resident.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 from pathlib import Path
 from typing import Any
 
 from .. import __version__
+from ..core.io import dumps_json, sha256_of
+
+#: Re-exported while callers move to :mod:`audit_lib.core.io` (``sha256_of``, ``dumps_json``).
+dumps = dumps_json
 
 #: Output MIME type of a run record (never rendered into a report).
 RECORD_MIME = "application/vnd.chc-audit.record+json"
 #: Key of the provenance in a notebook's metadata.
 METADATA_KEY = "chc_audit"
 PRODUCT = "chc-audit"
-
-
-def sha256_of(path: Path) -> str | None:
-    """The SHA-256 of a file's bytes, or ``None`` when the file does not exist."""
-    path = Path(path)
-    if not path.is_file():
-        return None
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def file_entry(path: Path, relative_to: Path | None = None) -> dict[str, str | None]:
@@ -77,8 +68,3 @@ def find_record(nb: Any) -> dict[str, Any] | None:
                 value = data[RECORD_MIME]
                 return json.loads(value) if isinstance(value, str) else dict(value)
     return None
-
-
-def dumps(data: Any) -> str:
-    """Stable, readable JSON text for files that are compared and diffed."""
-    return json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False) + "\n"

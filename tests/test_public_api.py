@@ -1,0 +1,68 @@
+"""The package's public face: ``audit_lib.__all__``, the subpackages by stage and their docstrings."""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import subprocess
+import sys
+
+import pytest
+
+import audit_lib
+
+STAGES = ("core", "code", "config", "cases", "stats", "assessment", "workbook", "report", "group", "batch")
+
+
+def test_every_public_name_resolves_and_is_listed_once():
+    assert len(audit_lib.__all__) == len(set(audit_lib.__all__))
+    for name in audit_lib.__all__:
+        assert getattr(audit_lib, name) is not None, name
+    assert sorted(dir(audit_lib)) == sorted(audit_lib.__all__)
+
+
+def test_unknown_names_raise_attribute_error():
+    with pytest.raises(AttributeError, match="no attribute 'nothing_here'"):
+        audit_lib.nothing_here  # noqa: B018
+
+
+def test_public_names_are_the_subpackages_own():
+    """A public name is the object its defining module has: one definition, no copies."""
+    assert audit_lib.open_workbook is importlib.import_module("audit_lib.workbook").open_workbook
+    assert audit_lib.AnswerStore is importlib.import_module("audit_lib.assessment").AnswerStore
+    assert audit_lib.run_batch is importlib.import_module("audit_lib.batch").run_batch
+    assert issubclass(audit_lib.SignOffError, audit_lib.AuditError)
+    assert issubclass(audit_lib.UsageError, audit_lib.AuditError)
+
+
+@pytest.mark.parametrize("stage", STAGES)
+def test_each_stage_is_a_subpackage_that_says_what_it_owns(stage):
+    package = importlib.import_module(f"audit_lib.{stage}")
+    assert hasattr(package, "__path__"), f"audit_lib.{stage} should be a subpackage"
+    doc = (package.__doc__ or "").strip()
+    assert len(doc) > 80, f"audit_lib/{stage}/__init__.py needs a docstring saying what it owns"
+    for name in getattr(package, "__all__", ()):
+        assert getattr(package, name) is not None
+
+
+def test_every_module_has_a_docstring():
+    missing = []
+    for info in pkgutil.walk_packages(audit_lib.__path__, "audit_lib."):
+        module = importlib.import_module(info.name)
+        if not (module.__doc__ or "").strip():
+            missing.append(info.name)
+    assert missing == []
+
+
+def test_top_level_modules_are_only_the_shared_ones():
+    """Everything but the exception tree and the command line lives in a stage's subpackage."""
+    top = {info.name for info in pkgutil.iter_modules(audit_lib.__path__) if not info.ispkg}
+    assert top == {"errors", "cli"}
+
+
+def test_importing_the_package_stays_light():
+    """``import audit_lib`` (as the batch's orchestrating process does) loads no heavy library."""
+    code = ("import sys, audit_lib; audit_lib.__version__; "
+            "print(sorted(m for m in ('pandas', 'papermill', 'nbconvert', 'ipywidgets') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
