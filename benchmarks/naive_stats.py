@@ -6,7 +6,8 @@ definitions (the module docstring and ``DEFINITIONS`` of :mod:`audit_lib.stats.e
 comments of ``CaseStatistics`` and the hand-worked cases in ``tests/test_stats.py``), not
 from the vectorised code: no pandas or numpy arithmetic, only ``datetime.date`` values, a
 set of England and Wales bank holidays from the ``holidays`` package, and a working-day
-counter that steps one calendar day at a time.
+counter that steps one calendar day at a time. Only the outcome vocabularies are shared with
+the product (:mod:`audit_lib.cases.schema`, plain data).
 
 Readings of the definitions used here, where the text leaves a choice:
 
@@ -43,6 +44,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import holidays
 
+from audit_lib.cases.schema import OMBUDSMAN_OUTCOMES, OUTCOMES
+
 ONE_DAY = dt.timedelta(days=1)
 #: England and Wales bank holidays (with substitute days), as a plain set of dates; filled by
 #: :func:`naive_statistics` on its first call, so building it is part of the loop's time.
@@ -51,11 +54,6 @@ BANK_HOLIDAYS: set[dt.date] = set()
 ACK_DAYS = {1: 5, 2: 5}
 RESPOND_DAYS = {1: 10, 2: 20}
 EXTENSION_LIMIT = {1: 10, 2: 20}
-OUTCOMES = ("upheld", "partly upheld", "not upheld", "withdrawn")
-OMBUDSMAN_OUTCOMES = (
-    "severe maladministration", "maladministration", "service failure", "reasonable redress",
-    "no maladministration", "outside jurisdiction", "withdrawn",
-)
 FAULT = ("severe maladministration", "maladministration", "service failure")
 MERITS = FAULT + ("reasonable redress", "no maladministration")
 NO_VALUES = ("", "n", "no", "false", "0", "none", "-")

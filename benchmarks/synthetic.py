@@ -1,15 +1,16 @@
 """Synthetic canonical case logs of any size, generated with whole-column operations.
 
-The mix follows ``scripts/generate_demo_data.py`` (same delays, extension sizes, outcome
-and category weights) but spreads receipts over 1 January 2023 to 31 March 2026 and
-exports on :data:`EXPORT_DATE`, so cases cross every period and quarter boundary and many
-are still open at export. It also adds what a large real export contains and the demo logs
-barely do: receipts on weekends and bank holidays, refused complaints that were first
-acknowledged, complaints never acknowledged, withdrawals with and without a closing letter,
-extensions beyond the Code's limits, Ombudsman referrals after stage 1 only, compensation
-in pence, blank categories, handlers (a few the same at both stages), reasonable-adjustment
-flags, complaint failure orders and a few unusable rows (acknowledged before receipt,
-duplicate references) that validation must exclude.
+The mix follows ``scripts/generate_demo_data.py`` (same delays and extension sizes, and the
+categories, channels, refusal reasons and outcome weights of ``scripts/demo_vocabulary.py``)
+but spreads receipts over 1 January 2023 to 31 March 2026 and exports on :data:`EXPORT_DATE`,
+so cases cross every period and quarter boundary and many are still open at export. It also
+adds what a large real export contains and the demo logs barely do: receipts on weekends and
+bank holidays, refused complaints that were first acknowledged, complaints never
+acknowledged, withdrawals with and without a closing letter, extensions beyond the Code's
+limits, Ombudsman referrals after stage 1 only, a mix of Ombudsman determinations covering
+every one, compensation in pence, blank categories, handlers (a few the same at both stages),
+reasonable-adjustment flags, complaint failure orders and a few unusable rows (acknowledged
+before receipt, duplicate references) that validation must exclude.
 
 ``case_log_frame(n, seed)`` returns the export with real dates (``datetime64`` with NaT),
 nullable integer extensions and float compensation, as a Parquet file holds it;
@@ -26,32 +27,19 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from audit_lib.config.landlords import CANONICAL_COLUMNS
+from audit_lib.cases.schema import CANONICAL_COLUMNS, DATE_COLUMNS
 from audit_lib.core.calendar import add_working_days
+from scripts.demo_vocabulary import CATEGORIES, CHANNELS, REFUSED_REASONS, STAGE1_OUTCOMES, STAGE2_OUTCOMES
 
 FIRST_RECEIVED = dt.date(2023, 1, 1)
 LAST_RECEIVED = dt.date(2026, 3, 31)
 EXPORT_DATE = dt.date(2026, 4, 10)
-DATE_COLUMNS = (
-    "received", "stage1_acknowledged", "stage1_responded",
-    "stage2_requested", "stage2_acknowledged", "stage2_responded",
-)
-CATEGORIES = {
-    "Repairs": 0.38, "Damp and mould": 0.12, "Communication": 0.10, "Anti-social behaviour": 0.08,
-    "Estate services": 0.08, "Rent and service charges": 0.08, "Staff conduct": 0.06,
-    "Gas and heating": 0.05, "Lettings": 0.03, "Aids and adaptations": 0.02,
-}
-REFUSED_REASONS = (
-    "Issue occurred more than 12 months ago",
-    "Legal proceedings have started",
-    "Previously considered under the complaints policy",
-)
+#: Every Ombudsman determination, so the figures for each are exercised (the demo's mix has fewer).
 OMBUDSMAN = {
     "No maladministration": 0.28, "Service failure": 0.24, "Maladministration": 0.28,
     "Reasonable redress": 0.10, "Severe maladministration": 0.05, "Outside jurisdiction": 0.03,
     "Withdrawn": 0.02,
 }
-CHANNELS = {"Telephone": 0.40, "Email": 0.25, "Online form": 0.20, "In person": 0.08, "Letter": 0.07}
 COMPENSATION = np.array([25, 50, 75.5, 100, 150, 250, 400, 1234.56, 35.99])
 COLUMNS = (*CANONICAL_COLUMNS, "channel", "stage1_handler", "stage2_handler", "reasonable_adjustment",
            "complaint_failure_order")
@@ -86,7 +74,7 @@ def case_log_frame(n: int, seed: int = 2024) -> pd.DataFrame:
     ack_known = (accepted & ~never_acknowledged | refused & (rng.random(n) < 0.3)) & (ack <= export)
     ext1 = np.where(accepted & (rng.random(n) < 0.14), rng.choice([5, 8, 10, 10, 15, 20], size=n), 0)
     resp1 = add_working_days(ack, _delays(rng, n, 10, 0.11, 16) + np.minimum(ext1, rng.integers(0, 21, size=n)))
-    outcome1 = _choice(rng, {"upheld": 0.34, "partly upheld": 0.24, "not upheld": 0.36, "withdrawn": 0.06}, n)
+    outcome1 = _choice(rng, STAGE1_OUTCOMES, n)
     withdrawn1_early = (outcome1 == "withdrawn") & (rng.random(n) < 0.5)  # withdrawn before any response
     resp1_known = accepted & ack_known & ~withdrawn1_early & (resp1 <= export)
 
@@ -97,7 +85,7 @@ def case_log_frame(n: int, seed: int = 2024) -> pd.DataFrame:
     ack2_known = req2_known & (ack2 <= export) & (rng.random(n) > 0.01)
     ext2 = np.where(ack2_known & (rng.random(n) < 0.18), rng.choice([10, 15, 20, 20, 25, 30], size=n), 0)
     resp2 = add_working_days(ack2, _delays(rng, n, 20, 0.11, 30) + np.minimum(ext2, rng.integers(0, 31, size=n)))
-    outcome2 = _choice(rng, {"upheld": 0.25, "partly upheld": 0.25, "not upheld": 0.45, "withdrawn": 0.05}, n)
+    outcome2 = _choice(rng, STAGE2_OUTCOMES, n)
     withdrawn2_early = (outcome2 == "withdrawn") & (rng.random(n) < 0.5)
     resp2_known = ack2_known & ~withdrawn2_early & (resp2 <= export)
 

@@ -15,32 +15,26 @@ from __future__ import annotations
 import argparse
 import csv
 import datetime as dt
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the repository root, when run as a script
+
 from audit_lib.core.calendar import add_working_days
+from scripts.demo_vocabulary import CATEGORIES, CHANNELS, REFUSED_REASONS, STAGE1_OUTCOMES, STAGE2_OUTCOMES
 
 EXPORT_DATE = dt.date(2025, 4, 4)
 FIRST_RECEIVED = dt.date(2024, 2, 12)
 LAST_RECEIVED = dt.date(2025, 3, 31)
 
-CATEGORIES = {
-    "Repairs": 0.38, "Damp and mould": 0.12, "Communication": 0.10, "Anti-social behaviour": 0.08,
-    "Estate services": 0.08, "Rent and service charges": 0.08, "Staff conduct": 0.06,
-    "Gas and heating": 0.05, "Lettings": 0.03, "Aids and adaptations": 0.02,
-}
-REFUSED_REASONS = (
-    "Issue occurred more than 12 months ago",
-    "Legal proceedings have started",
-    "Previously considered under the complaints policy",
-)
+#: The demo's Ombudsman determinations and their shares (the benchmarks use a wider mix).
 OMBUDSMAN = {
     "No maladministration": 0.30, "Service failure": 0.25, "Maladministration": 0.30,
     "Reasonable redress": 0.10, "Severe maladministration": 0.05,
 }
-CHANNELS = {"Telephone": 0.40, "Email": 0.25, "Online form": 0.20, "In person": 0.08, "Letter": 0.07}
 FIRST_NAMES = ("Alex", "Sam", "Jordan", "Priya", "Tom", "Aisha", "Kerry", "Liam", "Mandy", "Olu", "Zofia", "Dev")
 SURNAMES = ("Walker", "Hussain", "Clarke", "Nowak", "Patel", "Evans", "Reid", "Okafor", "Lee", "Barnes")
 STREETS = ("Mill Lane", "Canal Street", "Moor Road", "Church View", "Beck Side", "Station Road")
@@ -92,7 +86,7 @@ def simulate(profile: Profile) -> list[dict[str, object]]:
     """One landlord's complaints as canonical records (dates as ``datetime.date`` or None)."""
     rng = np.random.default_rng(profile.seed)
     span = (LAST_RECEIVED - FIRST_RECEIVED).days + 1
-    n = int(round(profile.per_1000 * profile.homes / 1000 * span / 365))
+    n = round(profile.per_1000 * profile.homes / 1000 * span / 365)
     offsets = np.sort(rng.integers(0, span, size=n))
     received = np.datetime64(FIRST_RECEIVED) + offsets.astype("timedelta64[D]")
     refused = rng.random(n) < 0.04
@@ -102,14 +96,14 @@ def simulate(profile: Profile) -> list[dict[str, object]]:
     ext1 = np.where(rng.random(n) < 0.14, rng.choice([5, 8, 10, 10, 15], size=n), 0)
     respond_delay = _delays(rng, n, 10, profile.late_response, 16) + np.minimum(ext1, rng.integers(0, 16, size=n))
     resp1 = add_working_days(ack, respond_delay)
-    outcome1 = _choice(rng, {"upheld": 0.34, "partly upheld": 0.24, "not upheld": 0.36, "withdrawn": 0.06}, n)
+    outcome1 = _choice(rng, STAGE1_OUTCOMES, n)
 
     escalated = accepted & (outcome1 != "withdrawn") & (rng.random(n) < profile.escalation / 0.94)
     req2 = resp1 + rng.integers(1, 35, size=n).astype("timedelta64[D]")
     ack2 = add_working_days(req2, _delays(rng, n, 4, profile.late_ack, 8))
     ext2 = np.where(rng.random(n) < 0.18, rng.choice([10, 15, 20, 20, 25], size=n), 0)
     resp2 = add_working_days(ack2, _delays(rng, n, 20, profile.late_response, 30) + np.minimum(ext2, rng.integers(0, 26, size=n)))
-    outcome2 = _choice(rng, {"upheld": 0.25, "partly upheld": 0.25, "not upheld": 0.45, "withdrawn": 0.05}, n)
+    outcome2 = _choice(rng, STAGE2_OUTCOMES, n)
     to_ombudsman = escalated & (rng.random(n) < 0.12)
     ombudsman = _choice(rng, OMBUDSMAN, n)
 

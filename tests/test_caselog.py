@@ -1,8 +1,10 @@
 import pandas as pd
 import pytest
 
+from audit_lib.cases import Reason
 from audit_lib.cases.load import load_case_log
-from audit_lib.config.landlords import CANONICAL_COLUMNS, CaseLogSettings
+from audit_lib.cases.schema import CANONICAL_COLUMNS
+from audit_lib.config.landlords import CaseLogSettings
 from audit_lib.errors import CaseLogError
 
 from .conftest import write
@@ -73,13 +75,14 @@ def test_unusable_rows_are_listed_not_dropped(tmp_path):
     )
     assert list(log.cases["case_id"]) == ["C1"]
     reasons = dict(zip(log.exclusions["row"], log.exclusions["reason"]))
-    assert reasons[3].startswith("not a date")
-    assert "before received" in reasons[4]
-    assert "duplicate" in reasons[5] and "duplicate" in reasons[6]
-    assert reasons[7].startswith("unknown outcome")
-    assert reasons[8] == "negative extension"
-    assert reasons[9].startswith("not a date")
-    assert reasons[10] == "empty row"
+    codes = dict(zip(log.exclusions["row"], log.exclusions["code"]))
+    assert codes[3] == Reason.BAD_DATE
+    assert codes[4] == Reason.STAGE1_ACKNOWLEDGED_BEFORE_RECEIVED
+    assert codes[5] == Reason.DUPLICATE_CASE_ID and codes[6] == Reason.DUPLICATE_CASE_ID
+    assert codes[7] == Reason.UNKNOWN_OUTCOME
+    assert codes[8] == Reason.NEGATIVE_EXTENSION and reasons[8] == "negative extension"
+    assert codes[9] == Reason.BAD_DATE
+    assert codes[10] == Reason.EMPTY_ROW and reasons[10] == "empty row"
     assert log.excluded_rows == 8 and log.rows_read == 9
 
 

@@ -13,7 +13,7 @@ import warnings
 import pandas as pd
 import pytest
 
-from audit_lib.cases.load import _read_csv_arrow
+from audit_lib.cases.read import _read_csv_arrow
 from audit_lib.config.landlords import CaseLogSettings, load_landlord
 from tests.demo import DEMO_INPUTS
 

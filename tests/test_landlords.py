@@ -53,7 +53,7 @@ def test_malformed_registries(tmp_path, text, message):
 
 
 def test_missing_registry(tmp_path):
-    with pytest.raises(ConfigError, match="landlords.yaml: file not found"):
+    with pytest.raises(ConfigError, match=r"landlords\.yaml: file not found"):
         load_registry(tmp_path)
 
 

@@ -5,8 +5,9 @@ Every file must give exactly one of two results:
 * one clear :class:`CaseLogError`: a single line that names the file and says what was
   expected and what was found (checked with a regular expression per file); or
 * a loaded :class:`CaseLog` in which every unusable row is listed in ``exclusions``
-  (row, case_id, column, value, reason) and every row read is either a case or an
-  exclusion: ``rows_read == len(cases) + excluded_rows``.
+  (row, case_id, column, value, reason, code) and every row read is either a case or an
+  exclusion: ``rows_read == len(cases) + excluded_rows``. Each row's expected problem is
+  given by its :class:`Reason` code; the prose beside every code is pinned by :data:`PROSE`.
 
 Any other exception escaping the loader fails the test. Valid but tricky inputs (real
 Excel date cells under title lines, Parquet ``datetime64`` columns, a UTF-8 byte order
@@ -31,8 +32,11 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from audit_lib.cases.load import EXCLUSION_COLUMNS, MAX_VALUE_CHARS, load_case_log
-from audit_lib.config.landlords import CANONICAL_COLUMNS, CaseLogSettings
+from audit_lib.cases import Reason
+from audit_lib.cases.load import load_case_log
+from audit_lib.cases.schema import CANONICAL_COLUMNS, EXCLUSION_COLUMNS, MAX_VALUE_CHARS
+from audit_lib.cases.validate import REASON_TEXT
+from audit_lib.config.landlords import CaseLogSettings
 from audit_lib.errors import CaseLogError
 
 DATA = Path(__file__).parent / "data" / "malformed"
@@ -159,18 +163,46 @@ def _corpus_file(name: str, tmp_path: Path) -> Path:
 # --------------------------------------------------------------------------- the table
 
 D = pd.Timestamp
-NOT_A_DATE = r"^not a date: expected dd/mm/yyyy or yyyy-mm-dd between 2000 and 2039$"
-DUPLICATE = r"^duplicate case reference"
-EMPTY = r"^empty row$"
-NOT_WHOLE = r"^not a whole number of working days$"
-NOT_MONEY = r"^not an amount of money$"
+NOT_A_DATE = Reason.BAD_DATE
+DUPLICATE = Reason.DUPLICATE_CASE_ID
+EMPTY = Reason.EMPTY_ROW
+NOT_WHOLE = Reason.BAD_EXTENSION
+NOT_MONEY = Reason.BAD_AMOUNT
+
+#: Each reason code (its stable string) and the prose listed beside it, in full.
+PROSE = {
+    "missing-case-id": r"^missing case reference$",
+    "duplicate-case-id": r"^duplicate case reference \(every copy excluded\)$",
+    "bad-date": r"^not a date: expected dd/mm/yyyy or yyyy-mm-dd between 2000 and 2039$",
+    "missing-received": r"^missing date received$",
+    "stage1-acknowledged-before-received": r"^stage1 acknowledged is before received$",
+    "stage1-responded-before-stage1-acknowledged": r"^stage1 responded is before stage1 acknowledged$",
+    "stage1-responded-before-received": r"^stage1 responded is before received$",
+    "stage2-requested-before-stage1-responded": r"^stage2 requested is before stage1 responded$",
+    "stage2-acknowledged-before-stage2-requested": r"^stage2 acknowledged is before stage2 requested$",
+    "stage2-responded-before-stage2-acknowledged": r"^stage2 responded is before stage2 acknowledged$",
+    "stage2-responded-before-stage2-requested": r"^stage2 responded is before stage2 requested$",
+    "missing-stage1-acknowledged": r"^missing, but stage1 responded is recorded$",
+    "missing-stage2-requested": r"^missing, but stage2 acknowledged is recorded$",
+    "missing-stage2-acknowledged": r"^missing, but stage2 responded is recorded$",
+    "bad-extension": r"^not a whole number of working days$",
+    "negative-extension": r"^negative extension$",
+    "extension-too-long": r"^extension over 120 working days$",
+    "unknown-outcome": r"^unknown outcome: expected one of upheld, partly upheld, not upheld, withdrawn$",
+    "bad-amount": r"^not an amount of money$",
+    "negative-amount": r"^negative compensation$",
+    "unknown-ombudsman-outcome": r"^unknown Ombudsman outcome: expected one of severe maladministration, "
+                                 r"maladministration, service failure, reasonable redress, no maladministration, "
+                                 r"outside jurisdiction, withdrawn$",
+    "empty-row": r"^empty row$",
+}
 
 
 def error(regex: str) -> tuple[str, str]:
     return ("error", regex)
 
 
-def excluded(rows: dict[int, str]) -> tuple[str, dict[int, str]]:
+def excluded(rows: dict[int, Reason]) -> tuple[str, dict[int, Reason]]:
     return ("excluded", rows)
 
 
@@ -181,7 +213,7 @@ def defect(reason: str, raises: type[BaseException] | None = None) -> pytest.Mar
     return pytest.mark.xfail(strict=True, reason=reason, raises=raises)
 
 
-def case(name, settings, outcome, values=None, *, marks=(), id=None):
+def case(name, settings, outcome, values=None, *, marks=(), id=None):  # noqa: A002 - pytest.param's own name
     """(file, settings kwargs, outcome, {case_id: {column: expected value}} for loaded cases)."""
     return pytest.param(name, settings, outcome, values or {}, marks=marks, id=id or name)
 
@@ -232,38 +264,41 @@ CASES = [
     case("impossible_date_31_feb.csv", {},
          excluded({2: NOT_A_DATE, 3: NOT_A_DATE, 4: NOT_A_DATE, 5: NOT_A_DATE, 6: NOT_A_DATE}),
          {"I6": {"received": D("2024-02-29")}}),
-    case("ack_before_received.csv", {}, excluded({2: r"^stage1 acknowledged is before received$"})),
-    case("response_before_ack.csv", {}, excluded({2: r"^stage1 responded is before stage1 acknowledged$",
-                                                   3: r"^stage1 responded is before received$"})),
+    case("ack_before_received.csv", {}, excluded({2: Reason.STAGE1_ACKNOWLEDGED_BEFORE_RECEIVED})),
+    case("response_before_ack.csv", {}, excluded({2: Reason.STAGE1_RESPONDED_BEFORE_STAGE1_ACKNOWLEDGED,
+                                                   3: Reason.STAGE1_RESPONDED_BEFORE_RECEIVED})),
     case("stage2_before_stage1_response.csv", {},
-         excluded({2: r"^stage2 requested is before stage1 responded$",
-                   3: r"^stage2 acknowledged is before stage2 requested$",
-                   4: r"^stage2 responded is before stage2 acknowledged$",
-                   6: r"^missing, but stage2 responded is recorded$"}),
+         excluded({2: Reason.STAGE2_REQUESTED_BEFORE_STAGE1_RESPONDED,
+                   3: Reason.STAGE2_ACKNOWLEDGED_BEFORE_STAGE2_REQUESTED,
+                   4: Reason.STAGE2_RESPONDED_BEFORE_STAGE2_ACKNOWLEDGED,
+                   6: Reason.MISSING_STAGE2_ACKNOWLEDGED}),
          {"S4": {"stage2_responded": D("2024-07-01"), "stage2_outcome": "not upheld"}}),
-    case("negative_extension.csv", {}, excluded({2: r"^negative extension$", 3: r"^negative extension$"}),
+    case("stage2_request_missing_or_after_response.csv", {},
+         excluded({2: Reason.MISSING_STAGE2_REQUESTED, 3: Reason.STAGE2_RESPONDED_BEFORE_STAGE2_REQUESTED}),
+         {"R3": {"stage2_requested": D("2024-06-12"), "stage2_responded": D("2024-07-01")}}),
+    case("negative_extension.csv", {}, excluded({2: Reason.NEGATIVE_EXTENSION, 3: Reason.NEGATIVE_EXTENSION}),
          {"N3": {"stage1_extension_days": 0}, "N4": {"stage1_extension_days": 10}}),
-    case("absurd_extension.csv", {}, excluded({2: r"^extension over 120 working days$",
-                                               3: r"^extension over 120 working days$",
-                                               4: r"^extension over 120 working days$"}),
+    case("absurd_extension.csv", {}, excluded({2: Reason.EXTENSION_TOO_LONG,
+                                               3: Reason.EXTENSION_TOO_LONG,
+                                               4: Reason.EXTENSION_TOO_LONG}),
          {"X4": {"stage1_extension_days": 120}}),
     case("fractional_extension.csv", {}, excluded({2: NOT_WHOLE, 3: NOT_WHOLE, 4: NOT_WHOLE}),
          {"F4": {"stage1_extension_days": 10}, "F5": {"stage1_extension_days": 5}}),
-    case("unknown_outcome.csv", {}, excluded({2: r"^unknown outcome: expected one of upheld, partly upheld",
-                                              3: r"^unknown outcome", 4: r"^unknown outcome"}),
+    case("unknown_outcome.csv", {}, excluded({2: Reason.UNKNOWN_OUTCOME,
+                                              3: Reason.UNKNOWN_OUTCOME, 4: Reason.UNKNOWN_OUTCOME}),
          {"O4": {"stage1_outcome": "partly upheld"}, "O5": {"stage1_outcome": "not upheld"}}),
     case("unknown_ombudsman_outcome.csv", {},
-         excluded({2: r"^unknown Ombudsman outcome: expected one of severe maladministration",
-                   3: r"^unknown Ombudsman outcome"}),
+         excluded({2: Reason.UNKNOWN_OMBUDSMAN_OUTCOME,
+                   3: Reason.UNKNOWN_OMBUDSMAN_OUTCOME}),
          {"H3": {"ombudsman_outcome": "severe maladministration"}, "H4": {"ombudsman_outcome": ""}}),
     case("compensation_not_money.csv", {},
-         excluded({2: NOT_MONEY, 3: NOT_MONEY, 4: NOT_MONEY, 5: r"^negative compensation$", 7: NOT_MONEY}),
+         excluded({2: NOT_MONEY, 3: NOT_MONEY, 4: NOT_MONEY, 5: Reason.NEGATIVE_AMOUNT, 7: NOT_MONEY}),
          {"P5": {"compensation": 1250.0}}),
     case("blank_lines.csv", {}, excluded({3: EMPTY, 5: EMPTY, 6: EMPTY, 8: EMPTY, 9: EMPTY})),
-    case("missing_case_id.csv", {}, excluded({2: r"^missing case reference$", 3: r"^missing case reference$"})),
-    case("missing_received.csv", {}, excluded({2: r"^missing date received$", 3: r"^missing date received$"})),
+    case("missing_case_id.csv", {}, excluded({2: Reason.MISSING_CASE_ID, 3: Reason.MISSING_CASE_ID})),
+    case("missing_received.csv", {}, excluded({2: Reason.MISSING_RECEIVED, 3: Reason.MISSING_RECEIVED})),
     case("response_without_acknowledgement.csv", {},
-         excluded({2: r"^missing, but stage1 responded is recorded$"})),
+         excluded({2: Reason.MISSING_STAGE1_ACKNOWLEDGED})),
     case("repeated_header_row.csv", {}, excluded({3: NOT_A_DATE})),
     case("excel_serial_number_dates.xlsx", {}, excluded({3: NOT_A_DATE, 4: EMPTY}),
          {"S1": {"received": D("2024-04-01")}, "S3": {"stage1_responded": D("2024-04-12")}}),
@@ -313,11 +348,11 @@ CASES = [
     case("iso_timestamps_bst_offsets.csv", {}, CLEAN,
          {"Z1": {"received": D("2024-03-01")}, "Z2": {"received": D("2024-04-01")}},
          ),
-    case("out_of_range_years.csv", {}, excluded({2: r"(?i)date", 3: r"(?i)date", 4: r"(?i)date"}),
+    case("out_of_range_years.csv", {}, excluded({2: NOT_A_DATE, 3: NOT_A_DATE, 4: NOT_A_DATE}),
          ),
-    case("excel_sentinel_date_9999.xlsx", {}, excluded({2: r"(?i)date"}),
+    case("excel_sentinel_date_9999.xlsx", {}, excluded({2: NOT_A_DATE}),
          ),
-    case("infinite_extension.csv", {}, excluded({2: r"whole number|over 120", 3: r"whole number|over 120"}),
+    case("infinite_extension.csv", {}, excluded({2: NOT_WHOLE, 3: NOT_WHOLE}),
          ),
     case("infinite_compensation.csv", {}, excluded({2: NOT_MONEY, 3: NOT_MONEY, 4: NOT_MONEY}),
          ),
@@ -350,7 +385,7 @@ def _load(path: Path, config: CaseLogSettings):
         raise exc.with_traceback(None) from None
 
 
-def _check_loaded(log, rows: dict[int, str], header_row: int) -> None:
+def _check_loaded(log, rows: dict[int, Reason], header_row: int) -> None:
     excl = log.exclusions
     assert list(excl.columns) == EXCLUSION_COLUMNS
     excluded_rows = set(excl["row"].tolist())
@@ -361,13 +396,14 @@ def _check_loaded(log, rows: dict[int, str], header_row: int) -> None:
     assert case_rows | excluded_rows == set(range(header_row + 1, header_row + 1 + log.rows_read))
     for record in excl.itertuples(index=False):
         assert isinstance(record.reason, str) and record.reason, record
+        assert record.code in PROSE and re.search(PROSE[record.code], record.reason), record
         assert len(str(record.value)) <= MAX_VALUE_CHARS, record
     assert excluded_rows == set(rows), excl.to_string()
-    for row_number, pattern in rows.items():
+    for row_number, code in rows.items():
         listed = excl.loc[excl["row"] == row_number]
-        reasons = listed["reason"].tolist()
-        assert any(re.search(pattern, reason) for reason in reasons), (row_number, pattern, reasons)
-        assert listed["column"].ne("").all() or pattern == EMPTY, listed.to_string()
+        codes = listed["code"].tolist()
+        assert code in codes, (row_number, code, codes)
+        assert listed["column"].ne("").all() or code == EMPTY, listed.to_string()
 
 
 def _check_values(log, values: dict[str, dict[str, object]]) -> None:
@@ -407,3 +443,11 @@ def test_corpus_is_complete():
     on_disk = {p.name for p in DATA.iterdir() if p.is_file()}
     assert on_disk <= named, f"corpus files not in the table: {sorted(on_disk - named)}"
     assert len(named) >= 24
+    expected = {code for p in CASES if p.values[2][0] == "excluded" for code in p.values[2][1].values()}
+    assert expected == set(Reason), f"reason codes no corpus file shows: {sorted(set(Reason) - expected)}"
+
+
+def test_reason_codes_are_stable_and_each_has_its_prose():
+    assert [reason.value for reason in Reason] == list(PROSE)
+    for reason in Reason:
+        assert re.search(PROSE[reason], REASON_TEXT[reason]), reason

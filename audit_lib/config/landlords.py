@@ -24,36 +24,11 @@ from pydantic import (
     model_validator,
 )
 
+from ..cases.schema import CANONICAL_COLUMNS, OPTIONAL_COLUMNS
 from ..core.ids import validate_landlord_id
 from ..core.io import describe_validation_error, load_yaml
 from ..core.paths import CONFIG_FILE, REGISTRY_FILE, answers_file, landlord_input_dir
 from ..errors import ConfigError
-
-CANONICAL_COLUMNS = (
-    "case_id",
-    "received",
-    "stage1_acknowledged",
-    "stage1_responded",
-    "stage1_extension_days",
-    "stage2_requested",
-    "stage2_acknowledged",
-    "stage2_responded",
-    "stage2_extension_days",
-    "stage1_outcome",
-    "stage2_outcome",
-    "category",
-    "refused_reason",
-    "ombudsman_outcome",
-    "compensation",
-)
-OPTIONAL_COLUMNS = (
-    "channel",
-    "vulnerability",
-    "reasonable_adjustment",
-    "stage1_handler",
-    "stage2_handler",
-    "complaint_failure_order",
-)
 
 
 class _Strict(BaseModel):
@@ -209,4 +184,4 @@ def load_landlord(inputs: Path, landlord_id: str) -> Landlord:
     entry = load_registry(inputs).get(landlord_id)
     path = folder / CONFIG_FILE
     config = _validated(LandlordConfig, load_yaml(path, ConfigError), path)
-    return Landlord(entry=entry, config=config, folder=folder)  # type: ignore[arg-type]
+    return Landlord(entry=entry, config=config, folder=folder)

@@ -1,0 +1,116 @@
+"""The canonical case log: its columns, their vocabularies and limits, and the reason codes of problems.
+
+Plain data only (no pandas), so configuration and the benchmarks can import it cheaply. A
+housing system's export is mapped onto :data:`CANONICAL_COLUMNS` (all required) and any of
+:data:`OPTIONAL_COLUMNS`; everything else is dropped on load. Each problem validation finds in
+a row is listed in the exclusions table (:data:`EXCLUSION_COLUMNS`) with a :class:`Reason`: a
+stable code for tests, reports and tools, beside the prose for people.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+CANONICAL_COLUMNS = (
+    "case_id",
+    "received",
+    "stage1_acknowledged",
+    "stage1_responded",
+    "stage1_extension_days",
+    "stage2_requested",
+    "stage2_acknowledged",
+    "stage2_responded",
+    "stage2_extension_days",
+    "stage1_outcome",
+    "stage2_outcome",
+    "category",
+    "refused_reason",
+    "ombudsman_outcome",
+    "compensation",
+)
+OPTIONAL_COLUMNS = (
+    "channel",
+    "vulnerability",
+    "reasonable_adjustment",
+    "stage1_handler",
+    "stage2_handler",
+    "complaint_failure_order",
+)
+
+DATE_COLUMNS = (
+    "received",
+    "stage1_acknowledged",
+    "stage1_responded",
+    "stage2_requested",
+    "stage2_acknowledged",
+    "stage2_responded",
+)
+EXTENSION_COLUMNS = ("stage1_extension_days", "stage2_extension_days")
+OUTCOME_COLUMNS = ("stage1_outcome", "stage2_outcome")
+#: Stage 1 and stage 2 outcomes, as stored (lower case).
+OUTCOMES = ("upheld", "partly upheld", "not upheld", "withdrawn")
+#: Other spellings of an outcome, read as the stored one.
+OUTCOME_SYNONYMS = {"partially upheld": "partly upheld", "part upheld": "partly upheld"}
+#: The Ombudsman's determinations, worst first, as stored (lower case).
+OMBUDSMAN_OUTCOMES = (
+    "severe maladministration", "maladministration", "service failure", "reasonable redress",
+    "no maladministration", "outside jurisdiction", "withdrawn",
+)
+#: An extension longer than this many working days is taken as a data error, not a choice.
+MAX_EXTENSION_DAYS = 120
+
+
+class Reason(StrEnum):
+    """Why a row of a case log cannot be used: one code per kind of problem, stable across releases.
+
+    Each code goes with one prose reason (:data:`audit_lib.cases.validate.REASON_TEXT`). A step
+    recorded before the step it follows is named ``<later step>-before-<earlier step>``; a step
+    left blank while a later one is recorded is ``missing-<step>``.
+    """
+
+    MISSING_CASE_ID = "missing-case-id"
+    DUPLICATE_CASE_ID = "duplicate-case-id"
+    BAD_DATE = "bad-date"
+    MISSING_RECEIVED = "missing-received"
+    STAGE1_ACKNOWLEDGED_BEFORE_RECEIVED = "stage1-acknowledged-before-received"
+    STAGE1_RESPONDED_BEFORE_STAGE1_ACKNOWLEDGED = "stage1-responded-before-stage1-acknowledged"
+    STAGE1_RESPONDED_BEFORE_RECEIVED = "stage1-responded-before-received"
+    STAGE2_REQUESTED_BEFORE_STAGE1_RESPONDED = "stage2-requested-before-stage1-responded"
+    STAGE2_ACKNOWLEDGED_BEFORE_STAGE2_REQUESTED = "stage2-acknowledged-before-stage2-requested"
+    STAGE2_RESPONDED_BEFORE_STAGE2_ACKNOWLEDGED = "stage2-responded-before-stage2-acknowledged"
+    STAGE2_RESPONDED_BEFORE_STAGE2_REQUESTED = "stage2-responded-before-stage2-requested"
+    MISSING_STAGE1_ACKNOWLEDGED = "missing-stage1-acknowledged"
+    MISSING_STAGE2_REQUESTED = "missing-stage2-requested"
+    MISSING_STAGE2_ACKNOWLEDGED = "missing-stage2-acknowledged"
+    BAD_EXTENSION = "bad-extension"
+    NEGATIVE_EXTENSION = "negative-extension"
+    EXTENSION_TOO_LONG = "extension-too-long"
+    UNKNOWN_OUTCOME = "unknown-outcome"
+    BAD_AMOUNT = "bad-amount"
+    NEGATIVE_AMOUNT = "negative-amount"
+    UNKNOWN_OMBUDSMAN_OUTCOME = "unknown-ombudsman-outcome"
+    EMPTY_ROW = "empty-row"
+
+
+#: Steps that must not come before another: (later step, earlier step, reason).
+STEP_ORDER = (
+    ("stage1_acknowledged", "received", Reason.STAGE1_ACKNOWLEDGED_BEFORE_RECEIVED),
+    ("stage1_responded", "stage1_acknowledged", Reason.STAGE1_RESPONDED_BEFORE_STAGE1_ACKNOWLEDGED),
+    ("stage1_responded", "received", Reason.STAGE1_RESPONDED_BEFORE_RECEIVED),
+    ("stage2_requested", "stage1_responded", Reason.STAGE2_REQUESTED_BEFORE_STAGE1_RESPONDED),
+    ("stage2_acknowledged", "stage2_requested", Reason.STAGE2_ACKNOWLEDGED_BEFORE_STAGE2_REQUESTED),
+    ("stage2_responded", "stage2_acknowledged", Reason.STAGE2_RESPONDED_BEFORE_STAGE2_ACKNOWLEDGED),
+    ("stage2_responded", "stage2_requested", Reason.STAGE2_RESPONDED_BEFORE_STAGE2_REQUESTED),
+)
+#: Steps that, once recorded, need an earlier one: (step, the step it needs, reason when that is blank).
+REQUIRED_EARLIER_STEPS = (
+    ("stage1_responded", "stage1_acknowledged", Reason.MISSING_STAGE1_ACKNOWLEDGED),
+    ("stage2_acknowledged", "stage2_requested", Reason.MISSING_STAGE2_REQUESTED),
+    ("stage2_responded", "stage2_acknowledged", Reason.MISSING_STAGE2_ACKNOWLEDGED),
+)
+
+#: The exclusions table: one row per problem found (file row, case reference, column, the
+#: start of the cell's text, the prose reason and its :class:`Reason` code).
+EXCLUSION_COLUMNS = ["row", "case_id", "column", "value", "reason", "code"]
+#: At most this many characters of a cell are quoted in an exclusion or an error message.
+MAX_VALUE_CHARS = 40
