@@ -115,3 +115,69 @@ def test_cli_code_json(capsys):
 def test_installed_command_prints_json():
     out = subprocess.run([sys.executable, "-m", "audit_lib.cli", "code", "--json"], capture_output=True, text=True, check=True)
     assert json.loads(out.stdout)[0]["id"] == "2024:1.2"
+
+
+# --- the Code's knowledge: timescales and which figures bear on which provision -------------
+
+def test_timescales_name_their_provisions(code):
+    limits = {(s.stage, step): (getattr(s, step).provision, getattr(s, step).working_days)
+              for s in code.timescales.stages for step in ("acknowledge", "respond", "extension")}
+    assert limits == {
+        (1, "acknowledge"): ("6.2", 5), (1, "respond"): ("6.3", 10), (1, "extension"): ("6.4", 10),
+        (2, "acknowledge"): ("6.11", 5), (2, "respond"): ("6.14", 20), (2, "extension"): ("6.15", 20),
+    }
+    window = code.timescales.exclusion_window
+    assert (window.provision, window.months) == ("2.3", 12)
+
+
+def test_every_provision_the_knowledge_names_exists(code):
+    numbers = {p.number for p in code.provisions}
+    assert set(code.timescales.provisions) <= numbers
+    assert set(code.figures) <= numbers
+    assert all(names for names in code.figures.values())
+
+
+def test_load_catalogue_reads_each_version_once():
+    assert load_catalogue() is load_catalogue("2024") is load_catalogue(code="2024")
+
+
+CODE_FILE_HEAD = ("code: '2024'\ntitle: x\npublisher: y\nin_force: z\nsections:\n  - {number: 6, title: Stages}\n"
+                  "provisions:\n  - {number: '6.2', section: 6, modal: must, text: t}\n"
+                  "  - {number: '6.3', section: 6, modal: must, text: t}\n")
+GOOD_TIMESCALES = ("timescales:\n  stages:\n    - stage: 1\n      acknowledge: {provision: '6.2', working_days: 5}\n"
+                   "      respond: {provision: '6.3', working_days: 10}\n      extension: {provision: '6.3', working_days: 10}\n"
+                   "  exclusion_window: {provision: '6.2', months: 12}\n")
+
+
+def test_a_small_code_file_with_knowledge_loads(tmp_path):
+    path = tmp_path / "code.yaml"
+    path.write_text(CODE_FILE_HEAD + GOOD_TIMESCALES + "figures:\n  '6.2': [stage1_ack]\n")
+    loaded = load_catalogue_file(path)
+    assert loaded.timescales.stages[0].respond.working_days == 10
+    assert loaded.figures == {"6.2": ("stage1_ack",)}
+
+
+@pytest.mark.parametrize(
+    "knowledge, message",
+    [
+        (GOOD_TIMESCALES.replace("'6.3', working_days: 10}\n      ext", "'6.30', working_days: 10}\n      ext"),
+         "timescales: provision '6.30' is not one of this Code's provisions"),
+        (GOOD_TIMESCALES.replace("working_days: 5", "working_days: 0"),
+         "timescales.stages.0.acknowledge.working_days: Input should be greater than 0 (found 0)"),
+        (GOOD_TIMESCALES.replace("stage: 1", "stage: 2"), "expected stages numbered 1, 2, ... in order, found [2]"),
+        (GOOD_TIMESCALES.replace("working_days: 5", "days: 5"), "timescales.stages.0.acknowledge.days: Extra inputs"),
+        (GOOD_TIMESCALES + "figures:\n  '6.4': [stage1_ack]\n",
+         "figures: provision '6.4' is not one of this Code's provisions"),
+        (GOOD_TIMESCALES + "figures:\n  '6.2': [stage1_ack, stage1_ack]\n",
+         "figures: provision 6.2 needs a list of distinct figure names, found ['stage1_ack', 'stage1_ack']"),
+        (GOOD_TIMESCALES + "figures:\n  '6.2': []\n", "figures: provision 6.2 needs a list of distinct figure names"),
+        (GOOD_TIMESCALES + "figures:\n  '6.2': [Stage 1 ack]\n", "figures.6.2.0: String should match pattern"),
+    ],
+)
+def test_damaged_knowledge_names_the_file_and_the_problem(tmp_path, knowledge, message):
+    path = tmp_path / "code_2024.yaml"
+    path.write_text(CODE_FILE_HEAD + knowledge)
+    with pytest.raises(CatalogueError) as caught:
+        load_catalogue_file(path)
+    assert str(caught.value).startswith(f"{path}: ")
+    assert message in str(caught.value)

@@ -8,7 +8,8 @@ import pytest
 from audit_lib.cases.load import load_case_log
 from audit_lib.config.landlords import CANONICAL_COLUMNS, CaseLogSettings, LocalTargets
 from audit_lib.core.periods import Period
-from audit_lib.stats.engine import case_statistics, per_thousand, percent
+from audit_lib.stats.engine import case_statistics
+from audit_lib.stats.results import per_thousand, percent
 
 P2425 = Period.parse("2024-25")
 

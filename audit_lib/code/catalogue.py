@@ -1,7 +1,10 @@
-"""The Complaint Handling Code catalogue: sections and assessable provisions, from data files.
+"""The Complaint Handling Code catalogue, from data files: sections and assessable provisions,
+the timescales of each complaint stage, and which case figures bear on which provision.
 
 Provision ids (``2024:6.2``) are the stable keys of everything else in the product; never
-derive identity from wording, which differs between versions of the Code.
+derive identity from wording, which differs between versions of the Code. Within a data file
+a provision is named by its number (``6.2``), and every number the timescales or the figures
+name must be one of the file's provisions.
 """
 
 from __future__ import annotations
@@ -9,9 +12,9 @@ from __future__ import annotations
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PositiveInt, ValidationError, model_validator
 
 from ..core.io import describe_validation_error, load_yaml
 from ..errors import CatalogueError
@@ -46,6 +49,54 @@ class Provision(BaseModel):
         return tuple(int(part) for part in self.number.split("."))
 
 
+class TimeLimit(BaseModel):
+    """A limit the Code sets in working days, and the provision that sets it."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    provision: str
+    working_days: PositiveInt
+
+
+class StageTimescales(BaseModel):
+    """One complaint stage's limits: acknowledge, respond, and the longest extension."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    stage: PositiveInt
+    acknowledge: TimeLimit
+    respond: TimeLimit
+    extension: TimeLimit
+
+
+class ExclusionWindow(BaseModel):
+    """How old an issue may be before a complaint about it may be refused."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    provision: str
+    months: PositiveInt
+
+
+class Timescales(BaseModel):
+    """The ``timescales:`` block of a Code data file."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    stages: tuple[StageTimescales, ...] = Field(min_length=1)
+    exclusion_window: ExclusionWindow
+
+    @property
+    def provisions(self) -> tuple[str, ...]:
+        """Every provision number the timescales name."""
+        limits = [limit for s in self.stages for limit in (s.acknowledge, s.respond, s.extension)]
+        return (*(limit.provision for limit in limits), self.exclusion_window.provision)
+
+
+#: A figure's name: the key of its sentence in :mod:`audit_lib.stats.provision_figures`.
+FigureName = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
+
+
 class Catalogue(BaseModel):
     """One version of the Code."""
 
@@ -57,6 +108,10 @@ class Catalogue(BaseModel):
     in_force: str
     sections: tuple[Section, ...]
     provisions: tuple[Provision, ...]
+    #: The Code's timescales (``None`` for a version whose file does not give them yet).
+    timescales: Timescales | None = None
+    #: Provision number -> the names of the case figures written beside it, in order.
+    figures: dict[str, tuple[FigureName, ...]] = Field(default_factory=dict)
 
     @model_validator(mode="before")
     @classmethod
@@ -75,6 +130,18 @@ class Catalogue(BaseModel):
         for p in self.provisions:
             if p.section not in known or not p.number.startswith(f"{p.section}."):
                 raise ValueError(f"provision {p.number} names section {p.section}, which does not hold it")
+        if self.timescales is not None:
+            found = [s.stage for s in self.timescales.stages]
+            if found != list(range(1, len(found) + 1)):
+                raise ValueError(f"timescales: expected stages numbered 1, 2, ... in order, found {found}")
+            for number in self.timescales.provisions:
+                if number not in numbers:
+                    raise ValueError(f"timescales: provision {number!r} is not one of this Code's provisions")
+        for number, names in self.figures.items():
+            if number not in numbers:
+                raise ValueError(f"figures: provision {number!r} is not one of this Code's provisions")
+            if not names or len(set(names)) != len(names):
+                raise ValueError(f"figures: provision {number} needs a list of distinct figure names, found {list(names)}")
         return self
 
     def section(self, number: int) -> Section:
@@ -112,9 +179,16 @@ def load_catalogue_file(path: Path) -> Catalogue:
         raise CatalogueError(describe_validation_error(exc), path=path) from None
 
 
-@lru_cache(maxsize=4)
 def load_catalogue(code: str = DEFAULT_CODE) -> Catalogue:
-    """The catalogue of one version of the Code shipped with the product (default 2024)."""
+    """The catalogue of one version of the Code shipped with the product (default 2024).
+
+    Each version's file is read once per process, however the version is named in the call.
+    """
+    return _load_shipped(code)
+
+
+@lru_cache(maxsize=4)
+def _load_shipped(code: str) -> Catalogue:
     path = _data_file(code)
     if not path.is_file():
         raise CatalogueError(f"no catalogue for Code version {code!r}; this product ships {DEFAULT_CODE!r}")

@@ -1,8 +1,23 @@
-"""Which case figures bear on which provision, phrased for the auditor reading beside it."""
+"""Which case figures bear on which provision, phrased for the auditor reading beside it.
+
+The map from provision to figures is the Code's data (the ``figures:`` block of its data file,
+see :mod:`audit_lib.code.catalogue`); this module holds the sentence of each figure, keyed by
+the figure's name (:data:`SENTENCES`). A sentence gives ``None`` when the case log cannot
+supply its figure (no channel column, no adjustment flags, no handler columns, no local
+target), and a provision left with no sentence is left out.
+"""
 
 from __future__ import annotations
 
-from .engine import CODE_LIMITS, CaseStatistics, Rate
+from collections.abc import Callable
+
+from ..code.catalogue import DEFAULT_CODE, load_catalogue
+from ..code.timescales import Stage, stages
+from ..errors import CatalogueError
+from .results import CaseStatistics, Rate
+
+#: A figure's sentence for a landlord's figures, or ``None`` when the case log does not give it.
+Sentence = Callable[[CaseStatistics], str | None]
 
 
 def _rate(rate: Rate, what: str) -> str:
@@ -15,59 +30,126 @@ def _pct(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.1f}%"
 
 
+def _refused(stats: CaseStatistics) -> str:
+    refused = ", ".join(f"{reason}: {n}" for reason, n in stats.refused_by_reason.items()) or "none"
+    return f"{stats.year.refused} complaint(s) not accepted in the period ({refused})."
+
+
+def _stage1_received_per_1000(stats: CaseStatistics) -> str:
+    return (f"{stats.year.stage1_received} stage 1 complaints received: {stats.tsm_ch01_stage1_per_1000} per 1,000 "
+            "homes (TSM CH01).")
+
+
+def _channels(stats: CaseStatistics) -> str | None:
+    if not stats.channels:
+        return None
+    return "Channels used at stage 1: " + ", ".join(f"{k} {v}" for k, v in stats.channels.items()) + "."
+
+
+def _reasonable_adjustments(stats: CaseStatistics) -> str | None:
+    if stats.reasonable_adjustments is None:
+        return None
+    return f"{stats.reasonable_adjustments} stage 1 complaint(s) with a reasonable adjustment or vulnerability recorded."
+
+
+def _escalations(stats: CaseStatistics) -> str:
+    return (f"{stats.year.stage2_received} escalation(s) to stage 2: {_pct(stats.escalation_rate_pct)} of stage 1 "
+            "responses issued.")
+
+
+def _same_handler(stats: CaseStatistics) -> str | None:
+    if stats.stage2_same_handler is None:
+        return None
+    return f"{stats.stage2_same_handler} escalation(s) in the period recorded with the same handler at stage 1 and stage 2."
+
+
+def _upheld_and_compensation(stats: CaseStatistics) -> str:
+    upheld = stats.stage1_outcomes.get("upheld", 0) + stats.stage1_outcomes.get("partly upheld", 0)
+    return (f"{upheld} stage 1 complaint(s) upheld or partly upheld; compensation offered in "
+            f"{stats.compensation_cases} case(s), £{stats.compensation_total:,.2f} in all.")
+
+
+def _year_received(stats: CaseStatistics) -> str:
+    y = stats.year
+    return f"Year: {y.stage1_received} stage 1 and {y.stage2_received} stage 2 complaints received; {y.refused} refused."
+
+
+def _tsm_ch01(stats: CaseStatistics) -> str:
+    return (f"TSM CH01: {stats.tsm_ch01_stage1_per_1000} (stage 1) and {stats.tsm_ch01_stage2_per_1000} (stage 2) "
+            "per 1,000 homes.")
+
+
+def _tsm_ch02(stats: CaseStatistics) -> str:
+    y = stats.year
+    return (f"TSM CH02: {_pct(y.tsm_ch02_stage1_pct)} (stage 1) and {_pct(y.tsm_ch02_stage2_pct)} (stage 2) within "
+            "Code timescales.")
+
+
+def _ombudsman_outcomes(stats: CaseStatistics) -> str:
+    findings = {k: v for k, v in stats.ombudsman_outcomes.items() if v}
+    return ("Ombudsman determinations: " + (", ".join(f"{k} {v}" for k, v in findings.items()) or "none")
+            + f"; maladministration rate {_pct(stats.maladministration_rate_pct)}.")
+
+
+def _stage_sentences(stage: Stage) -> dict[str, Sentence]:
+    """The sentences of one stage's figures, named ``stage1_ack``, ``tsm_ch02_stage1``, ..."""
+    n = stage.number
+
+    def ack(stats: CaseStatistics) -> str:
+        days = stage.acknowledge.working_days
+        return _rate(stats.year.stage(n).ack, f"stage {n} acknowledgements within {days} working days")
+
+    def ack_local(stats: CaseStatistics) -> str | None:
+        rate = stats.year.stage(n).ack_local
+        if rate is None:
+            return None
+        days = stats.local_targets[stage.key("acknowledge")]
+        return _rate(rate, f"stage {n} acknowledgements within the local target of {days} working days")
+
+    def response(stats: CaseStatistics) -> str:
+        days = stage.respond.working_days
+        return _rate(stats.year.stage(n).response,
+                     f"stage {n} responses ({days} working days after acknowledgement, plus extension)")
+
+    def tsm_ch02(stats: CaseStatistics) -> str:
+        s = stats.year.stage(n)
+        return f"TSM CH02 stage {n}: {_pct(s.tsm_ch02_pct)} of {s.responded} responses issued within Code timescales."
+
+    def extended(stats: CaseStatistics) -> str:
+        s = stats.year.stage(n)
+        return (f"{s.extended} stage {n} response(s) extended; {s.extended_beyond_limit} beyond "
+                f"{stage.extension.working_days} working days.")
+
+    return {stage.key("ack"): ack, stage.key("ack_local"): ack_local, stage.key("response"): response,
+            f"tsm_ch02_stage{n}": tsm_ch02, stage.key("extended"): extended}
+
+
+#: Figure name -> its sentence. The names are those the ``figures:`` block of a Code data file uses.
+SENTENCES: dict[str, Sentence] = {
+    "refused": _refused,
+    "stage1_received_per_1000": _stage1_received_per_1000,
+    "channels": _channels,
+    "reasonable_adjustments": _reasonable_adjustments,
+    **{name: sentence for stage in stages() for name, sentence in _stage_sentences(stage).items()},
+    "escalations": _escalations,
+    "stage2_same_handler": _same_handler,
+    "upheld_and_compensation": _upheld_and_compensation,
+    "year_received": _year_received,
+    "tsm_ch01": _tsm_ch01,
+    "tsm_ch02": _tsm_ch02,
+    "ombudsman_outcomes": _ombudsman_outcomes,
+}
+
+
 def provision_figures(stats: CaseStatistics) -> dict[str, list[str]]:
     """Provision number -> sentences of case data (only provisions the data speaks to)."""
-    y = stats.year
     out: dict[str, list[str]] = {}
-    refused = ", ".join(f"{reason}: {n}" for reason, n in stats.refused_by_reason.items()) or "none"
-    refusals = [f"{y.refused} complaint(s) not accepted in the period ({refused})."]
-    out["2.1"] = refusals
-    out["2.3"] = refusals
-    out["3.3"] = [f"{y.stage1_received} stage 1 complaints received: {stats.tsm_ch01_stage1_per_1000} per 1,000 homes "
-                  "(TSM CH01)."]
-    if stats.channels:
-        out["3.1"] = ["Channels used at stage 1: " + ", ".join(f"{k} {v}" for k, v in stats.channels.items()) + "."]
-    if stats.reasonable_adjustments is not None:
-        out["5.10"] = [f"{stats.reasonable_adjustments} stage 1 complaint(s) with a reasonable adjustment or "
-                       "vulnerability recorded."]
-    ack = [_rate(y.stage1_ack, f"stage 1 acknowledgements within {CODE_LIMITS['stage1_acknowledge']} working days")]
-    if y.stage1_ack_local is not None:
-        days = stats.local_targets["stage1_acknowledge"]
-        ack.append(_rate(y.stage1_ack_local, f"stage 1 acknowledgements within the local target of {days} working days"))
-    out["6.2"] = ack
-    out["6.3"] = [
-        _rate(y.stage1_response, "stage 1 responses (10 working days after acknowledgement, plus extension)"),
-        f"TSM CH02 stage 1: {_pct(y.tsm_ch02_stage1_pct)} of {y.stage1_responded} responses issued within Code "
-        "timescales.",
-    ]
-    out["6.4"] = [f"{y.stage1_extended} stage 1 response(s) extended; {y.stage1_extended_beyond_limit} beyond "
-                  f"{CODE_LIMITS['stage1_extension']} working days."]
-    out["6.10"] = [f"{y.stage2_received} escalation(s) to stage 2: {_pct(stats.escalation_rate_pct)} of stage 1 "
-                   "responses issued."]
-    out["6.11"] = [_rate(y.stage2_ack, "stage 2 acknowledgements within 5 working days")]
-    if stats.stage2_same_handler is not None:
-        out["6.13"] = [f"{stats.stage2_same_handler} escalation(s) in the period recorded with the same handler at "
-                       "stage 1 and stage 2."]
-    out["6.14"] = [
-        _rate(y.stage2_response, "stage 2 responses (20 working days after acknowledgement, plus extension)"),
-        f"TSM CH02 stage 2: {_pct(y.tsm_ch02_stage2_pct)} of {y.stage2_responded} responses issued within Code "
-        "timescales.",
-    ]
-    out["6.15"] = [f"{y.stage2_extended} stage 2 response(s) extended; {y.stage2_extended_beyond_limit} beyond "
-                   f"{CODE_LIMITS['stage2_extension']} working days."]
-    upheld = stats.stage1_outcomes.get("upheld", 0) + stats.stage1_outcomes.get("partly upheld", 0)
-    out["7.1"] = [f"{upheld} stage 1 complaint(s) upheld or partly upheld; compensation offered in "
-                  f"{stats.compensation_cases} case(s), £{stats.compensation_total:,.2f} in all."]
-    out["8.1"] = [
-        f"Year: {y.stage1_received} stage 1 and {y.stage2_received} stage 2 complaints received; {y.refused} refused.",
-        f"TSM CH01: {stats.tsm_ch01_stage1_per_1000} (stage 1) and {stats.tsm_ch01_stage2_per_1000} (stage 2) per "
-        "1,000 homes.",
-        f"TSM CH02: {_pct(y.tsm_ch02_stage1_pct)} (stage 1) and {_pct(y.tsm_ch02_stage2_pct)} (stage 2) within Code "
-        "timescales.",
-    ]
-    findings = {k: v for k, v in stats.ombudsman_outcomes.items() if v}
-    out["9.7"] = [
-        "Ombudsman determinations: " + (", ".join(f"{k} {v}" for k, v in findings.items()) or "none")
-        + f"; maladministration rate {_pct(stats.maladministration_rate_pct)}."
-    ]
+    for number, names in load_catalogue(DEFAULT_CODE).figures.items():
+        unknown = [name for name in names if name not in SENTENCES]
+        if unknown:
+            raise CatalogueError(f"the {DEFAULT_CODE} Code's figures for provision {number} name {unknown}, which "
+                                 f"have no sentence; expected names among {sorted(SENTENCES)}")
+        sentences = [text for text in (SENTENCES[name](stats) for name in names) if text is not None]
+        if sentences:
+            out[number] = sentences
     return out

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from .engine import CaseStatistics, Rate, WindowFigures, percent
+from ..code.timescales import Stage, stages
+from .results import CaseStatistics, Rate, StageFigures, WindowFigures, percent
 
 
 def _rate(rate: Rate | None) -> str:
@@ -22,40 +23,41 @@ def _count(value: int | None) -> str:
 
 Row = tuple[str, Callable[[WindowFigures], str]]
 
+#: Per stage: what its first row counts.
+RECEIVED = {1: "Stage 1 complaints received", 2: "Stage 2 escalations received"}
 
-#: Per stage: (stage, escalation noun, Code days to acknowledge, Code days to respond).
-STAGES = ((1, "Stage 1 complaints received", 5, 10), (2, "Stage 2 escalations received", 5, 20))
 
+def _stage_rows(stats: CaseStatistics, stage: Stage) -> list[Row]:
+    n = stage.number
 
-def _stage_rows(stats: CaseStatistics, stage: int, received: str, ack_days: int, respond_days: int) -> list[Row]:
-    def field(name: str) -> Callable[[WindowFigures], object]:
-        return lambda w: getattr(w, f"stage{stage}_{name}")
+    def cell(show: Callable[[StageFigures], str]) -> Callable[[WindowFigures], str]:
+        return lambda w: show(w.stage(n))
 
     local = stats.local_targets
     rows: list[Row] = [
-        (received, lambda w: _count(field("received")(w))),
-        (f"Stage {stage} acknowledged within {ack_days} working days", lambda w: _rate(field("ack")(w))),
+        (RECEIVED[n], cell(lambda s: _count(s.received))),
+        (f"Stage {n} acknowledged within {stage.acknowledge.working_days} working days", cell(lambda s: _rate(s.ack))),
     ]
-    if f"stage{stage}_acknowledge" in local:
-        rows.append((f"Stage {stage} acknowledged within {local[f'stage{stage}_acknowledge']} working days "
-                     "(local target)", lambda w: _rate(field("ack_local")(w))))
-    rows.append((f"Stage {stage} responses within {respond_days} working days (+ extension)",
-                 lambda w: _rate(field("response")(w))))
-    if f"stage{stage}_respond" in local:
-        rows.append((f"Stage {stage} responses within {local[f'stage{stage}_respond']} working days (local target)",
-                     lambda w: _rate(field("response_local")(w))))
+    if stage.key("acknowledge") in local:
+        rows.append((f"Stage {n} acknowledged within {local[stage.key('acknowledge')]} working days (local target)",
+                     cell(lambda s: _rate(s.ack_local))))
+    rows.append((f"Stage {n} responses within {stage.respond.working_days} working days (+ extension)",
+                 cell(lambda s: _rate(s.response))))
+    if stage.key("respond") in local:
+        rows.append((f"Stage {n} responses within {local[stage.key('respond')]} working days (local target)",
+                     cell(lambda s: _rate(s.response_local))))
     rows += [
-        (f"Stage {stage} responses issued", lambda w: _count(field("responded")(w))),
-        (f"Stage {stage} responses extended", lambda w: _share(field("extended")(w), field("responded")(w))),
-        (f"TSM CH02: stage {stage} responses within Code timescales",
-         lambda w: _share(field("responded_on_time")(w), field("responded")(w))),
+        (f"Stage {n} responses issued", cell(lambda s: _count(s.responded))),
+        (f"Stage {n} responses extended", cell(lambda s: _share(s.extended, s.responded))),
+        (f"TSM CH02: stage {n} responses within Code timescales",
+         cell(lambda s: _share(s.responded_on_time, s.responded))),
     ]
     return rows
 
 
 def _rows(stats: CaseStatistics) -> list[Row]:
     rows: list[Row] = [("Service requests", lambda w: _count(w.service_requests))]
-    stage1, stage2 = (_stage_rows(stats, *stage) for stage in STAGES)
+    stage1, stage2 = (_stage_rows(stats, stage) for stage in stages())
     rows += stage1[:1] + [("Complaints not accepted (refused)", lambda w: _count(w.refused))] + stage1[1:] + stage2
     rows.append(("Ombudsman determinations", lambda w: _count(w.ombudsman_determinations)))
     if stats.year.complaint_failure_orders is not None:
