@@ -41,7 +41,9 @@ _EXPORTS: dict[str, str] = {
     **dict.fromkeys(["Registry", "LandlordEntry", "Landlord", "LandlordConfig", "CaseLogSettings", "LocalTargets",
                      "load_registry", "load_landlord"], "config.landlords"),
     **dict.fromkeys(["CaseLog", "load_case_log"], "cases.load"),
-    **dict.fromkeys(["CaseStatistics", "Rate", "WindowFigures", "case_statistics"], "stats.engine"),
+    "Reason": "cases.schema",
+    **dict.fromkeys(["CaseStatistics", "Rate", "WindowFigures"], "stats.results"),
+    "case_statistics": "stats.engine",
     "quarterly_table": "stats.quarterly",
     "provision_figures": "stats.provision_figures",
     **dict.fromkeys(["Status", "Answer", "Evidence", "Action", "Assessment", "load_assessment", "save_assessment"],
@@ -74,6 +76,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors
     from .assessment.store import AnswerStore, Conflict, Saved, open_store
     from .batch.run import BatchOptions, BatchResult, run_batch
     from .cases.load import CaseLog, load_case_log
+    from .cases.schema import Reason
     from .code.catalogue import Catalogue, Provision, Section, load_catalogue
     from .config.landlords import (
         CaseLogSettings,
@@ -101,7 +104,8 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors
         UsageError,
     )
     from .group.summary import GroupSummary, open_group_summary
-    from .stats.engine import CaseStatistics, Rate, WindowFigures, case_statistics
+    from .stats.engine import case_statistics
     from .stats.provision_figures import provision_figures
     from .stats.quarterly import quarterly_table
+    from .stats.results import CaseStatistics, Rate, WindowFigures
     from .workbook.facade import Workbook, open_workbook

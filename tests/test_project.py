@@ -39,8 +39,8 @@ def test_layout():
 @pytest.mark.parametrize(
     "notebook, parameters",
     [
-        ("self_assessment.ipynb", {"landlord", "period", "inputs_dir", "interactive"}),
-        ("group_summary.ipynb", {"period", "inputs_dir", "outputs_dir"}),
+        ("self_assessment.ipynb", {"landlord", "period", "inputs_dir", "interactive", "as_of"}),
+        ("group_summary.ipynb", {"period", "inputs_dir", "outputs_dir", "as_of"}),
     ],
 )
 def test_notebooks_are_thin(notebook, parameters):

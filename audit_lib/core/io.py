@@ -23,6 +23,8 @@ from ..errors import AuditError
 #: libyaml's safe dumper where the build has it (the same output rules as ``yaml.safe_dump``,
 #: many times faster), else the pure-Python one.
 SafeDumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+#: libyaml's safe loader where the build has it (``yaml.safe_load``'s rules, about ten times faster).
+SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def load_yaml(path: Path, error: type[AuditError]) -> Any:
@@ -36,7 +38,7 @@ def load_yaml(path: Path, error: type[AuditError]) -> Any:
     except OSError as exc:
         raise error(f"cannot read the file ({exc.strerror})", path=path) from None
     try:
-        return yaml.safe_load(text)
+        return yaml.load(text, Loader=SafeLoader)  # a safe loader: plain data only
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""

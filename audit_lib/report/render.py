@@ -1,7 +1,9 @@
 """HTML fragments of the workbook and reports, from Jinja2 templates with autoescaping.
 
 Everything an auditor typed or a data file supplied passes through Jinja2's autoescape,
-so a ``<script>`` in evidence or in a case-log category shows as text.
+so a ``<script>`` in evidence or in a case-log category shows as text. Figures are formatted
+by the environment's filters, the same in every template: ``{{ value | number }}`` and
+``{{ value | percent }}``.
 """
 
 from __future__ import annotations
@@ -15,10 +17,20 @@ import jinja2
 BADGE_CLASS = {"Yes": "yes", "Partial": "partial", "No": "no", "N/A": "na"}
 
 
+def number(value: float | None) -> str:
+    """A figure to one decimal place (``44.3``), or ``n/a`` when there is none: ``{{ x | number }}``."""
+    return "n/a" if value is None else f"{value:.1f}"
+
+
+def percent(value: float | None) -> str:
+    """A percentage to one decimal place (``87.4%``), or ``n/a`` when there is none: ``{{ x | percent }}``."""
+    return "n/a" if value is None else f"{value:.1f}%"
+
+
 @lru_cache(maxsize=1)
 def _environment() -> jinja2.Environment:
     folder = str(resources.files("audit_lib.report") / "html")
-    return jinja2.Environment(
+    environment = jinja2.Environment(
         loader=jinja2.FileSystemLoader(folder),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
@@ -28,6 +40,9 @@ def _environment() -> jinja2.Environment:
         # each fresh kernel of a batch run does not compile them again.
         bytecode_cache=jinja2.FileSystemBytecodeCache(),
     )
+    environment.filters["number"] = number
+    environment.filters["percent"] = percent
+    return environment
 
 
 @lru_cache(maxsize=1)

@@ -1,33 +1,32 @@
 """The workbook façade the notebook calls: one object per landlord and period.
 
-A notebook cell calls one method and displays what it returns; all loading, checking
-and rendering happens here and in the modules it uses.
+A notebook cell calls one method and displays what it returns. The façade loads the inputs
+(configuration, answers, case log, and the case statistics computed from it), each once and
+only when first needed, and hands them to :mod:`.views` (the report's HTML parts) and
+:mod:`.record` (the run record the batch writes to ``metrics.json``). Actions' states are
+judged at one date, the workbook's ``as_of``, in every part.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..assessment.actions import action_counts, action_rows, plan_order, shortfalls
 from ..assessment.answers import Assessment, load_assessment
-from ..assessment.checks import answer_flags
-from ..assessment.progress import progress
 from ..cases.load import CaseLog, load_case_log
 from ..code.catalogue import Catalogue, load_catalogue
 from ..config.landlords import Landlord, load_landlord
-from ..core.paths import CONFIG_FILE, REGISTRY_FILE
 from ..core.periods import Period
-from ..report.charts import all_charts
-from ..report.provenance import RunRecord, base_provenance, file_entry
-from ..report.render import BADGE_CLASS, HTMLFragment, render
+from ..report.provenance import RunRecord
+from ..report.render import HTMLFragment
 from ..stats.engine import CaseStatistics, case_statistics
 from ..stats.provision_figures import provision_figures
-from ..stats.quarterly import quarterly_table
+from . import record, views
 from .notebook_errors import show_audit_errors_briefly
+from .parameters import parse_as_of
 
 if TYPE_CHECKING:
     from ipywidgets import Widget
@@ -37,10 +36,15 @@ if TYPE_CHECKING:
 
 @dataclass
 class Workbook:
+    """A landlord's self-assessment for one period, as the notebook shows it."""
+
     landlord: Landlord
     period: Period
     catalogue: Catalogue
     interactive: bool = False
+    as_of: dt.date = field(default_factory=dt.date.today)  # the date actions' states are judged at
+
+    # --- loading ------------------------------------------------------------------------------
 
     @cached_property
     def live(self) -> InteractiveWorkbook:
@@ -69,13 +73,14 @@ class Workbook:
     @cached_property
     def stats(self) -> CaseStatistics:
         config = self.landlord.config
+        requests = config.service_requests.get(self.period.id)
         return case_statistics(
             self.case_log.cases,
             self.period,
             self.landlord.homes,
             extension_policy=config.extension_policy,
             local_targets=config.local_targets,
-            service_requests=config.service_requests.get(self.period.id),
+            service_requests=dict(requests.items()) if requests is not None else None,
             excluded_rows=self.case_log.excluded_rows,
         )
 
@@ -83,47 +88,23 @@ class Workbook:
     def figures_by_provision(self) -> dict[str, list[str]]:
         return provision_figures(self.stats)
 
+    # --- one method per notebook cell -----------------------------------------------------------
+
     def cover(self) -> HTMLFragment | Widget:
         """Title block: landlord, period, Code version, sign-off and overall progress.
 
         Interactive: the title block followed by live progress, carry forward and sign-off.
         """
+        title = views.cover(self.landlord, self.period, self.catalogue, self.assessment)
         if self.interactive:
             import ipywidgets
 
-            return ipywidgets.VBox([ipywidgets.HTML(self._cover_html()), self.live.controls()])
-        return HTMLFragment(self._cover_html())
-
-    def _cover_html(self) -> str:
-        return render(
-            "cover",
-            landlord=self.landlord,
-            period=self.period,
-            catalogue=self.catalogue,
-            assessment=self.assessment,
-            progress=progress(self.assessment, self.catalogue.provisions),
-        )
+            return ipywidgets.VBox([ipywidgets.HTML(title.html), self.live.controls()])
+        return title
 
     def case_statistics(self) -> HTMLFragment:
         """Headline figures (CH01, CH02, ...), the quarterly table, charts, breakdowns and definitions."""
-        headings, rows = quarterly_table(self.stats)
-        labels = [q.label for q in self.period.quarters] + [self.period.label]
-        log = self.case_log
-        return HTMLFragment(
-            render(
-                "case_statistics",
-                period=self.period,
-                stats=self.stats,
-                headings=list(zip(headings, labels)),
-                rows=rows,
-                charts=all_charts(self.stats),
-                source_name=log.source.name,
-                sha256=log.sha256,
-                rows_read=log.rows_read,
-                fmt=lambda v: "n/a" if v is None else f"{v:.1f}",
-                pct=lambda v: "n/a" if v is None else f"{v:.1f}%",
-            )
-        )
+        return views.case_statistics(self.period, self.stats, self.case_log)
 
     def section(self, number: int) -> HTMLFragment | Widget:
         """One Code section: each provision with its requirement, answer and flags.
@@ -132,147 +113,51 @@ class Workbook:
         """
         if self.interactive:
             return self.live.section(number)
-        section = self.catalogue.section(number)
-        provisions = self.catalogue.provisions_in(number)
-        rows = []
-        previous_sub = None
-        for provision in provisions:
-            answer = self.assessment.answer(provision.id)
-            rows.append(
-                {
-                    "provision": provision,
-                    "answer": answer,
-                    "badge": BADGE_CLASS.get(answer.status.value, "none") if answer.status else "none",
-                    "flags": answer_flags(answer),
-                    "figures": self.figures_by_provision.get(provision.number, []),
-                    "subsection_start": provision.subsection if provision.subsection != previous_sub else None,
-                }
-            )
-            previous_sub = provision.subsection
-        return HTMLFragment(
-            render("section", section=section, rows=rows, progress=progress(self.assessment, provisions))
-        )
+        return views.section(self.catalogue, number, self.assessment, self.figures_by_provision)
 
     def data_quality(self) -> HTMLFragment:
         """Every case-log row left out of the figures, with its reason."""
-        log = self.case_log
-        return HTMLFragment(
-            render(
-                "data_quality",
-                exclusions=log.exclusions.to_dict("records"),
-                excluded_rows=log.excluded_rows,
-                rows_read=log.rows_read,
-                dropped_columns=log.dropped_columns,
-            )
-        )
+        return views.data_quality(self.case_log)
 
-    def executive_summary(self, as_of: dt.date | None = None) -> HTMLFragment:
+    def executive_summary(self) -> HTMLFragment:
         """Counts by status, the No and Partial provisions with their actions, and headline figures."""
-        as_of = as_of or dt.date.today()
-        done = progress(self.assessment, self.catalogue.provisions)
-        counts = action_counts(action_rows(self.assessment, self.catalogue.provisions, as_of))
-        status_counts = [(status, BADGE_CLASS[status], n) for status, n in done.by_status.items()]
-        status_counts.append(("Not assessed", "none", done.total - done.answered))
-        return HTMLFragment(
-            render(
-                "executive_summary",
-                landlord=self.landlord,
-                homes=self.landlord.homes,
-                period=self.period,
-                catalogue=self.catalogue,
-                assessment=self.assessment,
-                progress=done,
-                status_counts=status_counts,
-                shortfalls=shortfalls(self.assessment, self.catalogue.provisions, as_of),
-                counts=counts,
-                badge=BADGE_CLASS,
-                stats=self.stats,
-                rows_used=self.stats.rows_used,
-                excluded_rows=self.case_log.excluded_rows,
-                as_of=as_of,
-                fmt=lambda v: "n/a" if v is None else f"{v:.1f}",
-                pct=lambda v: "n/a" if v is None else f"{v:.1f}%",
-            )
-        )
+        return views.executive_summary(self.landlord, self.period, self.catalogue, self.assessment, self.stats,
+                                       self.case_log, self.as_of)
 
-    def action_plan(self, as_of: dt.date | None = None) -> HTMLFragment:
+    def action_plan(self) -> HTMLFragment:
         """Every action against a provision: owner, due date, and whether done, open or overdue."""
-        as_of = as_of or dt.date.today()
-        rows = action_rows(self.assessment, self.catalogue.provisions, as_of)
-        return HTMLFragment(
-            render("action_plan", rows=plan_order(rows), counts=action_counts(rows), as_of=as_of, badge=BADGE_CLASS)
-        )
+        return views.action_plan(self.catalogue, self.assessment, self.as_of)
 
-    def provenance(self, as_of: dt.date | None = None) -> dict[str, Any]:
+    def provenance(self) -> dict[str, Any]:
         """What this run read: parameters, Code version, product version and each input file's SHA-256."""
-        inputs = self.landlord.folder.parent
-        record = base_provenance(
-            self.catalogue.code,
-            {"landlord": self.landlord.id, "period": self.period.id, "interactive": self.interactive},
-            as_of or dt.date.today(),
-        )
-        record["inputs"] = {
-            "registry": file_entry(inputs / REGISTRY_FILE, inputs),
-            "configuration": file_entry(self.landlord.folder / CONFIG_FILE, inputs),
-            "case_log": {"file": self.landlord.case_log_path.relative_to(inputs).as_posix(), "sha256": self.case_log.sha256},
-            "answers": file_entry(self.landlord.answers_path(self.period.id), inputs),
-        }
-        return record
+        return record.provenance(landlord=self.landlord, period=self.period, catalogue=self.catalogue,
+                                 case_log=self.case_log, interactive=self.interactive, as_of=self.as_of)
 
-    def metrics(self, as_of: dt.date | None = None) -> dict[str, Any]:
+    def metrics(self) -> dict[str, Any]:
         """Machine-readable figures: case statistics, answer counts by status, actions and provenance."""
-        as_of = as_of or dt.date.today()
-        done = progress(self.assessment, self.catalogue.provisions)
-        flagged = sum(
-            1 for p in self.catalogue.provisions
-            if any(f.code != "unanswered" for f in answer_flags(self.assessment.answer(p.id)))
-        )
-        return {
-            "landlord": {"id": self.landlord.id, "name": self.landlord.name, "homes": self.landlord.homes},
-            "period": self.period.id,
-            "code": self.catalogue.code,
-            "assessment": {
-                "state": self.assessment.state,
-                "provisions": done.total,
-                "answered": done.answered,
-                "by_status": {**done.by_status, "Not assessed": done.total - done.answered},
-                "with_review_flags": flagged,
-                "actions": action_counts(action_rows(self.assessment, self.catalogue.provisions, as_of)),
-                "statuses": {p.id: self._status_value(p.id) for p in self.catalogue.provisions},
-                "action_dates": [
-                    {"provision": p.number, "due": a.due.isoformat() if a.due else None, "done": a.done}
-                    for p in self.catalogue.provisions for a in self.assessment.answer(p.id).actions
-                ],
-            },
-            "case_log": {"rows_read": self.case_log.rows_read, "rows_used": self.stats.rows_used,
-                         "excluded_rows": self.case_log.excluded_rows},
-            "case_statistics": self.stats.to_json(),
-            "provenance": self.provenance(as_of),
-        }
+        return record.metrics(landlord=self.landlord, period=self.period, catalogue=self.catalogue,
+                              assessment=self.assessment, case_log=self.case_log, stats=self.stats,
+                              interactive=self.interactive, as_of=self.as_of)
 
-    def _status_value(self, provision_id: str) -> str | None:
-        """A provision's status as text, or ``None`` when not assessed."""
-        status = self.assessment.answer(provision_id).status
-        return status.value if status else None
-
-    def run_record(self, as_of: dt.date | None = None) -> RunRecord:
+    def run_record(self) -> RunRecord:
         """The metrics as a notebook output; a batch run writes it to ``metrics.json``."""
-        figures = self.metrics(as_of)
-        answered = figures["assessment"]["answered"]
-        return RunRecord(
-            figures,
-            f"Run record of {self.landlord.name}, {self.period.id}: {answered} of "
-            f"{figures['assessment']['provisions']} provisions answered; a batch run writes it to metrics.json.",
-        )
+        return record.run_record(self.landlord, self.period, self.metrics())
 
 
-def open_workbook(landlord: str, period: str, inputs_dir: str | Path, interactive: bool = False) -> Workbook:
-    """Load a landlord's configuration for a period; errors name the file and the problem."""
+def open_workbook(landlord: str, period: str, inputs_dir: str | Path, interactive: bool = False,
+                  as_of: str | dt.date | None = None) -> Workbook:
+    """Load a landlord's configuration for a period; errors name the file and the problem.
+
+    ``as_of`` is the date actions' states are judged at: ``None`` for today, or an ISO date
+    (``"2025-06-01"``) to reproduce a report exactly.
+    """
     show_audit_errors_briefly()
+    when = parse_as_of(as_of)
     entry = load_landlord(Path(inputs_dir), landlord)
     return Workbook(
         landlord=entry,
         period=Period.parse(period),
         catalogue=load_catalogue(entry.entry.code),
         interactive=interactive,
+        as_of=when,
     )

@@ -1,0 +1,153 @@
+"""Each subsidiary as the roll-up sees it: its ``metrics.json``, its answers and its last run.
+
+The figures come from the ``metrics.json`` the landlord's run wrote (never from the executed
+notebooks). An answers file that is byte for byte the one that run read (same SHA-256 as
+recorded in the file's provenance) is not parsed again: the statuses and action dates the run
+recorded are used. One that changed since is parsed, and the subsidiary is flagged.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..assessment.answers import Assessment, load_assessment
+from ..batch.runrecord import load_run_record
+from ..code.catalogue import Catalogue, load_catalogue
+from ..config.landlords import LandlordEntry, Registry
+from ..core.io import sha256_of
+from ..core.paths import METRICS_NAME, REGISTRY_FILE, REPORT_NAME, answers_file, landlord_input_dir, landlord_output_dir
+from ..core.periods import Period
+from ..errors import AuditError
+from ..report.provenance import base_provenance, file_entry
+
+#: (due, done) of one action.
+ActionDate = tuple[dt.date | None, bool]
+#: Statuses by provision id, sign-off state and action dates, from an answers file or ``metrics.json``.
+Answers = tuple[dict[str, str | None], str, list[ActionDate]]
+
+
+@dataclass
+class Member:
+    """One subsidiary as the roll-up sees it: registry entry, figures, answers and last run."""
+
+    entry: LandlordEntry
+    catalogue: Catalogue
+    metrics: dict[str, Any] | None
+    statuses: dict[str, str | None] | None  # provision id -> status; None when the answers are unreadable
+    state: str | None  # Draft, Prepared, Reviewed or Approved
+    action_dates: list[ActionDate]  # (due, done) of every action
+    problems: list[str]
+    run: dict[str, Any] | None
+    report: str | None  # link relative to the index page
+    metrics_link: str | None
+    metrics_sha256: str | None = None  # of the metrics.json read (None when there is none)
+
+    @property
+    def stats(self) -> dict[str, Any]:
+        """The case statistics from ``metrics.json`` (empty when there are none)."""
+        return (self.metrics or {}).get("case_statistics") or {}
+
+    def status_of(self, provision_id: str) -> str | None:
+        """The answer's status value, or ``None`` when not assessed (or unreadable)."""
+        return (self.statuses or {}).get(provision_id)
+
+
+def answers_from_assessment(assessment: Assessment, catalogue: Catalogue) -> Answers:
+    """Statuses, sign-off state and action dates from a parsed answers file."""
+    statuses: dict[str, str | None] = {}
+    dates: list[ActionDate] = []
+    for provision in catalogue.provisions:
+        answer = assessment.answer(provision.id)
+        statuses[provision.id] = answer.status.value if answer.status else None
+        dates.extend((a.due, a.done) for a in answer.actions)
+    return statuses, assessment.state, dates
+
+
+def answers_from_metrics(metrics: dict[str, Any]) -> Answers | None:
+    """The same, as the landlord's run recorded them in ``metrics.json`` (``None`` if it holds none)."""
+    assessment = metrics.get("assessment") or {}
+    if "statuses" not in assessment or "action_dates" not in assessment:
+        return None
+    dates = [(dt.date.fromisoformat(a["due"]) if a.get("due") else None, bool(a.get("done")))
+             for a in assessment["action_dates"]]
+    return dict(assessment["statuses"]), str(assessment.get("state")), dates
+
+
+def read_metrics(path: Path) -> tuple[dict[str, Any] | None, str | None, str | None]:
+    """A landlord's ``metrics.json`` and the SHA-256 of its bytes, or the reason it cannot be used."""
+    if not path.is_file():
+        return None, None, "no metrics.json for this period"
+    try:
+        raw = path.read_bytes()
+        data = json.loads(raw.decode("utf-8"))
+    except (OSError, ValueError) as exc:
+        return None, None, f"metrics.json unreadable ({type(exc).__name__})"
+    if not isinstance(data, dict):
+        return None, None, "metrics.json is not a JSON object"
+    return data, hashlib.sha256(raw).hexdigest(), None
+
+
+def load_member(entry: LandlordEntry, period: Period, inputs: Path, outputs: Path,
+                run: dict[str, Any] | None) -> Member:
+    """One subsidiary: its metrics, and its answers from the answer store.
+
+    The answers file is parsed only when it differs (by SHA-256) from the one the landlord's
+    run read; otherwise the statuses that run recorded from the very same bytes are used.
+    """
+    folder = landlord_output_dir(outputs, period, entry.id)
+    catalogue = load_catalogue(entry.code)
+    metrics, metrics_sha256, problem = read_metrics(folder / METRICS_NAME)
+    problems = [problem] if problem else []
+    answers_path = answers_file(landlord_input_dir(inputs, entry.id), period)
+    recorded = (((metrics or {}).get("provenance") or {}).get("inputs") or {}).get("answers") or {}
+    answers = answers_from_metrics(metrics) if metrics and recorded.get("sha256") == sha256_of(answers_path) else None
+    if answers is None:
+        if metrics is not None and "sha256" in recorded:
+            problems.append("answers changed since its report was produced: run the batch again")
+        try:
+            answers = answers_from_assessment(load_assessment(answers_path, catalogue, entry.id, period.id), catalogue)
+        except AuditError as exc:
+            problems.append(f"answers unreadable: {exc.message}")
+    statuses, state, dates = answers if answers else (None, None, [])
+    return Member(
+        entry=entry, catalogue=catalogue, metrics=metrics, statuses=statuses, state=state, action_dates=dates,
+        problems=problems, run=run,
+        report=f"{entry.id}/{REPORT_NAME}" if (folder / REPORT_NAME).is_file() else None,
+        metrics_link=f"{entry.id}/{METRICS_NAME}" if metrics is not None else None,
+        metrics_sha256=metrics_sha256,
+    )
+
+
+def last_runs(outputs: Path, period: Period) -> dict[str, dict[str, Any]]:
+    """Each landlord's entry in ``run.json`` (empty when there is none or it is unreadable)."""
+    try:
+        record = load_run_record(outputs, period)
+    except AuditError:
+        return {}
+    return dict(record["landlords"]) if record else {}
+
+
+def load_members(registry: Registry, period: Period, inputs: Path, outputs: Path) -> list[Member]:
+    """Every subsidiary in the registry, in its order."""
+    runs = last_runs(outputs, period)
+    return [load_member(entry, period, inputs, outputs, runs.get(entry.id)) for entry in registry.landlords]
+
+
+def group_provenance(members: list[Member], period: Period, inputs: Path, outputs: Path,
+                     as_of: dt.date) -> dict[str, Any]:
+    """Parameters, Code versions and product version, and the SHA-256 of every file read."""
+    record = base_provenance(", ".join(sorted({m.catalogue.code for m in members})), {"period": period.id}, as_of)
+    record["inputs"] = {"registry": file_entry(inputs / REGISTRY_FILE, inputs)}
+    record["sources"] = {
+        m.entry.id: {
+            "metrics": file_entry(landlord_output_dir(outputs, period, m.entry.id) / METRICS_NAME, outputs / period.id),
+            "answers": file_entry(answers_file(landlord_input_dir(inputs, m.entry.id), period), inputs),
+        }
+        for m in members
+    }
+    return record

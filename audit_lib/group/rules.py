@@ -1,0 +1,95 @@
+"""The roll-up's rules: the group's pooled figures, each subsidiary's counts, and why it is behind.
+
+Pure functions of the loaded :class:`~.members.Member` objects: nothing here reads a file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from ..assessment.actions import due_state, state_counts
+from ..assessment.answers import Status
+from ..code.catalogue import Provision
+from ..stats.engine import FAULT_FINDINGS, MERITS_FINDINGS, per_thousand, percent
+from .members import Member
+
+
+def status_counts(member: Member) -> dict[str, int]:
+    """Provisions by status for one member, plus those not assessed."""
+    counts = {s.value: 0 for s in Status}
+    for provision in member.catalogue.provisions:
+        status = member.status_of(provision.id)
+        if status:
+            counts[status] += 1
+    counts["Not assessed"] = len(member.catalogue.provisions) - sum(counts.values())
+    return counts
+
+
+def action_counts(member: Member, as_of: dt.date) -> dict[str, int]:
+    """A member's actions by state as at ``as_of``."""
+    return state_counts(due_state(due, done, as_of) for due, done in member.action_dates)
+
+
+def pooled_figures(members: Iterable[Member]) -> dict[str, float | None]:
+    """The group's figures: every subsidiary's counts added up, then the ratio taken."""
+    with_figures = [m for m in members if m.metrics is not None]
+
+    def total(key: str) -> int:
+        """A count added up over the subsidiaries with figures."""
+        return sum(int(m.stats.get(key) or 0) for m in with_figures)
+
+    homes = sum(m.entry.homes for m in with_figures)
+    outcomes = [m.stats.get("ombudsman_outcomes") or {} for m in with_figures]
+    fault = sum(o.get(k, 0) for o in outcomes for k in FAULT_FINDINGS)
+    merits = sum(o.get(k, 0) for o in outcomes for k in MERITS_FINDINGS)
+    return {
+        "homes": homes,
+        "stage1_received": total("stage1_received"),
+        "stage2_received": total("stage2_received"),
+        "tsm_ch01_stage1_per_1000": per_thousand(total("stage1_received"), homes),
+        "tsm_ch01_stage2_per_1000": per_thousand(total("stage2_received"), homes),
+        "tsm_ch02_stage1_pct": percent(total("stage1_responded_on_time"), total("stage1_responded")),
+        "tsm_ch02_stage2_pct": percent(total("stage2_responded_on_time"), total("stage2_responded")),
+        "escalation_rate_pct": percent(total("stage2_received"), total("stage1_responded")),
+        "maladministration_rate_pct": percent(fault, merits),
+    }
+
+
+def behind(member: Member, pooled: dict[str, float | None], as_of: dt.date) -> list[str]:
+    """Why a subsidiary is behind (empty when it is on track), most serious first.
+
+    ``pooled`` is the group's figures (:func:`pooled_figures`), computed once for all members.
+    """
+    reasons = []
+    run = member.run or {}
+    if run.get("status") == "failed":
+        reasons.append(f"report not produced: {run.get('error') or 'the run failed'}")
+    reasons.extend(member.problems)
+    if member.statuses is not None:
+        counts = status_counts(member)
+        if counts["No"]:
+            reasons.append(f"{counts['No']} provision(s) answered No")
+        if counts["Partial"]:
+            reasons.append(f"{counts['Partial']} provision(s) answered Partial")
+        if counts["Not assessed"]:
+            reasons.append(f"{counts['Not assessed']} of {len(member.catalogue.provisions)} provisions not yet assessed")
+        overdue = action_counts(member, as_of)["Overdue"]
+        if overdue:
+            reasons.append(f"{overdue} action(s) overdue")
+        if member.state != "Approved":
+            reasons.append(f"not yet approved by the governing body (assessment {str(member.state).lower()})")
+    for stage in ("1", "2"):
+        own, group = member.stats.get(f"tsm_ch02_stage{stage}_pct"), pooled[f"tsm_ch02_stage{stage}_pct"]
+        if own is not None and group is not None and own < group:
+            reasons.append(f"CH02 stage {stage} {own:.1f}% is below the group's {group:.1f}%")
+    return reasons
+
+
+def group_provisions(members: Iterable[Member]) -> list[Provision]:
+    """Every provision of the Code versions the group uses, in Code order."""
+    seen: dict[str, Provision] = {}
+    for member in members:
+        for provision in member.catalogue.provisions:
+            seen.setdefault(provision.id, provision)
+    return sorted(seen.values(), key=lambda p: (p.code, p.sort_key))

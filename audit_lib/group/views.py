@@ -1,0 +1,72 @@
+"""The group summary's HTML parts: each function takes the loaded members and the rules' results.
+
+Nothing here reads a file; :class:`~.summary.GroupSummary` loads the members once and passes
+them in with the group's pooled figures and each member's reasons for being behind.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+
+from ..code.catalogue import Provision
+from ..core.periods import Period
+from ..report.render import BADGE_CLASS, HTMLFragment, render
+from .members import Member
+from .rules import status_counts
+
+#: The status as it fits a cell of the matrix.
+SHORT_STATUS = {"Yes": "Yes", "Partial": "Part", "No": "No", "N/A": "N/A"}
+
+
+def cover(group: str, period: Period, members: Sequence[Member], as_of: dt.date) -> HTMLFragment:
+    """Title block: group, period, subsidiaries, reports produced and assessments approved."""
+    return HTMLFragment(render(
+        "group_cover",
+        group=group,
+        period=period,
+        members=len(members),
+        reports=sum(1 for m in members if m.report),
+        approved=sum(1 for m in members if m.state == "Approved"),
+        codes=sorted({m.catalogue.code for m in members}),
+        as_of=as_of,
+    ))
+
+
+def behind_table(reasons: Sequence[tuple[Member, list[str]]], as_of: dt.date) -> HTMLFragment:
+    """Which subsidiaries are behind and why (``reasons``: each member with its reasons); the most first."""
+    rows = sorted(reasons, key=lambda row: -len(row[1]))
+    return HTMLFragment(render("group_behind", rows=rows, as_of=as_of))
+
+
+def key_figures(members: Sequence[Member], pooled: Mapping[str, float | None], period: Period) -> HTMLFragment:
+    """CH01, CH02, escalation and maladministration rates side by side, with the group's."""
+    return HTMLFragment(render("group_figures", members=members, group=pooled, period=period))
+
+
+def status_matrix(members: Sequence[Member], provisions: Sequence[Provision]) -> HTMLFragment:
+    """Provisions by subsidiaries, each cell coloured by the answer's status."""
+    sections: list[tuple[str, list[Provision]]] = []
+    for provision in provisions:
+        catalogue = next(m.catalogue for m in members if m.catalogue.code == provision.code)
+        title = f"{provision.section} {catalogue.section(provision.section).title}"
+        if not sections or sections[-1][0] != title:
+            sections.append((title, []))
+        sections[-1][1].append(provision)
+    cells = {
+        (m.entry.id, p.id): m.status_of(p.id) if p.code == m.catalogue.code else "n/a"
+        for m in members for p in provisions
+    }
+    return HTMLFragment(render(
+        "group_matrix", members=members, sections=sections, cells=cells,
+        counts={m.entry.id: status_counts(m) for m in members}, badge=BADGE_CLASS, short=SHORT_STATUS,
+    ))
+
+
+def reports(members: Sequence[Member]) -> HTMLFragment:
+    """Each subsidiary's report and figures, with its last run and the figures' SHA-256."""
+    rows = [
+        {"member": m, "run": m.run or {}, "state": m.state or "unreadable", "metrics_sha": m.metrics_sha256}
+        for m in members
+    ]
+    return HTMLFragment(render("group_reports", rows=rows))

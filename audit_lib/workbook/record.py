@@ -1,0 +1,88 @@
+"""A landlord's run record: its machine-readable figures and the provenance of what the run read.
+
+The batch writes the record to ``metrics.json``; the group roll-up (:mod:`audit_lib.group`)
+reads it back, statuses and action dates included, so it need not parse an answers file that
+has not changed since (same SHA-256 as recorded under ``provenance.inputs.answers``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from ..assessment.actions import action_counts, action_rows
+from ..assessment.answers import Assessment
+from ..assessment.checks import answer_flags
+from ..assessment.progress import progress
+from ..cases.load import CaseLog
+from ..code.catalogue import Catalogue
+from ..config.landlords import Landlord
+from ..core.paths import CONFIG_FILE, REGISTRY_FILE
+from ..core.periods import Period
+from ..report.provenance import RunRecord, base_provenance, file_entry
+from ..stats.engine import CaseStatistics
+
+
+def provenance(*, landlord: Landlord, period: Period, catalogue: Catalogue, case_log: CaseLog, interactive: bool,
+               as_of: dt.date) -> dict[str, Any]:
+    """What the run read: parameters, Code version, product version and each input file's SHA-256."""
+    inputs = landlord.folder.parent
+    record = base_provenance(
+        catalogue.code, {"landlord": landlord.id, "period": period.id, "interactive": interactive}, as_of
+    )
+    record["inputs"] = {
+        "registry": file_entry(inputs / REGISTRY_FILE, inputs),
+        "configuration": file_entry(landlord.folder / CONFIG_FILE, inputs),
+        "case_log": {"file": landlord.case_log_path.relative_to(inputs).as_posix(), "sha256": case_log.sha256},
+        "answers": file_entry(landlord.answers_path(period.id), inputs),
+    }
+    return record
+
+
+def metrics(*, landlord: Landlord, period: Period, catalogue: Catalogue, assessment: Assessment, case_log: CaseLog,
+            stats: CaseStatistics, interactive: bool, as_of: dt.date) -> dict[str, Any]:
+    """Machine-readable figures: case statistics, answer counts by status, actions and provenance."""
+    provisions = catalogue.provisions
+    done = progress(assessment, provisions)
+    flagged = sum(
+        1 for p in provisions if any(f.code != "unanswered" for f in answer_flags(assessment.answer(p.id)))
+    )
+    return {
+        "landlord": {"id": landlord.id, "name": landlord.name, "homes": landlord.homes},
+        "period": period.id,
+        "code": catalogue.code,
+        "assessment": {
+            "state": assessment.state,
+            "provisions": done.total,
+            "answered": done.answered,
+            "by_status": {**done.by_status, "Not assessed": done.total - done.answered},
+            "with_review_flags": flagged,
+            "actions": action_counts(action_rows(assessment, provisions, as_of)),
+            "statuses": {p.id: _status_value(assessment, p.id) for p in provisions},
+            "action_dates": [
+                {"provision": p.number, "due": a.due.isoformat() if a.due else None, "done": a.done}
+                for p in provisions for a in assessment.answer(p.id).actions
+            ],
+        },
+        "case_log": {"rows_read": case_log.rows_read, "rows_used": stats.rows_used,
+                     "excluded_rows": case_log.excluded_rows},
+        "case_statistics": stats.to_json(),
+        "provenance": provenance(landlord=landlord, period=period, catalogue=catalogue, case_log=case_log,
+                                 interactive=interactive, as_of=as_of),
+    }
+
+
+def _status_value(assessment: Assessment, provision_id: str) -> str | None:
+    """A provision's status as text, or ``None`` when not assessed."""
+    status = assessment.answer(provision_id).status
+    return status.value if status else None
+
+
+def run_record(landlord: Landlord, period: Period, figures: dict[str, Any]) -> RunRecord:
+    """The figures as a notebook output, with a one-line summary for people."""
+    answered = figures["assessment"]["answered"]
+    return RunRecord(
+        figures,
+        f"Run record of {landlord.name}, {period.id}: {answered} of "
+        f"{figures['assessment']['provisions']} provisions answered; a batch run writes it to metrics.json.",
+    )
