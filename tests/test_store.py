@@ -5,7 +5,7 @@ import pytest
 from audit_lib.assessment.answers import Status, load_assessment
 from audit_lib.assessment.store import Conflict, Saved, open_store
 from audit_lib.code.catalogue import load_catalogue
-from audit_lib.errors import AnswerStoreError
+from audit_lib.errors import AnswerStoreError, SignOffError
 
 CODE = load_catalogue()
 
@@ -87,17 +87,17 @@ def test_invalid_values_are_refused_with_a_message(folder):
 def test_signoff_sequence_and_read_only_approval(folder):
     s = store(folder)
     assert s.assessment.signoff.prepared is not None  # the demo is prepared
-    with pytest.raises(AnswerStoreError, match="must be reviewed before it is approved"):
+    with pytest.raises(SignOffError, match="must be reviewed before it is approved"):
         s.sign_off("approved", "Chair", dt.date(2025, 6, 1))
     prepared_by = s.assessment.signoff.prepared.name
-    with pytest.raises(AnswerStoreError, match="reviewer must not be the person who prepared"):
+    with pytest.raises(SignOffError, match="reviewer must not be the person who prepared"):
         s.sign_off("reviewed", prepared_by.upper(), dt.date(2025, 6, 1))
     s.sign_off("reviewed", "Rita Reviewer", dt.date(2025, 6, 1))
     s.sign_off("approved", "Board Chair", dt.date(2025, 6, 20), "Chair of the Board")
     assert s.read_only and s.assessment.state == "Approved"
     with pytest.raises(AnswerStoreError, match="approved and read-only"):
         s.change("2024:4.1", "status", "Yes")
-    with pytest.raises(AnswerStoreError, match="give a reason"):
+    with pytest.raises(SignOffError, match="give a reason"):
         s.reopen("  ")
     s.reopen("Ombudsman investigation asked us to review section 6")
     assert not s.read_only and s.assessment.state == "Reviewed"
@@ -120,7 +120,7 @@ def test_carry_forward_marks_answers_unconfirmed_and_keeps_open_actions(folder):
     nxt.change("2024:1.2", "confirmed", True)
     nxt.change("2024:1.3", "commentary", "Checked again for 2025-26.")
     assert nxt.answer("2024:1.2").confirmed and nxt.answer("2024:1.3").confirmed
-    with pytest.raises(AnswerStoreError, match="carry forward only starts an empty assessment"):
+    with pytest.raises(SignOffError, match="carry forward only starts an empty assessment"):
         nxt.carry_forward(previous)
 
 

@@ -1,5 +1,6 @@
 """The answer store under real processes: killed writers and concurrent editors."""
 
+import itertools
 import os
 import random
 import signal
@@ -155,5 +156,5 @@ def test_many_editors_on_one_field_serialise(demo_inputs, editors):
     saved_with_change = [e for e in store.history() if e.get("provision") == "2024:9.1"]
     assert len(saved_with_change) >= 3 and all(line.split(" ")[0] in ("Saved", "Conflict") for line in lines if line != "ready")
     # every change in the history went from the value the previous change left: no lost update
-    for before, after in zip(saved_with_change, saved_with_change[1:]):
+    for before, after in itertools.pairwise(saved_with_change):
         assert after["old"] == before["new"]

@@ -111,13 +111,13 @@ def test_signoff_and_read_only_after_approval(wb):
     wb.cover()
     panel = wb.live.signoff
     forms = _open(wb, 4)
-    name, title, date, button = panel.rows["reviewed"]
+    name, title, _date, button = panel.rows["reviewed"]
     name.value = wb.live.store.assessment.signoff.prepared.name
     button.click()
     assert "reviewer must not be the person who prepared" in panel.message.value
     name.value = "Rhiannon Review"
     button.click()
-    name, title, date, button = panel.rows["approved"]
+    name, title, _date, button = panel.rows["approved"]
     name.value, title.value = "Board Chair", "Chair of the Board"
     button.click()
     assert _on_disk(wb).state == "Approved"

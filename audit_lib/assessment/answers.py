@@ -1,7 +1,14 @@
-"""Assessment answers: the model of one landlord's self-assessment for one period, and its file.
+"""The answers model: one landlord's self-assessment for one period, as validated data.
 
-An answer file is plain YAML (``inputs/<landlord>/answers/<period>.yaml``), readable and
-diffable without the product::
+A provision's :class:`Answer` is its :class:`Status`, the :class:`Evidence` behind it, the
+commentary and the :class:`Action` items that close a gap; an :class:`Assessment` holds every
+answer with its :class:`SignOffs` (prepared, reviewed, approved) and any :class:`Reopening`.
+The model refuses what can never be valid (an unknown status, a reviewer who prepared the
+assessment); what the state of an assessment allows next is :mod:`.signoff`'s business.
+
+Its file is plain YAML (``inputs/<landlord>/answers/<period>.yaml``), readable and diffable
+without the product; :mod:`.answers_file` reads and writes it, and its functions are also
+importable from here::
 
     landlord: riverbend-homes
     period: 2024-25
@@ -24,22 +31,13 @@ a bare Yes/No is still accepted on reading and taken as the status it spells.
 from __future__ import annotations
 
 import datetime as dt
-import json
-import os
-import tempfile
 from enum import Enum
-from functools import lru_cache
-from pathlib import Path
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
-
-from ..code.catalogue import Catalogue
-from ..core.io import SafeDumper, describe_validation_error, load_yaml
-from ..errors import AnswerStoreError
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 
-class Status(str, Enum):
+# StrEnum would change str() and f-strings of a status from 'Status.YES' to 'Yes'.
+class Status(str, Enum):  # noqa: UP042
     YES = "Yes"
     PARTIAL = "Partial"
     NO = "No"
@@ -102,6 +100,14 @@ class Answer(_Model):
         return "" if value is None else value  # type: ignore[return-value]
 
 
+REVIEWER_IS_PREPARER = "the reviewer must not be the person who prepared the assessment"
+
+
+def same_person(name: str, other: str) -> bool:
+    """Whether two sign-off names are the same person's (compared without case or outer spaces)."""
+    return name.strip().lower() == other.strip().lower()
+
+
 class SignOff(_Model):
     name: str = Field(min_length=1)
     role: str | None = None
@@ -115,8 +121,8 @@ class SignOffs(_Model):
 
     @model_validator(mode="after")
     def _reviewer_is_not_preparer(self) -> SignOffs:
-        if self.prepared and self.reviewed and self.prepared.name.strip().lower() == self.reviewed.name.strip().lower():
-            raise ValueError("the reviewer must not be the person who prepared the assessment")
+        if self.prepared and self.reviewed and same_person(self.prepared.name, self.reviewed.name):
+            raise ValueError(REVIEWER_IS_PREPARER)
         return self
 
 
@@ -161,73 +167,13 @@ class Assessment(_Model):
 
 
 def empty_assessment(landlord: str, period: str, code: str = "2024") -> Assessment:
+    """A draft with no answers and no sign-off (what a missing answers file means)."""
     return Assessment(landlord=landlord, period=period, code=code)
 
 
-def load_assessment(path: Path, catalogue: Catalogue, landlord: str, period: str) -> Assessment:
-    """Load an answer file; a missing file is an empty assessment, a damaged one an error."""
-    if not Path(path).exists():
-        return empty_assessment(landlord, period, catalogue.code)
-    raw = load_yaml(Path(path), AnswerStoreError)
-    if raw is None:
-        raise AnswerStoreError("the file is empty; expected a YAML mapping with 'answers'", path=path)
-    try:
-        assessment = Assessment.model_validate(raw)
-    except ValidationError as exc:
-        raise AnswerStoreError(describe_validation_error(exc), path=path) from None
-    if (assessment.landlord, assessment.period, assessment.code) != (landlord, period, catalogue.code):
-        raise AnswerStoreError(
-            f"the file is for landlord {assessment.landlord!r}, period {assessment.period!r}, Code "
-            f"{assessment.code!r}; expected {landlord!r}, {period!r}, {catalogue.code!r}",
-            path=path,
-        )
-    unknown = sorted(set(assessment.answers) - set(catalogue.ids))
-    if unknown:
-        raise AnswerStoreError(
-            f"answers for provisions not in the {catalogue.code} Code: {unknown}; expected ids such "
-            f"as '{catalogue.code}:6.2' from 1.2 to 9.8",
-            path=path,
-        )
-    return assessment
+# The answers file's functions, importable from here as well (the workbook, the group roll-up and
+# the benchmarks import them from this module). Imported last: answers_file builds on the model above.
+from .answers_file import dump_assessment, load_assessment, save_assessment  # noqa: E402
 
-
-def dump_assessment(assessment: Assessment) -> str:
-    """The YAML text of an assessment, answers in provision order, statuses quoted."""
-    head = assessment.model_dump(mode="json", exclude={"answers"})
-    text = yaml.dump(head, Dumper=SafeDumper, sort_keys=False, allow_unicode=True, width=100)
-    if not assessment.answers:
-        return text + "answers: {}\n"
-    parts = [text, "answers:\n"]
-    for provision in sorted(assessment.answers, key=_provision_key):
-        parts.append(_answer_yaml(provision, assessment.answers[provision].model_dump_json()))
-    return "".join(parts)
-
-
-@lru_cache(maxsize=4096)
-def _answer_yaml(provision: str, answer_json: str) -> str:
-    """One answer's YAML, indented under ``answers:``; cached, so a save re-dumps only what changed."""
-    block = yaml.dump({provision: json.loads(answer_json)}, Dumper=SafeDumper, sort_keys=False,
-                      allow_unicode=True, width=100)
-    return "".join("  " + line + "\n" for line in block.splitlines())
-
-
-def _provision_key(provision_id: str) -> tuple[int, ...]:
-    number = provision_id.split(":", 1)[-1]
-    return tuple(int(p) for p in number.split(".") if p.isdigit())
-
-
-def save_assessment(path: Path, assessment: Assessment) -> None:
-    """Write atomically: a temporary file in the same folder, fsynced, then renamed over."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    text = dump_assessment(assessment)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+__all__ = ["Action", "Answer", "Assessment", "Evidence", "Reopening", "SignOff", "SignOffs", "Status",
+           "dump_assessment", "empty_assessment", "load_assessment", "save_assessment"]

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import ipywidgets as w
 
 from ..assessment.store import AnswerStore, open_store
-from ..errors import AuditError
+from ..errors import AuditError, SignOffError
 from .widgets import ProgressPanel, SectionPanel, SignOffPanel
 
 if TYPE_CHECKING:
@@ -50,7 +50,7 @@ class InteractiveWorkbook:
     def carry_forward(self) -> None:
         previous = self.previous_store()
         if previous is None:
-            raise AuditError(f"nothing to carry forward into {self.wb.period.id}")
+            raise SignOffError(f"nothing to carry forward into {self.wb.period.id}")
         self.store.carry_forward(previous)
         for panel in self.sections.values():
             for form in panel.forms:

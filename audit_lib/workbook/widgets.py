@@ -18,9 +18,10 @@ import ipywidgets as w
 from ..assessment.answers import Action, Answer, Evidence, Status
 from ..assessment.checks import answer_flags
 from ..assessment.progress import progress
-from ..assessment.store import ROLES, AnswerStore, Conflict
+from ..assessment.signoff import ROLES
+from ..assessment.store import AnswerStore, Conflict
 from ..code.catalogue import Catalogue, Provision, Section
-from ..errors import AuditError
+from ..errors import AuditError, SignOffError
 
 STATUS_OPTIONS = [("— not assessed —", ""), *[(s.value, s.value) for s in Status]]
 ROLE_LABELS = {"prepared": "Prepared by", "reviewed": "Reviewed by", "approved": "Approved by (governing body)"}
@@ -336,7 +337,7 @@ class SignOffPanel:
             lines.append(f"<li>Reopened by {html.escape(r.by)} on {r.at:%d/%m/%Y}: {html.escape(r.reason)}</li>")
         locked = " The assessment is approved and read-only until reopened." if self.store.read_only else ""
         self.status.value = f"<b>Sign-off ({html.escape(a.state)}).</b>{locked}<ul>{''.join(lines)}</ul>"
-        for role, (_, _, _, button) in self.rows.items():
+        for _, _, _, button in self.rows.values():
             button.disabled = self.store.read_only
         self.reopen.disabled = not self.store.read_only
 
@@ -344,7 +345,7 @@ class SignOffPanel:
         name, title, date, _ = self.rows[role]
         try:
             if not name.value.strip() or date.value is None:
-                raise AuditError(f"give a name and a date to sign as {role}")
+                raise SignOffError(f"give a name and a date to sign as {role}")
             self.store.sign_off(role, name.value.strip(), date.value, title.value.strip() or None)
             self.message.value = ""
         except AuditError as exc:
