@@ -13,15 +13,21 @@ failed exits 1.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .batch.worker import DEFAULT_CELL_TIMEOUT
 from .code.catalogue import DEFAULT_CODE, load_catalogue
 from .core.paths import DEFAULT_INPUTS, DEFAULT_OUTPUTS
 from .core.periods import Period
-from .errors import AuditError
+from .errors import AuditError, UsageError
+
+if TYPE_CHECKING:
+    from .cases.load import CaseLog
+    from .stats.engine import CaseStatistics
 
 
 def _cmd_code(args: argparse.Namespace) -> int:
@@ -42,7 +48,8 @@ def _cmd_code(args: argparse.Namespace) -> int:
     return 0
 
 
-def _stats_for(args: argparse.Namespace):
+def _stats_for(args: argparse.Namespace) -> tuple[CaseLog, CaseStatistics]:
+    """The case log and its statistics, for a landlord in the inputs or for a case-log file."""
     from .cases.load import load_case_log
     from .config.landlords import CaseLogSettings, load_landlord
     from .stats.engine import case_statistics
@@ -50,18 +57,19 @@ def _stats_for(args: argparse.Namespace):
     period = Period.parse(args.period)
     if args.cases is not None:
         if args.landlord or args.homes is None or args.homes < 1:
-            raise AuditError("with --cases give --homes N (the landlord's number of homes, at least 1) and no landlord id")
+            raise UsageError("with --cases give --homes N (the landlord's number of homes, at least 1) and no landlord id")
         settings = CaseLogSettings(path=args.cases.name, header_row=args.header_row)
         log = load_case_log(args.cases, settings)
         return log, case_statistics(log.cases, period, args.homes, excluded_rows=log.excluded_rows)
     if not args.landlord:
-        raise AuditError("name a landlord, or give --cases FILE --homes N")
+        raise UsageError("name a landlord, or give --cases FILE --homes N")
     landlord = load_landlord(args.inputs, args.landlord)
     config = landlord.config
     log = load_case_log(landlord.case_log_path, config.case_log)
+    requests = config.service_requests.get(period.id)
     stats = case_statistics(
         log.cases, period, landlord.homes, extension_policy=config.extension_policy,
-        local_targets=config.local_targets, service_requests=config.service_requests.get(period.id),
+        local_targets=config.local_targets, service_requests=dict(requests.items()) if requests is not None else None,
         excluded_rows=log.excluded_rows,
     )
     return log, stats
@@ -91,13 +99,17 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
     if args.retry_failed:
         if args.landlords and args.all:
-            raise AuditError("name landlords or give --all, not both")
+            raise UsageError("name landlords or give --all, not both")
     elif bool(args.landlords) == bool(args.all):
-        raise AuditError("name one or more landlords, or give --all (not both)")
+        raise UsageError("name one or more landlords, or give --all (not both)")
     period = Period.parse(args.period)
+    if args.scheduler and args.executor != "dask":
+        raise UsageError("--scheduler names a Dask scheduler: use it with --executor dask")
+    if args.workers == 0:
+        raise UsageError("--workers must be at least 1; found 0")
     options = BatchOptions(
         workers=args.workers, executor=args.executor, scheduler=args.scheduler,
-        timeout=None if args.timeout == 0 else args.timeout, retry_failed=args.retry_failed,
+        timeout=None if args.timeout == 0 else args.timeout, retry_failed=args.retry_failed, as_of=args.as_of,
         **({"notebook": args.notebook} if args.notebook else {}),
     )
     batch = run_batch(args.landlords or None, period, args.inputs, args.outputs, options)
@@ -109,8 +121,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     if batch.index:
         print(f"Group summary: {batch.index}")
     print(f"Run record: {batch.record}")
-    failed = len(batch.failed) + (1 if batch.group and batch.group.status != "ok" else 0)
-    if failed:
+    if not batch.ok:
         what = f"{len(batch.failed)} of {len(batch.results)} landlords failed"
         if batch.group and batch.group.status != "ok":
             what += ("; " if batch.failed else "") + "the group summary failed"
@@ -118,6 +129,16 @@ def _cmd_run(args: argparse.Namespace) -> int:
               "'--retry-failed' re-runs only the failed landlords.", file=sys.stderr)
         return 1
     return 0
+
+
+def _iso_date(text: str) -> dt.date:
+    """An argparse type: a date written YYYY-MM-DD."""
+    try:
+        if len(text) == 10 and text[4] == text[7] == "-":
+            return dt.date.fromisoformat(text)
+    except ValueError:
+        pass
+    raise argparse.ArgumentTypeError(f"expected a date written YYYY-MM-DD (e.g. 2025-06-01), found {text!r}")
 
 
 def _whole_number(text: str) -> int:
@@ -169,6 +190,9 @@ def build_parser() -> argparse.ArgumentParser:
                      help="re-run only the landlords whose last run failed (from outputs/<period>/run.json)")
     run.add_argument("--notebook", type=Path, default=None,
                      help="the workbook notebook to execute (default: notebooks/self_assessment.ipynb)")
+    run.add_argument("--as-of", type=_iso_date, default=None, metavar="YYYY-MM-DD",
+                     help="the date actions are judged at (open or overdue), the same for every report "
+                          "of the run; give the date of an earlier run to reproduce its reports (default: today)")
     run.set_defaults(handler=_cmd_run)
     return parser
 

@@ -13,8 +13,8 @@ What it does, in one run:
    ones and varying them (homes, a random tenth of the case-log rows left out), with their
    answers (inputs are the demo's, so every landlord runs the real workbook);
 2. measures the *floor* of one landlord: a bare kernel start (the notebook's kernel), the
-   import of the notebook's libraries (its first cell's ``from audit_lib.workbook.facade import
-   open_workbook``) and the kernel's shutdown, ``--samples`` times, the median taken;
+   import of the notebook's libraries (its first cell's ``from audit_lib import open_workbook``)
+   and the kernel's shutdown, ``--samples`` times, the median taken;
    floor = landlords x that / workers. It is measured three ways: with jupyter_client's
    ``wait_for_ready`` and an immediate shutdown (the batch stops a kernel at once: its outputs
    are all in), with a graceful shutdown for comparison, and the way the batch itself starts
@@ -54,7 +54,7 @@ BIN = Path(sys.executable).parent
 DEMO = ROOT / "inputs"
 PERIOD = "2024-25"
 KERNEL = "chc-audit"
-NOTEBOOK_IMPORT = "from audit_lib.workbook.facade import open_workbook"
+NOTEBOOK_IMPORT = "from audit_lib import open_workbook"  # as the workbook's first code cell
 
 
 def make_inputs(target: Path, count: int, seed: int = 20250401) -> list[str]:

@@ -1,8 +1,10 @@
 """End to end: papermill executes the workbook per landlord, nbconvert exports the reports."""
 
+import json
 import subprocess
 from pathlib import Path
 
+import nbformat
 import pytest
 from bs4 import BeautifulSoup
 
@@ -142,10 +144,16 @@ def test_cli_errors_are_one_line(args, message, tmp_path):
 
 def test_cli_run_one_landlord(demo_inputs, tmp_path):
     result = _cli("run", "moorside-almshouses", "--period", "2024-25", "--inputs", str(demo_inputs),
-                  "--outputs", str(tmp_path / "out"))
+                  "--outputs", str(tmp_path / "out"), "--as-of", "2025-06-01")
     assert result.returncode == 0, result.stderr
     assert "moorside-almshouses" in result.stdout and "ok" in result.stdout
     assert (tmp_path / "out" / "2024-25" / "moorside-almshouses" / "self_assessment.html").is_file()
+    folder = tmp_path / "out" / "2024-25"
+    metrics = json.loads((folder / "moorside-almshouses" / "metrics.json").read_text())
+    assert metrics["provenance"]["parameters"]["as_of"] == "2025-06-01"  # --as-of reaches the notebook
+    group = nbformat.read(folder / "group_summary.ipynb", as_version=4)
+    assert group.metadata["chc_audit"]["provenance"]["parameters"]["as_of"] == "2025-06-01"
+    assert json.loads((folder / "run.json").read_text())["last_run"]["as_of"] == "2025-06-01"
 
 
 def test_report_carries_case_statistics_beside_provisions(demo_run):

@@ -20,6 +20,7 @@ import audit_lib
 from audit_lib.batch.run import run_batch
 from audit_lib.core.paths import SELF_ASSESSMENT
 from audit_lib.core.periods import Period
+from audit_lib.errors import UsageError
 from tests.demo import DEMO_INPUTS
 
 from .conftest import DEMO_IDS
@@ -126,7 +127,7 @@ def test_the_run_record_and_the_group_summary_name_the_failures(failing_run):
 
 
 def test_retry_failed_reruns_only_the_landlords_that_failed(failing_run):
-    _, base, inputs, outputs, notebook, snapshot = failing_run
+    _, _, inputs, outputs, notebook, snapshot = failing_run
     shutil.copy(DEMO_INPUTS / "calder-vale-housing" / "answers" / "2024-25.yaml",
                 inputs / "calder-vale-housing" / "answers" / "2024-25.yaml")
     (inputs / "moorside-almshouses" / "SLOW").unlink()
@@ -257,6 +258,27 @@ def test_bad_run_options_are_one_line_errors(args, message, tmp_path):
     assert message in run.stderr and run.stderr.count("\n") == 1 and "Traceback" not in run.stderr
 
 
+@pytest.mark.parametrize("settings, message", [
+    ({"scheduler": "tcp://127.0.0.1:9"}, "scheduler names a Dask scheduler: use it with executor 'dask'"),
+    ({"workers": 0}, "workers must be at least 1; found 0"),
+    ({"timeout": 0}, "timeout must be a positive number of seconds"),
+    ({"executor": "threads"}, "executor must be one of local, dask; found 'threads'"),
+    ({"as_of": "2025-06-01"}, "as_of must be a date, or None for today"),
+])
+def test_run_batch_names_its_parameters_not_command_line_flags(settings, message, tmp_path):
+    with pytest.raises(UsageError, match=re.escape(message)) as caught:
+        run_batch(None, PERIOD, DEMO_INPUTS, tmp_path / "out", **settings)
+    assert "--" not in str(caught.value)
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_bad_as_of_date_is_a_clear_error(tmp_path):
+    run = _cli("run", "--all", "--period", "2024-25", "--outputs", str(tmp_path / "out"), "--as-of", "2025-02-30")
+    assert run.returncode == 2 and "Traceback" not in run.stderr
+    assert run.stderr.splitlines()[-1].endswith(
+        "argument --as-of: expected a date written YYYY-MM-DD (e.g. 2025-06-01), found '2025-02-30'")
+
+
 # --- the reports --------------------------------------------------------------------------------
 
 def _reports(outputs: Path) -> list[Path]:
@@ -338,7 +360,7 @@ def test_everything_typed_or_supplied_is_escaped_everywhere(demo_inputs, tmp_pat
 def test_metrics_json_holds_the_figures_answer_counts_and_provenance(demo_batch):
     from audit_lib.workbook.facade import open_workbook
 
-    _, inputs, outputs, _ = demo_batch
+    batch, inputs, outputs, _ = demo_batch
     for landlord in DEMO_IDS:
         folder = outputs / "2024-25" / landlord
         metrics = json.loads((folder / "metrics.json").read_text())
@@ -353,7 +375,8 @@ def test_metrics_json_holds_the_figures_answer_counts_and_provenance(demo_batch)
         assert provenance["product"] == "chc-audit" and provenance["product_version"] == audit_lib.__version__
         assert provenance["code_version"] == "2024"
         assert provenance["parameters"] == {"landlord": landlord, "period": "2024-25",
-                                            "inputs_dir": str(inputs.resolve()), "interactive": False}
+                                            "inputs_dir": str(inputs.resolve()), "interactive": False,
+                                            "as_of": batch.as_of.isoformat()}
         assert provenance["notebook"] == {"file": "self_assessment.ipynb",
                                           "sha256": hashlib.sha256(SELF_ASSESSMENT.read_bytes()).hexdigest()}
         case_log = wb.landlord.case_log_path

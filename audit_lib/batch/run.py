@@ -1,12 +1,13 @@
 """The batch: every landlord's workbook in parallel worker processes, then the group roll-up.
 
 For each landlord, a worker executes ``notebooks/self_assessment.ipynb`` with papermill in a
-fresh kernel (``interactive = False``), writes ``metrics.json`` and exports the report with the
-worker's reused exporter (:mod:`audit_lib.batch.worker`). Workers are a local process pool (one
-per core by default) or a Dask distributed cluster. When the landlords are done,
+fresh kernel (``interactive = False``), writes ``metrics.json`` and exports the report
+(:mod:`audit_lib.batch.worker`). Workers are a local process pool (one per core by default) or
+a Dask distributed cluster (:mod:`audit_lib.batch.pools`). When the landlords are done,
 ``notebooks/group_summary.ipynb`` is executed the same way and exported as the group's
-``index.html``. A landlord's failure never stops the others; ``run.json`` records how each
-landlord's latest run ended, so ``--retry-failed`` can re-run only those that failed.
+``index.html``. Every notebook of a run judges actions at the same date, ``as_of`` (today unless
+given). A landlord's failure never stops the others; ``run.json`` records how each landlord's
+latest run ended, so a run with ``retry_failed`` re-runs only those that failed.
 
 Outputs go to ``outputs/<period>/<landlord>/`` and ``outputs/<period>/``; ``inputs/`` is only read.
 This module imports neither papermill nor nbconvert: only the workers load them.
@@ -15,18 +16,11 @@ This module imports neither papermill nor nbconvert: only the workers load them.
 from __future__ import annotations
 
 import datetime as dt
-import logging
-import multiprocessing
 import os
-import sys
 import time
-import uuid
-from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures import as_completed as futures_completed
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from ..config.landlords import Registry, load_registry
 from ..core.paths import (
@@ -40,20 +34,18 @@ from ..core.paths import (
     landlord_output_dir,
 )
 from ..core.periods import Period
-from ..errors import RunError
+from ..errors import RunError, UsageError
+from .pools import EXECUTORS, Executor, Pool, open_pool
+from .progress import Progress
 from .runrecord import failed_last_time, write_run_record
 from .worker import DEFAULT_CELL_TIMEOUT, NotebookJob, NotebookResult, RunSettings, run_job
 
-#: Kept for callers of the first batch module.
-LandlordResult = NotebookResult
-Executor = Literal["local", "dask"]
-EXECUTORS: tuple[str, ...] = ("local", "dask")
 GROUP = "group summary"
 
 
 @dataclass(frozen=True)
 class BatchOptions:
-    """How a batch runs: workers, executor, per-cell timeout, which landlords, which notebooks."""
+    """How a batch runs: workers, executor, per-cell timeout, which landlords, which notebooks, which date."""
 
     workers: int | None = None  # None: one per core
     executor: Executor = "local"
@@ -66,12 +58,18 @@ class BatchOptions:
     progress: bool | None = None  # None: a progress bar only on a terminal
     start_attempts: int = 3
     retry_pause: float = 1.0
+    as_of: dt.date | None = None  # the date actions are judged at; None: today
 
     @property
     def settings(self) -> RunSettings:
         """The part of the options the workers need."""
         return RunSettings(kernel_name=self.kernel_name, timeout=self.timeout,
                            start_attempts=self.start_attempts, retry_pause=self.retry_pause)
+
+    @property
+    def as_of_text(self) -> str:
+        """``as_of`` as the notebooks' parameter: an ISO date, ``"YYYY-MM-DD"`` (today when not given)."""
+        return (self.as_of or dt.date.today()).isoformat()
 
 
 @dataclass
@@ -86,6 +84,7 @@ class BatchResult:
     workers: int = 0
     executor: str = "local"
     seconds: float = 0.0
+    as_of: dt.date | None = None  # the date every notebook of the run judged actions at
 
     @property
     def failed(self) -> list[NotebookResult]:
@@ -101,6 +100,25 @@ class BatchResult:
 def default_workers() -> int:
     """One worker per core."""
     return os.cpu_count() or 1
+
+
+def check_options(options: BatchOptions) -> BatchOptions:
+    """``options`` with ``as_of`` as a plain date; :class:`UsageError` for values that do not fit together."""
+    if options.executor not in EXECUTORS:
+        raise UsageError(f"executor must be one of {', '.join(EXECUTORS)}; found {options.executor!r}")
+    if options.scheduler and options.executor != "dask":
+        raise UsageError(f"scheduler names a Dask scheduler: use it with executor 'dask', not {options.executor!r}")
+    if options.workers is not None and options.workers < 1:
+        raise UsageError(f"workers must be at least 1; found {options.workers}")
+    if options.timeout is not None and options.timeout <= 0:
+        raise UsageError(f"timeout must be a positive number of seconds per cell, or None for no limit; "
+                         f"found {options.timeout}")
+    as_of = options.as_of
+    if as_of is not None and not isinstance(as_of, dt.date):
+        raise UsageError(f"as_of must be a date, or None for today; found {as_of!r}")
+    if isinstance(as_of, dt.datetime):
+        options = replace(options, as_of=as_of.date())
+    return options
 
 
 def select_landlords(registry: Registry, landlord_ids: list[str] | None, period: Period, outputs: Path,
@@ -126,7 +144,8 @@ def landlord_job(registry: Registry, landlord_id: str, period: Period, inputs: P
         executed=folder / NOTEBOOK_NAME,
         report=folder / REPORT_NAME,
         metrics=folder / METRICS_NAME,
-        parameters={"landlord": landlord_id, "period": period.id, "inputs_dir": str(inputs), "interactive": False},
+        parameters={"landlord": landlord_id, "period": period.id, "inputs_dir": str(inputs), "interactive": False,
+                    "as_of": options.as_of_text},
         title=f"{name}: Complaint Handling Code self-assessment {period.id}",
         settings=options.settings,
     )
@@ -140,112 +159,21 @@ def group_job(registry: Registry, period: Period, inputs: Path, outputs: Path, o
         notebook=options.group_notebook,
         executed=folder / GROUP_NOTEBOOK_NAME,
         report=folder / INDEX_NAME,
-        parameters={"period": period.id, "inputs_dir": str(inputs), "outputs_dir": str(outputs)},
+        parameters={"period": period.id, "inputs_dir": str(inputs), "outputs_dir": str(outputs),
+                    "as_of": options.as_of_text},
         title=f"{registry.group.name}: Complaint Handling Code self-assessments {period.id}",
         settings=options.settings,
     )
 
 
-class LocalPool:
-    """Worker processes on this machine (started fresh, so nothing is inherited from this process)."""
-
-    def __init__(self, workers: int) -> None:
-        """A pool of ``workers`` fresh (spawned) processes."""
-        self.workers = workers
-        self._pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
-
-    def submit(self, fn: Callable[[NotebookJob], NotebookResult], job: NotebookJob) -> Future:
-        """Run ``fn(job)`` in a worker process."""
-        return self._pool.submit(fn, job)
-
-    def as_completed(self, futures: list[Any]) -> Iterator[Any]:
-        """The futures in the order they finish."""
-        return futures_completed(futures)
-
-    def close(self, cancel: bool = False) -> None:
-        """Stop the workers; with ``cancel``, drop the jobs not yet started."""
-        self._pool.shutdown(wait=not cancel, cancel_futures=cancel)
-
-
-class DaskPool:
-    """Tasks on a Dask distributed cluster: an existing scheduler, or a LocalCluster on the loopback."""
-
-    def __init__(self, workers: int, scheduler: str | None) -> None:
-        """Connect to ``scheduler``, or start a LocalCluster of ``workers`` processes."""
-        try:
-            from distributed import Client, LocalCluster
-        except ImportError as exc:  # pragma: no cover - distributed is a dependency
-            raise RunError(f"--executor dask needs the 'distributed' package ({exc})") from None
-        self.cluster = None
-        try:
-            if scheduler:
-                self.client = Client(scheduler, timeout="15s")
-            else:
-                self.cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                                            host="127.0.0.1", dashboard_address=None, silence_logs=logging.ERROR)
-                self.client = Client(self.cluster)
-        except (OSError, TimeoutError, ValueError) as exc:
-            if self.cluster is not None:
-                self.cluster.close()
-            where = f"the Dask scheduler at {scheduler}" if scheduler else "a local Dask cluster"
-            raise RunError(f"cannot use {where}: {type(exc).__name__}: {exc}") from None
-        self.workers = len(self.client.scheduler_info().get("workers", {})) or workers
-        self._token = uuid.uuid4().hex[:8]
-
-    def submit(self, fn: Callable[[NotebookJob], NotebookResult], job: NotebookJob) -> Any:
-        """Run ``fn(job)`` as a task with a unique key."""
-        key = f"chc-audit-{job.name.replace(' ', '-')}-{self._token}"
-        return self.client.submit(fn, job, key=key, pure=False)
-
-    def as_completed(self, futures: list[Any]) -> Iterator[Any]:
-        """The futures in the order they finish."""
-        from distributed import as_completed
-
-        return iter(as_completed(futures))
-
-    def close(self, cancel: bool = False) -> None:
-        """Disconnect, and stop the cluster if this pool started it."""
-        self.client.close()  # closing the client releases (and so cancels) its tasks
-        if self.cluster is not None:
-            self.cluster.close()
-
-
-def _failed(job: NotebookJob, exc: BaseException, seconds: float) -> NotebookResult:
+def _worker_failed(job: NotebookJob, exc: BaseException, seconds: float) -> NotebookResult:
     """A result for a job whose worker itself failed (crashed, lost, cancelled)."""
     text = " ".join(f"worker failed: {type(exc).__name__}: {exc}".split())
     notebook = job.executed if job.executed.exists() else None
     return NotebookResult(job.name, "failed", seconds, notebook=notebook, error=text[:300])
 
 
-class Progress:
-    """One progress bar for the whole batch, naming the notebooks in hand."""
-
-    def __init__(self, total: int, workers: int, period: Period, enabled: bool | None) -> None:
-        """A bar of ``total`` notebooks; ``enabled=None`` shows it only on a terminal."""
-        from tqdm import tqdm
-
-        self.workers = workers
-        self.bar = tqdm(total=total, desc=f"chc-audit {period.id}", unit="notebook", file=sys.stderr,
-                        disable=(not enabled) if enabled is not None else None, dynamic_ncols=True)
-
-    def in_hand(self, pending: list[str]) -> None:
-        """Name the notebooks being worked on (the first ``workers`` not yet done, in submission order)."""
-        shown = pending[: self.workers]
-        self.bar.set_postfix_str(("in hand: " + ", ".join(shown)) if shown else "done", refresh=True)
-
-    def done(self, result: NotebookResult, pending: list[str]) -> None:
-        """Count a finished notebook; say so at once when it failed."""
-        if result.status != "ok" and not self.bar.disable:
-            self.bar.write(f"{result.name}: failed: {result.error}", file=sys.stderr)
-        self.bar.update(1)
-        self.in_hand(pending)
-
-    def close(self) -> None:
-        """Finish the bar."""
-        self.bar.close()
-
-
-def _run_all(pool: LocalPool | DaskPool, jobs: list[NotebookJob], progress: Progress) -> dict[str, NotebookResult]:
+def _run_all(pool: Pool, jobs: list[NotebookJob], progress: Progress) -> dict[str, NotebookResult]:
     """Submit every job, collect the results as they complete, never raising for one job."""
     started = time.perf_counter()
     futures = {pool.submit(run_job, job): job for job in jobs}
@@ -257,7 +185,7 @@ def _run_all(pool: LocalPool | DaskPool, jobs: list[NotebookJob], progress: Prog
         try:
             result = future.result()
         except Exception as exc:  # the worker, not the notebook, failed
-            result = _failed(job, exc, time.perf_counter() - started)
+            result = _worker_failed(job, exc, time.perf_counter() - started)
         results[job.name] = result
         pending.remove(job.name)
         progress.done(result, pending)
@@ -276,17 +204,10 @@ def run_batch(landlord_ids: list[str] | None, period: Period, inputs: Path, outp
               options: BatchOptions | None = None, **settings: Any) -> BatchResult:
     """Run the named landlords (all when ``None``) in parallel, then the group roll-up; record the run.
 
-    ``settings`` override fields of ``options`` (e.g. ``workers=2, executor="dask"``).
+    ``settings`` override fields of ``options`` (e.g. ``workers=2, executor="dask"``). Options that
+    do not fit together raise :class:`~audit_lib.errors.UsageError`.
     """
-    options = replace(options or BatchOptions(), **settings)
-    if options.executor not in EXECUTORS:
-        raise RunError(f"unknown executor {options.executor!r}; expected one of {', '.join(EXECUTORS)}")
-    if options.scheduler and options.executor != "dask":
-        raise RunError("--scheduler names a Dask scheduler: use it with --executor dask")
-    if options.workers is not None and options.workers < 1:
-        raise RunError(f"--workers must be at least 1; found {options.workers}")
-    if options.timeout is not None and options.timeout <= 0:
-        raise RunError(f"--timeout must be a positive number of seconds; found {options.timeout}")
+    options = check_options(replace(options or BatchOptions(), **settings))
     inputs, outputs = Path(inputs).resolve(), Path(outputs).resolve()
     registry = load_registry(inputs)
     ids = select_landlords(registry, landlord_ids, period, outputs, options.retry_failed)
@@ -294,23 +215,23 @@ def run_batch(landlord_ids: list[str] | None, period: Period, inputs: Path, outp
         if not Path(notebook).is_file():
             raise RunError(f"the notebook is missing: expected {notebook}")
     options = replace(options, notebook=Path(options.notebook).resolve(),
-                      group_notebook=Path(options.group_notebook).resolve())
+                      group_notebook=Path(options.group_notebook).resolve(),
+                      as_of=options.as_of or dt.date.today())  # one date for every notebook of the run
     workers = options.workers or default_workers()
-    batch = BatchResult(period, workers=workers, executor=options.executor)
+    batch = BatchResult(period, workers=workers, executor=options.executor, as_of=options.as_of)
     if not ids:
         return batch
     jobs = [landlord_job(registry, i, period, inputs, outputs, options) for i in ids]
     jobs.sort(key=lambda job: -_input_size(inputs, job.name))  # longest first: no straggler at the end
     started_at = dt.datetime.now(dt.UTC)
     began = time.perf_counter()
-    if options.executor == "dask":
-        pool: LocalPool | DaskPool = DaskPool(workers, options.scheduler)
-    else:
-        pool = LocalPool(min(workers, len(jobs)))
+    pool = open_pool(options.executor, workers if options.executor == "dask" else min(workers, len(jobs)),
+                     options.scheduler)
     batch.workers = pool.workers
     progress = Progress(len(jobs) + 1, pool.workers, period, options.progress)
     run = {"started": started_at.isoformat(timespec="seconds"), "landlords": ids, "executor": options.executor,
-           "workers": batch.workers, "timeout": options.timeout, "retry_failed": options.retry_failed}
+           "workers": batch.workers, "timeout": options.timeout, "retry_failed": options.retry_failed,
+           "as_of": options.as_of_text}
     cancel = True
     try:
         results = _run_all(pool, jobs, progress)
@@ -349,4 +270,4 @@ def summary_lines(batch: BatchResult) -> list[str]:
     return lines
 
 
-__all__ = ["BatchOptions", "BatchResult", "LandlordResult", "run_batch", "summary_lines"]
+__all__ = ["BatchOptions", "BatchResult", "run_batch", "select_landlords", "summary_lines"]

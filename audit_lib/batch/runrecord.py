@@ -1,23 +1,22 @@
 """The run record ``outputs/<period>/run.json``: how each landlord's latest run ended.
 
-It is what ``chc-audit run --retry-failed`` reads to re-run only the landlords that failed,
-and what the group summary reads for each landlord's run status. A run updates the entries
-of the landlords it ran and keeps the others. Written atomically; small and plain JSON.
+It is what a run with ``retry_failed`` (``chc-audit run --retry-failed``) reads to re-run only
+the landlords that failed, and what the group summary reads for each landlord's run status.
+A run updates the entries of the landlords it ran and keeps the others. Written atomically;
+small and plain JSON.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .. import __version__
+from ..core.io import atomic_write_text, dumps_json
 from ..core.periods import Period
 from ..errors import RunError
-from ..report.provenance import dumps
 
 if TYPE_CHECKING:
     from .worker import NotebookResult
@@ -49,7 +48,7 @@ def failed_last_time(outputs: Path, period: Period) -> list[str]:
     record = load_run_record(outputs, period)
     if record is None:
         raise RunError(f"no run record for {period.id} (expected {record_path(outputs, period)}); "
-                       "run the batch before --retry-failed")
+                       "run the batch once before re-running only its failures")
     return [landlord for landlord, entry in record["landlords"].items() if entry.get("status") != "ok"]
 
 
@@ -86,7 +85,6 @@ def write_run_record(
 ) -> Path:
     """Merge this run's results into the period's run record and write it atomically."""
     path = record_path(outputs, period)
-    path.parent.mkdir(parents=True, exist_ok=True)
     previous = load_run_record(outputs, period) or {}
     finished = dt.datetime.now(dt.UTC)
     landlords = dict(previous.get("landlords", {}))
@@ -99,13 +97,4 @@ def write_run_record(
         "landlords": landlords,
         "group_summary": result_entry(group, path.parent, finished) if group else previous.get("group_summary"),
     }
-    fd, tmp = tempfile.mkstemp(prefix=f".{RUN_RECORD}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(dumps(record))
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    return atomic_write_text(path, dumps_json(record))

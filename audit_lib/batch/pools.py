@@ -1,0 +1,109 @@
+"""Where the batch's jobs run: a pool of local worker processes, or tasks on a Dask cluster.
+
+Both pools have the same three calls (``submit``, ``as_completed``, ``close``) and a
+``workers`` count, so :mod:`audit_lib.batch.run` drives either the same way. Local workers
+are spawned fresh (nothing is inherited from the orchestrating process); a Dask pool
+connects to an existing scheduler or starts a LocalCluster on the loopback only.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import uuid
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import as_completed as futures_completed
+from typing import Any, Literal, Protocol
+
+from ..errors import RunError
+from .worker import NotebookJob, NotebookResult
+
+Executor = Literal["local", "dask"]
+EXECUTORS: tuple[str, ...] = ("local", "dask")
+
+
+class Pool(Protocol):
+    """What the batch needs of a pool of workers."""
+
+    workers: int
+
+    def submit(self, fn: Callable[[NotebookJob], NotebookResult], job: NotebookJob) -> Any:
+        """Run ``fn(job)`` on a worker; a future of its result."""
+
+    def as_completed(self, futures: list[Any]) -> Iterator[Any]:
+        """The futures in the order they finish."""
+
+    def close(self, cancel: bool = False) -> None:
+        """Stop using the workers; with ``cancel``, drop the jobs not yet started."""
+
+
+class LocalPool:
+    """Worker processes on this machine (started fresh, so nothing is inherited from this process)."""
+
+    def __init__(self, workers: int) -> None:
+        """A pool of ``workers`` fresh (spawned) processes."""
+        self.workers = workers
+        self._pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+
+    def submit(self, fn: Callable[[NotebookJob], NotebookResult], job: NotebookJob) -> Future[NotebookResult]:
+        """Run ``fn(job)`` in a worker process."""
+        return self._pool.submit(fn, job)
+
+    def as_completed(self, futures: list[Any]) -> Iterator[Any]:
+        """The futures in the order they finish."""
+        return futures_completed(futures)
+
+    def close(self, cancel: bool = False) -> None:
+        """Stop the workers; with ``cancel``, drop the jobs not yet started."""
+        self._pool.shutdown(wait=not cancel, cancel_futures=cancel)
+
+
+class DaskPool:
+    """Tasks on a Dask distributed cluster: an existing scheduler, or a LocalCluster on the loopback."""
+
+    def __init__(self, workers: int, scheduler: str | None) -> None:
+        """Connect to ``scheduler``, or start a LocalCluster of ``workers`` processes."""
+        try:
+            from distributed import Client, LocalCluster
+        except ImportError as exc:  # pragma: no cover - distributed is a dependency
+            raise RunError(f"the Dask executor needs the 'distributed' package ({exc})") from None
+        self.cluster = None
+        try:
+            if scheduler:
+                self.client = Client(scheduler, timeout="15s")
+            else:
+                self.cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                                            host="127.0.0.1", dashboard_address=None, silence_logs=logging.ERROR)
+                self.client = Client(self.cluster)
+        except (OSError, TimeoutError, ValueError) as exc:
+            if self.cluster is not None:
+                self.cluster.close()
+            where = f"the Dask scheduler at {scheduler}" if scheduler else "a local Dask cluster"
+            raise RunError(f"cannot use {where}: {type(exc).__name__}: {exc}") from None
+        self.workers = len(self.client.scheduler_info().get("workers", {})) or workers
+        self._token = uuid.uuid4().hex[:8]
+
+    def submit(self, fn: Callable[[NotebookJob], NotebookResult], job: NotebookJob) -> Any:
+        """Run ``fn(job)`` as a task with a unique key."""
+        key = f"chc-audit-{job.name.replace(' ', '-')}-{self._token}"
+        return self.client.submit(fn, job, key=key, pure=False)
+
+    def as_completed(self, futures: list[Any]) -> Iterator[Any]:
+        """The futures in the order they finish."""
+        from distributed import as_completed
+
+        return iter(as_completed(futures))
+
+    def close(self, cancel: bool = False) -> None:
+        """Disconnect, and stop the cluster if this pool started it."""
+        self.client.close()  # closing the client releases (and so cancels) its tasks
+        if self.cluster is not None:
+            self.cluster.close()
+
+
+def open_pool(executor: Executor, workers: int, scheduler: str | None) -> Pool:
+    """A pool of ``workers`` for ``executor`` (for Dask, the scheduler's workers when it names one)."""
+    if executor == "dask":
+        return DaskPool(workers, scheduler)
+    return LocalPool(workers)
