@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 from .batch.worker import DEFAULT_CELL_TIMEOUT
 from .code.catalogue import DEFAULT_CODE, load_catalogue
 from .core.paths import DEFAULT_INPUTS, DEFAULT_OUTPUTS
-from .core.periods import Period
+from .core.periods import Period, parse_as_of
 from .errors import AuditError, UsageError
 
 if TYPE_CHECKING:
@@ -134,11 +134,9 @@ def _cmd_run(args: argparse.Namespace) -> int:
 def _iso_date(text: str) -> dt.date:
     """An argparse type: a date written YYYY-MM-DD."""
     try:
-        if len(text) == 10 and text[4] == text[7] == "-":
-            return dt.date.fromisoformat(text)
-    except ValueError:
-        pass
-    raise argparse.ArgumentTypeError(f"expected a date written YYYY-MM-DD (e.g. 2025-06-01), found {text!r}")
+        return parse_as_of(text)
+    except UsageError:
+        raise argparse.ArgumentTypeError(f"expected a date written YYYY-MM-DD (e.g. 2025-06-01), found {text!r}") from None
 
 
 def _whole_number(text: str) -> int:

@@ -7,12 +7,12 @@ import json
 
 import pytest
 
+from audit_lib.core.periods import parse_as_of
 from audit_lib.errors import UsageError
 from audit_lib.group import rules
 from audit_lib.group.summary import open_group_summary
 from audit_lib.report.render import number, percent, render
 from audit_lib.workbook.facade import open_workbook
-from audit_lib.workbook.parameters import parse_as_of
 from tests.demo import DEMO_IDS, DEMO_INPUTS
 
 AS_OF = "2025-06-01"

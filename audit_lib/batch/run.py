@@ -33,7 +33,7 @@ from ..core.paths import (
     SELF_ASSESSMENT,
     landlord_output_dir,
 )
-from ..core.periods import Period
+from ..core.periods import Period, parse_as_of
 from ..errors import RunError, UsageError
 from .pools import EXECUTORS, Executor, Pool, open_pool
 from .progress import Progress
@@ -113,11 +113,8 @@ def check_options(options: BatchOptions) -> BatchOptions:
     if options.timeout is not None and options.timeout <= 0:
         raise UsageError(f"timeout must be a positive number of seconds per cell, or None for no limit; "
                          f"found {options.timeout}")
-    as_of = options.as_of
-    if as_of is not None and not isinstance(as_of, dt.date):
-        raise UsageError(f"as_of must be a date, or None for today; found {as_of!r}")
-    if isinstance(as_of, dt.datetime):
-        options = replace(options, as_of=as_of.date())
+    if options.as_of is not None:
+        options = replace(options, as_of=parse_as_of(options.as_of))
     return options
 
 

@@ -162,17 +162,9 @@ def _stamp(job: NotebookJob) -> None:
         _write_notebook(nb, job.executed)
 
 
-def _export(nb: Any, job: NotebookJob) -> None:
-    """Write the job's HTML report atomically with this worker's reused exporter."""
-    from ..report.export import cached_exporter, prepare_report
-
-    report = prepare_report(nb, job.title)
-    body, _ = cached_exporter().from_notebook_node(report, resources={"metadata": {"name": job.title}})
-    atomic_write_text(job.report, body)
-
-
 def run_job(job: NotebookJob) -> NotebookResult:
     """Execute, record and export one notebook; a failure is returned as a result, never raised."""
+    from ..report.export import cached_exporter, export_html
     from .engine import execute_notebook
 
     started = time.perf_counter()
@@ -189,7 +181,7 @@ def run_job(job: NotebookJob) -> NotebookResult:
         if job.metrics is not None and record is not None:
             atomic_write_text(job.metrics, dumps_json({**record, "provenance": provenance}))
         began = time.perf_counter()
-        _export(nb, job)
+        export_html(nb, job.report, cached_exporter(), job.title)
         timings.export = time.perf_counter() - began
     except Exception as exc:  # one notebook's failure must not stop the others
         _unlink(job.report, job.metrics)

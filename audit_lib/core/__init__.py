@@ -4,10 +4,11 @@ Nothing here knows about the Code, case logs or answers. ``ids`` validates the l
 that end up in paths; ``periods`` is the 1 April to 31 March reporting year and its quarters;
 ``calendar`` is the one working-day function (England and Wales bank holidays); ``paths`` is the
 layout of ``inputs/`` and ``outputs/``; ``io`` reads YAML safely and writes files atomically.
+``calendar`` (numpy, pandas, holidays) is imported where working days are counted, not here, so
+the batch's orchestrating process, which needs only ids, periods and paths, stays light.
 """
 
-from .calendar import add_working_days, is_working_day, working_days_between
 from .ids import validate_landlord_id
-from .periods import Period, Quarter
+from .periods import Period, Quarter, parse_as_of
 
-__all__ = ["Period", "Quarter", "add_working_days", "is_working_day", "validate_landlord_id", "working_days_between"]
+__all__ = ["Period", "Quarter", "parse_as_of", "validate_landlord_id"]

@@ -1,4 +1,5 @@
-"""Reporting periods: the landlord's financial year, 1 April to 31 March, and its quarters."""
+"""Reporting periods (the landlord's financial year, 1 April to 31 March, and its quarters) and the
+``as_of`` date that actions' states are judged at."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from ..errors import InvalidIdError
+from ..errors import InvalidIdError, UsageError
 
 PERIOD_ID = re.compile(r"(\d{4})-(\d{2})")
 QUARTER_NAMES = ("Q1", "Q2", "Q3", "Q4")
@@ -79,3 +80,25 @@ class Period:
 
     def __str__(self) -> str:
         return self.id
+
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def parse_as_of(value: str | dt.date | None) -> dt.date:
+    """The ``as_of`` parameter as a date: today for ``None``, else an ISO date (``"2025-06-01"``).
+
+    Anything else raises :class:`~audit_lib.errors.UsageError` saying what was expected.
+    """
+    if value is None:
+        return dt.date.today()
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str) and _ISO_DATE.fullmatch(value):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise UsageError(f"as_of must be a date written YYYY-MM-DD (e.g. 2025-06-01), or None for today; found {value!r}")

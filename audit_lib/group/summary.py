@@ -16,10 +16,9 @@ from typing import Any
 
 from ..code.catalogue import Provision
 from ..config.landlords import Registry, load_registry
-from ..core.periods import Period
+from ..core.periods import Period, parse_as_of
 from ..report.provenance import RunRecord
 from ..report.render import HTMLFragment
-from ..workbook.parameters import parse_as_of
 from . import rules, views
 from .members import Member, group_provenance, load_members
 

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 import nbformat
 
+from ..core.io import atomic_write_text
 from .provenance import METADATA_KEY
 
 if TYPE_CHECKING:
@@ -129,8 +130,7 @@ def prepare_report(nb: nbformat.NotebookNode, title: str) -> nbformat.NotebookNo
 
 
 def export_html(nb: nbformat.NotebookNode, html_path: Path, exporter: HTMLExporter, title: str) -> Path:
-    """Write the report ``html_path`` from an executed notebook with a (reused) ``exporter``."""
+    """Write the report ``html_path`` (atomically) from an executed notebook with a (reused) ``exporter``."""
     report = prepare_report(nb, title)
     body, _ = exporter.from_notebook_node(report, resources={"metadata": {"name": title}})
-    Path(html_path).write_text(body, encoding="utf-8")
-    return Path(html_path)
+    return atomic_write_text(html_path, body)

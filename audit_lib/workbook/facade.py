@@ -19,14 +19,13 @@ from ..assessment.answers import Assessment, load_assessment
 from ..cases.load import CaseLog, load_case_log
 from ..code.catalogue import Catalogue, load_catalogue
 from ..config.landlords import Landlord, load_landlord
-from ..core.periods import Period
+from ..core.periods import Period, parse_as_of
 from ..report.provenance import RunRecord
 from ..report.render import HTMLFragment
 from ..stats.engine import CaseStatistics, case_statistics
 from ..stats.provision_figures import provision_figures
 from . import record, views
 from .notebook_errors import show_audit_errors_briefly
-from .parameters import parse_as_of
 
 if TYPE_CHECKING:
     from ipywidgets import Widget
