@@ -27,7 +27,7 @@ from .errors import AuditError, UsageError
 
 if TYPE_CHECKING:
     from .cases.load import CaseLog
-    from .stats.engine import CaseStatistics
+    from .stats.results import CaseStatistics
 
 
 def _cmd_code(args: argparse.Namespace) -> int:

@@ -22,8 +22,6 @@ from ..core.io import sha256_of
 from ..errors import CaseLogError
 from .read import read_raw
 from .schema import CANONICAL_COLUMNS, OPTIONAL_COLUMNS
-from .schema import OMBUDSMAN_OUTCOMES as OMBUDSMAN_OUTCOMES  # importers not yet on audit_lib.cases.schema
-from .schema import OUTCOMES as OUTCOMES
 from .validate import blank_rows, empty_row_findings, validate
 
 

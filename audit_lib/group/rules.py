@@ -11,7 +11,8 @@ from collections.abc import Iterable
 from ..assessment.actions import due_state, state_counts
 from ..assessment.answers import Status
 from ..code.catalogue import Provision
-from ..stats.engine import FAULT_FINDINGS, MERITS_FINDINGS, per_thousand, percent
+from ..stats.definitions import FAULT_FINDINGS, MERITS_FINDINGS
+from ..stats.results import per_thousand, percent
 from .members import Member
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from markupsafe import Markup
 
-from ..stats.engine import CaseStatistics
+from ..stats.results import CaseStatistics
 from .render import render
 
 COLOURS = {"stage1": "#1f4e79", "stage2": "#c0504d", "third": "#4f8a3c", "target": "#6b7280", "grid": "#e5e7eb",

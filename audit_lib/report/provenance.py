@@ -16,10 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
-from ..core.io import dumps_json, sha256_of
-
-#: Re-exported while callers move to :mod:`audit_lib.core.io` (``sha256_of``, ``dumps_json``).
-dumps = dumps_json
+from ..core.io import sha256_of
 
 #: Output MIME type of a run record (never rendered into a report).
 RECORD_MIME = "application/vnd.chc-audit.record+json"

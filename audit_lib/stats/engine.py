@@ -32,40 +32,21 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..cases.load import OMBUDSMAN_OUTCOMES, OUTCOMES
+from ..cases.schema import OMBUDSMAN_OUTCOMES, OUTCOMES
 from ..code.timescales import Stage, stages
 from ..config.landlords import LocalTargets
 from ..core.calendar import add_working_days, working_days_between
 from ..core.periods import Period
-from .definitions import AGEING_BANDS, DEFINITIONS, FAULT_FINDINGS, MERITS_FINDINGS, ExtensionPolicy, definitions
+from .definitions import AGEING_BANDS, ExtensionPolicy, definitions
 from .results import (
     CaseStatistics,
     OpenComplaints,
     Rate,
     StageFigures,
     WindowFigures,
-    per_thousand,
-    percent,
 )
 
-#: ``case_statistics`` and ``NO_VALUES`` are this module's own; the other names are defined in
-#: :mod:`.results` and :mod:`.definitions` and stay importable from here until every importer
-#: imports them from there.
-__all__ = [
-    "AGEING_BANDS",
-    "DEFINITIONS",
-    "FAULT_FINDINGS",
-    "MERITS_FINDINGS",
-    "NO_VALUES",
-    "CaseStatistics",
-    "ExtensionPolicy",
-    "OpenComplaints",
-    "Rate",
-    "WindowFigures",
-    "case_statistics",
-    "per_thousand",
-    "percent",
-]
+__all__ = ["NO_VALUES", "case_statistics"]
 
 #: Cell values that mean "no" in a flag column; anything else non-blank means "yes".
 NO_VALUES = ("", "n", "no", "false", "0", "none", "-")

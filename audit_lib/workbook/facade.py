@@ -22,8 +22,9 @@ from ..config.landlords import Landlord, load_landlord
 from ..core.periods import Period, parse_as_of
 from ..report.provenance import RunRecord
 from ..report.render import HTMLFragment
-from ..stats.engine import CaseStatistics, case_statistics
+from ..stats.engine import case_statistics
 from ..stats.provision_figures import provision_figures
+from ..stats.results import CaseStatistics
 from . import record, views
 from .notebook_errors import show_audit_errors_briefly
 

@@ -20,7 +20,7 @@ from ..config.landlords import Landlord
 from ..core.paths import CONFIG_FILE, REGISTRY_FILE
 from ..core.periods import Period
 from ..report.provenance import RunRecord, base_provenance, file_entry
-from ..stats.engine import CaseStatistics
+from ..stats.results import CaseStatistics
 
 
 def provenance(*, landlord: Landlord, period: Period, catalogue: Catalogue, case_log: CaseLog, interactive: bool,

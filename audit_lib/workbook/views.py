@@ -21,8 +21,8 @@ from ..config.landlords import Landlord
 from ..core.periods import Period
 from ..report.charts import all_charts
 from ..report.render import BADGE_CLASS, HTMLFragment, render
-from ..stats.engine import CaseStatistics
 from ..stats.quarterly import quarterly_table
+from ..stats.results import CaseStatistics
 
 
 def cover(landlord: Landlord, period: Period, catalogue: Catalogue, assessment: Assessment) -> HTMLFragment:
