@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 from pathlib import Path
 
@@ -33,9 +34,14 @@ def tree_hash(folder: Path) -> str:
     return digest.hexdigest()
 
 
+#: The date the demo batch judges actions at, so its outputs do not change with the day the tests run.
+DEMO_AS_OF = dt.date(2025, 6, 30)
+
+
 @pytest.fixture(scope="session")
 def demo_batch(tmp_path_factory):
-    """One batch run of the whole demo group (local workers), shared by the tests that only read it.
+    """One batch run of the whole demo group (local workers) as at :data:`DEMO_AS_OF`, shared by the
+    tests that only read it.
 
     Returns (batch, inputs, outputs, hash of the inputs before the run).
     """
@@ -46,5 +52,6 @@ def demo_batch(tmp_path_factory):
     inputs = base / "inputs"
     shutil.copytree(DEMO_INPUTS, inputs)
     before = tree_hash(inputs)
-    batch = run_batch(None, Period.parse("2024-25"), inputs, base / "outputs", workers=2, progress=False)
+    batch = run_batch(None, Period.parse("2024-25"), inputs, base / "outputs", workers=2, progress=False,
+                      as_of=DEMO_AS_OF)
     return batch, inputs, base / "outputs", before

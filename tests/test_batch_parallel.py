@@ -224,7 +224,7 @@ def test_the_dask_executor_on_a_local_cluster_gives_identical_files(demo_batch, 
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
                       dashboard_address=None) as cluster:
         batch = run_batch(None, PERIOD, inputs, tmp_path / "out", executor="dask",
-                          scheduler=cluster.scheduler_address, progress=False)
+                          scheduler=cluster.scheduler_address, progress=False, as_of=local.as_of)
     assert batch.executor == "dask" and batch.workers == 2
     assert [(r.name, r.status) for r in batch.results] == [(r.name, r.status) for r in local.results]
     for landlord in DEMO_IDS:
@@ -238,9 +238,10 @@ def test_the_dask_executor_on_a_local_cluster_gives_identical_files(demo_batch, 
 
 
 def test_the_command_starts_its_own_local_dask_cluster(demo_batch, tmp_path):
-    _, inputs, local_out, _ = demo_batch
+    local, inputs, local_out, _ = demo_batch
     run = _cli("run", "moorside-almshouses", "--period", "2024-25", "--inputs", str(inputs),
-               "--outputs", str(tmp_path / "out"), "--executor", "dask", "--workers", "1")
+               "--outputs", str(tmp_path / "out"), "--executor", "dask", "--workers", "1",
+               "--as-of", local.as_of.isoformat())
     assert run.returncode == 0, run.stdout + run.stderr
     assert "1 dask worker(s)" in run.stdout
     name = "moorside-almshouses/self_assessment.html"
@@ -263,7 +264,7 @@ def test_bad_run_options_are_one_line_errors(args, message, tmp_path):
     ({"workers": 0}, "workers must be at least 1; found 0"),
     ({"timeout": 0}, "timeout must be a positive number of seconds"),
     ({"executor": "threads"}, "executor must be one of local, dask; found 'threads'"),
-    ({"as_of": "2025-06-01"}, "as_of must be a date, or None for today"),
+    ({"as_of": "30/06/2025"}, "as_of must be a date written YYYY-MM-DD"),
 ])
 def test_run_batch_names_its_parameters_not_command_line_flags(settings, message, tmp_path):
     with pytest.raises(UsageError, match=re.escape(message)) as caught:
