@@ -38,10 +38,11 @@ _EXPORTS: dict[str, str] = {
     **dict.fromkeys(["add_working_days", "working_days_between", "is_working_day"], "core.calendar"),
     "validate_landlord_id": "core.ids",
     **dict.fromkeys(["Catalogue", "Provision", "Section", "load_catalogue"], "code.catalogue"),
-    **dict.fromkeys(["Registry", "LandlordEntry", "Landlord", "LandlordConfig", "CaseLogSettings", "LocalTargets",
+    **dict.fromkeys(["Registry", "LandlordEntry", "Landlord", "LandlordConfig", "LocalTargets",
                      "load_registry", "load_landlord"], "config.landlords"),
     **dict.fromkeys(["CaseLog", "load_case_log"], "cases.load"),
     "Reason": "cases.schema",
+    "CaseLogSettings": "cases.settings",
     **dict.fromkeys(["CaseStatistics", "Rate", "WindowFigures"], "stats.results"),
     "case_statistics": "stats.engine",
     "quarterly_table": "stats.quarterly",
@@ -77,9 +78,9 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors
     from .batch.run import BatchOptions, BatchResult, run_batch
     from .cases.load import CaseLog, load_case_log
     from .cases.schema import Reason
+    from .cases.settings import CaseLogSettings
     from .code.catalogue import Catalogue, Provision, Section, load_catalogue
     from .config.landlords import (
-        CaseLogSettings,
         Landlord,
         LandlordConfig,
         LandlordEntry,

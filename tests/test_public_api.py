@@ -66,3 +66,40 @@ def test_importing_the_package_stays_light():
             "print(sorted(m for m in ('pandas', 'papermill', 'nbconvert', 'ipywidgets') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_the_batch_orchestrator_stays_light():
+    """The process that drives a batch imports no pandas, papermill or nbconvert (only workers do)."""
+    code = ("import sys, audit_lib.batch.run, audit_lib.cli; "
+            "print(sorted(m for m in ('pandas', 'papermill', 'nbconvert') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+#: What each stage may import of the others (docs/architecture.md): dependencies point down the pipeline.
+ALLOWED = {
+    "core": set(),
+    "code": {"core"},
+    "cases": {"core"},
+    "config": {"core", "cases"},
+    "stats": {"core", "code", "cases", "config"},
+    "assessment": {"core", "code"},
+    "report": {"core", "stats"},
+    "batch": {"core", "config", "report"},
+    "workbook": {"core", "code", "cases", "config", "stats", "assessment", "report"},
+    "group": {"core", "code", "config", "stats", "assessment", "report", "batch"},
+}
+
+
+@pytest.mark.parametrize("stage", STAGES)
+def test_dependencies_point_down_the_pipeline(stage):
+    import ast
+    from pathlib import Path
+
+    folder = Path(audit_lib.__file__).parent / stage
+    used = set()
+    for path in folder.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom) and node.level == 2 and node.module:
+                used.add(node.module.split(".")[0])
+    assert used - {"errors"} <= ALLOWED[stage], f"{stage} imports {sorted(used - ALLOWED[stage] - {'errors'})}"

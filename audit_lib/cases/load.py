@@ -17,11 +17,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..config.landlords import CaseLogSettings
 from ..core.io import sha256_of
 from ..errors import CaseLogError
 from .read import read_raw
 from .schema import CANONICAL_COLUMNS, OPTIONAL_COLUMNS
+from .settings import CaseLogSettings
 from .validate import blank_rows, empty_row_findings, validate
 
 

@@ -17,9 +17,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..config.landlords import CaseLogSettings
 from ..errors import CaseLogError
 from .schema import MAX_VALUE_CHARS
+from .settings import CaseLogSettings
 
 ZIP_MAGIC = b"PK\x03\x04"  # .xlsx files are zip archives
 MANGLED = re.compile(r"^(.*)\.(\d+)$")  # pandas renames a repeated header 'x' to 'x.1'

@@ -24,7 +24,7 @@ from pydantic import (
     model_validator,
 )
 
-from ..cases.schema import CANONICAL_COLUMNS, OPTIONAL_COLUMNS
+from ..cases.settings import CaseLogSettings
 from ..core.ids import validate_landlord_id
 from ..core.io import describe_validation_error, load_yaml
 from ..core.paths import CONFIG_FILE, REGISTRY_FILE, answers_file, landlord_input_dir
@@ -73,34 +73,6 @@ class Registry(_Strict):
                 return entry
         known = ", ".join(e.id for e in self.landlords)
         raise ConfigError(f"unknown landlord {landlord_id!r}; the registry lists: {known}")
-
-
-class CaseLogSettings(_Strict):
-    """Where the housing system's export is and how its columns map to canonical names."""
-
-    path: str
-    format: Literal["csv", "xlsx", "parquet"] | None = None  # None: from the file's suffix
-    sheet: str | None = None
-    header_row: PositiveInt = 1  # 1-based row holding the column names (title lines above it)
-    encoding: str = "utf-8-sig"
-    columns: dict[str, str] = Field(default_factory=dict)  # export column -> canonical name
-    personal_data_columns: tuple[str, ...] = ()  # export columns dropped on load
-
-    @field_validator("path")
-    @classmethod
-    def _relative(cls, value: str) -> str:
-        if Path(value).is_absolute() or ".." in Path(value).parts:
-            raise ValueError("must be a path inside the landlord's inputs folder, without '..'")
-        return value
-
-    @field_validator("columns")
-    @classmethod
-    def _known_targets(cls, value: dict[str, str]) -> dict[str, str]:
-        allowed = set(CANONICAL_COLUMNS) | set(OPTIONAL_COLUMNS)
-        unknown = sorted(set(value.values()) - allowed)
-        if unknown:
-            raise ValueError(f"maps to unknown canonical column(s) {unknown}; expected one of {sorted(allowed)}")
-        return value
 
 
 class LocalTargets(_Strict):
