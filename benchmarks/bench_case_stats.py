@@ -75,7 +75,7 @@ def _figures_only(data: dict) -> dict:
 def _work_vectorised(args: argparse.Namespace) -> dict:
     started = time.perf_counter()
     from audit_lib.cases.load import load_case_log
-    from audit_lib.config.landlords import CaseLogSettings
+    from audit_lib.cases.settings import CaseLogSettings
     from audit_lib.core.periods import Period
     from audit_lib.stats.engine import case_statistics
 
@@ -95,7 +95,7 @@ def _work_vectorised(args: argparse.Namespace) -> dict:
 
 def _work_naive(args: argparse.Namespace) -> dict:
     from audit_lib.cases.load import load_case_log
-    from audit_lib.config.landlords import CaseLogSettings
+    from audit_lib.cases.settings import CaseLogSettings
     from audit_lib.core.periods import Period
     from audit_lib.stats.engine import case_statistics
     from benchmarks.naive_stats import compare, naive_statistics

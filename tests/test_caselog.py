@@ -4,7 +4,7 @@ import pytest
 from audit_lib.cases import Reason
 from audit_lib.cases.load import load_case_log
 from audit_lib.cases.schema import CANONICAL_COLUMNS
-from audit_lib.config.landlords import CaseLogSettings
+from audit_lib.cases.settings import CaseLogSettings
 from audit_lib.errors import CaseLogError
 
 from .conftest import write

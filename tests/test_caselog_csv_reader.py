@@ -14,7 +14,8 @@ import pandas as pd
 import pytest
 
 from audit_lib.cases.read import _read_csv_arrow
-from audit_lib.config.landlords import CaseLogSettings, load_landlord
+from audit_lib.cases.settings import CaseLogSettings
+from audit_lib.config.landlords import load_landlord
 from tests.demo import DEMO_INPUTS
 
 from .conftest import DEMO_IDS

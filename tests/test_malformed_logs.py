@@ -35,8 +35,8 @@ import pytest
 from audit_lib.cases import Reason
 from audit_lib.cases.load import load_case_log
 from audit_lib.cases.schema import CANONICAL_COLUMNS, EXCLUSION_COLUMNS, MAX_VALUE_CHARS
+from audit_lib.cases.settings import CaseLogSettings
 from audit_lib.cases.validate import REASON_TEXT
-from audit_lib.config.landlords import CaseLogSettings
 from audit_lib.errors import CaseLogError
 
 DATA = Path(__file__).parent / "data" / "malformed"

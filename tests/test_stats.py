@@ -6,7 +6,9 @@ import json
 import pytest
 
 from audit_lib.cases.load import load_case_log
-from audit_lib.config.landlords import CANONICAL_COLUMNS, CaseLogSettings, LocalTargets
+from audit_lib.cases.schema import CANONICAL_COLUMNS
+from audit_lib.cases.settings import CaseLogSettings
+from audit_lib.config.landlords import LocalTargets
 from audit_lib.core.periods import Period
 from audit_lib.stats.engine import case_statistics
 from audit_lib.stats.results import per_thousand, percent

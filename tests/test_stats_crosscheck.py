@@ -14,7 +14,8 @@ import pandas as pd
 import pytest
 
 from audit_lib.cases.load import load_case_log
-from audit_lib.config.landlords import CaseLogSettings, LocalTargets, load_landlord
+from audit_lib.cases.settings import CaseLogSettings
+from audit_lib.config.landlords import LocalTargets, load_landlord
 from audit_lib.core.periods import Period
 from audit_lib.stats.engine import case_statistics
 from benchmarks.naive_stats import compare, naive_statistics
