@@ -77,9 +77,18 @@ def lab(tmp_path_factory):
 
 
 def _run_all(page) -> None:
-    page.locator("#jp-main-dock-panel .jp-Notebook").first.click()
-    page.get_by_role("menuitem", name="Run", exact=True).click()
-    page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
+    """Run All Cells from the menu; on a busy machine a menu click can be lost, so check it took."""
+    first_prompt = page.locator("#jp-main-dock-panel .jp-CodeCell .jp-InputPrompt").first
+    for _ in range(3):
+        page.locator("#jp-main-dock-panel .jp-Notebook").first.click()
+        page.get_by_role("menuitem", name="Run", exact=True).click()
+        page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if any(ch.isdigit() or ch == "*" for ch in first_prompt.inner_text()):
+                return  # the cells are queued or running
+            page.wait_for_timeout(500)
+    raise AssertionError("Run All Cells did not start the cells")
 
 
 def _open_section_6(page):

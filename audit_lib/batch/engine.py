@@ -140,7 +140,9 @@ def _start_error(exc: Exception) -> KernelStartError:
     if isinstance(exc, KernelStartError):
         return exc
     if isinstance(exc, NoSuchKernel):
-        return KernelStartError(f"no Jupyter kernel named {exc.name!r} (run 'make install')", permanent=True)
+        return KernelStartError(
+            f"no Jupyter kernel named {exc.name!r}; register it with 'python -m ipykernel install --sys-prefix "
+            f"--name {exc.name}' in the environment that has audit_lib (make install does this)", permanent=True)
     return KernelStartError(f"{type(exc).__name__}: {exc}")
 
 

@@ -22,16 +22,18 @@ from ..errors import CatalogueError
 DEFAULT_CODE = "2024"
 
 
-class Section(BaseModel):
+class _CodeData(BaseModel):
+    """A part of a Code data file: immutable once loaded, and no unknown keys."""
+
     model_config = ConfigDict(frozen=True, extra="forbid")
 
+
+class Section(_CodeData):
     number: int
     title: str
 
 
-class Provision(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
+class Provision(_CodeData):
     code: str
     number: str
     section: int
@@ -49,19 +51,15 @@ class Provision(BaseModel):
         return tuple(int(part) for part in self.number.split("."))
 
 
-class TimeLimit(BaseModel):
+class TimeLimit(_CodeData):
     """A limit the Code sets in working days, and the provision that sets it."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
     provision: str
     working_days: PositiveInt
 
 
-class StageTimescales(BaseModel):
+class StageTimescales(_CodeData):
     """One complaint stage's limits: acknowledge, respond, and the longest extension."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
     stage: PositiveInt
     acknowledge: TimeLimit
@@ -69,19 +67,15 @@ class StageTimescales(BaseModel):
     extension: TimeLimit
 
 
-class ExclusionWindow(BaseModel):
+class ExclusionWindow(_CodeData):
     """How old an issue may be before a complaint about it may be refused."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
     provision: str
     months: PositiveInt
 
 
-class Timescales(BaseModel):
+class Timescales(_CodeData):
     """The ``timescales:`` block of a Code data file."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
     stages: tuple[StageTimescales, ...] = Field(min_length=1)
     exclusion_window: ExclusionWindow
@@ -97,10 +91,8 @@ class Timescales(BaseModel):
 FigureName = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
 
 
-class Catalogue(BaseModel):
+class Catalogue(_CodeData):
     """One version of the Code."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
     code: str
     title: str
