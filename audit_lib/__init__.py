@@ -47,8 +47,8 @@ _EXPORTS: dict[str, str] = {
     "case_statistics": "stats.engine",
     "quarterly_table": "stats.quarterly",
     "provision_figures": "stats.provision_figures",
-    **dict.fromkeys(["Status", "Answer", "Evidence", "Action", "Assessment", "load_assessment", "save_assessment"],
-                    "assessment.answers"),
+    **dict.fromkeys(["Status", "Answer", "Evidence", "Action", "Assessment"], "assessment.answers"),
+    **dict.fromkeys(["load_assessment", "save_assessment"], "assessment.answers_file"),
     **dict.fromkeys(["AnswerStore", "Conflict", "Saved", "open_store"], "assessment.store"),
     **dict.fromkeys(["Workbook", "open_workbook"], "workbook.facade"),
     **dict.fromkeys(["GroupSummary", "open_group_summary"], "group.summary"),
@@ -73,7 +73,8 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors
-    from .assessment.answers import Action, Answer, Assessment, Evidence, Status, load_assessment, save_assessment
+    from .assessment.answers import Action, Answer, Assessment, Evidence, Status
+    from .assessment.answers_file import load_assessment, save_assessment
     from .assessment.store import AnswerStore, Conflict, Saved, open_store
     from .batch.run import BatchOptions, BatchResult, run_batch
     from .cases.load import CaseLog, load_case_log

@@ -28,7 +28,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from audit_lib.assessment.answers import load_assessment  # noqa: E402
+from audit_lib.assessment.answers_file import load_assessment  # noqa: E402
 from audit_lib.code.catalogue import load_catalogue  # noqa: E402
 from audit_lib.workbook.facade import open_workbook  # noqa: E402
 

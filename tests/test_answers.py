@@ -9,10 +9,8 @@ from audit_lib.assessment.answers import (
     Evidence,
     SignOff,
     Status,
-    dump_assessment,
-    load_assessment,
-    save_assessment,
 )
+from audit_lib.assessment.answers_file import dump_assessment, load_assessment, save_assessment
 from audit_lib.assessment.checks import answer_flags
 from audit_lib.code.catalogue import load_catalogue
 from audit_lib.errors import AnswerStoreError

@@ -19,7 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from audit_lib.assessment.answers import Status, load_assessment
+from audit_lib.assessment.answers import Status
+from audit_lib.assessment.answers_file import load_assessment
 from audit_lib.code.catalogue import load_catalogue
 from audit_lib.core.paths import SELF_ASSESSMENT
 from tests.demo import DEMO_INPUTS

@@ -75,14 +75,21 @@ def test_unusable_rows_are_listed_not_dropped(tmp_path):
     )
     assert list(log.cases["case_id"]) == ["C1"]
     reasons = dict(zip(log.exclusions["row"], log.exclusions["reason"]))
+    assert reasons[3].startswith("not a date")
+    assert "before received" in reasons[4]
+    assert "duplicate" in reasons[5] and "duplicate" in reasons[6]
+    assert reasons[7].startswith("unknown outcome")
+    assert reasons[8] == "negative extension"
+    assert reasons[9].startswith("not a date")
+    assert reasons[10] == "empty row"
     codes = dict(zip(log.exclusions["row"], log.exclusions["code"]))
     assert codes[3] == Reason.BAD_DATE
     assert codes[4] == Reason.STAGE1_ACKNOWLEDGED_BEFORE_RECEIVED
     assert codes[5] == Reason.DUPLICATE_CASE_ID and codes[6] == Reason.DUPLICATE_CASE_ID
     assert codes[7] == Reason.UNKNOWN_OUTCOME
-    assert codes[8] == Reason.NEGATIVE_EXTENSION and reasons[8] == "negative extension"
+    assert codes[8] == Reason.NEGATIVE_EXTENSION
     assert codes[9] == Reason.BAD_DATE
-    assert codes[10] == Reason.EMPTY_ROW and reasons[10] == "empty row"
+    assert codes[10] == Reason.EMPTY_ROW
     assert log.excluded_rows == 8 and log.rows_read == 9
 
 
@@ -115,3 +122,13 @@ def test_demo_logs_load(demo_inputs):
     log = load_case_log(landlord.case_log_path, landlord.config.case_log)
     assert log.excluded_rows == 6
     assert not {"Tenant Name", "Address", "Email", "Phone"} & set(log.cases.columns)
+
+
+def test_a_row_with_more_fields_than_the_header_is_named_without_quoting_it(tmp_path):
+    """An unquoted comma usually splits free text or an address: the error names the line, not the value."""
+    split = "Mrs Jane Smith, 4 Mill Lane"  # a free-text field broken by its comma, at the end of the row
+    for lines, line in (([HEADER, row() + "," + split, row(case_id="C2") + ","], 2),
+                        ([HEADER, row(), row(case_id="C2") + "," + split], 3)):
+        with pytest.raises(CaseLogError, match=f"line {line}") as caught:
+            load(tmp_path, lines)
+        assert "Jane" not in str(caught.value) and "Mill Lane" not in str(caught.value)

@@ -2,7 +2,8 @@ import datetime as dt
 
 import pytest
 
-from audit_lib.assessment.answers import Status, load_assessment
+from audit_lib.assessment.answers import Status
+from audit_lib.assessment.answers_file import load_assessment
 from audit_lib.assessment.store import Conflict, Saved, open_store
 from audit_lib.code.catalogue import load_catalogue
 from audit_lib.errors import AnswerStoreError, SignOffError

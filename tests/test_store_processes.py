@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from audit_lib.assessment.answers import load_assessment
+from audit_lib.assessment.answers_file import load_assessment
 from audit_lib.assessment.store import Conflict, Saved, open_store
 from audit_lib.code.catalogue import load_catalogue
 

@@ -5,7 +5,8 @@ import datetime as dt
 import ipywidgets as w
 import pytest
 
-from audit_lib.assessment.answers import Status, load_assessment
+from audit_lib.assessment.answers import Status
+from audit_lib.assessment.answers_file import load_assessment
 from audit_lib.code.catalogue import load_catalogue
 from audit_lib.workbook.facade import open_workbook
 

@@ -171,9 +171,5 @@ def empty_assessment(landlord: str, period: str, code: str = "2024") -> Assessme
     return Assessment(landlord=landlord, period=period, code=code)
 
 
-# The answers file's functions, importable from here as well (the workbook, the group roll-up and
-# the benchmarks import them from this module). Imported last: answers_file builds on the model above.
-from .answers_file import dump_assessment, load_assessment, save_assessment  # noqa: E402
-
 __all__ = ["Action", "Answer", "Assessment", "Evidence", "Reopening", "SignOff", "SignOffs", "Status",
-           "dump_assessment", "empty_assessment", "load_assessment", "save_assessment"]
+           "empty_assessment"]

@@ -39,7 +39,8 @@ from ..code.catalogue import Catalogue
 from ..core.io import describe_validation_error
 from ..core.paths import answers_file
 from ..errors import AnswerStoreError
-from .answers import Answer, Assessment, Status, load_assessment, save_assessment
+from .answers import Answer, Assessment, Status
+from .answers_file import load_assessment, save_assessment
 from .carry_forward import carried_forward
 from .history import History, history_file
 from .lock import HeldLock, exclusive, lock_file

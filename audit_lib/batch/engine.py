@@ -34,6 +34,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from queue import Empty
 from typing import IO, Any
 
@@ -49,6 +50,7 @@ from papermill.engines import NBClientEngine, NotebookExecutionManager, papermil
 from papermill.exceptions import PapermillException
 from traitlets import DottedObjectName, Type
 
+from ..core.io import atomic_write_text
 from ..errors import KernelStartError
 from .jupyter_private import check_private_names, handle_kernel_info_reply
 from .worker import NotebookJob, Timings
@@ -130,8 +132,17 @@ class SparseSaves(NotebookExecutionManager):
             self._in_cell_hook = False
 
     def save(self, **kwargs: Any) -> None:
-        """Write the notebook, except from a cell's start or end."""
-        if not self._in_cell_hook:
+        """Write the notebook, except from a cell's start or end; a local file atomically.
+
+        papermill writes the file in place; a worker killed during a save would leave half a
+        notebook. The text is papermill's (``nbformat.writes``), renamed into place.
+        """
+        if self._in_cell_hook:
+            return
+        if self.output_path and "://" not in str(self.output_path):
+            atomic_write_text(Path(self.output_path), nbformat.writes(self.nb))
+            self.last_save_time = self.now()
+        else:
             super().save(**kwargs)
 
 

@@ -23,7 +23,8 @@ from pathlib import Path
 from typing import Any
 
 from ..core.io import atomic_write_text, dumps_json, sha256_of
-from ..errors import AuditError
+from ..core.periods import parse_as_of
+from ..errors import AuditError, UsageError
 from ..report.provenance import METADATA_KEY, base_provenance, find_record
 
 #: Seconds a single cell may run before it is stopped and marked as failed.
@@ -111,8 +112,8 @@ def _as_of(job: NotebookJob) -> dt.date:
     """The date the job's notebook judges actions at (its ``as_of`` parameter; today without one)."""
     value = job.parameters.get("as_of")
     try:
-        return dt.date.fromisoformat(value) if isinstance(value, str) else dt.date.today()
-    except ValueError:
+        return parse_as_of(value if isinstance(value, str) else None)
+    except UsageError:  # the notebook failed on it; the provenance of the failure still needs a date
         return dt.date.today()
 
 

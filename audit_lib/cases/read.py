@@ -18,7 +18,6 @@ import numpy as np
 import pandas as pd
 
 from ..errors import CaseLogError
-from .schema import MAX_VALUE_CHARS
 from .settings import CaseLogSettings
 
 ZIP_MAGIC = b"PK\x03\x04"  # .xlsx files are zip archives
@@ -135,8 +134,7 @@ def _read_csv(path: Path, settings: CaseLogSettings) -> pd.DataFrame:
             first = int(np.flatnonzero((extra != "").to_numpy())[0])
             raise CaseLogError(
                 f"line {settings.header_row + 1 + first} has more fields than the header row (line "
-                f"{settings.header_row}, {frame.shape[1]} columns; extra value "
-                f"{extra.iloc[first][:MAX_VALUE_CHARS]!r}): check for unquoted commas in that row, or set "
+                f"{settings.header_row}, {frame.shape[1]} columns): check for unquoted commas in that row, or set "
                 "case_log.header_row to the line holding the column names", path=path,
             )
         with warnings.catch_warnings():  # only empty trailing fields: a trailing delimiter, nothing lost

@@ -23,7 +23,8 @@ from ..errors import AuditError
 #: libyaml's safe dumper where the build has it (the same output rules as ``yaml.safe_dump``,
 #: many times faster), else the pure-Python one.
 SafeDumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
-#: libyaml's safe loader where the build has it (``yaml.safe_load``'s rules, about ten times faster).
+#: libyaml's safe loader where the build has it (``yaml.safe_load``'s rules, about ten times faster);
+#: a file it refuses is read again by the pure-Python loader, whose messages are the clearer.
 SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
@@ -39,6 +40,10 @@ def load_yaml(path: Path, error: type[AuditError]) -> Any:
         raise error(f"cannot read the file ({exc.strerror})", path=path) from None
     try:
         return yaml.load(text, Loader=SafeLoader)  # a safe loader: plain data only
+    except yaml.YAMLError:
+        pass
+    try:  # the pure-Python loader (same rules) says more precisely what is wrong, and where
+        return yaml.load(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
@@ -69,18 +74,26 @@ def sha256_of(path: Path) -> str | None:
     return digest.hexdigest()
 
 
+def _umask() -> int:
+    """The process's umask (read by setting it and putting it back at once)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 def atomic_write_text(path: Path, text: str, *, mode: int | None = None) -> Path:
     """Write ``text`` to ``path`` atomically (temporary file, fsync, rename over).
 
-    The file keeps the permissions of the file it replaces; a new file gets ``mode``
-    (default ``0o644``). Folders are created as needed.
+    The file keeps the permissions of the file it replaces; a new file gets ``mode``, by
+    default what ``open()`` would give it (``0o666`` less the process's umask). Folders are
+    created as needed.
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
         keep = stat.S_IMODE(os.stat(path).st_mode)
     except FileNotFoundError:
-        keep = 0o644 if mode is None else mode
+        keep = (0o666 & ~_umask()) if mode is None else mode
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:

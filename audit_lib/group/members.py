@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..assessment.answers import Assessment, load_assessment
+from ..assessment.answers import Assessment
+from ..assessment.answers_file import load_assessment
 from ..batch.runrecord import load_run_record
 from ..code.catalogue import Catalogue, load_catalogue
 from ..config.landlords import LandlordEntry, Registry

@@ -2,8 +2,7 @@
 
 ``facade`` loads a landlord's inputs once and hands each notebook cell one display object;
 ``views`` turns the loaded data into the report's HTML parts; ``record`` builds the run record
-(figures and provenance) the batch writes to ``metrics.json``; ``parameters`` reads the
-notebooks' parameters (``as_of``, the date actions are judged at); ``interactive`` and
+(figures and provenance) the batch writes to ``metrics.json``; ``interactive`` and
 ``widgets`` are the ipywidgets forms, progress and sign-off an auditor edits in JupyterLab
 (answers live in the store, never in widget state); ``notebook_errors`` shows user-fixable
 errors in one line.
