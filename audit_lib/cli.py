@@ -5,6 +5,7 @@
     chc-audit stats --cases FILE --homes N --period 2024-25 [--header-row N] [--json]
     chc-audit run (LANDLORD ... | --all) --period 2024-25 [--inputs DIR] [--outputs DIR] [--workers N]
                   [--executor local|dask] [--scheduler ADDRESS] [--timeout SECONDS] [--retry-failed]
+                  [--as-of YYYY-MM-DD] [--notebook PATH]
 
 Errors a user can fix print one line on stderr and exit 2; a batch in which any landlord
 failed exits 1.
@@ -60,17 +61,16 @@ def _stats_for(args: argparse.Namespace) -> tuple[CaseLog, CaseStatistics]:
             raise UsageError("with --cases give --homes N (the landlord's number of homes, at least 1) and no landlord id")
         settings = CaseLogSettings(path=args.cases.name, header_row=args.header_row)
         log = load_case_log(args.cases, settings)
-        return log, case_statistics(log.cases, period, args.homes, excluded_rows=log.excluded_rows)
+        return log, case_statistics(log.cases, period, args.homes, excluded_rows=log.excluded_rows, code=DEFAULT_CODE)
     if not args.landlord:
         raise UsageError("name a landlord, or give --cases FILE --homes N")
     landlord = load_landlord(args.inputs, args.landlord)
     config = landlord.config
     log = load_case_log(landlord.case_log_path, config.case_log)
-    requests = config.service_requests.get(period.id)
     stats = case_statistics(
         log.cases, period, landlord.homes, extension_policy=config.extension_policy,
-        local_targets=config.local_targets, service_requests=dict(requests.items()) if requests is not None else None,
-        excluded_rows=log.excluded_rows,
+        local_targets=config.local_targets, service_requests=config.service_requests.get(period.id),
+        excluded_rows=log.excluded_rows, code=landlord.entry.code,
     )
     return log, stats
 

@@ -2,7 +2,7 @@
 
 This is the "naive alternative" the benchmark measures :func:`audit_lib.stats.engine.case_statistics`
 against, and an independent cross-check of the definitions. It is written from the written
-definitions (the module docstring and ``DEFINITIONS`` of :mod:`audit_lib.stats.definitions`, the field
+definitions (the module docstring and ``figure_definitions()`` of :mod:`audit_lib.stats.definitions`, the field
 comments of ``CaseStatistics`` and the hand-worked cases in ``tests/test_stats.py``), not
 from the vectorised code: no pandas or numpy arithmetic, only ``datetime.date`` values, a
 set of England and Wales bank holidays from the ``holidays`` package, and a working-day

@@ -1,11 +1,19 @@
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
+import audit_lib.code
 from audit_lib.cli import main
-from audit_lib.code.catalogue import load_catalogue, load_catalogue_file
+from audit_lib.code.catalogue import (
+    _data_file,
+    add_code_folder,
+    load_catalogue,
+    load_catalogue_file,
+    remove_code_folder,
+)
 from audit_lib.errors import CatalogueError
 
 
@@ -181,3 +189,46 @@ def test_damaged_knowledge_names_the_file_and_the_problem(tmp_path, knowledge, m
         load_catalogue_file(path)
     assert str(caught.value).startswith(f"{path}: ")
     assert message in str(caught.value)
+
+
+# --- Code versions that do not ship: a folder added to the search --------------------------------
+
+@pytest.fixture
+def code_folder(tmp_path):
+    """A folder of Code data files, searched while the test runs."""
+    add_code_folder(tmp_path)
+    yield tmp_path
+    remove_code_folder(tmp_path)
+
+
+def test_a_version_in_an_added_folder_loads_once(code_folder):
+    (code_folder / "code_test-folder.yaml").write_text(CODE_FILE_HEAD.replace("'2024'", "test-folder") + GOOD_TIMESCALES)
+    loaded = load_catalogue("test-folder")
+    assert loaded is load_catalogue("test-folder")
+    assert loaded.code == "test-folder" and loaded.ids == ("test-folder:6.2", "test-folder:6.3")
+
+
+def test_an_added_folder_does_not_replace_a_shipped_version(code_folder):
+    (code_folder / "code_2024.yaml").write_text(CODE_FILE_HEAD + GOOD_TIMESCALES)
+    assert _data_file("2024") == Path(audit_lib.code.__file__).parent / "data" / "code_2024.yaml"
+    assert load_catalogue("2024").title == "Complaint Handling Code"
+
+
+def test_a_file_must_name_its_own_version(code_folder):
+    path = code_folder / "code_test-other.yaml"
+    path.write_text(CODE_FILE_HEAD + GOOD_TIMESCALES)
+    with pytest.raises(CatalogueError) as caught:
+        load_catalogue("test-other")
+    assert str(caught.value) == (f"{path}: the file names Code version '2024'; code_test-other.yaml must give "
+                                 "code: 'test-other'")
+
+
+def test_a_removed_folder_is_no_longer_searched(tmp_path):
+    (tmp_path / "code_test-removed.yaml").write_text(CODE_FILE_HEAD.replace("'2024'", "test-removed"))
+    add_code_folder(tmp_path)
+    add_code_folder(tmp_path)  # once is enough
+    assert _data_file("test-removed") == tmp_path / "code_test-removed.yaml"
+    remove_code_folder(tmp_path)
+    assert _data_file("test-removed") is None
+    with pytest.raises(CatalogueError, match="no catalogue for Code version 'test-removed'"):
+        load_catalogue("test-removed")

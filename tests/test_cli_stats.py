@@ -1,11 +1,14 @@
 import json
 
 import pytest
+import yaml
 
 from audit_lib.cli import main
+from audit_lib.code.catalogue import add_code_folder, remove_code_folder
 from audit_lib.stats.provision_figures import provision_figures
 from audit_lib.stats.quarterly import quarterly_table
 from audit_lib.workbook.facade import open_workbook
+from tests.test_stats import SLOW, write_slow_code
 
 REQUIRED = ("stage1_received", "stage2_received", "refused", "stage1_ack_on_time_pct", "stage2_ack_on_time_pct",
             "stage1_responded", "stage1_responded_on_time", "tsm_ch02_stage1_pct", "stage2_responded",
@@ -69,3 +72,37 @@ def test_provision_figures_and_quarterly_table(demo_inputs):
     labels = [label for label, _ in rows]
     assert "Stage 1 acknowledged within 3 working days (local target)" in labels
     assert all(len(cells) == 5 for _, cells in rows)
+
+
+@pytest.fixture
+def slow_landlord(demo_inputs, tmp_path):
+    """The demo inputs with Moorside Almshouses on the :data:`~tests.test_stats.SLOW` Code version."""
+    folder = tmp_path / "code"
+    folder.mkdir()
+    write_slow_code(folder)
+    add_code_folder(folder)
+    registry = demo_inputs / "landlords.yaml"
+    data = yaml.safe_load(registry.read_text(encoding="utf-8"))
+    for entry in data["landlords"]:
+        if entry["id"] == "moorside-almshouses":
+            entry["code"] = SLOW
+    registry.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    yield demo_inputs
+    remove_code_folder(folder)
+
+
+def test_a_landlord_s_figures_use_its_code_version(slow_landlord, capsys):
+    main(["stats", "moorside-almshouses", "--period", "2024-25", "--inputs", str(slow_landlord), "--json"])
+    by_landlord = json.loads(capsys.readouterr().out)
+    main(["stats", "--cases", str(slow_landlord / "moorside-almshouses" / "complaints.csv"), "--homes", "400",
+          "--period", "2024-25", "--json"])
+    by_file = json.loads(capsys.readouterr().out)  # a case-log file alone is measured against the 2024 Code
+    wb = open_workbook("moorside-almshouses", "2024-25", slow_landlord)
+    assert (wb.catalogue.code, wb.stats.code) == (SLOW, SLOW)
+    assert by_landlord == wb.stats.to_json()
+    assert by_landlord["definitions"]["extensions"].startswith(
+        "An extension communicated to the resident counts up to the Code's limit (5 working days at stage 1")
+    assert by_file["definitions"]["extensions"].startswith(
+        "An extension communicated to the resident counts up to the Code's limit (10 working days at stage 1")
+    figures = by_landlord["stage1_response"], by_file["stage1_response"]
+    assert figures[0] != figures[1], figures

@@ -8,7 +8,7 @@ import dataclasses
 import pytest
 
 from audit_lib.code.timescales import Stage, exclusion_window, stages
-from audit_lib.stats.definitions import DEFINITIONS, EXTENSION_POLICIES, definitions
+from audit_lib.stats.definitions import definitions, extension_policies, figure_definitions
 from audit_lib.stats.results import Rate, StageFigures, WindowFigures
 
 
@@ -64,11 +64,11 @@ def test_the_window_fields_are_the_stage_fields_of_each_stage_and_the_rest():
 
 
 def test_definitions_built_from_the_timescales_read_as_written():
-    assert DEFINITIONS["deadlines"] == (
+    assert figure_definitions()["deadlines"] == (
         "Working days exclude weekends and England and Wales bank holidays; the day of the event is day 0 and an "
         "event on a non-working day counts from the next working day. Acknowledge 5 working days after receipt "
         "(stage 2: after the escalation request); respond 10 (stage 2: 20) working days after acknowledgement.")
-    assert EXTENSION_POLICIES == {
+    assert extension_policies() == extension_policies("2024") == {
         "code_limit": "An extension communicated to the resident counts up to the Code's limit (10 working days at "
                       "stage 1, 20 at stage 2); beyond it the response is late.",
         "full": "An extension communicated to the resident counts in full (the landlord had good reason for every "
@@ -76,4 +76,5 @@ def test_definitions_built_from_the_timescales_read_as_written():
         "none": "Extensions are not counted: every response is measured against 10 / 20 working days.",
     }
     written = definitions("none")
-    assert list(written) == [*DEFINITIONS, "extensions"] and written["extensions"] == EXTENSION_POLICIES["none"]
+    assert list(written) == [*figure_definitions(), "extensions"] and written["extensions"] == extension_policies()["none"]
+    assert definitions("none", "2024") == written

@@ -1,16 +1,27 @@
 """Case statistics on hand-worked fixtures. Every expected figure below was worked by hand
 from the Code's timescales and the England and Wales bank holidays (see comments)."""
 
+import dataclasses
 import json
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
+import yaml
 
+import audit_lib.code
 from audit_lib.cases.load import load_case_log
 from audit_lib.cases.schema import CANONICAL_COLUMNS
 from audit_lib.cases.settings import CaseLogSettings
+from audit_lib.code.catalogue import add_code_folder, remove_code_folder
 from audit_lib.config.landlords import LocalTargets
 from audit_lib.core.periods import Period
+from audit_lib.errors import CatalogueError
+from audit_lib.stats.definitions import definitions
 from audit_lib.stats.engine import case_statistics
+from audit_lib.stats.provision_figures import provision_figures
+from audit_lib.stats.quarterly import quarterly_table
 from audit_lib.stats.results import per_thousand, percent
 
 P2425 = Period.parse("2024-25")
@@ -202,3 +213,104 @@ def test_rounding_is_half_up_with_one_decimal():
 def test_empty_log(tmp_path):
     s = case_statistics(log_of(tmp_path, CASES)[0:0], P2425, homes=100)
     assert s.year.stage1_received == 0 and s.year.tsm_ch02_stage1_pct is None and s.escalation_rate_pct is None
+
+
+# --- the landlord's Code version: its limits, read when first used ------------------------------
+
+#: A Code version that does not ship with the product: the 2024 Code's file under another name,
+#: with other timescales (stage 1: respond 15, extension 5; stage 2: acknowledge 10, respond 25,
+#: extension 10) and no figures beside 9.7.
+SLOW = "test-slow"
+
+
+def write_slow_code(folder: Path) -> Path:
+    """Write the :data:`SLOW` version's data file, ``code_test-slow.yaml``, into ``folder``."""
+    data = yaml.safe_load((Path(audit_lib.code.__file__).parent / "data" / "code_2024.yaml").read_text("utf-8"))
+    data["code"] = SLOW
+    stage1, stage2 = data["timescales"]["stages"]
+    stage1["respond"]["working_days"], stage1["extension"]["working_days"] = 15, 5
+    stage2["acknowledge"]["working_days"], stage2["respond"]["working_days"] = 10, 25
+    stage2["extension"]["working_days"] = 10
+    del data["figures"]["9.7"]
+    path = folder / f"code_{SLOW}.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def slow_code(tmp_path_factory):
+    """The :data:`SLOW` version, loadable while the module's tests run."""
+    folder = tmp_path_factory.mktemp("code")
+    write_slow_code(folder)
+    add_code_folder(folder)
+    yield SLOW
+    remove_code_folder(folder)
+
+
+def test_the_code_version_s_limits_set_the_figures(tmp_path, slow_code):
+    cases = log_of(tmp_path, CASES)
+    default, slow = case_statistics(cases, P2425, homes=1000), case_statistics(cases, P2425, homes=1000, code=slow_code)
+    assert (default.code, slow.code) == ("2024", "test-slow")
+    # 15 working days to respond: C (ack 03/01/2025, due 24/01) is on time on 20/01; I is still missed (due 25/03).
+    # Extensions count up to 5 days: E (due 3 Jun + 15 + 5 = 01/07) on time, F (due 01/07, sent 08/07) late.
+    y = slow.year
+    assert (y.stage1_response.on_time, y.stage1_response.total, y.tsm_ch02_stage1_pct) == (5, 7, 83.3)
+    assert (y.stage1_extended, y.stage1_extended_beyond_limit) == (2, 2)  # E's 10 days and F's 15 are beyond 5
+    assert (slow.quarters["Q4"].stage1_response.on_time, slow.quarters["Q4"].stage1_response.total) == (1, 2)
+    assert (default.year.stage1_response.on_time, default.year.tsm_ch02_stage1_pct) == (4, 66.7)
+    assert default.year.stage1_extended_beyond_limit == 1
+    # G's stage 2 (ack due 12/07, response due 5 Jul + 25) stays on time; acknowledgements (5 days) are unchanged
+    assert (y.stage2_ack, y.stage2_response, y.stage1_ack) == (default.year.stage2_ack, default.year.stage2_response,
+                                                               default.year.stage1_ack)
+    assert slow.definitions["deadlines"].endswith(
+        "Acknowledge 5 working days after receipt (stage 2: 10 working days after the escalation request); respond "
+        "15 (stage 2: 25) working days after acknowledgement.")
+    assert slow.definitions["extensions"].startswith(
+        "An extension communicated to the resident counts up to the Code's limit (5 working days at stage 1, 10 at "
+        "stage 2)")
+    assert default.definitions == definitions("code_limit")
+    assert "code" not in slow.to_json() and slow.to_json().keys() == default.to_json().keys()
+
+
+def test_the_table_and_the_sentences_follow_the_figures_code_version(tmp_path, slow_code):
+    slow = case_statistics(log_of(tmp_path, CASES), P2425, homes=1000, code=slow_code)
+    labels = [label for label, _ in quarterly_table(slow)[1]]
+    assert {"Stage 1 acknowledged within 5 working days", "Stage 1 responses within 15 working days (+ extension)",
+            "Stage 2 acknowledged within 10 working days",
+            "Stage 2 responses within 25 working days (+ extension)"} <= set(labels)
+    figures = provision_figures(slow)
+    assert figures["6.3"][0] == ("71.4% of stage 1 responses (15 working days after acknowledgement, plus extension) "
+                                 "on time (5 of 7; 2 late).")
+    assert figures["6.4"] == ["2 stage 1 response(s) extended; 2 beyond 5 working days."]
+    assert figures["6.11"] == ["100.0% of stage 2 acknowledgements within 10 working days on time (1 of 1; 0 late)."]
+    assert "9.7" not in figures  # the version's own map of figures to provisions
+    assert "9.7" in provision_figures(dataclasses.replace(slow, code="2024"))
+
+
+def test_an_unknown_code_version_is_a_clear_error(tmp_path):
+    with pytest.raises(CatalogueError, match="no catalogue for Code version '1999'"):
+        case_statistics(log_of(tmp_path, CASES), P2425, homes=1000, code="1999")
+
+
+IMPORT_AND_WATCH = """
+import json, os, sys
+opened = []
+def watch(event, args):
+    if event == "open" and isinstance(args[0], (str, os.PathLike)) and os.fspath(args[0]).endswith(".yaml"):
+        opened.append(os.fspath(args[0]))
+sys.addaudithook(watch)
+import audit_lib.stats
+from audit_lib.code.catalogue import _load_version
+from audit_lib.code.timescales import _stages, stages
+found = {"opened": list(opened), "catalogues": _load_version.cache_info().currsize,
+         "stages": _stages.cache_info().currsize}
+stages()  # the first use reads the file, which the hook sees
+found["opened_on_use"] = [os.path.basename(path) for path in opened]
+print(json.dumps(found))
+"""
+
+
+def test_importing_the_statistics_reads_no_code_file():
+    out = subprocess.run([sys.executable, "-c", IMPORT_AND_WATCH], capture_output=True, text=True, check=True)
+    found = json.loads(out.stdout)
+    assert found == {"opened": [], "catalogues": 0, "stages": 0, "opened_on_use": ["code_2024.yaml"]}

@@ -5,11 +5,14 @@ Provision ids (``2024:6.2``) are the stable keys of everything else in the produ
 derive identity from wording, which differs between versions of the Code. Within a data file
 a provision is named by its number (``6.2``), and every number the timescales or the figures
 name must be one of the file's provisions.
+
+The product's versions are the files in ``data/``; :func:`add_code_folder` adds a folder of
+further versions. A version is read and validated on first use, never at import.
 """
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Annotated, Literal
@@ -158,8 +161,39 @@ class Catalogue(_CodeData):
         return tuple(p.id for p in self.provisions)
 
 
-def _data_file(code: str) -> Path:
-    return Path(str(resources.files("audit_lib.code") / "data" / f"code_{code}.yaml"))
+#: Folders holding Code versions that do not ship with the product, searched after the
+#: product's own ``data/`` folder (see :func:`add_code_folder`).
+_code_folders: list[Path] = []
+
+
+def add_code_folder(folder: str | Path) -> None:
+    """Also look for Code data files (``code_<version>.yaml``) in ``folder``.
+
+    For a version that does not ship with the product, e.g. a draft of the next Code or a
+    test's variant of one. The product's own ``data/`` folder is searched first, so a shipped
+    version cannot be replaced; a version is read on first use and then kept for the process,
+    so add the folder before its versions are used. Adding a folder twice adds it once.
+    """
+    folder = Path(folder)
+    if folder not in _code_folders:
+        _code_folders.append(folder)
+
+
+def remove_code_folder(folder: str | Path) -> None:
+    """Stop looking in a folder given to :func:`add_code_folder` (versions already read stay read)."""
+    folder = Path(folder)
+    if folder in _code_folders:
+        _code_folders.remove(folder)
+
+
+def _data_file(code: str) -> Path | None:
+    """The data file of a Code version: the product's own, else the first in an added folder."""
+    name = f"code_{code}.yaml"
+    shipped = Path(str(resources.files("audit_lib.code") / "data" / name))
+    for path in (shipped, *(folder / name for folder in _code_folders)):
+        if path.is_file():
+            return path
+    return None
 
 
 def load_catalogue_file(path: Path) -> Catalogue:
@@ -172,16 +206,22 @@ def load_catalogue_file(path: Path) -> Catalogue:
 
 
 def load_catalogue(code: str = DEFAULT_CODE) -> Catalogue:
-    """The catalogue of one version of the Code shipped with the product (default 2024).
+    """The catalogue of one version of the Code (default 2024): one shipped with the product,
+    or one in a folder given to :func:`add_code_folder`.
 
-    Each version's file is read once per process, however the version is named in the call.
+    Each version's file is read once per process, on first use, however the version is named
+    in the call.
     """
-    return _load_shipped(code)
+    return _load_version(code)
 
 
-@lru_cache(maxsize=4)
-def _load_shipped(code: str) -> Catalogue:
+@cache
+def _load_version(code: str) -> Catalogue:
     path = _data_file(code)
-    if not path.is_file():
+    if path is None:
         raise CatalogueError(f"no catalogue for Code version {code!r}; this product ships {DEFAULT_CODE!r}")
-    return load_catalogue_file(path)
+    catalogue = load_catalogue_file(path)
+    if catalogue.code != code:
+        raise CatalogueError(f"the file names Code version {catalogue.code!r}; {path.name} must give code: {code!r}",
+                             path=path)
+    return catalogue

@@ -3,13 +3,14 @@ limits the Code sets on them, from the ``timescales:`` block of the Code's data 
 
 :func:`stages` is what the statistics use, so a limit lives in one place (the data file) and
 each use of it (deadlines, the quarterly table, the sentences beside a provision, the written
-definitions) is derived from there.
+definitions) is derived from there. Each version's stages are built on first use and kept,
+keyed by the version string; nothing is read at import.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 
 from ..errors import CatalogueError
 from .catalogue import DEFAULT_CODE, ExclusionWindow, TimeLimit, Timescales, load_catalogue
@@ -65,7 +66,7 @@ def stages(code: str = DEFAULT_CODE) -> tuple[Stage, ...]:
     return _stages(code)
 
 
-@lru_cache(maxsize=4)
+@cache
 def _stages(code: str) -> tuple[Stage, ...]:
     return tuple(
         Stage(

@@ -1,17 +1,17 @@
 """Case statistics: every figure the Code and the Regulator ask for, for a period and its quarters.
 
 Definitions (also written beside the figures in the report, see
-:data:`audit_lib.stats.definitions.DEFINITIONS`):
+:func:`audit_lib.stats.definitions.definitions`):
 
 * **Received in a window** — stage 1 uses ``received``; stage 2 uses ``stage2_requested``.
   Refused complaints (a ``refused_reason``) are counted apart and never as stage 1.
 * **Responded in a window** — the response date falls in the window.
-* **Deadlines** — :func:`audit_lib.core.calendar.add_working_days` with the Code's timescales
-  (:func:`audit_lib.code.timescales.stages`): acknowledgement within the Code's working days
-  of receipt (stage 1) or of the escalation request (stage 2); response within the Code's
-  working days of the acknowledgement (of the acknowledgement deadline while none is
-  recorded), plus the extension communicated to the resident as the extension policy allows
-  (default: up to the Code's limit for the stage).
+* **Deadlines** — :func:`audit_lib.core.calendar.add_working_days` with the timescales of the
+  landlord's Code version (:func:`audit_lib.code.timescales.stages`): acknowledgement within
+  the Code's working days of receipt (stage 1) or of the escalation request (stage 2);
+  response within the Code's working days of the acknowledgement (of the acknowledgement
+  deadline while none is recorded), plus the extension communicated to the resident as the
+  extension policy allows (default: up to the Code's limit for the stage).
 * **On-time rate of a step** — steps done on time in the window, over steps done in the
   window plus steps whose deadline fell in the window and passed without the step being
   done by the window's last day.
@@ -27,12 +27,15 @@ then comparisons on those small integers.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 import pandas as pd
 
 from ..cases.schema import OMBUDSMAN_OUTCOMES, OUTCOMES
+from ..code.catalogue import DEFAULT_CODE
 from ..code.timescales import Stage, stages
 from ..config.landlords import LocalTargets
 from ..core.calendar import add_working_days, working_days_between
@@ -50,6 +53,9 @@ __all__ = ["NO_VALUES", "case_statistics"]
 
 #: Cell values that mean "no" in a flag column; anything else non-blank means "yes".
 NO_VALUES = ("", "n", "no", "false", "0", "none", "-")
+
+#: The windows a landlord's configuration gives service-request counts for.
+ServiceRequestWindow = Literal["Q1", "Q2", "Q3", "Q4", "year"]
 
 
 def _allowed_extension(days: pd.Series, limit: int, policy: ExtensionPolicy) -> np.ndarray:
@@ -210,12 +216,13 @@ class _StageSteps:
 class _Cases:
     """What the figures need from the cases, as numpy arrays, computed once per statistics run."""
 
-    def __init__(self, cases: pd.DataFrame, slots: _Slots, policy: ExtensionPolicy, local: LocalTargets) -> None:
+    def __init__(self, cases: pd.DataFrame, slots: _Slots, policy: ExtensionPolicy, local: LocalTargets,
+                 code: str) -> None:
         self.refused = (cases["refused_reason"] != "").to_numpy(dtype=bool)
         self.accepted = ~self.refused
         targets = local.model_dump()
         self.stage1, self.stage2 = (_StageSteps(cases, stage, self.accepted, slots, policy, targets)
-                                    for stage in stages())
+                                    for stage in stages(code))
         self.received = self.stage1.start
         # the final response: the last stage's response where there is one
         self.final = slots.of(_or(self.stage2.responded_days, self.stage1.responded_days))
@@ -267,17 +274,19 @@ def case_statistics(
     *,
     extension_policy: ExtensionPolicy = "code_limit",
     local_targets: LocalTargets | None = None,
-    service_requests: dict[str, int] | None = None,
+    service_requests: Mapping[str, int] | Mapping[ServiceRequestWindow, int] | None = None,
     excluded_rows: int = 0,
+    code: str = DEFAULT_CODE,
 ) -> CaseStatistics:
     """All figures for ``period`` from a validated case log's usable ``cases``.
 
     ``service_requests`` maps ``Q1``..``Q4`` (and optionally ``year``) to counts the
-    landlord supplies; a year figure is the sum of the quarters when not given.
+    landlord supplies; a year figure is the sum of the quarters when not given. ``code`` is
+    the landlord's Code version, whose timescales set the deadlines and the definitions.
     """
     local = local_targets or LocalTargets()
-    c = _Cases(cases, _Slots(period), extension_policy, local)
-    sr = service_requests or {}
+    c = _Cases(cases, _Slots(period), extension_policy, local, code)
+    sr: dict[str, int] = dict(service_requests.items()) if service_requests else {}
     quarters = {q.name: c.window(span, sr.get(q.name)) for q, span in zip(period.quarters, _QUARTERS)}
     year_sr = sr.get("year", sum(sr[q] for q in sr if q != "year") if sr else None)
     year = c.window(_YEAR, year_sr)
@@ -321,5 +330,6 @@ def case_statistics(
         stage2_same_handler=same_handler,
         excluded_rows=excluded_rows,
         rows_used=len(cases),
-        definitions=definitions(extension_policy),
+        definitions=definitions(extension_policy, code),
+        code=code,
     )

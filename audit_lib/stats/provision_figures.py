@@ -1,15 +1,19 @@
 """Which case figures bear on which provision, phrased for the auditor reading beside it.
 
 The map from provision to figures is the Code's data (the ``figures:`` block of its data file,
-see :mod:`audit_lib.code.catalogue`); this module holds the sentence of each figure, keyed by
-the figure's name (:data:`SENTENCES`). A sentence gives ``None`` when the case log cannot
-supply its figure (no channel column, no adjustment flags, no handler columns, no local
-target), and a provision left with no sentence is left out.
+see :mod:`audit_lib.code.catalogue`), per Code version; this module holds the sentence of each
+figure, keyed by the figure's name (:func:`sentences`). A stage's sentences name the limits of
+the figures' Code version, so they are built per version on first use, never at import. A
+sentence gives ``None`` when the case log cannot supply its figure (no channel column, no
+adjustment flags, no handler columns, no local target), and a provision left with no
+sentence is left out.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from functools import cache
+from types import MappingProxyType
 
 from ..code.catalogue import DEFAULT_CODE, load_catalogue
 from ..code.timescales import Stage, stages
@@ -124,13 +128,19 @@ def _stage_sentences(stage: Stage) -> dict[str, Sentence]:
             f"tsm_ch02_stage{n}": tsm_ch02, stage.key("extended"): extended}
 
 
-#: Figure name -> its sentence. The names are those the ``figures:`` block of a Code data file uses.
+@cache
+def _stage_sentences_of(code: str) -> Mapping[str, Sentence]:
+    return MappingProxyType({name: sentence for stage in stages(code)
+                             for name, sentence in _stage_sentences(stage).items()})
+
+
+#: Figure name -> its sentence, for the figures whose wording names no time limit. The names
+#: are those the ``figures:`` block of a Code data file uses; :func:`sentences` adds each stage's.
 SENTENCES: dict[str, Sentence] = {
     "refused": _refused,
     "stage1_received_per_1000": _stage1_received_per_1000,
     "channels": _channels,
     "reasonable_adjustments": _reasonable_adjustments,
-    **{name: sentence for stage in stages() for name, sentence in _stage_sentences(stage).items()},
     "escalations": _escalations,
     "stage2_same_handler": _same_handler,
     "upheld_and_compensation": _upheld_and_compensation,
@@ -141,15 +151,24 @@ SENTENCES: dict[str, Sentence] = {
 }
 
 
+def sentences(code: str = DEFAULT_CODE) -> dict[str, Sentence]:
+    """Figure name -> its sentence under a Code version: :data:`SENTENCES` and the sentences of
+    each stage's figures, which name the version's limits (built on first use, kept per version)."""
+    return {**SENTENCES, **_stage_sentences_of(code)}
+
+
 def provision_figures(stats: CaseStatistics) -> dict[str, list[str]]:
-    """Provision number -> sentences of case data (only provisions the data speaks to)."""
+    """Provision number -> sentences of case data (only provisions the data speaks to), as the
+    figures' Code version (``stats.code``) maps figures to provisions."""
+    code = stats.code
+    by_name = sentences(code)
     out: dict[str, list[str]] = {}
-    for number, names in load_catalogue(DEFAULT_CODE).figures.items():
-        unknown = [name for name in names if name not in SENTENCES]
+    for number, names in load_catalogue(code).figures.items():
+        unknown = [name for name in names if name not in by_name]
         if unknown:
-            raise CatalogueError(f"the {DEFAULT_CODE} Code's figures for provision {number} name {unknown}, which "
-                                 f"have no sentence; expected names among {sorted(SENTENCES)}")
-        sentences = [text for text in (SENTENCES[name](stats) for name in names) if text is not None]
-        if sentences:
-            out[number] = sentences
+            raise CatalogueError(f"the {code} Code's figures for provision {number} name {unknown}, which "
+                                 f"have no sentence; expected names among {sorted(by_name)}")
+        texts = [text for text in (by_name[name](stats) for name in names) if text is not None]
+        if texts:
+            out[number] = texts
     return out

@@ -1,4 +1,7 @@
-"""The quarterly performance table in the shape landlords publish (measures x Q1-Q4 and year)."""
+"""The quarterly performance table in the shape landlords publish (measures x Q1-Q4 and year).
+
+The limits in the row labels are those of the Code version the figures were measured against
+(``CaseStatistics.code``)."""
 
 from __future__ import annotations
 
@@ -57,7 +60,7 @@ def _stage_rows(stats: CaseStatistics, stage: Stage) -> list[Row]:
 
 def _rows(stats: CaseStatistics) -> list[Row]:
     rows: list[Row] = [("Service requests", lambda w: _count(w.service_requests))]
-    stage1, stage2 = (_stage_rows(stats, stage) for stage in stages())
+    stage1, stage2 = (_stage_rows(stats, stage) for stage in stages(stats.code))
     rows += stage1[:1] + [("Complaints not accepted (refused)", lambda w: _count(w.refused))] + stage1[1:] + stage2
     rows.append(("Ombudsman determinations", lambda w: _count(w.ombudsman_determinations)))
     if stats.year.complaint_failure_orders is not None:
@@ -66,7 +69,8 @@ def _rows(stats: CaseStatistics) -> list[Row]:
 
 
 def quarterly_table(stats: CaseStatistics) -> tuple[list[str], list[tuple[str, list[str]]]]:
-    """(column headings, rows of (measure, cells)) with columns Q1..Q4 and the year."""
+    """(column headings, rows of (measure, cells)) with columns Q1..Q4 and the year, under the
+    figures' Code version."""
     windows = [*stats.quarters.values(), stats.year]
     headings = [*stats.quarters, stats.period]
     return headings, [(label, [cell(w) for w in windows]) for label, cell in _rows(stats)]

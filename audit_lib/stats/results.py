@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, fields
 from decimal import ROUND_HALF_UP, Decimal
 
+from ..code.catalogue import DEFAULT_CODE
 from .definitions import FAULT_FINDINGS, MERITS_FINDINGS, ExtensionPolicy
 
 
@@ -168,6 +169,10 @@ class CaseStatistics:
     excluded_rows: int
     rows_used: int
     definitions: dict[str, str] = field(default_factory=dict)
+    #: The Code version whose timescales the figures were measured against (and whose map of
+    #: figures to provisions :func:`~audit_lib.stats.provision_figures.provision_figures` uses).
+    #: Not part of :meth:`to_json`.
+    code: str = DEFAULT_CODE
 
     @property
     def tsm_ch01_stage1_per_1000(self) -> float | None:

@@ -15,7 +15,8 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..assessment.answers import Assessment, load_assessment
+from ..assessment.answers import Assessment
+from ..assessment.answers_file import load_assessment
 from ..cases.load import CaseLog, load_case_log
 from ..code.catalogue import Catalogue, load_catalogue
 from ..config.landlords import Landlord, load_landlord
@@ -73,15 +74,15 @@ class Workbook:
     @cached_property
     def stats(self) -> CaseStatistics:
         config = self.landlord.config
-        requests = config.service_requests.get(self.period.id)
         return case_statistics(
             self.case_log.cases,
             self.period,
             self.landlord.homes,
             extension_policy=config.extension_policy,
             local_targets=config.local_targets,
-            service_requests=dict(requests.items()) if requests is not None else None,
+            service_requests=config.service_requests.get(self.period.id),
             excluded_rows=self.case_log.excluded_rows,
+            code=self.catalogue.code,
         )
 
     @cached_property
