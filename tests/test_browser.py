@@ -92,13 +92,25 @@ def _run_all(page) -> None:
     raise AssertionError("Run All Cells did not start the cells")
 
 
+LIVE = ":not(.jupyter-widgets-disconnected)"  # widgets of the running kernel, not a previous one's
+
+
 def _open_section_6(page):
-    section = page.locator(".chc-section-6")
+    section = page.locator(f".chc-section-6{LIVE}").first
     section.wait_for(timeout=120_000)
     section.locator(".lm-AccordionPanel-title, .jupyter-widget-Collapse-header, .p-Collapse-header").first.click()
-    form = page.locator(".chc-provision-6-2")
+    form = page.locator(f".chc-provision-6-2{LIVE}").first
     form.wait_for(timeout=60_000)
     return form
+
+
+def _wait_until_gone_or_disconnected(element, timeout: float = 60) -> None:
+    """After a kernel restart, the previous run's widgets are removed or marked disconnected."""
+    deadline = time.monotonic() + timeout
+    check = "el => !el.isConnected || el.closest('.jupyter-widgets-disconnected') !== null"
+    while not element.evaluate(check):
+        assert time.monotonic() < deadline, "the previous kernel's widgets stayed connected after the restart"
+        time.sleep(0.3)
 
 
 def test_auditor_completes_a_provision_in_a_real_jupyterlab(lab):
@@ -133,11 +145,12 @@ def test_auditor_completes_a_provision_in_a_real_jupyterlab(lab):
             assert saved.updated_by == "browser.auditor"
 
             # restart the kernel and run everything again: the stored answers come back
+            previous = form.element_handle()
             page.get_by_role("menuitem", name="Kernel", exact=True).click()
             page.get_by_role("menuitem", name="Restart Kernel and Run All Cells…").click()
             page.get_by_role("button", name="Confirm Kernel Restart").or_(
                 page.get_by_role("button", name="Restart", exact=True)).first.click()
-            page.wait_for_timeout(1000)
+            _wait_until_gone_or_disconnected(previous)
             form = _open_section_6(page)
             assert form.locator(".widget-dropdown select").input_value() == "No"
             values = [el.input_value() for el in form.locator("input[placeholder='Evidence: what it is']").all()]
