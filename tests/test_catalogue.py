@@ -73,10 +73,50 @@ def test_ids_are_stable_keys(code):
                 "individual circumstances of each complaint."),
         ("8.3", "Landlords must also carry out a self-assessment following a significant restructure, merger "
                 "and/or change in procedures."),
+        # checked against published self-assessments quoting the Code (seeds 002 and 003 agree)
+        ("8.2", "The annual complaints performance and service improvement report must be reported to the "
+                "landlord's governing body (or equivalent) and published on the on the section of its website "
+                "relating to complaints. The governing body's response to the report must be published alongside "
+                "this."),
+        ("8.5", "If a landlord is unable to comply with the Code due to exceptional circumstances, such as a cyber "
+                "incident, they must inform the Ombudsman, provide information to residents who may be affected, "
+                "and publish this on their website Landlords must provide a timescale for returning to compliance "
+                "with the Code."),
+        ("2.3", "Landlords must accept complaints referred to them within 12 months of the issue occurring or the "
+                "resident becoming aware of the issue, unless they are excluded on other grounds. Landlords must "
+                "consider whether to apply discretion to accept complaints made outside this time limit where there "
+                "are good reasons to do so."),
+        ("5.6", "When a complaint is logged at Stage 1 or escalated to Stage 2, landlords must set out their "
+                "understanding of the complaint and the outcomes the resident is seeking. The Code will refer to "
+                'this as "the complaint definition". If any aspect of the complaint is unclear, the resident must '
+                "be asked for clarification."),
+        ("6.14", "Landlords must issue a final response to the stage 2 within 20 working days of the complaint "
+                 "being acknowledged."),
+        ("9.5", "In addition to this a member of the governing body (or equivalent) must be appointed to have lead "
+                "responsibility for complaints to support a positive complaint handling culture. This person is "
+                "referred to as the Member Responsible for Complaints ('the MRC')."),
     ],
 )
 def test_wording_word_for_word(code, number, text):
     assert code.provision(number).text == text
+
+
+def test_8_2_keeps_the_published_slip_and_says_so(code):
+    provision = code.provision("8.2")
+    assert "published on the on the section of its website" in provision.text
+    assert provision.note == ('The published Code reads "on the on the" (an evident slip); the text is kept as '
+                              "published.")
+
+
+def test_notes_only_where_the_wording_needs_one(code):
+    assert {p.number for p in code.provisions if p.note} == {"8.2", "8.5"}
+    assert code.provision("8.5").note is not None and '"website"' in code.provision("8.5").note
+
+
+def test_apostrophes_are_straight(code):
+    text = " ".join(p.text + (p.note or "") for p in code.provisions)
+    assert not set("\u2018\u2019\u201c\u201d") & set(text)
+    assert "landlord's governing body" in code.provision("8.2").text
 
 
 def test_3_1_is_its_own_text_not_a_copy_error(code):
@@ -94,9 +134,31 @@ def test_lists_and_subsections(code):
     assert code.provision("5.8").text.count(" a. ") == 1
 
 
-def test_modal(code):
-    assert code.provision("6.2").modal == "must"
-    assert {p.number for p in code.provisions if p.modal == "expected"} == {"5.2", "5.3", "5.5", "8.4"}
+def test_no_2024_provision_has_a_tier(code):
+    # The 2024 Code has no must/should tiers: the Ombudsman expects compliance with every provision.
+    assert all(p.tier is None for p in code.provisions)
+    assert not hasattr(code.provision("6.2"), "modal")
+
+
+def test_a_provision_may_have_a_tier_for_codes_that_have_them(tmp_path):
+    path = tmp_path / "code.yaml"
+    path.write_text(CODE_FILE_HEAD.replace("section: 6, text: t}\n  -", "section: 6, tier: should, text: t}\n  -"))
+    loaded = load_catalogue_file(path)
+    assert [p.tier for p in loaded.provisions] == ["should", None]
+
+
+@pytest.mark.parametrize("line, message", [
+    ("    modal: must\n", "provisions.0.modal: Extra inputs are not permitted (found 'must')"),
+    ("    modal: expected\n", "provisions.0.modal: Extra inputs are not permitted (found 'expected')"),
+    ("    tier: expected\n", "provisions.0.tier: Input should be 'must' or 'should' (found 'expected')"),
+])
+def test_a_modal_key_or_unknown_tier_is_refused(tmp_path, line, message):
+    path = tmp_path / "code.yaml"
+    path.write_text("code: '2024'\ntitle: x\npublisher: y\nin_force: z\nsections:\n  - {number: 1, title: S}\n"
+                    "provisions:\n  - number: '1.2'\n    section: 1\n" + line + "    text: t\n")
+    with pytest.raises(CatalogueError) as caught:
+        load_catalogue_file(path)
+    assert str(caught.value) == f"{path}: {message}"
 
 
 def test_unknown_version_is_a_clear_error():
@@ -106,7 +168,7 @@ def test_unknown_version_is_a_clear_error():
 
 def test_damaged_catalogue_file_names_the_problem(tmp_path):
     path = tmp_path / "code.yaml"
-    path.write_text("code: '2024'\ntitle: x\npublisher: y\nin_force: z\nsections: []\nprovisions:\n  - number: '1.2'\n    section: 1\n    modal: must\n    text: t\n")
+    path.write_text("code: '2024'\ntitle: x\npublisher: y\nin_force: z\nsections: []\nprovisions:\n  - number: '1.2'\n    section: 1\n    text: t\n")
     with pytest.raises(CatalogueError, match="names section 1, which does not hold it"):
         load_catalogue_file(path)
 
@@ -118,6 +180,22 @@ def test_cli_code_json(capsys):
     assert {"id", "number", "section", "text"} <= set(rows[0])
     six_two = next(r for r in rows if r["id"] == "2024:6.2")
     assert six_two["number"] == "6.2" and six_two["section"] == 6
+    assert "modal" not in six_two and six_two["tier"] is None and six_two["note"] is None
+    eight_two = next(r for r in rows if r["id"] == "2024:8.2")
+    assert "on the on the" in eight_two["text"] and "evident slip" in eight_two["note"]
+
+
+def test_the_report_section_shows_a_note_escaped_under_the_text(code):
+    from audit_lib.assessment.answers import Assessment
+    from audit_lib.workbook.views import section
+
+    html = section(code, 8, Assessment(landlord="l", period="2024-25"), {}).html
+    row = html[html.index('id="provision-8.2"'):html.index('id="provision-8.3"')]
+    assert "published on the on the section" in row
+    assert ('<div class="muted note"><small>Note: The published Code reads &#34;on the on the&#34; (an evident '
+            "slip); the text is kept as published.</small></div>") in row
+    eight_one = html[html.index('id="provision-8.1"'):html.index('id="provision-8.2"')]
+    assert "muted note" not in eight_one
 
 
 def test_installed_command_prints_json():
@@ -150,8 +228,8 @@ def test_load_catalogue_reads_each_version_once():
 
 
 CODE_FILE_HEAD = ("code: '2024'\ntitle: x\npublisher: y\nin_force: z\nsections:\n  - {number: 6, title: Stages}\n"
-                  "provisions:\n  - {number: '6.2', section: 6, modal: must, text: t}\n"
-                  "  - {number: '6.3', section: 6, modal: must, text: t}\n")
+                  "provisions:\n  - {number: '6.2', section: 6, text: t}\n"
+                  "  - {number: '6.3', section: 6, text: t}\n")
 GOOD_TIMESCALES = ("timescales:\n  stages:\n    - stage: 1\n      acknowledge: {provision: '6.2', working_days: 5}\n"
                    "      respond: {provision: '6.3', working_days: 10}\n      extension: {provision: '6.3', working_days: 10}\n"
                    "  exclusion_window: {provision: '6.2', months: 12}\n")

@@ -37,12 +37,19 @@ class Section(_CodeData):
 
 
 class Provision(_CodeData):
+    """One assessable provision: its number, where it sits, and its wording as published."""
+
     code: str
     number: str
     section: int
     subsection: str | None = None
-    modal: Literal["must", "expected"]
+    #: The provision's tier. Older Codes (2022) have must/should tiers; the 2024 Code has
+    #: none (the Ombudsman expects compliance with every provision), so ``None``.
+    tier: Literal["must", "should"] | None = None
+    #: The wording word for word as published, slips included.
     text: str
+    #: A remark about the published wording (e.g. a slip kept as published), shown beside it.
+    note: str | None = None
 
     @property
     def id(self) -> str:
