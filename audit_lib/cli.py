@@ -36,7 +36,7 @@ def _cmd_code(args: argparse.Namespace) -> int:
     if args.json:
         rows = [
             {"id": p.id, "number": p.number, "section": p.section, "section_title": catalogue.section(p.section).title,
-             "subsection": p.subsection, "modal": p.modal, "text": p.text}
+             "subsection": p.subsection, "tier": p.tier, "text": p.text, "note": p.note}
             for p in catalogue.provisions
         ]
         print(json.dumps(rows, indent=2, ensure_ascii=False))
@@ -53,7 +53,7 @@ def _stats_for(args: argparse.Namespace) -> tuple[CaseLog, CaseStatistics]:
     """The case log and its statistics, for a landlord in the inputs or for a case-log file."""
     from .cases.load import load_case_log
     from .config.landlords import CaseLogSettings, load_landlord
-    from .stats.engine import case_statistics
+    from .stats.engine import case_statistics, landlord_statistics
 
     period = Period.parse(args.period)
     if args.cases is not None:
@@ -65,18 +65,12 @@ def _stats_for(args: argparse.Namespace) -> tuple[CaseLog, CaseStatistics]:
     if not args.landlord:
         raise UsageError("name a landlord, or give --cases FILE --homes N")
     landlord = load_landlord(args.inputs, args.landlord)
-    config = landlord.config
-    log = load_case_log(landlord.case_log_path, config.case_log)
-    stats = case_statistics(
-        log.cases, period, landlord.homes, extension_policy=config.extension_policy,
-        local_targets=config.local_targets, service_requests=config.service_requests.get(period.id),
-        excluded_rows=log.excluded_rows, code=landlord.entry.code,
-    )
-    return log, stats
+    log = load_case_log(landlord.case_log_path, landlord.config.case_log)
+    return log, landlord_statistics(log, landlord, period, landlord.entry.code)
 
 
 def _cmd_stats(args: argparse.Namespace) -> int:
-    from .stats.quarterly import quarterly_table
+    from .stats.quarterly import headline, quarterly_table
 
     log, stats = _stats_for(args)
     if args.json:
@@ -85,8 +79,9 @@ def _cmd_stats(args: argparse.Namespace) -> int:
     headings, rows = quarterly_table(stats)
     width = max(len(label) for label, _ in rows)
     cols = [max(len(h), *(len(cells[i]) for _, cells in rows)) for i, h in enumerate(headings)]
-    print(f"{log.source.name}: {log.rows_read} rows read, {stats.rows_used} used, {stats.excluded_rows} excluded")
-    print(f"TSM CH01: {stats.tsm_ch01_stage1_per_1000} (stage 1), {stats.tsm_ch01_stage2_per_1000} (stage 2) per 1,000 homes")
+    print(f"{log.source.name}:")
+    for line in headline(stats):
+        print(line)
     print(" " * width + "  " + "  ".join(h.rjust(w) for h, w in zip(headings, cols)))
     for label, cells in rows:
         print(label.ljust(width) + "  " + "  ".join(c.rjust(w) for c, w in zip(cells, cols)))

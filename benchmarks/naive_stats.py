@@ -2,36 +2,72 @@
 
 This is the "naive alternative" the benchmark measures :func:`audit_lib.stats.engine.case_statistics`
 against, and an independent cross-check of the definitions. It is written from the written
-definitions (the module docstring and ``figure_definitions()`` of :mod:`audit_lib.stats.definitions`, the field
-comments of ``CaseStatistics`` and the hand-worked cases in ``tests/test_stats.py``), not
-from the vectorised code: no pandas or numpy arithmetic, only ``datetime.date`` values, a
-set of England and Wales bank holidays from the ``holidays`` package, and a working-day
-counter that steps one calendar day at a time. Only the outcome vocabularies are shared with
-the product (:mod:`audit_lib.cases.schema`, plain data).
+definitions (``docs/figures.md``, "What the figures mean", and the key names of
+``CaseStatistics.to_json()``), not from the vectorised code: no pandas or numpy arithmetic,
+only ``datetime.date`` values, a set of England and Wales bank holidays from the ``holidays``
+package, and a working-day counter that steps one calendar day at a time. Only the outcome
+vocabularies are shared with the product (:mod:`audit_lib.cases.schema`, plain data).
+
+Everything is as at the period's last day E: a date after E is read as blank (the step is not
+done, the escalation not requested, the complaint not received), so nothing dated after E can
+change a figure of the period.
 
 Readings of the definitions used here, where the text leaves a choice:
 
 * a complaint is *accepted* when it has no ``refused_reason``; refused complaints have no
   stage 1 or stage 2 steps or deadlines, and count only in ``refused``,
-  ``refused_by_reason`` and complaint failure orders;
-* an accepted complaint always has an acknowledgement step at stage 1 (and at stage 2 once
-  escalation is requested), withdrawn or not; it has a response step unless it was withdrawn
-  and no response date is recorded (a withdrawal is not a missed response);
-* the *final response* is the stage 2 response where there is one, else the stage 1
-  response; Ombudsman determinations and compensation belong to the window of the final
-  response;
-* a withdrawal has no date of its own in the log, so a complaint recorded as withdrawn is
-  not open at the period end;
-* local targets follow the same rules with the landlord's numbers of days: the local
-  response deadline counts from the acknowledgement, or while none is recorded from the
-  local acknowledgement deadline (the Code's when there is no local one), plus the same
-  allowed extension;
-* complaint failure orders are counted by the date the complaint was received, whether or
-  not it was accepted;
-* ageing counts working days from receipt at stage 1 and from the escalation request at
-  stage 2; channels and reasonable adjustments are about the stage 1 complaints received in
-  the year (a flag is any value but a "no" word); the same handler at both stages is counted
-  over escalations requested in the year with both handlers recorded, ignoring case.
+  ``refused_by_reason`` and complaint failure orders (by the date received, accepted or not);
+* an accepted complaint received by E has an acknowledgement step and a response step at
+  stage 1, and the same two at stage 2 once escalation is requested by E; a stage 2 response
+  or acknowledgement of a complaint with no escalation request dated by E belongs to no
+  figure; the response step does not apply to a complaint recorded as withdrawn (at that
+  stage) unless its response is dated on or before E; the acknowledgement step always applies;
+* acknowledgement due: the Code's 5 working days after the start (receipt, escalation
+  request); response due: the Code's 10 / 20 working days plus the allowed extension after
+  the *base*: ``from_earlier`` (default) the earlier of the acknowledgement made by E and
+  the acknowledgement due day, ``from_acknowledgement`` the acknowledgement made by E, and
+  under both the acknowledgement due day while none is made by E;
+* allowed extension: ``good_reason`` (default) the recorded days up to the Code's limit, all
+  of them where the good-reason flag is "yes" ("no", blank or anything else is no good
+  reason); ``code_limit`` up to the limit; ``full`` all; ``none`` none;
+* local targets: the local acknowledgement deadline is the local number of days after the
+  start; the local response deadline is the local number of days plus the same allowed
+  extension after the local base: the earlier of the acknowledgement made by E and the local
+  acknowledgement due day (the Code's acknowledgement due day without a local acknowledgement
+  target), or under ``from_acknowledgement`` the acknowledgement made by E, and while none is
+  made, that same local (or Code's) acknowledgement due day;
+* each step of the period counts in the window it was done in (done = dated on or before E),
+  or when not done by E, in the window its deadline fell in (no window of the period when the
+  deadline is after E or before the period's start); it is on time when done on or before its
+  deadline, late otherwise (a step not done by E is late); the year is a window, so each step
+  counts in one quarter and in the year;
+* responses issued, CH02 and extensions are the response steps done in the window (a response
+  dated on or before E always has its step); "beyond the limit with a reason" is a good-reason
+  flag "yes", "without" anything else; extensions are counted whatever the extension policy;
+* outcomes: responses dated in the year; the outcome ``""`` (or any word not in the Code's
+  vocabulary) is "not recorded"; a withdrawn complaint with a response counts as withdrawn;
+* open at E: received (escalation requested) by E, no response by E, not recorded as
+  withdrawn at that stage; overdue when the response deadline (worked out as above) is on or
+  before E; ageing counts working days from the start to E, each rolled forward to a working
+  day when it falls on a weekend or bank holiday (0 when the same working day);
+* withdrawn before a response: accepted, received in the year, stage 1 outcome withdrawn, no
+  stage 1 response dated on or before E (a response dated after E does not count);
+* the final response as at E is the stage 2 response where escalation was requested by E
+  (none when that response is not dated by E: the complaint then has no final response in the
+  period, even though it has a stage 1 response), else the stage 1 response; Ombudsman
+  determinations (any non-blank Ombudsman outcome, "not recorded" included) are counted in
+  the windows of the final response, and by outcome in the year (an outcome not in the
+  Ombudsman's vocabulary as "not recorded"); compensation counts in the year of the final
+  response (cases with an amount above zero, and the total);
+* categories (blank category not counted), channels (blank channel not counted) and
+  reasonable adjustments (either flag any value but a "no" word) are about the accepted
+  complaints received in the year; the same handler at both stages is counted over
+  escalations requested in the year with both handlers recorded, ignoring case;
+* a complaint whose field is unknown (named in the ``unknown`` column) is kept out of every
+  figure that needs it, following the table "Which figures need which fields" of
+  ``docs/figures.md`` (:data:`FIGURE_FIELDS` below); the good-reason flag is needed by the
+  response figures only where the recorded extension days exceed the Code's limit, and then
+  whatever the extension policy; the local on-time rates need the same fields as the Code's.
 
 ``naive_statistics(...)`` returns the same mapping as ``CaseStatistics.to_json()`` except
 ``definitions`` (prose, not figures).
@@ -54,11 +90,34 @@ BANK_HOLIDAYS: set[dt.date] = set()
 ACK_DAYS = {1: 5, 2: 5}
 RESPOND_DAYS = {1: 10, 2: 20}
 EXTENSION_LIMIT = {1: 10, 2: 20}
+EXTENSION_POLICIES = ("good_reason", "code_limit", "full", "none")
+RESPONSE_DEADLINES = ("from_earlier", "from_acknowledgement")
+NOT_RECORDED = "not recorded"
 FAULT = ("severe maladministration", "maladministration", "service failure")
 MERITS = FAULT + ("reasonable redress", "no maladministration")
 NO_VALUES = ("", "n", "no", "false", "0", "none", "-")
 DATE_FIELDS = ("received", "stage1_acknowledged", "stage1_responded",
                "stage2_requested", "stage2_acknowledged", "stage2_responded")
+START = {1: "received", 2: "stage2_requested"}
+
+
+#: The table "Which figures need which fields" of docs/figures.md, stage by stage (the
+#: response figures also need ``stageN_extension_good_reason`` where the days exceed the limit).
+FIGURE_FIELDS: dict[str, tuple[str, ...]] = {
+    **{f"stage{n}_received": (START[n],) for n in (1, 2)},
+    **{f"stage{n}_ack": (START[n], f"stage{n}_acknowledged") for n in (1, 2)},
+    **{f"stage{n}_response": (START[n], f"stage{n}_acknowledged", f"stage{n}_responded",
+                              f"stage{n}_extension_days", f"stage{n}_outcome") for n in (1, 2)},
+    **{f"stage{n}_outcomes": (START[n], f"stage{n}_responded", f"stage{n}_outcome") for n in (1, 2)},
+    "withdrawn_before_response": ("stage1_responded", "stage1_outcome"),
+    "ombudsman": ("stage1_responded", "stage2_requested", "stage2_responded", "ombudsman_outcome"),
+    "compensation": ("stage1_responded", "stage2_requested", "stage2_responded", "compensation"),
+    "categories": ("category",),
+    "channels": ("channel",),
+    "reasonable_adjustments": ("reasonable_adjustment", "vulnerability"),
+    "same_handler": ("stage2_requested", "stage1_handler", "stage2_handler"),
+    "complaint_failure_orders": ("complaint_failure_order",),
+}
 
 
 # --- working days, one day at a time -----------------------------------------------------
@@ -124,10 +183,11 @@ def per_thousand(count: int, homes: int) -> float | None:
 
 RATE_NAMES = ("stage1_ack", "stage1_ack_local", "stage1_response", "stage1_response_local",
               "stage2_ack", "stage2_ack_local", "stage2_response", "stage2_response_local")
-COUNT_NAMES = ("stage1_received", "stage2_received", "refused", "stage1_responded", "stage1_responded_on_time",
-               "stage1_extended", "stage1_extended_beyond_limit", "stage2_responded", "stage2_responded_on_time",
-               "stage2_extended", "stage2_extended_beyond_limit", "ombudsman_determinations",
-               "complaint_failure_orders")
+COUNT_NAMES = ("stage1_received", "stage2_received", "refused", "ombudsman_determinations",
+               "complaint_failure_orders",
+               *(f"stage{n}_{name}" for n in (1, 2) for name in (
+                   "responded", "responded_on_time", "extended", "extended_beyond_limit",
+                   "extended_beyond_limit_with_reason", "extended_beyond_limit_without_reason")))
 
 
 class Tally:
@@ -142,15 +202,14 @@ class Tally:
         return day is not None and self.start <= day <= self.end
 
     def step(self, name: str, done: dt.date | None, due: dt.date) -> None:
-        """Count one step: done in the window (on time or late), or due in the window and
-        still not done by the window's last day."""
-        rate = self.rates[name]
-        if self.has(done):
+        """Count one step in this window if it counts here: ``done`` (already None when not
+        done by the period's end) in the window, or not done and ``due`` in the window."""
+        counted_on = done if done is not None else due
+        if self.has(counted_on):
+            rate = self.rates[name]
             rate[1] += 1
-            if done <= due:
+            if done is not None and done <= due:
                 rate[0] += 1
-        elif self.has(due) and (done is None or done > self.end):
-            rate[1] += 1
 
 
 def _day(value: object) -> dt.date | None:
@@ -158,6 +217,13 @@ def _day(value: object) -> dt.date | None:
     if value is None or value != value:  # None, NaT or NaN
         return None
     return dt.date(value.year, value.month, value.day)
+
+
+def _text(value: object) -> str:
+    """A text cell as a string ("" when blank, None or NaN)."""
+    if value is None or value != value:
+        return ""
+    return str(value)
 
 
 def _sorted_counts(counter: dict[str, int]) -> dict[str, int]:
@@ -185,14 +251,28 @@ def _local(local_targets: object) -> dict[str, int | None]:
     return {n: getattr(local_targets, n) for n in names}
 
 
-def _allowed(days: int, stage: int, policy: str) -> int:
+def allowed_extension(days: int, stage: int, policy: str, good_reason: bool) -> int:
+    """The working days of a recorded extension that count towards the response deadline."""
     if policy == "none":
         return 0
     if policy == "full":
         return days
     if policy == "code_limit":
         return min(days, EXTENSION_LIMIT[stage])
-    raise ValueError(f"unknown extension policy {policy!r}")
+    if policy == "good_reason":
+        return days if good_reason else min(days, EXTENSION_LIMIT[stage])
+    raise ValueError(f"unknown extension policy {policy!r}; expected one of {EXTENSION_POLICIES}")
+
+
+def response_base(acknowledged: dt.date | None, ack_due: dt.date, rule: str) -> dt.date:
+    """The day a response deadline counts from, given the acknowledgement made by the period's end."""
+    if acknowledged is None:
+        return ack_due
+    if rule == "from_earlier":
+        return min(acknowledged, ack_due)
+    if rule == "from_acknowledgement":
+        return acknowledged
+    raise ValueError(f"unknown response deadline {rule!r}; expected one of {RESPONSE_DEADLINES}")
 
 
 def naive_statistics(
@@ -200,52 +280,65 @@ def naive_statistics(
     period,
     homes: int,
     *,
-    extension_policy: str = "code_limit",
+    extension_policy: str = "good_reason",
+    response_deadline: str = "from_earlier",
     local_targets=None,
     service_requests: dict[str, int] | None = None,
     excluded_rows: int = 0,
 ) -> dict[str, object]:
     """Every figure of ``CaseStatistics.to_json()`` (bar ``definitions``), one case at a time.
 
-    ``cases`` is a validated case log's usable cases (a DataFrame); it is only read row by
-    row as dicts.
+    ``cases`` is a validated case log's complaints (a DataFrame, one row per complaint); it is
+    only read row by row as dicts.
     """
+    if extension_policy not in EXTENSION_POLICIES:
+        raise ValueError(f"unknown extension policy {extension_policy!r}; expected one of {EXTENSION_POLICIES}")
+    if response_deadline not in RESPONSE_DEADLINES:
+        raise ValueError(f"unknown response deadline {response_deadline!r}; expected one of {RESPONSE_DEADLINES}")
     load_bank_holidays()
     period_id, _, quarter_bounds, (year_start, year_end) = _period_windows(period)
+    end = year_end  # every figure is as at this day
+
+    def as_at(day: dt.date | None) -> dt.date | None:
+        return day if day is not None and day <= end else None
+
     local = _local(local_targets)
     columns = set(cases.columns)
     has_cfo = "complaint_failure_order" in columns
     has_channel = "channel" in columns
     flag_columns = [c for c in ("reasonable_adjustment", "vulnerability") if c in columns]
     has_handlers = "stage1_handler" in columns and "stage2_handler" in columns
+    has_unknown = "unknown" in columns
 
-    quarters = {name: Tally(start, end) for name, start, end in quarter_bounds}
+    quarters = {name: Tally(start, stop) for name, start, stop in quarter_bounds}
     year = Tally(year_start, year_end)
     windows = [*quarters.values(), year]
 
     refused_by_reason: dict[str, int] = {}
     categories: dict[str, int] = {}
     channels: dict[str, int] = {}
-    stage1_outcomes = dict.fromkeys(OUTCOMES, 0)
-    stage2_outcomes = dict.fromkeys(OUTCOMES, 0)
-    ombudsman = dict.fromkeys(OMBUDSMAN_OUTCOMES, 0)
+    outcomes = {n: dict.fromkeys((*OUTCOMES, NOT_RECORDED), 0) for n in (1, 2)}
+    ombudsman = dict.fromkeys((*OMBUDSMAN_OUTCOMES, NOT_RECORDED), 0)
     withdrawn_before_response = 0
     compensation_cases = 0
     compensation_total = Decimal(0)
     adjustments = 0
     same_handler = 0
     open_counts = {"stage1_open": 0, "stage1_overdue": 0, "stage2_open": 0, "stage2_overdue": 0}
-    ageing = {1: {"0-10": 0, "11-20": 0, "21-40": 0, "41+": 0}, 2: {"0-10": 0, "11-20": 0, "21-40": 0, "41+": 0}}
-    rows = 0
+    ageing = {n: {"0-10": 0, "11-20": 0, "21-40": 0, "41+": 0} for n in (1, 2)}
+    complaints = 0
 
     for case in cases.to_dict("records"):
-        rows += 1
-        received, ack1, resp1, req2, ack2, resp2 = (_day(case[f]) for f in DATE_FIELDS)
-        refused = case["refused_reason"] != ""
-        ext1, ext2 = int(case["stage1_extension_days"]), int(case["stage2_extension_days"])
-        out1, out2 = case["stage1_outcome"], case["stage2_outcome"]
-        hos = case["ombudsman_outcome"]
-        cfo = has_cfo and case["complaint_failure_order"] != ""
+        complaints += 1
+        unknown = set(_text(case["unknown"]).split()) if has_unknown else set()
+
+        def known(*fields: str, unknown: set[str] = unknown) -> bool:
+            return unknown.isdisjoint(fields)
+
+        received = _day(case["received"])
+        refused = _text(case["refused_reason"]) != ""
+        cfo = has_cfo and known(*FIGURE_FIELDS["complaint_failure_orders"]) \
+            and _text(case["complaint_failure_order"]) != ""
 
         if refused:
             for w in windows:
@@ -254,113 +347,115 @@ def naive_statistics(
                     if cfo:
                         w.counts["complaint_failure_orders"] += 1
             if year.has(received):
-                reason = case["refused_reason"]
+                reason = _text(case["refused_reason"])
                 refused_by_reason[reason] = refused_by_reason.get(reason, 0) + 1
             continue
 
-        # deadlines of an accepted complaint
-        ack1_due = add_working_days(received, ACK_DAYS[1])
-        resp1_due = add_working_days(ack1 or ack1_due, RESPOND_DAYS[1] + _allowed(ext1, 1, extension_policy))
-        ack1_due_local = resp1_due_local = None
-        if local["stage1_acknowledge"]:
-            ack1_due_local = add_working_days(received, local["stage1_acknowledge"])
-        if local["stage1_respond"]:
-            base = ack1 or (ack1_due_local if ack1_due_local else ack1_due)
-            resp1_due_local = add_working_days(base, local["stage1_respond"] + _allowed(ext1, 1, extension_policy))
-        escalated = req2 is not None
-        ack2_due = resp2_due = ack2_due_local = resp2_due_local = None
-        if escalated:
-            ack2_due = add_working_days(req2, ACK_DAYS[2])
-            resp2_due = add_working_days(ack2 or ack2_due, RESPOND_DAYS[2] + _allowed(ext2, 2, extension_policy))
-            if local["stage2_acknowledge"]:
-                ack2_due_local = add_working_days(req2, local["stage2_acknowledge"])
-            if local["stage2_respond"]:
-                base = ack2 or (ack2_due_local if ack2_due_local else ack2_due)
-                resp2_due_local = add_working_days(base, local["stage2_respond"] + _allowed(ext2, 2, extension_policy))
-        response1_expected = not (out1 == "withdrawn" and resp1 is None)
-        response2_expected = escalated and not (out2 == "withdrawn" and resp2 is None)
-        final = resp2 if resp2 is not None else resp1
-
+        # each stage's dates as at the period's end (a date after it is read as blank)
+        dates = {f: as_at(_day(case[f])) for f in DATE_FIELDS}
+        start = {1: dates["received"], 2: dates["stage2_requested"]}
         for w in windows:
-            c = w.counts
-            if w.has(received):
-                c["stage1_received"] += 1
-                if cfo:
-                    c["complaint_failure_orders"] += 1
-            w.step("stage1_ack", ack1, ack1_due)
-            if ack1_due_local is not None:
-                w.step("stage1_ack_local", ack1, ack1_due_local)
-            if response1_expected:
-                w.step("stage1_response", resp1, resp1_due)
-                if resp1_due_local is not None:
-                    w.step("stage1_response_local", resp1, resp1_due_local)
-            if w.has(resp1):
-                c["stage1_responded"] += 1
-                if resp1 <= resp1_due:
-                    c["stage1_responded_on_time"] += 1
-                if ext1 > 0:
-                    c["stage1_extended"] += 1
-                if ext1 > EXTENSION_LIMIT[1]:
-                    c["stage1_extended_beyond_limit"] += 1
-            if escalated:
-                if w.has(req2):
-                    c["stage2_received"] += 1
-                w.step("stage2_ack", ack2, ack2_due)
-                if ack2_due_local is not None:
-                    w.step("stage2_ack_local", ack2, ack2_due_local)
-                if response2_expected:
-                    w.step("stage2_response", resp2, resp2_due)
-                    if resp2_due_local is not None:
-                        w.step("stage2_response_local", resp2, resp2_due_local)
-                if w.has(resp2):
-                    c["stage2_responded"] += 1
-                    if resp2 <= resp2_due:
-                        c["stage2_responded_on_time"] += 1
-                    if ext2 > 0:
-                        c["stage2_extended"] += 1
-                    if ext2 > EXTENSION_LIMIT[2]:
-                        c["stage2_extended_beyond_limit"] += 1
-            if hos != "" and w.has(final):
-                c["ombudsman_determinations"] += 1
+            if w.has(received) and cfo:
+                w.counts["complaint_failure_orders"] += 1
 
-        # the year's breakdowns
-        if year.has(received):
-            category = case["category"]
-            if category != "":
-                categories[category] = categories.get(category, 0) + 1
-            if has_channel and case["channel"] != "":
-                channels[case["channel"]] = channels.get(case["channel"], 0) + 1
-            if any(str(case[f]).strip().lower() not in NO_VALUES for f in flag_columns):
-                adjustments += 1
-            if out1 == "withdrawn" and (resp1 is None or resp1 > year_end):
-                withdrawn_before_response += 1
-        if year.has(resp1) and out1 in stage1_outcomes:
-            stage1_outcomes[out1] += 1
-        if escalated and year.has(resp2) and out2 in stage2_outcomes:
-            stage2_outcomes[out2] += 1
-        if year.has(final):
-            if hos in ombudsman:
-                ombudsman[hos] += 1
-            amount = case["compensation"]
+        for n in (1, 2):
+            begun = start[n]
+            if begun is None or not known(START[n]):
+                continue  # not received (escalated) by the period's end, or the start unknown
+            acknowledged = dates[f"stage{n}_acknowledged"]
+            responded = dates[f"stage{n}_responded"]
+            outcome = _text(case[f"stage{n}_outcome"])
+            days = int(case[f"stage{n}_extension_days"])
+            good_reason = _text(case.get(f"stage{n}_extension_good_reason", "")).strip().lower() == "yes"
+            for w in windows:
+                if w.has(begun):
+                    w.counts[f"stage{n}_received"] += 1
+
+            # the acknowledgement step
+            ack_due = add_working_days(begun, ACK_DAYS[n])
+            local_ack_due = None
+            if local[f"stage{n}_acknowledge"]:
+                local_ack_due = add_working_days(begun, local[f"stage{n}_acknowledge"])
+            if known(*FIGURE_FIELDS[f"stage{n}_ack"]):
+                for w in windows:
+                    w.step(f"stage{n}_ack", acknowledged, ack_due)
+                    if local_ack_due is not None:
+                        w.step(f"stage{n}_ack_local", acknowledged, local_ack_due)
+
+            # the response step, its responses issued and extensions, and open at the end
+            response_fields = FIGURE_FIELDS[f"stage{n}_response"]
+            if days > EXTENSION_LIMIT[n]:
+                response_fields += (f"stage{n}_extension_good_reason",)
+            if known(*response_fields):
+                extra = allowed_extension(days, n, extension_policy, good_reason)
+                due = add_working_days(response_base(acknowledged, ack_due, response_deadline),
+                                       RESPOND_DAYS[n] + extra)
+                local_due = None
+                if local[f"stage{n}_respond"]:
+                    local_base = response_base(acknowledged, local_ack_due or ack_due, response_deadline)
+                    local_due = add_working_days(local_base, local[f"stage{n}_respond"] + extra)
+                withdrawn = outcome == "withdrawn"
+                if responded is not None or not withdrawn:
+                    for w in windows:
+                        w.step(f"stage{n}_response", responded, due)
+                        if local_due is not None:
+                            w.step(f"stage{n}_response_local", responded, local_due)
+                for w in windows:
+                    if not w.has(responded):
+                        continue
+                    c = w.counts
+                    c[f"stage{n}_responded"] += 1
+                    if responded <= due:
+                        c[f"stage{n}_responded_on_time"] += 1
+                    if days > 0:
+                        c[f"stage{n}_extended"] += 1
+                    if days > EXTENSION_LIMIT[n]:
+                        c[f"stage{n}_extended_beyond_limit"] += 1
+                        reason = "with_reason" if good_reason else "without_reason"
+                        c[f"stage{n}_extended_beyond_limit_{reason}"] += 1
+                if responded is None and not withdrawn:
+                    open_counts[f"stage{n}_open"] += 1
+                    if due <= end:
+                        open_counts[f"stage{n}_overdue"] += 1
+                    _band(ageing[n], working_days_since(begun, end))
+
+            # outcomes of the responses in the year
+            if known(*FIGURE_FIELDS[f"stage{n}_outcomes"]) and year.has(responded):
+                outcomes[n][outcome if outcome in OUTCOMES else NOT_RECORDED] += 1
+
+        # the final response as at the period's end: Ombudsman determinations and compensation
+        final = dates["stage2_responded"] if start[2] is not None else dates["stage1_responded"]
+        hos = _text(case["ombudsman_outcome"])
+        if hos != "" and known(*FIGURE_FIELDS["ombudsman"]):
+            for w in windows:
+                if w.has(final):
+                    w.counts["ombudsman_determinations"] += 1
+            if year.has(final):
+                ombudsman[hos if hos in OMBUDSMAN_OUTCOMES else NOT_RECORDED] += 1
+        if known(*FIGURE_FIELDS["compensation"]) and year.has(final):
+            amount = float(case["compensation"])
             if amount > 0:
                 compensation_cases += 1
-            compensation_total += Decimal(repr(float(amount)))
-        if has_handlers and escalated and year.has(req2):
-            h1, h2 = case["stage1_handler"], case["stage2_handler"]
+            compensation_total += Decimal(repr(amount))
+
+        # the year's breakdowns of the stage 1 complaints received in it
+        if year.has(received):
+            category = _text(case["category"])
+            if category != "" and known(*FIGURE_FIELDS["categories"]):
+                categories[category] = categories.get(category, 0) + 1
+            channel = _text(case["channel"]) if has_channel else ""
+            if channel != "" and known(*FIGURE_FIELDS["channels"]):
+                channels[channel] = channels.get(channel, 0) + 1
+            if known(*FIGURE_FIELDS["reasonable_adjustments"]) and any(
+                    _text(case[f]).strip().lower() not in NO_VALUES for f in flag_columns):
+                adjustments += 1
+            if (known(*FIGURE_FIELDS["withdrawn_before_response"]) and _text(case["stage1_outcome"]) == "withdrawn"
+                    and dates["stage1_responded"] is None):
+                withdrawn_before_response += 1
+        if has_handlers and known(*FIGURE_FIELDS["same_handler"]) and year.has(start[2]):
+            h1, h2 = _text(case["stage1_handler"]), _text(case["stage2_handler"])
             if h1 != "" and h2 != "" and h1.casefold() == h2.casefold():
                 same_handler += 1
-
-        # open at the period end
-        if received <= year_end and not (resp1 is not None and resp1 <= year_end) and out1 != "withdrawn":
-            open_counts["stage1_open"] += 1
-            if resp1_due <= year_end:
-                open_counts["stage1_overdue"] += 1
-            _band(ageing[1], working_days_since(received, year_end))
-        if escalated and req2 <= year_end and not (resp2 is not None and resp2 <= year_end) and out2 != "withdrawn":
-            open_counts["stage2_open"] += 1
-            if resp2_due <= year_end:
-                open_counts["stage2_overdue"] += 1
-            _band(ageing[2], working_days_since(req2, year_end))
 
     sr = service_requests or {}
     year_sr = sr.get("year", sum(v for k, v in sr.items() if k != "year") if sr else None)
@@ -375,8 +470,8 @@ def naive_statistics(
         "escalation_rate_pct": percent(year.counts["stage2_received"], year.counts["stage1_responded"]),
         "maladministration_rate_pct": percent(fault, merits),
         "refused_by_reason": _sorted_counts(refused_by_reason),
-        "stage1_outcomes": stage1_outcomes,
-        "stage2_outcomes": stage2_outcomes,
+        "stage1_outcomes": outcomes[1],
+        "stage2_outcomes": outcomes[2],
         "withdrawn_before_response": withdrawn_before_response,
         "categories": _sorted_counts(categories),
         "ombudsman_outcomes": ombudsman,
@@ -388,9 +483,11 @@ def naive_statistics(
         "stage2_same_handler": same_handler if has_handlers else None,
         "quarters": {name: _window_json(q, sr.get(name), local, has_cfo) for name, q in quarters.items()},
         "extension_policy": extension_policy,
+        "response_deadline": response_deadline,
         "local_targets": {k: v for k, v in local.items() if v},
         "excluded_rows": excluded_rows,
-        "rows_used": rows,
+        "complaints_counted": complaints,
+        "rows_read": complaints + excluded_rows,
     }
 
 
@@ -413,34 +510,31 @@ def _window_json(w: Tally, service_requests: int | None, local: dict[str, int | 
         return {"on_time": on_time, "total": total, "late": total - on_time, "pct": percent(on_time, total)}
 
     c = w.counts
-    return {
+    out: dict[str, object] = {
         "stage1_received": c["stage1_received"],
         "stage2_received": c["stage2_received"],
         "refused": c["refused"],
         "service_requests": service_requests,
-        "stage1_ack_on_time_pct": percent(*w.rates["stage1_ack"]),
-        "stage1_ack": rate("stage1_ack"),
-        "stage1_ack_local": rate("stage1_ack_local", "stage1_acknowledge"),
-        "stage1_response": rate("stage1_response"),
-        "stage1_response_local": rate("stage1_response_local", "stage1_respond"),
-        "stage1_responded": c["stage1_responded"],
-        "stage1_responded_on_time": c["stage1_responded_on_time"],
-        "tsm_ch02_stage1_pct": percent(c["stage1_responded_on_time"], c["stage1_responded"]),
-        "stage1_extended": c["stage1_extended"],
-        "stage1_extended_beyond_limit": c["stage1_extended_beyond_limit"],
-        "stage2_ack_on_time_pct": percent(*w.rates["stage2_ack"]),
-        "stage2_ack": rate("stage2_ack"),
-        "stage2_ack_local": rate("stage2_ack_local", "stage2_acknowledge"),
-        "stage2_response": rate("stage2_response"),
-        "stage2_response_local": rate("stage2_response_local", "stage2_respond"),
-        "stage2_responded": c["stage2_responded"],
-        "stage2_responded_on_time": c["stage2_responded_on_time"],
-        "tsm_ch02_stage2_pct": percent(c["stage2_responded_on_time"], c["stage2_responded"]),
-        "stage2_extended": c["stage2_extended"],
-        "stage2_extended_beyond_limit": c["stage2_extended_beyond_limit"],
-        "ombudsman_determinations": c["ombudsman_determinations"],
-        "complaint_failure_orders": c["complaint_failure_orders"] if has_cfo else None,
     }
+    for n in (1, 2):
+        key = f"stage{n}_"
+        out |= {
+            f"{key}ack_on_time_pct": percent(*w.rates[f"{key}ack"]),
+            f"{key}ack": rate(f"{key}ack"),
+            f"{key}ack_local": rate(f"{key}ack_local", f"{key}acknowledge"),
+            f"{key}response": rate(f"{key}response"),
+            f"{key}response_local": rate(f"{key}response_local", f"{key}respond"),
+            f"{key}responded": c[f"{key}responded"],
+            f"{key}responded_on_time": c[f"{key}responded_on_time"],
+            f"tsm_ch02_stage{n}_pct": percent(c[f"{key}responded_on_time"], c[f"{key}responded"]),
+            f"{key}extended": c[f"{key}extended"],
+            f"{key}extended_beyond_limit": c[f"{key}extended_beyond_limit"],
+            f"{key}extended_beyond_limit_with_reason": c[f"{key}extended_beyond_limit_with_reason"],
+            f"{key}extended_beyond_limit_without_reason": c[f"{key}extended_beyond_limit_without_reason"],
+        }
+    out["ombudsman_determinations"] = c["ombudsman_determinations"]
+    out["complaint_failure_orders"] = c["complaint_failure_orders"] if has_cfo else None
+    return out
 
 
 def differences(expected: object, actual: object, path: str = "") -> list[str]:

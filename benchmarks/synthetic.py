@@ -9,10 +9,17 @@ bank holidays, refused complaints that were first acknowledged, complaints never
 acknowledged, withdrawals with and without a closing letter, extensions beyond the Code's
 limits, Ombudsman referrals after stage 1 only, a mix of Ombudsman determinations covering
 every one, compensation in pence, blank categories, handlers (a few the same at both stages),
-reasonable-adjustment flags, complaint failure orders and a few unusable rows (acknowledged
-before receipt, duplicate references) that validation must exclude.
+reasonable-adjustment flags, complaint failure orders, whether an extension had good reason
+(``stageN_extension_good_reason``: mostly blank; "yes", "no", "Yes" or "N" on some rows with an
+extension, most often where it is beyond the Code's limit; "maybe" on a very few), a housing
+system's own outcome words outside the Code's vocabulary ("Resolved", "Justified", ...) on a
+few responses, and the rows validation must deal with: steps out of order (acknowledged before
+receipt) and case references used more than once: a few identical copies of a row, a few
+copies differing in a stage 2 field or the stage 1 outcome, and one or two copies differing in
+the date received.
 
-``case_log_frame(n, seed)`` returns the export with real dates (``datetime64`` with NaT),
+``case_log_frame(n, seed)`` returns the export of ``n`` complaints (plus the copies, each
+right after the row it copies) with real dates (``datetime64`` with NaT),
 nullable integer extensions and float compensation, as a Parquet file holds it;
 ``write_parquet`` and ``write_csv`` write it (the CSV with ``dd/mm/yyyy`` dates, blanks as
 empty cells and compensation as ``£1,234.56``). Both files hold the same complaints and
@@ -27,7 +34,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from audit_lib.cases.schema import CANONICAL_COLUMNS, DATE_COLUMNS
+from audit_lib.cases.schema import CANONICAL_COLUMNS, DATE_COLUMNS, OUTCOMES
 from audit_lib.core.calendar import add_working_days
 from scripts.demo_vocabulary import CATEGORIES, CHANNELS, REFUSED_REASONS, STAGE1_OUTCOMES, STAGE2_OUTCOMES
 
@@ -42,7 +49,14 @@ OMBUDSMAN = {
 }
 COMPENSATION = np.array([25, 50, 75.5, 100, 150, 250, 400, 1234.56, 35.99])
 COLUMNS = (*CANONICAL_COLUMNS, "channel", "stage1_handler", "stage2_handler", "reasonable_adjustment",
-           "complaint_failure_order")
+           "complaint_failure_order", "stage1_extension_good_reason", "stage2_extension_good_reason")
+#: The Code's limits on an extension without good reason (stage 1, stage 2), in working days.
+EXTENSION_LIMITS = (10, 20)
+#: How a housing system records whether an extension had good reason (blank most often).
+GOOD_REASON_WORDS = np.array(["yes", "no", "Yes", "N"], dtype=object)
+#: A housing system's own outcome words, outside the Code's vocabulary (read as "not recorded"
+#: unless the landlord maps them).
+SYSTEM_OUTCOMES = np.array(["Resolved", "Justified", "Not justified", "No further action"], dtype=object)
 HANDLERS = np.array([f"CX{k:02d}" for k in range(1, 41)], dtype=object)
 
 
@@ -131,15 +145,58 @@ def case_log_frame(n: int, seed: int = 2024) -> pd.DataFrame:
             "complaint_failure_order": cfo,
         }
     )
+    # whether an extension had good reason: recorded most often where it is beyond the limit
+    for stage, limit in zip((1, 2), EXTENSION_LIMITS):
+        days = frame[f"stage{stage}_extension_days"].to_numpy(dtype=np.int64)
+        beyond, within = days > limit, (days > 0) & (days <= limit)
+        recorded = beyond & (rng.random(n) < 0.6) | within & (rng.random(n) < 0.08)
+        words = GOOD_REASON_WORDS[rng.choice(len(GOOD_REASON_WORDS), size=n, p=[0.45, 0.2, 0.2, 0.15])]
+        reason = np.where(recorded, words, "")
+        frame[f"stage{stage}_extension_good_reason"] = np.where((days > 0) & (rng.random(n) < 0.01), "maybe", reason)
+    # the housing system's own words for a few outcomes
+    for column in ("stage1_outcome", "stage2_outcome"):
+        own = (frame[column] != "").to_numpy() & (frame[column] != "withdrawn").to_numpy() & (rng.random(n) < 0.01)
+        frame.loc[own, column] = SYSTEM_OUTCOMES[rng.integers(0, len(SYSTEM_OUTCOMES), size=int(own.sum()))]
     # extensions recorded only where one was agreed; blank otherwise
     for column in ("stage1_extension_days", "stage2_extension_days"):
         frame.loc[frame[column] == 0, column] = pd.NA
-    # unusable rows a real export contains: acknowledged before receipt, the same case twice
+    # steps out of order: acknowledged before receipt
     bad = rng.choice(n, size=max(1, n // 2000), replace=False)
     frame.loc[bad, "stage1_acknowledged"] = frame.loc[bad, "received"] - pd.Timedelta(days=3)
-    dup = rng.choice(n - 1, size=max(1, n // 10000), replace=False)
-    frame.loc[dup + 1, "case_id"] = frame.loc[dup, "case_id"].to_numpy()
-    return frame[list(COLUMNS)]
+    return _with_copies(frame, rng)[list(COLUMNS)]
+
+
+def _with_copies(frame: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
+    """The export with some complaints keyed twice, each copy right after the row it copies: a
+    few identical, a few differing in the stage 1 outcome or the stage 2 request date, and one
+    or two differing in the date received."""
+    n = len(frame)
+    few = max(2, n // 2000)
+    taken = np.zeros(n, bool)
+
+    def pick(eligible: np.ndarray, size: int) -> np.ndarray:
+        rows = np.flatnonzero(eligible & ~taken)
+        rows = rng.choice(rows, size=min(size, len(rows)), replace=False) if len(rows) else rows
+        taken[rows] = True
+        return np.sort(rows)
+
+    everyone = np.ones(n, bool)
+    identical = pick(everyone, few)
+    outcome = pick((frame["stage1_outcome"] != "").to_numpy(), (few + 1) // 2)
+    stage2 = pick(frame["stage2_requested"].notna().to_numpy(), few // 2)
+    received = pick(everyone, 1 if n < 5000 else 2)
+
+    copies = frame.iloc[np.concatenate([identical, outcome, stage2, received])].copy()
+    k1, k2, k3 = len(identical), len(outcome), len(stage2)
+    position = copies.columns.get_loc
+    words = np.array(sorted(set(OUTCOMES) - {"withdrawn"}), dtype=object)
+    current = copies.iloc[k1:k1 + k2, position("stage1_outcome")].to_numpy(dtype=object)
+    copies.iloc[k1:k1 + k2, position("stage1_outcome")] = np.where(current == words[0], words[1], words[0])
+    copies.iloc[k1 + k2:k1 + k2 + k3, position("stage2_requested")] += pd.Timedelta(days=1)
+    copies.iloc[k1 + k2 + k3:, position("received")] -= pd.Timedelta(days=7)
+
+    order = np.argsort(np.concatenate([np.arange(n), copies.index.to_numpy()]), kind="stable")
+    return pd.concat([frame, copies]).iloc[order].reset_index(drop=True)
 
 
 def write_parquet(frame: pd.DataFrame, path: Path) -> Path:

@@ -147,9 +147,17 @@ def simulate(profile: Profile) -> list[dict[str, object]]:
                 "stage1_handler": handler1[i] if ack_d[i] else "",
                 "stage2_handler": (handler1[i] if rng.random() < 0.05 else handler2[i]) if ack2_d[i] else "",
                 "reasonable_adjustment": "Y" if rng.random() < 0.07 else "",
+                # a good reason recorded for most extensions beyond the Code's limit (6.4, 6.15)
+                "stage1_extension_good_reason": _good_reason(ext1[i], 10, i) if accepted[i] and ack_d[i] else "",
+                "stage2_extension_good_reason": _good_reason(ext2[i], 20, i) if ack2_d[i] else "",
             }
         )
     return records
+
+
+def _good_reason(days: object, limit: int, i: int) -> str:
+    """"Yes" for an extension beyond ``limit`` on two cases in three (by case number)."""
+    return "Yes" if days and int(days) > limit and (i + 1) % 3 != 0 else ""
 
 
 def _uk(day: object) -> str:
@@ -181,6 +189,8 @@ def write_riverbend(records: list[dict[str, object]], path: Path, seed: int) -> 
         "refused_reason": "Not Accepted Reason", "ombudsman_outcome": "HOS Determination",
         "compensation": "Compensation Offered", "channel": "Contact Channel", "stage1_handler": "Stage 1 Officer",
         "stage2_handler": "Stage 2 Officer", "reasonable_adjustment": "Reasonable Adjustment",
+        "stage1_extension_good_reason": "Stage 1 Extension Reason Accepted",
+        "stage2_extension_good_reason": "Stage 2 Extension Reason Accepted",
     }
     rng = np.random.default_rng(seed)
     header = ["Complaint Ref", "Tenant Name", "Address", "Email", "Phone", *list(config_columns.values())[1:]]
@@ -203,16 +213,18 @@ def write_riverbend(records: list[dict[str, object]], path: Path, seed: int) -> 
 
 
 def write_canonical(records: list[dict[str, object]], path: Path, title_lines: list[str], dates: str) -> None:
-    """A canonical-column CSV, with optional title lines above the header."""
+    """A canonical-column CSV, with optional title lines above the header (without the good-reason
+    columns: only Riverbend's housing system records them)."""
     fmt = _uk if dates == "uk" else _iso
-    header = list(records[0])
+    header = [k for k in records[0] if not k.endswith("_extension_good_reason")]
     with open(path, "w", newline="", encoding="utf-8") as handle:
         for line in title_lines:
             handle.write(line + "\n")
         writer = csv.DictWriter(handle, fieldnames=header)
         writer.writeheader()
         for record in records:
-            writer.writerow({k: (fmt(v) if isinstance(v, dt.date) else ("" if v is None else v)) for k, v in record.items()})
+            writer.writerow({k: (fmt(v) if isinstance(v, dt.date) else ("" if v is None else v))
+                             for k, v in record.items() if k in header})
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -78,7 +78,12 @@ def test_riverbend_report_lists_its_faulty_rows_without_personal_data(demo_run):
     path = outputs / "2024-25" / "riverbend-homes"
     soup = _soup(path / "self_assessment.html")
     table = soup.find("h2", id="data-quality").find_next("table")
-    assert len(table.select("tbody tr")) == 6
+    assert len(table.select("tbody tr")) == 5  # five problems: one row excluded whole, four complaints kept
+    effects = [row.select("td")[-1].get_text() for row in table.select("tbody tr")]
+    assert effects.count("Row excluded whole") == 1
+    assert sum(e.startswith("Kept out of: stage 1") for e in effects) == 3
+    reconciliation = soup.find("p", class_="reconciliation").get_text(" ", strip=True)
+    assert reconciliation == "627 rows read = 626 complaints counted + 1 row excluded whole."
     for artefact in (path / "self_assessment.html", path / "self_assessment.ipynb"):
         text = artefact.read_text()
         assert "@example.org" not in text and "Northshire\"" not in text and "07700" not in text

@@ -73,24 +73,28 @@ def test_unusable_rows_are_listed_not_dropped(tmp_path):
             ",,,,,,,,,,,,,,",
         ],
     )
-    assert list(log.cases["case_id"]) == ["C1"]
+    # a complaint is lost only without a usable date received; a repeated row is the same complaint
+    assert list(log.cases["case_id"]) == ["C1", "C3", "C4", "C5", "C6"]
+    assert list(log.cases["unknown"]) == ["", "stage1_acknowledged", "", "", "stage1_extension_days"]
     reasons = dict(zip(log.exclusions["row"], log.exclusions["reason"]))
     assert reasons[3].startswith("not a date")
     assert "before received" in reasons[4]
-    assert "duplicate" in reasons[5] and "duplicate" in reasons[6]
-    assert reasons[7].startswith("unknown outcome")
+    assert 5 not in reasons and reasons[6].startswith("repeats the case reference of an earlier row")
+    assert reasons[7].startswith("unknown outcome, counted as not recorded")
     assert reasons[8] == "negative extension"
     assert reasons[9].startswith("not a date")
     assert reasons[10] == "empty row"
     codes = dict(zip(log.exclusions["row"], log.exclusions["code"]))
     assert codes[3] == Reason.BAD_DATE
     assert codes[4] == Reason.STAGE1_ACKNOWLEDGED_BEFORE_RECEIVED
-    assert codes[5] == Reason.DUPLICATE_CASE_ID and codes[6] == Reason.DUPLICATE_CASE_ID
+    assert codes[6] == Reason.DUPLICATE_CASE_ID
     assert codes[7] == Reason.UNKNOWN_OUTCOME
     assert codes[8] == Reason.NEGATIVE_EXTENSION
     assert codes[9] == Reason.BAD_DATE
     assert codes[10] == Reason.EMPTY_ROW
-    assert log.excluded_rows == 8 and log.rows_read == 9
+    excluded = dict(zip(log.exclusions["row"], log.exclusions["excluded"]))
+    assert {row for row, whole in excluded.items() if whole} == {3, 6, 9, 10}
+    assert log.excluded_rows == 4 and log.rows_read == 9 == log.complaints + log.excluded_rows
 
 
 def test_wrong_encoding_is_a_clear_error(tmp_path):
@@ -120,7 +124,8 @@ def test_demo_logs_load(demo_inputs):
     # Riverbend's export carries known faults, each listed
     landlord = load_landlord(demo_inputs, "riverbend-homes")
     log = load_case_log(landlord.case_log_path, landlord.config.case_log)
-    assert log.excluded_rows == 6
+    assert (log.rows_read, log.complaints, log.excluded_rows) == (627, 626, 1)  # one row repeats another
+    assert len(log.exclusions) == 5  # a bad date, a month-first date, a step before receipt, the copy, an outcome
     assert not {"Tenant Name", "Address", "Email", "Phone"} & set(log.cases.columns)
 
 

@@ -4,10 +4,13 @@ Every file must give exactly one of two results:
 
 * one clear :class:`CaseLogError`: a single line that names the file and says what was
   expected and what was found (checked with a regular expression per file); or
-* a loaded :class:`CaseLog` in which every unusable row is listed in ``exclusions``
-  (row, case_id, column, value, reason, code) and every row read is either a case or an
-  exclusion: ``rows_read == len(cases) + excluded_rows``. Each row's expected problem is
-  given by its :class:`Reason` code; the prose beside every code is pinned by :data:`PROSE`.
+* a loaded :class:`CaseLog` in which every problem is listed in ``exclusions`` (row,
+  case_id, column, value, reason, code, excluded, unknown) and every row read is either a
+  complaint or excluded whole: ``rows_read == len(cases) + excluded_rows``. A row is excluded
+  whole only without a usable case reference or date received, or as a copy of another row;
+  any other problem leaves the complaint in, with the fields concerned named in its
+  ``unknown`` column. Each row's expected problem is given by its :class:`Reason` code and
+  the rows excluded whole are listed; the prose beside every code is pinned by :data:`PROSE`.
 
 Any other exception escaping the loader fails the test. Valid but tricky inputs (real
 Excel date cells under title lines, Parquet ``datetime64`` columns, a UTF-8 byte order
@@ -172,7 +175,12 @@ NOT_MONEY = Reason.BAD_AMOUNT
 #: Each reason code (its stable string) and the prose listed beside it, in full.
 PROSE = {
     "missing-case-id": r"^missing case reference$",
-    "duplicate-case-id": r"^duplicate case reference \(every copy excluded\)$",
+    "duplicate-case-id": r"^repeats the case reference of an earlier row: one complaint, counted once, with the "
+                         r"earlier row$",
+    "duplicate-differs": r"^rows with this case reference differ in this column: unknown for the figures that need "
+                         r"it$",
+    "duplicate-received-differs": r"^rows with this case reference differ in this column, so no one can say which "
+                                  r"complaint it is: every copy excluded$",
     "bad-date": r"^not a date: expected dd/mm/yyyy or yyyy-mm-dd between 2000 and 2039$",
     "missing-received": r"^missing date received$",
     "stage1-acknowledged-before-received": r"^stage1 acknowledged is before received$",
@@ -186,14 +194,17 @@ PROSE = {
     "missing-stage2-requested": r"^missing, but stage2 acknowledged is recorded$",
     "missing-stage2-acknowledged": r"^missing, but stage2 responded is recorded$",
     "bad-extension": r"^not a whole number of working days$",
+    "bad-good-reason": r"^not yes or no: expected yes, no or blank$",
     "negative-extension": r"^negative extension$",
     "extension-too-long": r"^extension over 120 working days$",
-    "unknown-outcome": r"^unknown outcome: expected one of upheld, partly upheld, not upheld, withdrawn$",
+    "unknown-outcome": r"^unknown outcome, counted as not recorded: expected one of upheld, partly upheld, not "
+                       r"upheld, withdrawn, or map the word in case_log.outcomes$",
     "bad-amount": r"^not an amount of money$",
     "negative-amount": r"^negative compensation$",
-    "unknown-ombudsman-outcome": r"^unknown Ombudsman outcome: expected one of severe maladministration, "
-                                 r"maladministration, service failure, reasonable redress, no maladministration, "
-                                 r"outside jurisdiction, withdrawn$",
+    "unknown-ombudsman-outcome": r"^unknown Ombudsman outcome, counted as not recorded: expected one of severe "
+                                 r"maladministration, maladministration, service failure, reasonable redress, no "
+                                 r"maladministration, outside jurisdiction, withdrawn, or map the word in "
+                                 r"case_log.ombudsman_outcomes$",
     "empty-row": r"^empty row$",
 }
 
@@ -202,11 +213,12 @@ def error(regex: str) -> tuple[str, str]:
     return ("error", regex)
 
 
-def excluded(rows: dict[int, Reason]) -> tuple[str, dict[int, Reason]]:
-    return ("excluded", rows)
+def problems(rows: dict[int, Reason], whole: tuple[int, ...] = ()) -> tuple[str, tuple[dict[int, Reason], set[int]]]:
+    """Rows with a listed problem (file row -> one of its codes), and the rows excluded whole."""
+    return ("loaded", (rows, set(whole)))
 
 
-CLEAN = excluded({})
+CLEAN = problems({})
 
 
 def defect(reason: str, raises: type[BaseException] | None = None) -> pytest.MarkDecorator:
@@ -254,53 +266,65 @@ CASES = [
     # ---- files that load, with every unusable row listed
     case("header_only.csv", {}, CLEAN),
     case("mixed_date_formats.csv", {},  # yyyy/mm/dd is not an accepted format either
-         excluded({6: NOT_A_DATE, 7: NOT_A_DATE, 8: NOT_A_DATE, 9: NOT_A_DATE, 10: NOT_A_DATE}),
+         problems({6: NOT_A_DATE, 7: NOT_A_DATE, 8: NOT_A_DATE, 9: NOT_A_DATE, 10: NOT_A_DATE}, whole=(6, 7, 8, 9, 10)),
          {cid: {"received": D("2024-04-01")} for cid in ("M01", "M02", "M03", "M04")}),
     case("text_in_date_column.csv", {},
-         excluded({2: NOT_A_DATE, 3: NOT_A_DATE, 4: NOT_A_DATE, 5: NOT_A_DATE, 6: NOT_A_DATE})),
-    case("duplicate_ids.csv", {}, excluded({2: DUPLICATE, 4: DUPLICATE, 5: DUPLICATE, 6: DUPLICATE})),
-    case("us_month_first_dates.csv", {}, excluded({2: NOT_A_DATE, 3: NOT_A_DATE, 5: NOT_A_DATE}),
+         problems({2: NOT_A_DATE, 3: NOT_A_DATE, 4: NOT_A_DATE, 5: NOT_A_DATE, 6: NOT_A_DATE}, whole=(2, 6)),
+         {"T02": {"received": D("2024-06-03"), "stage1_acknowledged": pd.NaT, "unknown": "stage1_acknowledged"}}),
+    case("duplicate_ids.csv", {}, problems({4: DUPLICATE, 6: DUPLICATE}, whole=(4, 6)),
+         {"D1": {"source_row": 2, "unknown": ""}, "D3": {"source_row": 5, "unknown": ""}}),
+    case("duplicate_ids_differing.csv", {},
+         problems({2: Reason.DUPLICATE_DIFFERS, 3: DUPLICATE, 4: Reason.DUPLICATE_RECEIVED_DIFFERS,
+                   5: Reason.DUPLICATE_RECEIVED_DIFFERS, 6: Reason.DUPLICATE_RECEIVED_DIFFERS,
+                   7: Reason.DUPLICATE_RECEIVED_DIFFERS, 8: Reason.BAD_GOOD_REASON, 9: Reason.UNKNOWN_OUTCOME},
+                  whole=(3, 4, 5, 6, 7)),
+         {"E1": {"source_row": 2, "unknown": "stage2_responded stage2_outcome", "stage2_responded": pd.NaT,
+                 "stage2_requested": D("2024-06-12"), "stage2_outcome": ""},
+          "E4": {"unknown": "stage1_extension_good_reason", "stage1_extension_good_reason": ""},
+          "E5": {"unknown": "", "stage1_outcome": "", "stage1_extension_good_reason": "yes"}}),
+    case("us_month_first_dates.csv", {}, problems({2: NOT_A_DATE, 3: NOT_A_DATE, 5: NOT_A_DATE}, whole=(2, 3)),
          {"U3": {"received": D("2024-06-03"), "stage1_acknowledged": D("2024-06-04")}}),
     case("impossible_date_31_feb.csv", {},
-         excluded({2: NOT_A_DATE, 3: NOT_A_DATE, 4: NOT_A_DATE, 5: NOT_A_DATE, 6: NOT_A_DATE}),
+         problems({2: NOT_A_DATE, 3: NOT_A_DATE, 4: NOT_A_DATE, 5: NOT_A_DATE, 6: NOT_A_DATE}, whole=(2, 3, 4, 5, 6)),
          {"I6": {"received": D("2024-02-29")}}),
-    case("ack_before_received.csv", {}, excluded({2: Reason.STAGE1_ACKNOWLEDGED_BEFORE_RECEIVED})),
-    case("response_before_ack.csv", {}, excluded({2: Reason.STAGE1_RESPONDED_BEFORE_STAGE1_ACKNOWLEDGED,
+    case("ack_before_received.csv", {}, problems({2: Reason.STAGE1_ACKNOWLEDGED_BEFORE_RECEIVED}),
+         {"A1": {"stage1_acknowledged": pd.NaT, "unknown": "stage1_acknowledged"}}),
+    case("response_before_ack.csv", {}, problems({2: Reason.STAGE1_RESPONDED_BEFORE_STAGE1_ACKNOWLEDGED,
                                                    3: Reason.STAGE1_RESPONDED_BEFORE_RECEIVED})),
     case("stage2_before_stage1_response.csv", {},
-         excluded({2: Reason.STAGE2_REQUESTED_BEFORE_STAGE1_RESPONDED,
+         problems({2: Reason.STAGE2_REQUESTED_BEFORE_STAGE1_RESPONDED,
                    3: Reason.STAGE2_ACKNOWLEDGED_BEFORE_STAGE2_REQUESTED,
                    4: Reason.STAGE2_RESPONDED_BEFORE_STAGE2_ACKNOWLEDGED,
                    6: Reason.MISSING_STAGE2_ACKNOWLEDGED}),
          {"S4": {"stage2_responded": D("2024-07-01"), "stage2_outcome": "not upheld"}}),
     case("stage2_request_missing_or_after_response.csv", {},
-         excluded({2: Reason.MISSING_STAGE2_REQUESTED, 3: Reason.STAGE2_RESPONDED_BEFORE_STAGE2_REQUESTED}),
+         problems({2: Reason.MISSING_STAGE2_REQUESTED, 3: Reason.STAGE2_RESPONDED_BEFORE_STAGE2_REQUESTED}),
          {"R3": {"stage2_requested": D("2024-06-12"), "stage2_responded": D("2024-07-01")}}),
-    case("negative_extension.csv", {}, excluded({2: Reason.NEGATIVE_EXTENSION, 3: Reason.NEGATIVE_EXTENSION}),
+    case("negative_extension.csv", {}, problems({2: Reason.NEGATIVE_EXTENSION, 3: Reason.NEGATIVE_EXTENSION}),
          {"N3": {"stage1_extension_days": 0}, "N4": {"stage1_extension_days": 10}}),
-    case("absurd_extension.csv", {}, excluded({2: Reason.EXTENSION_TOO_LONG,
+    case("absurd_extension.csv", {}, problems({2: Reason.EXTENSION_TOO_LONG,
                                                3: Reason.EXTENSION_TOO_LONG,
                                                4: Reason.EXTENSION_TOO_LONG}),
          {"X4": {"stage1_extension_days": 120}}),
-    case("fractional_extension.csv", {}, excluded({2: NOT_WHOLE, 3: NOT_WHOLE, 4: NOT_WHOLE}),
+    case("fractional_extension.csv", {}, problems({2: NOT_WHOLE, 3: NOT_WHOLE, 4: NOT_WHOLE}),
          {"F4": {"stage1_extension_days": 10}, "F5": {"stage1_extension_days": 5}}),
-    case("unknown_outcome.csv", {}, excluded({2: Reason.UNKNOWN_OUTCOME,
+    case("unknown_outcome.csv", {}, problems({2: Reason.UNKNOWN_OUTCOME,
                                               3: Reason.UNKNOWN_OUTCOME, 4: Reason.UNKNOWN_OUTCOME}),
          {"O4": {"stage1_outcome": "partly upheld"}, "O5": {"stage1_outcome": "not upheld"}}),
     case("unknown_ombudsman_outcome.csv", {},
-         excluded({2: Reason.UNKNOWN_OMBUDSMAN_OUTCOME,
+         problems({2: Reason.UNKNOWN_OMBUDSMAN_OUTCOME,
                    3: Reason.UNKNOWN_OMBUDSMAN_OUTCOME}),
          {"H3": {"ombudsman_outcome": "severe maladministration"}, "H4": {"ombudsman_outcome": ""}}),
     case("compensation_not_money.csv", {},
-         excluded({2: NOT_MONEY, 3: NOT_MONEY, 4: NOT_MONEY, 5: Reason.NEGATIVE_AMOUNT, 7: NOT_MONEY}),
+         problems({2: NOT_MONEY, 3: NOT_MONEY, 4: NOT_MONEY, 5: Reason.NEGATIVE_AMOUNT, 7: NOT_MONEY}),
          {"P5": {"compensation": 1250.0}}),
-    case("blank_lines.csv", {}, excluded({3: EMPTY, 5: EMPTY, 6: EMPTY, 8: EMPTY, 9: EMPTY})),
-    case("missing_case_id.csv", {}, excluded({2: Reason.MISSING_CASE_ID, 3: Reason.MISSING_CASE_ID})),
-    case("missing_received.csv", {}, excluded({2: Reason.MISSING_RECEIVED, 3: Reason.MISSING_RECEIVED})),
+    case("blank_lines.csv", {}, problems({3: EMPTY, 5: EMPTY, 6: EMPTY, 8: EMPTY, 9: EMPTY}, whole=(3, 5, 6, 8, 9))),
+    case("missing_case_id.csv", {}, problems({2: Reason.MISSING_CASE_ID, 3: Reason.MISSING_CASE_ID}, whole=(2, 3))),
+    case("missing_received.csv", {}, problems({2: Reason.MISSING_RECEIVED, 3: Reason.MISSING_RECEIVED}, whole=(2, 3))),
     case("response_without_acknowledgement.csv", {},
-         excluded({2: Reason.MISSING_STAGE1_ACKNOWLEDGED})),
-    case("repeated_header_row.csv", {}, excluded({3: NOT_A_DATE})),
-    case("excel_serial_number_dates.xlsx", {}, excluded({3: NOT_A_DATE, 4: EMPTY}),
+         problems({2: Reason.MISSING_STAGE1_ACKNOWLEDGED})),
+    case("repeated_header_row.csv", {}, problems({3: NOT_A_DATE}, whole=(3,))),
+    case("excel_serial_number_dates.xlsx", {}, problems({3: NOT_A_DATE, 4: EMPTY}, whole=(3, 4)),
          {"S1": {"received": D("2024-04-01")}, "S3": {"stage1_responded": D("2024-04-12")}}),
 
     # ---- valid but tricky: must load cleanly, dates read correctly
@@ -348,17 +372,17 @@ CASES = [
     case("iso_timestamps_bst_offsets.csv", {}, CLEAN,
          {"Z1": {"received": D("2024-03-01")}, "Z2": {"received": D("2024-04-01")}},
          ),
-    case("out_of_range_years.csv", {}, excluded({2: NOT_A_DATE, 3: NOT_A_DATE, 4: NOT_A_DATE}),
+    case("out_of_range_years.csv", {}, problems({2: NOT_A_DATE, 3: NOT_A_DATE, 4: NOT_A_DATE}, whole=(3, 4)),
+         {"Y1": {"stage1_responded": pd.NaT, "unknown": "stage1_responded"}}),
+    case("excel_sentinel_date_9999.xlsx", {}, problems({2: NOT_A_DATE}),
          ),
-    case("excel_sentinel_date_9999.xlsx", {}, excluded({2: NOT_A_DATE}),
+    case("infinite_extension.csv", {}, problems({2: NOT_WHOLE, 3: NOT_WHOLE}),
          ),
-    case("infinite_extension.csv", {}, excluded({2: NOT_WHOLE, 3: NOT_WHOLE}),
+    case("infinite_compensation.csv", {}, problems({2: NOT_MONEY, 3: NOT_MONEY, 4: NOT_MONEY}),
          ),
-    case("infinite_compensation.csv", {}, excluded({2: NOT_MONEY, 3: NOT_MONEY, 4: NOT_MONEY}),
+    case("partial_iso_dates.csv", {}, problems({2: NOT_A_DATE, 3: NOT_A_DATE}, whole=(2, 3)),
          ),
-    case("partial_iso_dates.csv", {}, excluded({2: NOT_A_DATE, 3: NOT_A_DATE}),
-         ),
-    case("excel_na_text_in_date_cell.xlsx", {}, excluded({2: NOT_A_DATE}),
+    case("excel_na_text_in_date_cell.xlsx", {}, problems({2: NOT_A_DATE}),
          ),
     case("parquet_tz_aware_dates.parquet", {}, CLEAN, {"1001": {"received": D("2024-04-01")}},
          ),
@@ -385,20 +409,28 @@ def _load(path: Path, config: CaseLogSettings):
         raise exc.with_traceback(None) from None
 
 
-def _check_loaded(log, rows: dict[int, Reason], header_row: int) -> None:
+def _check_loaded(log, expected: tuple[dict[int, Reason], set[int]], header_row: int) -> None:
+    rows, whole = expected
     excl = log.exclusions
     assert list(excl.columns) == EXCLUSION_COLUMNS
-    excluded_rows = set(excl["row"].tolist())
-    # nothing disappears: each row read is a case or a listed exclusion, never both, never neither
-    assert log.rows_read == len(log.cases) + log.excluded_rows
+    listed_rows = set(excl["row"].tolist())
+    whole_rows = set(excl.loc[excl["excluded"].astype(bool), "row"].tolist())
+    # nothing disappears: each row read is a complaint or excluded whole, never both, never neither
+    assert log.rows_read == len(log.cases) + log.excluded_rows == log.complaints + log.excluded_rows
     case_rows = set(log.cases["source_row"].tolist())
-    assert not case_rows & excluded_rows
-    assert case_rows | excluded_rows == set(range(header_row + 1, header_row + 1 + log.rows_read))
+    assert not case_rows & whole_rows
+    assert case_rows | whole_rows == set(range(header_row + 1, header_row + 1 + log.rows_read))
+    assert whole_rows == whole, excl.to_string()
     for record in excl.itertuples(index=False):
         assert isinstance(record.reason, str) and record.reason, record
         assert record.code in PROSE and re.search(PROSE[record.code], record.reason), record
         assert len(str(record.value)) <= MAX_VALUE_CHARS, record
-    assert excluded_rows == set(rows), excl.to_string()
+    assert listed_rows == set(rows), excl.to_string()
+    # a complaint's unknown fields are exactly those its listed problems made unknown
+    unknown = log.cases.set_index("source_row")["unknown"]
+    for row in case_rows:
+        made = {f for text in excl.loc[excl["row"] == row, "unknown"] for f in text.split()}
+        assert set(unknown[row].split()) >= made, (row, unknown[row], made)
     for row_number, code in rows.items():
         listed = excl.loc[excl["row"] == row_number]
         codes = listed["code"].tolist()
@@ -443,7 +475,7 @@ def test_corpus_is_complete():
     on_disk = {p.name for p in DATA.iterdir() if p.is_file()}
     assert on_disk <= named, f"corpus files not in the table: {sorted(on_disk - named)}"
     assert len(named) >= 24
-    expected = {code for p in CASES if p.values[2][0] == "excluded" for code in p.values[2][1].values()}
+    expected = {code for p in CASES if p.values[2][0] == "loaded" for code in p.values[2][1][0].values()}
     assert expected == set(Reason), f"reason codes no corpus file shows: {sorted(set(Reason) - expected)}"
 
 

@@ -18,6 +18,7 @@ def stage_figures(stage: int, *, local: bool) -> StageFigures:
         received=120 // stage, ack=Rate(90 // stage, 100 // stage), ack_local=Rate(80, 100) if local else None,
         response=Rate(70 // stage, 80 // stage), response_local=None, responded=80 // stage,
         responded_on_time=70 // stage, extended=9 // stage, extended_beyond_limit=3 // stage,
+        extended_beyond_limit_with_reason=1 // stage, extended_beyond_limit_without_reason=3 // stage - 1 // stage,
     )
 
 
@@ -27,7 +28,7 @@ def figures(*, optional: bool) -> CaseStatistics:
                                      refused=4, service_requests=None, ombudsman_determinations=3,
                                      complaint_failure_orders=None)
     return CaseStatistics(
-        period="2024-25", homes=2400, extension_policy="code_limit",
+        period="2024-25", homes=2400, extension_policy="good_reason", response_deadline="from_earlier",
         local_targets={"stage1_acknowledge": 3} if optional else {}, year=year, quarters={},
         refused_by_reason={"Legal proceedings have started": 3, "Over twelve months": 1},
         stage1_outcomes={"upheld": 20, "partly upheld": 15, "not upheld": 40, "withdrawn": 5},
@@ -37,7 +38,7 @@ def figures(*, optional: bool) -> CaseStatistics:
         open_at_end=OpenComplaints(1, 0, 0, 0, {}, {}),
         channels={"phone": 70, "email": 50} if optional else None,
         reasonable_adjustments=6 if optional else None, stage2_same_handler=1 if optional else None,
-        excluded_rows=0, rows_used=130,
+        excluded_rows=0, complaints_counted=130,
     )
 
 
@@ -47,19 +48,21 @@ EVERY_FIGURE = {
     "3.1": ["Channels used at stage 1: phone 70, email 50."],
     "3.3": ["120 stage 1 complaints received: 50.0 per 1,000 homes (TSM CH01)."],
     "5.10": ["6 stage 1 complaint(s) with a reasonable adjustment or vulnerability recorded."],
-    "6.2": ["90.0% of stage 1 acknowledgements within 5 working days on time (90 of 100; 10 late).",
-            "80.0% of stage 1 acknowledgements within the local target of 3 working days on time (80 of 100; 20 late)."],
-    "6.3": ["87.5% of stage 1 responses (10 working days after acknowledgement, plus extension) on time "
-            "(70 of 80; 10 late).",
+    "6.2": ["90.0% of stage 1 acknowledgements within 5 working days on time (90 of 100 made or due in the period; 10 late).",
+            "80.0% of stage 1 acknowledgements within the local target of 3 working days on time (80 of 100 made or due in the period; 20 late)."],
+    "6.3": ["87.5% of stage 1 responses within 10 working days plus any allowed extension on time "
+            "(70 of 80 made or due in the period; 10 late).",
             "TSM CH02 stage 1: 87.5% of 80 responses issued within Code timescales."],
-    "6.4": ["9 stage 1 response(s) extended; 3 beyond 10 working days."],
+    "6.4": ["9 of 80 stage 1 responses issued were extended; 3 beyond 10 working days: 1 with a good reason "
+            "recorded, 2 without."],
     "6.10": ["60 escalation(s) to stage 2: 75.0% of stage 1 responses issued."],
-    "6.11": ["90.0% of stage 2 acknowledgements within 5 working days on time (45 of 50; 5 late)."],
+    "6.11": ["90.0% of stage 2 acknowledgements within 5 working days on time (45 of 50 made or due in the period; 5 late)."],
     "6.13": ["1 escalation(s) in the period recorded with the same handler at stage 1 and stage 2."],
-    "6.14": ["87.5% of stage 2 responses (20 working days after acknowledgement, plus extension) on time "
-             "(35 of 40; 5 late).",
+    "6.14": ["87.5% of stage 2 responses within 20 working days plus any allowed extension on time "
+             "(35 of 40 made or due in the period; 5 late).",
              "TSM CH02 stage 2: 87.5% of 40 responses issued within Code timescales."],
-    "6.15": ["4 stage 2 response(s) extended; 1 beyond 20 working days."],
+    "6.15": ["4 of 40 stage 2 responses issued were extended; 1 beyond 20 working days: 0 with a good reason "
+             "recorded, 1 without."],
     "7.1": ["35 stage 1 complaint(s) upheld or partly upheld; compensation offered in 12 case(s), £3,456.50 in all."],
     "8.1": ["Year: 120 stage 1 and 60 stage 2 complaints received; 4 refused.",
             "TSM CH01: 50.0 (stage 1) and 25.0 (stage 2) per 1,000 homes.",
@@ -84,7 +87,8 @@ def test_figures_a_case_log_cannot_give_are_left_out():
 def test_a_step_with_nothing_due_says_so():
     stats = figures(optional=False)
     empty = StageFigures(received=0, ack=Rate(0, 0), ack_local=None, response=Rate(0, 0), response_local=None,
-                         responded=0, responded_on_time=0, extended=0, extended_beyond_limit=0)
+                         responded=0, responded_on_time=0, extended=0, extended_beyond_limit=0,
+                         extended_beyond_limit_with_reason=0, extended_beyond_limit_without_reason=0)
     year = WindowFigures.from_stages({1: stats.year.stage(1), 2: empty}, refused=4, service_requests=None,
                                      ombudsman_determinations=0, complaint_failure_orders=None)
     out = provision_figures(CaseStatistics(**{**stats.__dict__, "year": year}))

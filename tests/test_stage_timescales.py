@@ -37,7 +37,8 @@ def test_stages_are_values():
 def _stage(base: int) -> StageFigures:
     return StageFigures(received=base, ack=Rate(base + 1, base + 2), ack_local=None, response=Rate(base + 3, base + 4),
                         response_local=Rate(base + 5, base + 6), responded=base + 7, responded_on_time=base + 8,
-                        extended=base + 9, extended_beyond_limit=base + 10)
+                        extended=base + 9, extended_beyond_limit=base + 10,
+                        extended_beyond_limit_with_reason=base + 11, extended_beyond_limit_without_reason=base + 12)
 
 
 def test_window_figures_from_stages_and_back():
@@ -64,17 +65,29 @@ def test_the_window_fields_are_the_stage_fields_of_each_stage_and_the_rest():
 
 
 def test_definitions_built_from_the_timescales_read_as_written():
-    assert figure_definitions()["deadlines"] == (
+    assert definitions("good_reason")["deadlines"] == (
         "Working days exclude weekends and England and Wales bank holidays; the day of the event is day 0 and an "
         "event on a non-working day counts from the next working day. Acknowledge 5 working days after receipt "
-        "(stage 2: after the escalation request); respond 10 (stage 2: 20) working days after acknowledgement.")
+        "(stage 2: after the escalation request). Respond 10 (stage 2: 20) working days, plus any allowed extension, "
+        "after the acknowledgement or after the day the acknowledgement was due, whichever is earlier (a late "
+        "acknowledgement buys no time). An acknowledgement not made by the period's last day counts as not made.")
+    assert "however late (the landlord's setting: the literal reading)" in definitions(
+        "good_reason", response_deadline="from_acknowledgement")["deadlines"]
+    code = ("The Code (6.4: \u201cAny extension must be no more than 10 working days without good reason, and the "
+            "reason(s) must be clearly explained to the resident\u201d; 6.15: \u201cAny extension must be no more than "
+            "20 working days without good reason, and the reason(s) must be clearly explained to the resident\u201d).")
     assert extension_policies() == extension_policies("2024") == {
-        "code_limit": "An extension communicated to the resident counts up to the Code's limit (10 working days at "
-                      "stage 1, 20 at stage 2); beyond it the response is late.",
-        "full": "An extension communicated to the resident counts in full (the landlord had good reason for every "
-                "extension beyond the Code's limit).",
-        "none": "Extensions are not counted: every response is measured against 10 / 20 working days.",
+        "good_reason": f"{code} An extension communicated to the resident counts up to the Code's limit (10 working "
+                       "days at stage 1, 20 at stage 2), and beyond it only where the case records a good reason; an "
+                       "extension beyond the limit without one counts only up to the limit.",
+        "code_limit": f"{code} The landlord's setting: an extension communicated to the resident counts up to 10 "
+                      "working days at stage 1 and 20 at stage 2, whatever reason the case records.",
+        "full": f"{code} The landlord's setting: an extension communicated to the resident counts in full, whatever "
+                "reason the case records.",
+        "none": f"{code} The landlord's setting: extensions are not counted; every response is measured against "
+                "10 / 20 working days.",
     }
     written = definitions("none")
-    assert list(written) == [*figure_definitions(), "extensions"] and written["extensions"] == extension_policies()["none"]
+    assert list(written) == [*figure_definitions(), "deadlines", "extensions"]
+    assert written["extensions"] == extension_policies()["none"]
     assert definitions("none", "2024") == written

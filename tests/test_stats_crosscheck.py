@@ -25,7 +25,8 @@ from tests.demo import DEMO_INPUTS
 from .conftest import DEMO_IDS
 
 P2425 = Period.parse("2024-25")
-POLICIES = ("code_limit", "full", "none")
+POLICIES = ("good_reason", "code_limit", "full", "none")
+READINGS = ("from_earlier", "from_acknowledgement")
 LOCAL_TARGETS = {
     "no local targets": None,
     "all four local targets": LocalTargets(stage1_acknowledge=3, stage1_respond=8, stage2_acknowledge=3,
@@ -59,15 +60,17 @@ def synthetic(tmp_path_factory) -> pd.DataFrame:
     return log.cases
 
 
+@pytest.mark.parametrize("reading", READINGS)
 @pytest.mark.parametrize("local", list(LOCAL_TARGETS))
 @pytest.mark.parametrize("policy", POLICIES)
-def test_synthetic_log(synthetic, policy, local):
+def test_synthetic_log(synthetic, policy, local, reading):
     vectorised, naive = both(synthetic, P2425, 5000, extension_policy=policy, local_targets=LOCAL_TARGETS[local],
-                             service_requests={"Q1": 3, "Q2": 0, "Q3": 5, "Q4": 1})
+                             response_deadline=reading, service_requests={"Q1": 3, "Q2": 0, "Q3": 5, "Q4": 1})
     assert compare(vectorised, naive) == []
     # the log exercises what it is meant to
     assert vectorised["stage1_extended_beyond_limit"] and vectorised["withdrawn_before_response"]
     assert vectorised["open_at_period_end"]["stage1_overdue"] and vectorised["refused"]
+    assert vectorised["stage1_extended_beyond_limit_with_reason"] and vectorised["stage1_outcomes"]["not recorded"]
 
 
 @pytest.mark.parametrize("period", ["2023-24", "2025-26"])
@@ -83,3 +86,14 @@ def test_parquet_and_csv_exports_give_the_same_cases(tmp_path):
     pd.testing.assert_frame_equal(from_parquet.cases, from_csv.cases)
     columns = ["row", "case_id", "column", "reason"]
     pd.testing.assert_frame_equal(from_parquet.exclusions[columns], from_csv.exclusions[columns])
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3, 4, 5])
+def test_random_logs_agree_row_by_row(tmp_path, seed):
+    """Random logs (every kind of unusable field included), loaded as any export is."""
+    path = write_csv(case_log_frame(2000, seed=seed), tmp_path / "cases.csv")
+    log = load_case_log(path, CaseLogSettings(path=path.name))
+    assert (log.cases["unknown"] != "").any()
+    for period in ("2023-24", "2024-25"):
+        vectorised, naive = both(log.cases, Period.parse(period), 4000, excluded_rows=log.excluded_rows)
+        assert compare(vectorised, naive) == []

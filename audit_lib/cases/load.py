@@ -4,9 +4,10 @@
 renames the export's columns to the canonical names (design brief §3), keeps only canonical
 and known optional columns (so names, addresses and contact details never go further than
 this function) and validates every row (:mod:`~audit_lib.cases.validate`). Problems are
-collected, not raised: each unusable row is listed in :attr:`CaseLog.exclusions` with its file
-row, column, value, reason and reason code, and left out of :attr:`CaseLog.cases`. Only a file
-that cannot be read at all raises :class:`~audit_lib.errors.CaseLogError`.
+collected, not raised: each is listed in :attr:`CaseLog.exclusions` with its file row,
+column, value, reason and reason code, and either the fields it made unknown or that the row
+was excluded whole; :attr:`CaseLog.cases` holds one row per complaint. Only a file that cannot
+be read at all raises :class:`~audit_lib.errors.CaseLogError`.
 """
 
 from __future__ import annotations
@@ -38,7 +39,15 @@ class CaseLog:
 
     @property
     def excluded_rows(self) -> int:
-        return int(self.exclusions["row"].nunique()) if len(self.exclusions) else 0
+        """Rows excluded whole (no usable case reference or date received, empty, or a copy)."""
+        if not len(self.exclusions):
+            return 0
+        return int(self.exclusions.loc[self.exclusions["excluded"].astype(bool), "row"].nunique())
+
+    @property
+    def complaints(self) -> int:
+        """Complaints counted: ``rows_read == complaints + excluded_rows``."""
+        return len(self.cases)
 
 
 def _apply_mapping(frame: pd.DataFrame, settings: CaseLogSettings, path: Path) -> tuple[pd.DataFrame, tuple[str, ...]]:
@@ -69,7 +78,8 @@ def load_case_log(path: Path, settings: CaseLogSettings) -> CaseLog:
     mapped, dropped = _apply_mapping(raw, settings, path)
     mapped.insert(0, "_row", np.arange(len(mapped)) + settings.header_row + 1)
     blank = pd.Series(blank_rows(mapped), index=mapped.index)
-    cases, exclusions = validate(mapped[~blank] if blank.any() else mapped)
+    cases, exclusions = validate(mapped[~blank] if blank.any() else mapped, settings.outcomes,
+                                 settings.ombudsman_outcomes)
     if blank.any():  # spacer or trailing empty lines are not cases, but are still listed
         empty = empty_row_findings(mapped.loc[blank, "_row"].to_numpy())
         exclusions = pd.concat([exclusions, empty], ignore_index=True).sort_values("row", kind="stable")

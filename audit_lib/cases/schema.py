@@ -35,6 +35,8 @@ OPTIONAL_COLUMNS = (
     "stage1_handler",
     "stage2_handler",
     "complaint_failure_order",
+    "stage1_extension_good_reason",
+    "stage2_extension_good_reason",
 )
 
 DATE_COLUMNS = (
@@ -46,11 +48,19 @@ DATE_COLUMNS = (
     "stage2_responded",
 )
 EXTENSION_COLUMNS = ("stage1_extension_days", "stage2_extension_days")
+#: Whether the case records a good reason for an extension beyond the Code's limit (Code 6.4, 6.15).
+GOOD_REASON_COLUMNS = ("stage1_extension_good_reason", "stage2_extension_good_reason")
+#: Cell words read as "yes" and as "no" in a good-reason column (after trimming and lower-casing).
+YES_WORDS = ("yes", "y", "true", "1")
+NO_WORDS = ("no", "n", "false", "0")
 OUTCOME_COLUMNS = ("stage1_outcome", "stage2_outcome")
 #: Stage 1 and stage 2 outcomes, as stored (lower case).
 OUTCOMES = ("upheld", "partly upheld", "not upheld", "withdrawn")
-#: Other spellings of an outcome, read as the stored one.
+#: Other spellings of an outcome, read as the stored one (a landlord maps its own words in
+#: ``case_log.outcomes``).
 OUTCOME_SYNONYMS = {"partially upheld": "partly upheld", "part upheld": "partly upheld"}
+#: How a responded complaint with no outcome recorded (blank, or a word not mapped) is counted.
+NOT_RECORDED = "not recorded"
 #: The Ombudsman's determinations, worst first, as stored (lower case).
 OMBUDSMAN_OUTCOMES = (
     "severe maladministration", "maladministration", "service failure", "reasonable redress",
@@ -70,6 +80,8 @@ class Reason(StrEnum):
 
     MISSING_CASE_ID = "missing-case-id"
     DUPLICATE_CASE_ID = "duplicate-case-id"
+    DUPLICATE_DIFFERS = "duplicate-differs"
+    DUPLICATE_RECEIVED_DIFFERS = "duplicate-received-differs"
     BAD_DATE = "bad-date"
     MISSING_RECEIVED = "missing-received"
     STAGE1_ACKNOWLEDGED_BEFORE_RECEIVED = "stage1-acknowledged-before-received"
@@ -83,6 +95,7 @@ class Reason(StrEnum):
     MISSING_STAGE2_REQUESTED = "missing-stage2-requested"
     MISSING_STAGE2_ACKNOWLEDGED = "missing-stage2-acknowledged"
     BAD_EXTENSION = "bad-extension"
+    BAD_GOOD_REASON = "bad-good-reason"
     NEGATIVE_EXTENSION = "negative-extension"
     EXTENSION_TOO_LONG = "extension-too-long"
     UNKNOWN_OUTCOME = "unknown-outcome"
@@ -109,8 +122,20 @@ REQUIRED_EARLIER_STEPS = (
     ("stage2_responded", "stage2_acknowledged", Reason.MISSING_STAGE2_ACKNOWLEDGED),
 )
 
+#: Problems that leave a row with no complaint in it: the row is excluded whole.
+WHOLE_ROW_REASONS = frozenset({
+    Reason.MISSING_CASE_ID, Reason.MISSING_RECEIVED, Reason.DUPLICATE_CASE_ID, Reason.DUPLICATE_RECEIVED_DIFFERS,
+    Reason.EMPTY_ROW,
+})
+#: Fields that say which complaint a row is: copies of a case reference that differ in one of
+#: these cannot be merged into one complaint (every copy is excluded whole).
+IDENTITY_FIELDS = ("received", "refused_reason")
+
 #: The exclusions table: one row per problem found (file row, case reference, column, the
-#: start of the cell's text, the prose reason and its :class:`Reason` code).
-EXCLUSION_COLUMNS = ["row", "case_id", "column", "value", "reason", "code"]
+#: start of the cell's text, the prose reason and its :class:`Reason` code), whether the row
+#: was excluded whole, and otherwise the fields the problem made unknown (space-separated).
+EXCLUSION_COLUMNS = ["row", "case_id", "column", "value", "reason", "code", "excluded", "unknown"]
+#: The column of the usable cases naming, space-separated, the fields unknown for a complaint.
+UNKNOWN_COLUMN = "unknown"
 #: At most this many characters of a cell are quoted in an exclusion or an error message.
 MAX_VALUE_CHARS = 40

@@ -2,17 +2,29 @@
 
 Dates are parsed explicitly (UK day-first ``dd/mm/yyyy``, ISO ``yyyy-mm-dd`` or real date
 cells; never guessed), extensions and amounts read as numbers, outcomes folded onto the
-vocabularies of :mod:`audit_lib.cases.schema`. Problems are collected, not raised: each one
-is a row of the exclusions table (file row, case reference, column, at most
-:data:`~audit_lib.cases.schema.MAX_VALUE_CHARS` characters of the cell, the prose reason and
-its :class:`~audit_lib.cases.schema.Reason` code), and a row with any problem is left out of
-the usable cases. Every check works on whole columns; values repeated down a column are
-converted once.
+vocabularies of :mod:`audit_lib.cases.schema` through the landlord's own words. Problems are
+collected, not raised: each one is a row of the exclusions table (file row, case reference,
+column, at most :data:`~audit_lib.cases.schema.MAX_VALUE_CHARS` characters of the cell, the
+prose reason and its :class:`~audit_lib.cases.schema.Reason` code, whether the row was excluded
+whole, and the fields it made unknown).
+
+Validation is field-level. A row with a usable case reference and date received is a
+complaint and is kept; a problem in another field makes that field (for steps out of order,
+both steps, unless one is the date received) **unknown** for the complaint: blanked, and named
+in the complaint's :data:`~audit_lib.cases.schema.UNKNOWN_COLUMN`, so the statistics keep the
+complaint out of only the figures that need it. Only a row without a usable case reference or
+date received is excluded whole. Rows sharing a case reference are one complaint: the first
+row is kept and the others excluded whole as copies; a field in which the copies differ is
+unknown; copies that differ in the date received or in whether the complaint was refused
+cannot be told apart and are all excluded whole. An outcome word neither in the Code's
+vocabulary nor mapped by the landlord is listed and counted as not recorded.
+
+Every check works on whole columns; values repeated down a column are converted once.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import partial
 
 import numpy as np
@@ -25,8 +37,12 @@ from .schema import (
     DATE_COLUMNS,
     EXCLUSION_COLUMNS,
     EXTENSION_COLUMNS,
+    GOOD_REASON_COLUMNS,
+    IDENTITY_FIELDS,
     MAX_EXTENSION_DAYS,
     MAX_VALUE_CHARS,
+    NO_WORDS,
+    NOT_RECORDED,
     OMBUDSMAN_OUTCOMES,
     OPTIONAL_COLUMNS,
     OUTCOME_COLUMNS,
@@ -34,6 +50,9 @@ from .schema import (
     OUTCOMES,
     REQUIRED_EARLIER_STEPS,
     STEP_ORDER,
+    UNKNOWN_COLUMN,
+    WHOLE_ROW_REASONS,
+    YES_WORDS,
     Reason,
 )
 
@@ -54,18 +73,26 @@ def _words(column: str) -> str:
 #: The prose reason listed beside each code (never a cell's value: that is in its own column).
 REASON_TEXT: dict[Reason, str] = {
     Reason.MISSING_CASE_ID: "missing case reference",
-    Reason.DUPLICATE_CASE_ID: "duplicate case reference (every copy excluded)",
+    Reason.DUPLICATE_CASE_ID: "repeats the case reference of an earlier row: one complaint, counted once, "
+                              "with the earlier row",
+    Reason.DUPLICATE_DIFFERS: "rows with this case reference differ in this column: unknown for the figures "
+                              "that need it",
+    Reason.DUPLICATE_RECEIVED_DIFFERS: "rows with this case reference differ in this column, so no one can say "
+                                       "which complaint it is: every copy excluded",
     Reason.BAD_DATE: f"not a date: expected dd/mm/yyyy or yyyy-mm-dd between {FIRST_YEAR} and {LAST_YEAR - 1}",
     Reason.MISSING_RECEIVED: "missing date received",
     **{reason: f"{_words(later)} is before {_words(earlier)}" for later, earlier, reason in STEP_ORDER},
     **{reason: f"missing, but {_words(step)} is recorded" for step, _needs, reason in REQUIRED_EARLIER_STEPS},
     Reason.BAD_EXTENSION: "not a whole number of working days",
+    Reason.BAD_GOOD_REASON: "not yes or no: expected yes, no or blank",
     Reason.NEGATIVE_EXTENSION: "negative extension",
     Reason.EXTENSION_TOO_LONG: f"extension over {MAX_EXTENSION_DAYS} working days",
-    Reason.UNKNOWN_OUTCOME: f"unknown outcome: expected one of {', '.join(OUTCOMES)}",
+    Reason.UNKNOWN_OUTCOME: f"unknown outcome, counted as {NOT_RECORDED}: expected one of {', '.join(OUTCOMES)}, "
+                            "or map the word in case_log.outcomes",
     Reason.BAD_AMOUNT: "not an amount of money",
     Reason.NEGATIVE_AMOUNT: "negative compensation",
-    Reason.UNKNOWN_OMBUDSMAN_OUTCOME: f"unknown Ombudsman outcome: expected one of {', '.join(OMBUDSMAN_OUTCOMES)}",
+    Reason.UNKNOWN_OMBUDSMAN_OUTCOME: f"unknown Ombudsman outcome, counted as {NOT_RECORDED}: expected one of "
+                                      f"{', '.join(OMBUDSMAN_OUTCOMES)}, or map the word in case_log.ombudsman_outcomes",
     Reason.EMPTY_ROW: "empty row",
 }
 
@@ -161,20 +188,49 @@ def parse_dates(series: pd.Series) -> tuple[pd.Series, pd.Series]:
     return pd.Series(days.astype("datetime64[ns]"), index=index), bad
 
 
-def _finding(frame: pd.DataFrame, mask: pd.Series, column: str, values: pd.Series, reason: Reason) -> pd.DataFrame:
-    if not mask.any():
-        return pd.DataFrame(columns=EXCLUSION_COLUMNS)
-    shown = as_text(values[mask]).str.slice(0, MAX_VALUE_CHARS)
-    return pd.DataFrame(
-        {
-            "row": frame.loc[mask, "_row"].to_numpy(),
-            "case_id": as_text(frame.loc[mask, "case_id"]).to_numpy(),
+class _Problems:
+    """The problems found so far: rows of the exclusions table, the rows excluded whole, and,
+    per field, the rows in which it is unknown."""
+
+    def __init__(self, frame: pd.DataFrame) -> None:
+        self.rows = frame["_row"].to_numpy()
+        self.case_ids = as_text(frame["case_id"]).to_numpy()
+        self.tables: list[pd.DataFrame] = []
+        self.whole = np.zeros(len(frame), dtype=bool)
+        self.unknown: dict[str, np.ndarray] = {}
+
+    def add(self, mask: pd.Series | np.ndarray, column: str, values: pd.Series, reason: Reason,
+            unknown: tuple[str, ...] = (), *, whole: bool | None = None) -> None:
+        """List ``reason`` for the rows in ``mask``: the row is excluded whole (by default when the
+        reason is in :data:`WHOLE_ROW_REASONS`), else the fields ``unknown`` are unknown for it."""
+        mask = np.asarray(mask, dtype=bool)
+        if not mask.any():
+            return
+        shown = as_text(values.iloc[np.flatnonzero(mask)]).str.slice(0, MAX_VALUE_CHARS)
+        self.tables.append(pd.DataFrame({
+            "row": self.rows[mask],
+            "case_id": self.case_ids[mask],
             "column": column,
             "value": shown.to_numpy(),
             "reason": REASON_TEXT[reason],
             "code": reason.value,
-        }
-    )
+            "unknown": " ".join(unknown),
+        }))
+        if reason in WHOLE_ROW_REASONS if whole is None else whole:
+            self.whole |= mask
+        for name in unknown:
+            self.unknown[name] = self.unknown.get(name, np.zeros(len(mask), dtype=bool)) | mask
+
+    def unknown_in(self, name: str) -> np.ndarray:
+        return self.unknown.get(name, np.zeros(len(self.whole), dtype=bool))
+
+    def table(self) -> pd.DataFrame:
+        if not self.tables:
+            return pd.DataFrame(columns=EXCLUSION_COLUMNS)
+        table = pd.concat(self.tables, ignore_index=True)
+        table["excluded"] = np.isin(table["row"].to_numpy(), self.rows[self.whole])
+        table.loc[table["excluded"], "unknown"] = ""
+        return table[EXCLUSION_COLUMNS].sort_values(["row", "column"], kind="stable").reset_index(drop=True)
 
 
 def _rows(frame: pd.DataFrame, keep: np.ndarray) -> pd.DataFrame:
@@ -183,31 +239,102 @@ def _rows(frame: pd.DataFrame, keep: np.ndarray) -> pd.DataFrame:
     return pd.DataFrame({column: frame[column].array[keep] for column in frame.columns}, copy=False)
 
 
-def validate(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Type and check every row of a mapped frame. Returns (usable cases, exclusions)."""
+def _mapped_words(cells: pd.Series, mapping: Mapping[str, str]) -> pd.Series:
+    """Cells folded as :func:`~audit_lib.cases.settings.fold_word` folds them, then mapped."""
+    folded = _by_value(as_text(cells), lambda c: c.str.lower().str.replace(r"\s+", " ", regex=True))
+    return folded.replace(dict(mapping)) if mapping else folded
+
+
+def _merge_duplicates(out: pd.DataFrame, frame: pd.DataFrame, problems: _Problems) -> None:
+    """Rows sharing a case reference are one complaint (see the module docstring)."""
+    case_id = out["case_id"]
+    candidates = ~problems.whole & (case_id != "").to_numpy()
+    ids = case_id[candidates]
+    repeated = ids.duplicated(keep=False)
+    if not repeated.any():
+        return
+    positions = np.flatnonzero(candidates)[repeated.to_numpy()]
+    group = case_id.iloc[positions].reset_index(drop=True)
+    first = ~group.duplicated(keep="first").to_numpy()
+    columns = [c for c in out.columns if c not in ("_row", "case_id")]
+    typed = out.iloc[positions][columns].reset_index(drop=True)
+    differs = typed.groupby(group, sort=False).nunique(dropna=False) > 1  # group x column
+    per_row = differs.reindex(group.to_numpy())  # each row's group's differences
+    identity = per_row[list(IDENTITY_FIELDS)].any(axis=1).to_numpy()
+
+    def at(mask: np.ndarray) -> np.ndarray:
+        rows = np.zeros(len(out), dtype=bool)
+        rows[positions[mask]] = True
+        return rows
+
+    for field in IDENTITY_FIELDS:  # no one can say which complaint it is: every copy excluded
+        field_differs = per_row[field].to_numpy()
+        problems.add(at(field_differs), field, frame[field], Reason.DUPLICATE_RECEIVED_DIFFERS)
+    problems.add(at(~first & ~identity), "case_id", frame["case_id"], Reason.DUPLICATE_CASE_ID)
+    kept = first & ~identity
+    for column in columns:
+        if column in IDENTITY_FIELDS:
+            continue
+        field_differs = kept & per_row[column].to_numpy()
+        if field_differs.any():
+            problems.add(at(field_differs), column, frame[column] if column in frame.columns else out[column],
+                         Reason.DUPLICATE_DIFFERS, (column,))
+    # a field unknown in any copy is unknown in the complaint
+    for name, mask in list(problems.unknown.items()):
+        in_group = pd.Series(mask[positions]).groupby(group.to_numpy(), sort=False).transform("any").to_numpy()
+        problems.unknown[name] = mask | at(kept & in_group)
+
+
+def _blank_unknown(out: pd.DataFrame, problems: _Problems) -> None:
+    """Blank every unknown field (so no figure can use it by mistake) and name the unknown
+    fields of each complaint in :data:`UNKNOWN_COLUMN`."""
+    names = [name for name in out.columns if name in problems.unknown]
+    bits = np.zeros(len(out), dtype=np.int64)
+    for bit, name in enumerate(names):
+        mask = problems.unknown[name]
+        bits |= mask.astype(np.int64) << bit
+        if name in DATE_COLUMNS:
+            out.loc[mask, name] = pd.NaT
+        elif name in EXTENSION_COLUMNS:
+            out.loc[mask, name] = 0
+        elif name == "compensation":
+            out.loc[mask, name] = 0.0
+        else:
+            out.loc[mask, name] = ""
+    codes, uniques = pd.factorize(bits)
+    text = np.array([" ".join(n for bit, n in enumerate(names) if value >> bit & 1) for value in uniques], dtype=object)
+    out[UNKNOWN_COLUMN] = pd.Series(text[codes] if len(codes) else np.array([], dtype=object), index=out.index,
+                                    dtype=object)
+
+
+def validate(frame: pd.DataFrame, outcomes: Mapping[str, str] | None = None,
+             ombudsman_outcomes: Mapping[str, str] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Type and check every row of a mapped frame. Returns (complaints, exclusions).
+
+    ``outcomes`` and ``ombudsman_outcomes`` map a housing system's own words (folded) to the
+    Code's (:attr:`~audit_lib.cases.settings.CaseLogSettings.outcomes`).
+    """
+    frame = frame.reset_index(drop=True)
     out = pd.DataFrame(index=frame.index)
     out["_row"] = frame["_row"]
-    findings: list[pd.DataFrame] = []
+    problems = _Problems(frame)
     case_id = as_text(frame["case_id"])
     out["case_id"] = case_id
-    findings.append(_finding(frame, case_id == "", "case_id", case_id, Reason.MISSING_CASE_ID))
-    dup = (case_id != "") & case_id.duplicated(keep=False)
-    findings.append(_finding(frame, dup, "case_id", case_id, Reason.DUPLICATE_CASE_ID))
+    problems.add(case_id == "", "case_id", case_id, Reason.MISSING_CASE_ID)
 
     for column in DATE_COLUMNS:
         parsed, bad = parse_dates(frame[column])
         out[column] = parsed
-        findings.append(_finding(frame, bad, column, frame[column], Reason.BAD_DATE))
-    findings.append(
-        _finding(frame, out["received"].isna() & is_blank(frame["received"]), "received", frame["received"],
+        problems.add(bad, column, frame[column], Reason.BAD_DATE, (column,), whole=column == "received")
+    problems.add(out["received"].isna() & is_blank(frame["received"]), "received", frame["received"],
                  Reason.MISSING_RECEIVED)
-    )
     for later, earlier, reason in STEP_ORDER:
         wrong = out[later].notna() & out[earlier].notna() & (out[later] < out[earlier])
-        findings.append(_finding(frame, wrong, later, frame[later], reason))
+        # the date received is the complaint's anchor: a step before it is the one in doubt
+        problems.add(wrong, later, frame[later], reason, (later,) if earlier == "received" else (later, earlier))
     for step, needs, reason in REQUIRED_EARLIER_STEPS:
         gap = out[step].notna() & out[needs].isna() & is_blank(frame[needs])
-        findings.append(_finding(frame, gap, needs, frame[needs], reason))
+        problems.add(gap, needs, frame[needs], reason, (needs,))
 
     for column in EXTENSION_COLUMNS:
         if _is_plain_number(frame[column].dtype):  # already numbers (Parquet, Excel): no round trip through text
@@ -216,23 +343,28 @@ def validate(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
             raw = as_text(frame[column])
             given = raw != ""
             number = _by_value(raw, lambda cells: pd.to_numeric(cells.where(cells != ""), errors="coerce"))
-        not_number = given & number.isna()
-        findings.append(_finding(frame, not_number, column, raw, Reason.BAD_EXTENSION))
+        problems.add(given & number.isna(), column, raw, Reason.BAD_EXTENSION, (column,))
         not_whole = number.notna() & (~np.isfinite(number) | (number != number.round()))
-        findings.append(_finding(frame, not_whole, column, raw, Reason.BAD_EXTENSION))
-        negative = number.notna() & (number < 0)
-        findings.append(_finding(frame, negative, column, raw, Reason.NEGATIVE_EXTENSION))
-        absurd = number.notna() & (number > MAX_EXTENSION_DAYS)
-        findings.append(_finding(frame, absurd, column, raw, Reason.EXTENSION_TOO_LONG))
+        problems.add(not_whole, column, raw, Reason.BAD_EXTENSION, (column,))
+        problems.add(number.notna() & (number < 0), column, raw, Reason.NEGATIVE_EXTENSION, (column,))
+        problems.add(number.notna() & (number > MAX_EXTENSION_DAYS), column, raw, Reason.EXTENSION_TOO_LONG, (column,))
         usable = number.where(np.isfinite(number) & (number == number.round()))
-        out[column] = usable.fillna(0).astype("int64")  # rows with bad values are excluded
+        out[column] = usable.fillna(0).astype("int64")  # bad values are unknown, blanked below
+
+    for column in GOOD_REASON_COLUMNS:
+        if column not in frame.columns:
+            out[column] = ""
+            continue
+        word = _mapped_words(frame[column], {})
+        yes, no = word.isin(YES_WORDS), word.isin(NO_WORDS)
+        problems.add((word != "") & ~yes & ~no, column, frame[column], Reason.BAD_GOOD_REASON, (column,))
+        out[column] = np.where(yes, "yes", np.where(no, "no", ""))
 
     for column in OUTCOME_COLUMNS:
-        raw = _by_value(as_text(frame[column]), lambda cells: cells.str.lower().str.replace(r"\s+", " ", regex=True))
-        normal = raw.replace(OUTCOME_SYNONYMS)
-        unknown = (normal != "") & ~normal.isin(OUTCOMES)
-        findings.append(_finding(frame, unknown, column, frame[column], Reason.UNKNOWN_OUTCOME))
-        out[column] = normal
+        normal = _mapped_words(frame[column], {**OUTCOME_SYNONYMS, **(outcomes or {})})
+        unknown = (normal != "") & ~normal.isin(OUTCOMES)  # listed, and counted as not recorded
+        problems.add(unknown, column, frame[column], Reason.UNKNOWN_OUTCOME)
+        out[column] = normal.where(~unknown, "")
 
     if _is_plain_number(frame["compensation"].dtype):  # already amounts (Parquet, Excel)
         comp_given, comp = frame["compensation"].notna(), frame["compensation"].astype("float64")
@@ -240,30 +372,27 @@ def validate(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
         raw_comp = as_text(frame["compensation"]).str.replace(r"^£", "", regex=True).str.replace(",", "", regex=False)
         comp_given = raw_comp != ""
         comp = _by_value(raw_comp, lambda cells: pd.to_numeric(cells.where(cells != ""), errors="coerce"))
-    findings.append(_finding(frame, comp_given & (comp.isna() | ~np.isfinite(comp)), "compensation",
-                             frame["compensation"], Reason.BAD_AMOUNT))
-    findings.append(_finding(frame, comp.notna() & (comp < 0), "compensation", frame["compensation"],
-                             Reason.NEGATIVE_AMOUNT))
+    problems.add(comp_given & (comp.isna() | ~np.isfinite(comp)), "compensation", frame["compensation"],
+                 Reason.BAD_AMOUNT, ("compensation",))
+    problems.add(comp.notna() & (comp < 0), "compensation", frame["compensation"], Reason.NEGATIVE_AMOUNT,
+                 ("compensation",))
     out["compensation"] = comp.where(np.isfinite(comp)).fillna(0.0)
 
-    hos = _by_value(as_text(frame["ombudsman_outcome"]),
-                    lambda cells: cells.str.lower().str.replace(r"\s+", " ", regex=True))
-    unknown_hos = (hos != "") & ~hos.isin(OMBUDSMAN_OUTCOMES)
-    findings.append(_finding(frame, unknown_hos, "ombudsman_outcome", frame["ombudsman_outcome"],
-                             Reason.UNKNOWN_OMBUDSMAN_OUTCOME))
-    out["ombudsman_outcome"] = hos
+    hos = _mapped_words(frame["ombudsman_outcome"], ombudsman_outcomes or {})
+    unknown_hos = (hos != "") & ~hos.isin(OMBUDSMAN_OUTCOMES)  # a determination, of a kind not recorded
+    problems.add(unknown_hos, "ombudsman_outcome", frame["ombudsman_outcome"], Reason.UNKNOWN_OMBUDSMAN_OUTCOME)
+    out["ombudsman_outcome"] = hos.where(~unknown_hos, NOT_RECORDED)
     for column in ("category", "refused_reason"):
         out[column] = as_text(frame[column])
     out["category"] = out["category"].replace("", "Not recorded")
     for column in OPTIONAL_COLUMNS:
-        if column in frame.columns:
+        if column in frame.columns and column not in GOOD_REASON_COLUMNS:
             out[column] = as_text(frame[column])
 
-    exclusions = pd.concat([f for f in findings if len(f)], ignore_index=True) if any(len(f) for f in findings) \
-        else pd.DataFrame(columns=EXCLUSION_COLUMNS)
-    exclusions = exclusions.sort_values(["row", "column"], kind="stable").reset_index(drop=True)
-    bad_rows = set(exclusions["row"].tolist())
-    usable = _rows(out, ~out["_row"].isin(bad_rows).to_numpy(dtype=bool)).rename(columns={"_row": "source_row"})
+    _merge_duplicates(out, frame, problems)
+    _blank_unknown(out, problems)
+    exclusions = problems.table()
+    usable = _rows(out, ~problems.whole).rename(columns={"_row": "source_row"})
     return usable, exclusions
 
 
@@ -283,4 +412,5 @@ def blank_rows(frame: pd.DataFrame) -> np.ndarray:
 def empty_row_findings(rows: np.ndarray) -> pd.DataFrame:
     """Spacer or trailing empty lines (file rows ``rows``): not cases, but still listed."""
     return pd.DataFrame({"row": rows, "case_id": "", "column": "", "value": "",
-                         "reason": REASON_TEXT[Reason.EMPTY_ROW], "code": Reason.EMPTY_ROW.value})
+                         "reason": REASON_TEXT[Reason.EMPTY_ROW], "code": Reason.EMPTY_ROW.value,
+                         "excluded": True, "unknown": ""}, columns=EXCLUSION_COLUMNS)

@@ -33,6 +33,8 @@ class Stage:
     responded_column: str
     #: Working days of extension communicated to the resident.
     extension_column: str
+    #: Whether the case records a good reason for an extension beyond the Code's limit (optional).
+    good_reason_column: str
     outcome_column: str
     #: Who handled the stage (optional in a case log).
     handler_column: str
@@ -76,6 +78,7 @@ def _stages(code: str) -> tuple[Stage, ...]:
             acknowledged_column=f"stage{s.stage}_acknowledged",
             responded_column=f"stage{s.stage}_responded",
             extension_column=f"stage{s.stage}_extension_days",
+            good_reason_column=f"stage{s.stage}_extension_good_reason",
             outcome_column=f"stage{s.stage}_outcome",
             handler_column=f"stage{s.stage}_handler",
             acknowledge=s.acknowledge,

@@ -88,9 +88,14 @@ class LandlordConfig(_Strict):
     case_log: CaseLogSettings
     local_targets: LocalTargets = LocalTargets()
     #: How an extension communicated to the resident counts towards CH02 and on-time rates:
-    #: ``code_limit`` (default) up to the Code's 10 / 20 working days; ``full`` all of it
-    #: (the landlord records good reason for longer ones); ``none`` not at all.
-    extension_policy: Literal["code_limit", "full", "none"] = "code_limit"
+    #: ``good_reason`` (default) up to the Code's limit (10 / 20 working days), and beyond it only
+    #: where the case records a good reason; ``code_limit`` up to the limit whatever the case
+    #: records; ``full`` all of it; ``none`` not at all (docs/figures.md).
+    extension_policy: Literal["good_reason", "code_limit", "full", "none"] = "good_reason"
+    #: Where the response deadline runs from: ``from_earlier`` (default) the acknowledgement or the
+    #: day it was due, whichever is earlier (a late acknowledgement buys no time);
+    #: ``from_acknowledgement`` the acknowledgement however late (the literal reading).
+    response_deadline: Literal["from_earlier", "from_acknowledgement"] = "from_earlier"
     #: Service requests the landlord counts outside the case log: period id -> Q1..Q4 (and year).
     service_requests: dict[str, dict[Literal["Q1", "Q2", "Q3", "Q4", "year"], NonNegativeInt]] = Field(
         default_factory=dict

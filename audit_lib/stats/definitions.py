@@ -1,8 +1,10 @@
 """What each figure means: the definitions written beside the figures (in the report and in
-``metrics.json``), the Ombudsman findings that count as fault, and the ageing bands.
+``metrics.json``), the fields each figure needs, the Ombudsman findings that count as fault,
+and the ageing bands. ``docs/figures.md`` is the long form of these definitions.
 
-The timescales in the wording come from the Code's data file (:mod:`audit_lib.code.timescales`),
-so the wording is per Code version: built on first use for each version and kept, never at import.
+The timescales and the Code's words in the definitions come from the Code's data file
+(:mod:`audit_lib.code.timescales`, :mod:`audit_lib.code.catalogue`), so the wording is per Code
+version: built on first use for each version and kept, never at import.
 """
 
 from __future__ import annotations
@@ -12,11 +14,14 @@ from functools import cache
 from types import MappingProxyType
 from typing import Literal
 
-from ..code.catalogue import DEFAULT_CODE
-from ..code.timescales import stages
+from ..code.catalogue import DEFAULT_CODE, load_catalogue
+from ..code.timescales import Stage, stages
 
 #: How an extension communicated to the resident counts towards CH02 and the on-time rates.
-ExtensionPolicy = Literal["code_limit", "full", "none"]
+ExtensionPolicy = Literal["good_reason", "code_limit", "full", "none"]
+#: Where the response deadline runs from: the acknowledgement or the day it was due, whichever is
+#: earlier (a late acknowledgement buys no time), or the acknowledgement however late.
+ResponseDeadline = Literal["from_earlier", "from_acknowledgement"]
 
 #: Ombudsman determinations that find fault (the numerator of the maladministration rate).
 FAULT_FINDINGS = ("severe maladministration", "maladministration", "service failure")
@@ -26,26 +31,90 @@ MERITS_FINDINGS = FAULT_FINDINGS + ("reasonable redress", "no maladministration"
 AGEING_BANDS = ((0, 10, "0-10"), (11, 20, "11-20"), (21, 40, "21-40"), (41, None, "41+"))
 
 
-def _deadlines(code: str) -> str:
+def response_fields(stage: Stage) -> tuple[str, ...]:
+    """The fields a stage's response step needs (its good-reason flag only where the extension
+    is beyond the Code's limit)."""
+    return (stage.start_column, stage.acknowledged_column, stage.responded_column, stage.extension_column,
+            stage.outcome_column)
+
+
+#: The final response as at the period's end needs these fields.
+FINAL_RESPONSE_FIELDS = ("stage1_responded", "stage2_requested", "stage2_responded")
+
+
+@cache
+def _figure_needs(code: str) -> Mapping[str, tuple[str, ...]]:
+    needs: dict[str, tuple[str, ...]] = {}
+    for stage in stages(code):
+        n = stage.number
+        needs[f"stage {n} received"] = (stage.start_column,)
+        needs[f"stage {n} acknowledgements on time"] = (stage.start_column, stage.acknowledged_column)
+        needs[f"stage {n} responses on time, CH02, extensions, open at the period end"] = (
+            *response_fields(stage), stage.good_reason_column)
+        needs[f"stage {n} outcomes"] = (stage.start_column, stage.responded_column, stage.outcome_column)
+    needs |= {
+        "withdrawn before a response": ("stage1_responded", "stage1_outcome"),
+        "Ombudsman determinations": (*FINAL_RESPONSE_FIELDS, "ombudsman_outcome"),
+        "compensation": (*FINAL_RESPONSE_FIELDS, "compensation"),
+        "categories": ("category",),
+        "channels": ("channel",),
+        "reasonable adjustments": ("reasonable_adjustment", "vulnerability"),
+        "same handler at both stages": ("stage2_requested", "stage1_handler", "stage2_handler"),
+        "complaint handling failure orders": ("complaint_failure_order",),
+    }
+    return MappingProxyType(needs)
+
+
+def figure_needs(code: str = DEFAULT_CODE) -> dict[str, tuple[str, ...]]:
+    """Figure -> the case-log fields it needs: a complaint with one of them unknown is kept out of it.
+
+    A good-reason flag is needed only where the extension is beyond the Code's limit.
+    """
+    return dict(_figure_needs(code))
+
+
+def kept_out_of(fields: str | tuple[str, ...], code: str = DEFAULT_CODE) -> list[str]:
+    """The figures a complaint is kept out of when ``fields`` (space-separated, or a tuple) are unknown."""
+    unknown = set(fields.split() if isinstance(fields, str) else fields)
+    return [figure for figure, needs in _figure_needs(code).items() if unknown & set(needs)]
+
+
+def _deadlines(code: str, response_deadline: ResponseDeadline) -> str:
     stage1, stage2 = stages(code)
     ack1, ack2 = stage1.acknowledge.working_days, stage2.acknowledge.working_days
     stage2_ack = "after the escalation request" if ack2 == ack1 else f"{ack2} working days after the escalation request"
+    base = ("after the acknowledgement or after the day the acknowledgement was due, whichever is earlier (a late "
+            "acknowledgement buys no time)" if response_deadline == "from_earlier" else
+            "after the acknowledgement, however late (the landlord's setting: the literal reading), or after the day "
+            "it was due while none is made")
     return ("Working days exclude weekends and England and Wales bank holidays; the day of the event is day 0 and an "
             f"event on a non-working day counts from the next working day. Acknowledge {ack1} working days after "
-            f"receipt (stage 2: {stage2_ack}); respond {stage1.respond.working_days} (stage 2: "
-            f"{stage2.respond.working_days}) working days after acknowledgement.")
+            f"receipt (stage 2: {stage2_ack}). Respond {stage1.respond.working_days} (stage 2: "
+            f"{stage2.respond.working_days}) working days, plus any allowed extension, {base}. An acknowledgement not "
+            "made by the period's last day counts as not made.")
+
+
+def _code_words(code: str, stage: Stage) -> str:
+    """The sentence of the Code's extension provision that sets the limit, as published."""
+    text = load_catalogue(code).provision(f"{code}:{stage.extension.provision}").text
+    sentence = next((s.strip() for s in text.split(". ") if "good reason" in s), text.strip())
+    return f"{stage.extension.provision}: \u201c{sentence.rstrip('.')}\u201d"
 
 
 @cache
 def _extension_policies(code: str) -> Mapping[ExtensionPolicy, str]:
     stage1, stage2 = stages(code)
     limit1, limit2 = stage1.extension.working_days, stage2.extension.working_days
+    words = f"The Code ({_code_words(code, stage1)}; {_code_words(code, stage2)})."
     return MappingProxyType({
-        "code_limit": f"An extension communicated to the resident counts up to the Code's limit ({limit1} working "
-                      f"days at stage 1, {limit2} at stage 2); beyond it the response is late.",
-        "full": "An extension communicated to the resident counts in full (the landlord had good reason for "
-                "every extension beyond the Code's limit).",
-        "none": "Extensions are not counted: every response is measured against "
+        "good_reason": f"{words} An extension communicated to the resident counts up to the Code's limit ({limit1} "
+                       f"working days at stage 1, {limit2} at stage 2), and beyond it only where the case records a "
+                       "good reason; an extension beyond the limit without one counts only up to the limit.",
+        "code_limit": f"{words} The landlord's setting: an extension communicated to the resident counts up to "
+                      f"{limit1} working days at stage 1 and {limit2} at stage 2, whatever reason the case records.",
+        "full": f"{words} The landlord's setting: an extension communicated to the resident counts in full, whatever "
+                "reason the case records.",
+        "none": f"{words} The landlord's setting: extensions are not counted; every response is measured against "
                 f"{stage1.respond.working_days} / {stage2.respond.working_days} working days.",
     })
 
@@ -53,42 +122,54 @@ def _extension_policies(code: str) -> Mapping[ExtensionPolicy, str]:
 @cache
 def _figure_definitions(code: str) -> Mapping[str, str]:
     return MappingProxyType({
-        "received": "Stage 1: date received in the period, refused complaints excluded. "
-                    "Stage 2: escalation request dated in the period.",
-        "refused": "Received in the period and not accepted (Code section 2); counted apart, not as stage 1.",
-        "responded": "Response dated in the period.",
-        "on_time_rate": "Steps done on time in the period, over steps done in the period plus steps whose "
-                        "deadline fell in the period and passed without the step being done.",
-        "deadlines": _deadlines(code),
+        "as_at": "Every figure of the period is as at its last day: a step dated later counts as not done, and "
+                 "nothing dated later changes a figure of the period.",
+        "complaints": "A row with a usable case reference and date received is a complaint and is always counted as "
+                      "received; a problem in another field keeps the complaint out of only the figures that need "
+                      "that field (listed in the data-quality appendix). Rows sharing a case reference are one "
+                      "complaint.",
+        "received": "Stage 1: date received in the window, refused complaints excluded. "
+                    "Stage 2: escalation request dated in the window.",
+        "refused": "Received in the window and not accepted (Code section 2); counted apart, not as stage 1.",
+        "responded": "Responses dated in the window.",
+        "on_time_rate": "Acknowledgements (responses) on time, of those made or due in the window: each step is "
+                        "counted once, in the window it was done in or, if not done by the period's last day, in the "
+                        "window its deadline fell in; so the quarters add up to the year.",
         "ch01": "TSM CH01: complaints received in the period per 1,000 homes.",
-        "ch02": "TSM CH02: of the responses issued in the period, the share issued within Code timescales.",
+        "ch02": "TSM CH02: of the responses issued in the window, the share issued within Code timescales.",
         "escalation_rate": "Stage 2 escalations received over stage 1 responses issued, in the period.",
         "maladministration_rate": "Ombudsman findings of severe maladministration, maladministration or service "
                                   "failure, over all findings on the merits (those plus reasonable redress and no "
-                                  "maladministration), for complaints whose final response was issued in the period.",
+                                  "maladministration), for complaints whose final response (as at the period's last "
+                                  "day: stage 2 where escalation was requested by then) was issued in the period. The "
+                                  "log gives no date for a determination: it is read as recorded.",
         "open": "Accepted, received by the last day of the period, not responded to or withdrawn by then; "
                 "overdue when its response deadline is on or before that day.",
         "withdrawn": "The case log gives no date of withdrawal: a complaint recorded as withdrawn is not counted as "
-                     "open at the period end, and has no response step unless a response date is recorded. An "
-                     "acknowledgement is still due for it.",
+                     "open at the period end, and has no response step unless its response is dated by the period's "
+                     "last day. An acknowledgement is still due for it.",
+        "outcomes": "Responses dated in the period by outcome; a blank outcome, or a word the landlord has not "
+                    "mapped, is counted as not recorded.",
     })
 
 
 def figure_definitions(code: str = DEFAULT_CODE) -> dict[str, str]:
-    """Figure -> its definition under a Code version, in the order written out. The extension
-    policy's definition is in :func:`extension_policies`; :func:`definitions` puts the one in use last."""
+    """Figure -> its definition under a Code version, in the order written out. The deadlines'
+    and the extension policy's definitions are in :func:`definitions`."""
     return dict(_figure_definitions(code))
 
 
 def extension_policies(code: str = DEFAULT_CODE) -> dict[ExtensionPolicy, str]:
-    """Extension policy -> how extensions were counted, with a Code version's limits."""
+    """Extension policy -> how extensions were counted, with a Code version's limits and words."""
     return dict(_extension_policies(code))
 
 
-def definitions(extension_policy: ExtensionPolicy, code: str = DEFAULT_CODE) -> dict[str, str]:
+def definitions(extension_policy: ExtensionPolicy, code: str = DEFAULT_CODE,
+                response_deadline: ResponseDeadline = "from_earlier") -> dict[str, str]:
     """The definitions written beside a run's figures under a Code version: :func:`figure_definitions`,
-    then ``extensions`` (the policy's, from :func:`extension_policies`).
+    then ``deadlines`` (with the response-deadline reading used) and ``extensions`` (the policy's).
 
     Built from the version's timescales on first use and kept per version; a new dict each call.
     """
-    return {**_figure_definitions(code), "extensions": _extension_policies(code)[extension_policy]}
+    return {**_figure_definitions(code), "deadlines": _deadlines(code, response_deadline),
+            "extensions": _extension_policies(code)[extension_policy]}

@@ -1,22 +1,26 @@
 """Case statistics: every figure the Code and the Regulator ask for, for a period and its quarters.
 
-Definitions (also written beside the figures in the report, see
+Definitions (``docs/figures.md`` in full; written beside the figures in the report, see
 :func:`audit_lib.stats.definitions.definitions`):
 
+* **As at the period's end** — every figure of a period (the year and its quarters) uses only
+  events dated on or before the period's last day: a later step counts as not done.
 * **Received in a window** — stage 1 uses ``received``; stage 2 uses ``stage2_requested``.
   Refused complaints (a ``refused_reason``) are counted apart and never as stage 1.
-* **Responded in a window** — the response date falls in the window.
 * **Deadlines** — :func:`audit_lib.core.calendar.add_working_days` with the timescales of the
   landlord's Code version (:func:`audit_lib.code.timescales.stages`): acknowledgement within
   the Code's working days of receipt (stage 1) or of the escalation request (stage 2);
-  response within the Code's working days of the acknowledgement (of the acknowledgement
-  deadline while none is recorded), plus the extension communicated to the resident as the
-  extension policy allows (default: up to the Code's limit for the stage).
-* **On-time rate of a step** — steps done on time in the window, over steps done in the
-  window plus steps whose deadline fell in the window and passed without the step being
-  done by the window's last day.
+  response within the Code's working days, plus the extension the policy allows, of the
+  acknowledgement or of the day it was due, whichever is earlier (``response_deadline``
+  ``"from_acknowledgement"``: of the acknowledgement however late). An acknowledgement not made
+  by the period's end runs from the day it was due.
+* **On-time rate of a step** — each step of the period is counted in exactly one window: the
+  one it was done in or, if not done by the period's end, the one its deadline fell in. The
+  rate is steps done on time over steps counted; quarters sum to the year.
 * **TSM CH02** — of the responses issued in the window, the share issued by the deadline.
 * **TSM CH01** — complaints received in the window per 1,000 homes.
+* **Unknown fields** — a complaint whose field is unknown (the case log's ``unknown`` column)
+  is kept out of the figures that need the field (:func:`~audit_lib.stats.definitions.figure_needs`).
 
 Everything is computed with whole-column operations; nothing loops over cases. Each stage's
 columns are read and its deadlines worked out once per run (:class:`_StageSteps`), each date
@@ -34,13 +38,21 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from ..cases.schema import OMBUDSMAN_OUTCOMES, OUTCOMES
+from ..cases.load import CaseLog
+from ..cases.schema import NOT_RECORDED, OMBUDSMAN_OUTCOMES, OUTCOMES, UNKNOWN_COLUMN
 from ..code.catalogue import DEFAULT_CODE
 from ..code.timescales import Stage, stages
-from ..config.landlords import LocalTargets
+from ..config.landlords import Landlord, LocalTargets
 from ..core.calendar import add_working_days, working_days_between
 from ..core.periods import Period
-from .definitions import AGEING_BANDS, ExtensionPolicy, definitions
+from .definitions import (
+    AGEING_BANDS,
+    FINAL_RESPONSE_FIELDS,
+    ExtensionPolicy,
+    ResponseDeadline,
+    definitions,
+    response_fields,
+)
 from .results import (
     CaseStatistics,
     OpenComplaints,
@@ -49,7 +61,7 @@ from .results import (
     WindowFigures,
 )
 
-__all__ = ["NO_VALUES", "case_statistics"]
+__all__ = ["NO_VALUES", "case_statistics", "landlord_statistics"]
 
 #: Cell values that mean "no" in a flag column; anything else non-blank means "yes".
 NO_VALUES = ("", "n", "no", "false", "0", "none", "-")
@@ -58,13 +70,14 @@ NO_VALUES = ("", "n", "no", "false", "0", "none", "-")
 ServiceRequestWindow = Literal["Q1", "Q2", "Q3", "Q4", "year"]
 
 
-def _allowed_extension(days: pd.Series, limit: int, policy: ExtensionPolicy) -> np.ndarray:
-    values = days.to_numpy(dtype="int64")
+def _allowed_extension(days: np.ndarray, good_reason: np.ndarray, limit: int, policy: ExtensionPolicy) -> np.ndarray:
+    """Working days of each extension that count towards the response deadline."""
     if policy == "none":
-        return np.zeros_like(values)
+        return np.zeros_like(days)
     if policy == "full":
-        return values
-    return np.minimum(values, limit)
+        return days
+    capped = np.minimum(days, limit)
+    return np.where(good_reason, days, capped) if policy == "good_reason" else capped
 
 
 def _days(values: pd.Series) -> np.ndarray:
@@ -72,17 +85,14 @@ def _days(values: pd.Series) -> np.ndarray:
     return values.to_numpy(dtype="datetime64[D]")
 
 
-def _or(dates: np.ndarray, fallback: np.ndarray) -> np.ndarray:
-    """``dates``, with ``fallback`` where a date is missing."""
-    return np.where(np.isnat(dates), fallback, dates)
-
-
 def _n(mask: np.ndarray) -> int:
     return int(np.count_nonzero(mask))
 
 
-#: The slot of a missing date: after every window, so never "done by the window's last day".
+#: The slot of a missing date: after every window, so never "done by the period's last day".
 _NO_DATE = 127
+#: The slot of the period's last quarter: a date in a slot up to this is on or before the period's end.
+_LAST = 3
 
 
 class _Slots:
@@ -90,7 +100,7 @@ class _Slots:
     4 after the period, :data:`_NO_DATE` when there is no date.
 
     Each date column is placed once per run; a window (one quarter, or quarters 0-3 for the
-    year) then tests "in the window" and "by the window's last day" on these small integers
+    year) then tests "in the window" and "by the period's last day" on these small integers
     instead of comparing dates again for every figure.
     """
 
@@ -110,6 +120,11 @@ class _Slots:
         return slots
 
 
+def _by_end(slots: np.ndarray) -> np.ndarray:
+    """The date is on or before the period's last day."""
+    return slots <= _LAST
+
+
 @dataclass(frozen=True)
 class _Span:
     """A window as a run of quarter slots ``first..last``."""
@@ -123,76 +138,129 @@ class _Span:
             return slots == self.first
         return (slots >= self.first) & (slots <= self.last)
 
-    def by_end(self, slots: np.ndarray) -> np.ndarray:
-        """The date is on or before the window's last day."""
-        return slots <= self.last
-
 
 #: The quarters' slots and the year's (see :class:`_Slots`).
 _QUARTERS = tuple(_Span(i, i) for i in range(4))
-_YEAR = _Span(0, 3)
+_YEAR = _Span(0, _LAST)
+
+
+class _Known:
+    """Which complaints have the fields a figure needs: read once from the case log's
+    :data:`~audit_lib.cases.schema.UNKNOWN_COLUMN` (its few distinct values, then spread back)."""
+
+    def __init__(self, cases: pd.DataFrame) -> None:
+        self.size = len(cases)
+        self._unknown: dict[str, np.ndarray] = {}
+        if UNKNOWN_COLUMN not in cases.columns:
+            return
+        codes, uniques = pd.factorize(cases[UNKNOWN_COLUMN].to_numpy(dtype=object))
+        for name in sorted({n for text in uniques for n in str(text).split()}):
+            with_it = np.array([name in str(text).split() for text in uniques], dtype=bool)
+            self._unknown[name] = with_it[codes]
+
+    def unknown(self, *fields: str) -> np.ndarray:
+        out = np.zeros(self.size, dtype=bool)
+        for name in fields:
+            if name in self._unknown:
+                out |= self._unknown[name]
+        return out
+
+    def known(self, *fields: str) -> np.ndarray:
+        return ~self.unknown(*fields)
 
 
 class _Step:
     """One step of every case (e.g. the stage 1 acknowledgement): where it was done, where it
-    was due, whether it was done by the deadline, and which cases it applies to."""
+    was due, whether it was done by the deadline, which cases it applies to, and the window it
+    counts in (the one it was done in or, if not done by the period's end, the one it was due in)."""
 
     def __init__(self, done: np.ndarray, due: np.ndarray, applies: np.ndarray, slots: _Slots) -> None:
         self.done = slots.of(done)
         self.due = slots.of(due)
         self.on_time = done <= due  # NaT on either side: False
         self.applies = applies
+        self.done_by_end = _by_end(self.done)
+        self.counted = np.where(self.done_by_end, self.done, self.due)
 
     def rate(self, span: _Span) -> Rate:
         """On-time rate of the step in a window (see the module docstring)."""
-        done_in = self.applies & span.has(self.done)
-        missed = self.applies & span.has(self.due) & ~span.by_end(self.done)
-        return Rate(on_time=_n(done_in & self.on_time), total=_n(done_in) + _n(missed))
+        counted = self.applies & span.has(self.counted)
+        return Rate(on_time=_n(counted & self.done_by_end & self.on_time), total=_n(counted))
 
 
 def _optional_rate(step: _Step | None, span: _Span) -> Rate | None:
     return None if step is None else step.rate(span)
 
 
+@dataclass(frozen=True)
+class _Options:
+    """How the landlord reads the Code's deadlines."""
+
+    extension_policy: ExtensionPolicy
+    response_deadline: ResponseDeadline
+    targets: Mapping[str, int | None]
+
+
 class _StageSteps:
     """One stage of every case, as numpy arrays computed once per statistics run: its dates,
-    deadlines (the Code's and the landlord's local targets), steps and extensions."""
+    deadlines (the Code's and the landlord's local targets), steps and extensions, as at the
+    period's end."""
 
-    def __init__(self, cases: pd.DataFrame, stage: Stage, accepted: np.ndarray, slots: _Slots,
-                 policy: ExtensionPolicy, targets: dict[str, int | None]) -> None:
+    def __init__(self, cases: pd.DataFrame, stage: Stage, accepted: np.ndarray, known: _Known, slots: _Slots,
+                 options: _Options) -> None:
         self.stage = stage
         self.start_days = _days(cases[stage.start_column])
         acknowledged = _days(cases[stage.acknowledged_column])
         self.responded_days = _days(cases[stage.responded_column])
         #: Recorded as withdrawn (the log gives no date of withdrawal).
         self.withdrawn = (cases[stage.outcome_column] == "withdrawn").to_numpy(dtype=bool)
-        # stage 1 applies to every accepted complaint, a later stage to those escalated to it
-        self.applies = accepted if stage.number == 1 else accepted & ~np.isnat(self.start_days)
-        # a withdrawal with no response recorded is not a missed response
-        responds = self.applies & ~(self.withdrawn & np.isnat(self.responded_days))
+        days = cases[stage.extension_column].to_numpy(dtype="int64")
+        good_reason = ((cases[stage.good_reason_column] == "yes").to_numpy(dtype=bool)
+                       if stage.good_reason_column in cases.columns else np.zeros(len(cases), dtype=bool))
+        limit = stage.extension.working_days
+        self.extended, beyond = days > 0, days > limit
+        self.beyond_with_reason, self.beyond_without_reason = beyond & good_reason, beyond & ~good_reason
 
+        # stage 1 applies to every accepted complaint, a later stage to those escalated to it
+        escalated = np.ones(len(cases), dtype=bool) if stage.number == 1 else ~np.isnat(self.start_days)
+        self.applies = accepted & escalated & known.known(stage.start_column)
+        self.response_known = self.applies & known.known(*response_fields(stage)) \
+            & ~(beyond & known.unknown(stage.good_reason_column))
+        self.start = slots.of(self.start_days)
+        responded_by_end = _by_end(slots.of(self.responded_days))
+        # a withdrawal is not a missed response: no response step unless one is dated by the period's end
+        responds = self.response_known & ~(self.withdrawn & ~responded_by_end)
+
+        # as at the period's end: an acknowledgement made later is not made
+        ack_by_end = np.where(_by_end(slots.of(acknowledged)), acknowledged, np.datetime64("NaT"))
+        extension = _allowed_extension(days, good_reason, limit, options.extension_policy)
         ack_due = add_working_days(self.start_days, stage.acknowledge.working_days)
-        extension = _allowed_extension(cases[stage.extension_column], stage.extension.working_days, policy)
-        respond_due = add_working_days(_or(acknowledged, ack_due), stage.respond.working_days + extension)
-        self.ack = _Step(acknowledged, ack_due, self.applies, slots)
+        self.ack = _Step(acknowledged, ack_due, self.applies & known.known(stage.acknowledged_column), slots)
+        respond_due = add_working_days(self._response_base(ack_by_end, ack_due, options.response_deadline),
+                                       stage.respond.working_days + extension)
         self.response = _Step(self.responded_days, respond_due, responds, slots)
         # local targets: the same rules with the landlord's own numbers of days
-        local_ack, local_respond = targets[stage.key("acknowledge")], targets[stage.key("respond")]
+        local_ack, local_respond = options.targets[stage.key("acknowledge")], options.targets[stage.key("respond")]
         local_ack_due = add_working_days(self.start_days, local_ack) if local_ack else None
-        self.ack_local = None if local_ack_due is None else _Step(acknowledged, local_ack_due, self.applies, slots)
+        self.ack_local = None if local_ack_due is None else _Step(acknowledged, local_ack_due, self.ack.applies, slots)
         self.response_local = None
         if local_respond:
-            local_respond_due = add_working_days(_or(acknowledged, ack_due if local_ack_due is None else local_ack_due),
-                                                 local_respond + extension)
-            self.response_local = _Step(self.responded_days, local_respond_due, responds, slots)
+            base = self._response_base(ack_by_end, ack_due if local_ack_due is None else local_ack_due,
+                                       options.response_deadline)
+            self.response_local = _Step(self.responded_days, add_working_days(base, local_respond + extension),
+                                        responds, slots)
 
-        self.start = slots.of(self.start_days)
-        self.responded = self.response.done
-        days = cases[stage.extension_column].to_numpy()
-        self.extended, self.extended_beyond_limit = days > 0, days > stage.extension.working_days
+    @staticmethod
+    def _response_base(ack_by_end: np.ndarray, ack_due: np.ndarray, reading: ResponseDeadline) -> np.ndarray:
+        """The day the response deadline runs from: the acknowledgement made by the period's end,
+        or (by default, when earlier, and always when none was made) the day it was due."""
+        made = ~np.isnat(ack_by_end)
+        if reading == "from_acknowledgement":
+            return np.where(made, ack_by_end, ack_due)
+        return np.where(made & (ack_by_end < ack_due), ack_by_end, ack_due)
 
     def figures(self, span: _Span) -> StageFigures:
-        responded = self.applies & span.has(self.responded)
+        responded = self.response.applies & span.has(self.response.done)
         return StageFigures(
             received=_n(self.applies & span.has(self.start)),
             ack=self.ack.rate(span),
@@ -202,33 +270,38 @@ class _StageSteps:
             responded=_n(responded),
             responded_on_time=_n(responded & self.response.on_time),
             extended=_n(responded & self.extended),
-            extended_beyond_limit=_n(responded & self.extended_beyond_limit),
+            extended_beyond_limit=_n(responded & (self.beyond_with_reason | self.beyond_without_reason)),
+            extended_beyond_limit_with_reason=_n(responded & self.beyond_with_reason),
+            extended_beyond_limit_without_reason=_n(responded & self.beyond_without_reason),
         )
 
-    def open_at_end(self, accepted: np.ndarray, end: dt.date) -> tuple[int, int, dict[str, int]]:
+    def open_at_end(self, end: dt.date) -> tuple[int, int, dict[str, int]]:
         """Open and overdue at the period's end, and the open ones' ageing."""
-        year = _YEAR
-        is_open = accepted & year.by_end(self.start) & ~year.by_end(self.responded) & ~self.withdrawn
+        is_open = self.response_known & _by_end(self.start) & ~self.response.done_by_end & ~self.withdrawn
         age = working_days_between(self.start_days[is_open], np.full(_n(is_open), np.datetime64(end, "D")))
-        return _n(is_open), _n(is_open & year.by_end(self.response.due)), _ageing(age)
+        return _n(is_open), _n(is_open & _by_end(self.response.due)), _ageing(age)
 
 
 class _Cases:
     """What the figures need from the cases, as numpy arrays, computed once per statistics run."""
 
-    def __init__(self, cases: pd.DataFrame, slots: _Slots, policy: ExtensionPolicy, local: LocalTargets,
-                 code: str) -> None:
+    def __init__(self, cases: pd.DataFrame, slots: _Slots, options: _Options, code: str) -> None:
+        self.known = _Known(cases)
         self.refused = (cases["refused_reason"] != "").to_numpy(dtype=bool)
         self.accepted = ~self.refused
-        targets = local.model_dump()
-        self.stage1, self.stage2 = (_StageSteps(cases, stage, self.accepted, slots, policy, targets)
+        self.stage1, self.stage2 = (_StageSteps(cases, stage, self.accepted, self.known, slots, options)
                                     for stage in stages(code))
         self.received = self.stage1.start
-        # the final response: the last stage's response where there is one
-        self.final = slots.of(_or(self.stage2.responded_days, self.stage1.responded_days))
-        self.ombudsman = (cases["ombudsman_outcome"] != "").to_numpy(dtype=bool)
+        # the final response as at the period's end: stage 2's where escalation was requested by then
+        escalated = _by_end(self.stage2.start)
+        self.final = np.where(escalated, self.stage2.response.done, self.stage1.response.done)
+        self.final_known = self.accepted & self.known.known(*FINAL_RESPONSE_FIELDS)
+        ombudsman = cases["ombudsman_outcome"]
+        self.ombudsman = self.final_known & self.known.known("ombudsman_outcome") \
+            & (ombudsman != "").to_numpy(dtype=bool)
         self.cfo = ((cases["complaint_failure_order"] != "").to_numpy(dtype=bool)
-                    if "complaint_failure_order" in cases.columns else None)
+                    & self.known.known("complaint_failure_order") if "complaint_failure_order" in cases.columns
+                    else None)
 
     def window(self, span: _Span, service_requests: int | None) -> WindowFigures:
         received_in = span.has(self.received)
@@ -236,9 +309,16 @@ class _Cases:
             {s.stage.number: s.figures(span) for s in (self.stage1, self.stage2)},
             refused=_n(self.refused & received_in),
             service_requests=service_requests,
-            ombudsman_determinations=_n(self.accepted & span.has(self.final) & self.ombudsman),
+            ombudsman_determinations=_n(self.ombudsman & span.has(self.final)),
             complaint_failure_orders=None if self.cfo is None else _n(received_in & self.cfo),
         )
+
+    def outcomes(self, cases: pd.DataFrame, stage: _StageSteps) -> dict[str, int]:
+        """The stage's responses dated in the period, by outcome (blank: not recorded)."""
+        s = stage.stage
+        rows = stage.applies & _YEAR.has(stage.response.done) & self.known.known(s.responded_column, s.outcome_column)
+        counts = _counts(cases.loc[rows, s.outcome_column], OUTCOMES)
+        return counts | {NOT_RECORDED: _n(rows & (cases[s.outcome_column] == "").to_numpy(dtype=bool))}
 
 
 def _counts(values: pd.Series, order: tuple[str, ...] | None = None) -> dict[str, int]:
@@ -261,8 +341,8 @@ def _ageing(days: np.ndarray) -> dict[str, int]:
 
 
 def _open_at_end(c: _Cases, end: dt.date) -> OpenComplaints:
-    open1, overdue1, ageing1 = c.stage1.open_at_end(c.accepted, end)
-    open2, overdue2, ageing2 = c.stage2.open_at_end(c.accepted, end)
+    open1, overdue1, ageing1 = c.stage1.open_at_end(end)
+    open2, overdue2, ageing2 = c.stage2.open_at_end(end)
     return OpenComplaints(stage1_open=open1, stage1_overdue=overdue1, stage2_open=open2, stage2_overdue=overdue2,
                           stage1_ageing=ageing1, stage2_ageing=ageing2)
 
@@ -272,64 +352,81 @@ def case_statistics(
     period: Period,
     homes: int,
     *,
-    extension_policy: ExtensionPolicy = "code_limit",
+    extension_policy: ExtensionPolicy = "good_reason",
+    response_deadline: ResponseDeadline = "from_earlier",
     local_targets: LocalTargets | None = None,
     service_requests: Mapping[str, int] | Mapping[ServiceRequestWindow, int] | None = None,
     excluded_rows: int = 0,
     code: str = DEFAULT_CODE,
 ) -> CaseStatistics:
-    """All figures for ``period`` from a validated case log's usable ``cases``.
+    """All figures for ``period`` from a validated case log's complaints (``CaseLog.cases``).
 
     ``service_requests`` maps ``Q1``..``Q4`` (and optionally ``year``) to counts the
     landlord supplies; a year figure is the sum of the quarters when not given. ``code`` is
-    the landlord's Code version, whose timescales set the deadlines and the definitions.
+    the landlord's Code version, whose timescales set the deadlines and the definitions;
+    ``excluded_rows`` the case log's rows excluded whole (for the reconciliation of rows read).
     """
     local = local_targets or LocalTargets()
-    c = _Cases(cases, _Slots(period), extension_policy, local, code)
+    options = _Options(extension_policy, response_deadline, local.model_dump())
+    c = _Cases(cases, _Slots(period), options, code)
     sr: dict[str, int] = dict(service_requests.items()) if service_requests else {}
     quarters = {q.name: c.window(span, sr.get(q.name)) for q, span in zip(period.quarters, _QUARTERS)}
     year_sr = sr.get("year", sum(sr[q] for q in sr if q != "year") if sr else None)
     year = c.window(_YEAR, year_sr)
 
-    accepted, stage1, stage2 = c.accepted, c.stage1.stage, c.stage2.stage
+    known, accepted, stage2 = c.known, c.accepted, c.stage2.stage
     received_in = _YEAR.has(c.received)
-    s1_resp_in = accepted & _YEAR.has(c.stage1.responded)
-    s2_resp_in = accepted & _YEAR.has(c.stage2.responded)
-    final_in = accepted & _YEAR.has(c.final)
-    withdrawn_before = accepted & received_in & c.stage1.withdrawn & ~_YEAR.by_end(c.stage1.responded)
-    compensation = cases.loc[final_in, "compensation"]
+    final_in = c.final_known & _YEAR.has(c.final)
+    withdrawn_before = (accepted & received_in & c.stage1.withdrawn & ~c.stage1.response.done_by_end
+                        & known.known("stage1_responded", "stage1_outcome"))
+    compensation = cases.loc[final_in & known.known("compensation"), "compensation"]
     s1_in = accepted & received_in
     flags = [col for col in ("reasonable_adjustment", "vulnerability") if col in cases.columns]
-    adjustments = _n(s1_in & cases[flags].apply(_flagged).any(axis=1).to_numpy(dtype=bool)) if flags else None
+    adjustments = None
+    if flags:
+        flagged = cases[flags].apply(_flagged).any(axis=1).to_numpy(dtype=bool)
+        adjustments = _n(s1_in & known.known(*flags) & flagged)
     same_handler = None
-    handlers = stage1.handler_column, stage2.handler_column
+    handlers = c.stage1.stage.handler_column, stage2.handler_column
     if set(handlers) <= set(cases.columns):
         both = ((cases[handlers[0]] != "") & (cases[handlers[1]] != "")).to_numpy(dtype=bool)
-        escalated_in = accepted & _YEAR.has(c.stage2.start)
-        rows = escalated_in & both  # case-folded only where it can count
+        rows = c.stage2.applies & _YEAR.has(c.stage2.start) & known.known(*handlers) & both
         same_handler = int((cases.loc[rows, handlers[0]].str.casefold()
                             == cases.loc[rows, handlers[1]].str.casefold()).sum())
+    ombudsman_in = c.ombudsman & _YEAR.has(c.final)
     return CaseStatistics(
         period=period.id,
         homes=homes,
         extension_policy=extension_policy,
+        response_deadline=response_deadline,
         local_targets={k: v for k, v in local.model_dump().items() if v},
         year=year,
         quarters=quarters,
         refused_by_reason=_counts(cases.loc[~accepted & received_in, "refused_reason"]),
-        stage1_outcomes=_counts(cases.loc[s1_resp_in, stage1.outcome_column], OUTCOMES),
-        stage2_outcomes=_counts(cases.loc[s2_resp_in, stage2.outcome_column], OUTCOMES),
+        stage1_outcomes=c.outcomes(cases, c.stage1),
+        stage2_outcomes=c.outcomes(cases, c.stage2),
         withdrawn_before_response=_n(withdrawn_before),
-        categories=_counts(cases.loc[s1_in, "category"]),
-        ombudsman_outcomes=_counts(cases.loc[final_in, "ombudsman_outcome"], OMBUDSMAN_OUTCOMES),
+        categories=_counts(cases.loc[s1_in & known.known("category"), "category"]),
+        ombudsman_outcomes=_counts(cases.loc[ombudsman_in, "ombudsman_outcome"], (*OMBUDSMAN_OUTCOMES, NOT_RECORDED)),
         compensation_cases=int((compensation > 0).sum()),
         compensation_total=round(float(compensation.sum()), 2),
         open_at_end=_open_at_end(c, period.end),
-        channels=_counts(cases.loc[s1_in, "channel"]) if "channel" in cases.columns else None,
+        channels=(_counts(cases.loc[s1_in & known.known("channel"), "channel"]) if "channel" in cases.columns
+                  else None),
         reasonable_adjustments=adjustments,
         stage2_same_handler=same_handler,
         excluded_rows=excluded_rows,
-        rows_used=len(cases),
-        definitions=definitions(extension_policy, code),
+        complaints_counted=len(cases),
+        definitions=definitions(extension_policy, code, response_deadline),
         code=code,
+    )
+
+
+def landlord_statistics(log: CaseLog, landlord: Landlord, period: Period, code: str) -> CaseStatistics:
+    """:func:`case_statistics` of a landlord's case log with the settings of its configuration."""
+    config = landlord.config
+    return case_statistics(
+        log.cases, period, landlord.homes, extension_policy=config.extension_policy,
+        response_deadline=config.response_deadline, local_targets=config.local_targets,
+        service_requests=config.service_requests.get(period.id), excluded_rows=log.excluded_rows, code=code,
     )

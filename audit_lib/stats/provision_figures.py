@@ -27,7 +27,7 @@ Sentence = Callable[[CaseStatistics], str | None]
 def _rate(rate: Rate, what: str) -> str:
     if rate.total == 0:
         return f"No {what} fell due or were made in the period."
-    return f"{rate.pct:.1f}% of {what} on time ({rate.on_time} of {rate.total}; {rate.late} late)."
+    return f"{rate.pct:.1f}% of {what} on time ({rate.on_time} of {rate.total} made or due in the period; {rate.late} late)."
 
 
 def _pct(value: float | None) -> str:
@@ -113,7 +113,7 @@ def _stage_sentences(stage: Stage) -> dict[str, Sentence]:
     def response(stats: CaseStatistics) -> str:
         days = stage.respond.working_days
         return _rate(stats.year.stage(n).response,
-                     f"stage {n} responses ({days} working days after acknowledgement, plus extension)")
+                     f"stage {n} responses within {days} working days plus any allowed extension")
 
     def tsm_ch02(stats: CaseStatistics) -> str:
         s = stats.year.stage(n)
@@ -121,8 +121,9 @@ def _stage_sentences(stage: Stage) -> dict[str, Sentence]:
 
     def extended(stats: CaseStatistics) -> str:
         s = stats.year.stage(n)
-        return (f"{s.extended} stage {n} response(s) extended; {s.extended_beyond_limit} beyond "
-                f"{stage.extension.working_days} working days.")
+        return (f"{s.extended} of {s.responded} stage {n} responses issued were extended; {s.extended_beyond_limit} "
+                f"beyond {stage.extension.working_days} working days: {s.extended_beyond_limit_with_reason} with a good "
+                f"reason recorded, {s.extended_beyond_limit_without_reason} without.")
 
     return {stage.key("ack"): ack, stage.key("ack_local"): ack_local, stage.key("response"): response,
             f"tsm_ch02_stage{n}": tsm_ch02, stage.key("extended"): extended}

@@ -1,7 +1,8 @@
 """The quarterly performance table in the shape landlords publish (measures x Q1-Q4 and year).
 
 The limits in the row labels are those of the Code version the figures were measured against
-(``CaseStatistics.code``)."""
+(``CaseStatistics.code``). Each rate's label names what it counts ("of stage 1
+acknowledgements made or due"), so a denominator is not mistaken for the complaints received."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ def _rate(rate: Rate | None) -> str:
 
 def _share(numerator: int, denominator: int) -> str:
     pct = percent(numerator, denominator)
-    return "n/a" if pct is None else f"{pct:.1f}% ({numerator})"
+    return "n/a" if pct is None else f"{pct:.1f}% ({numerator} of {denominator})"
 
 
 def _count(value: int | None) -> str:
@@ -37,22 +38,28 @@ def _stage_rows(stats: CaseStatistics, stage: Stage) -> list[Row]:
         return lambda w: show(w.stage(n))
 
     local = stats.local_targets
+    acks, responses = f"of stage {n} acknowledgements made or due", f"of stage {n} responses made or due"
+    limit = stage.extension.working_days
     rows: list[Row] = [
         (RECEIVED[n], cell(lambda s: _count(s.received))),
-        (f"Stage {n} acknowledged within {stage.acknowledge.working_days} working days", cell(lambda s: _rate(s.ack))),
+        (f"Acknowledged within {stage.acknowledge.working_days} working days, {acks}", cell(lambda s: _rate(s.ack))),
     ]
     if stage.key("acknowledge") in local:
-        rows.append((f"Stage {n} acknowledged within {local[stage.key('acknowledge')]} working days (local target)",
+        rows.append((f"Acknowledged within {local[stage.key('acknowledge')]} working days (local target), {acks}",
                      cell(lambda s: _rate(s.ack_local))))
-    rows.append((f"Stage {n} responses within {stage.respond.working_days} working days (+ extension)",
+    rows.append((f"Responded within {stage.respond.working_days} working days (+ allowed extension), {responses}",
                  cell(lambda s: _rate(s.response))))
     if stage.key("respond") in local:
-        rows.append((f"Stage {n} responses within {local[stage.key('respond')]} working days (local target)",
+        rows.append((f"Responded within {local[stage.key('respond')]} working days (local target), {responses}",
                      cell(lambda s: _rate(s.response_local))))
     rows += [
         (f"Stage {n} responses issued", cell(lambda s: _count(s.responded))),
-        (f"Stage {n} responses extended", cell(lambda s: _share(s.extended, s.responded))),
-        (f"TSM CH02: stage {n} responses within Code timescales",
+        (f"Extended, of stage {n} responses issued", cell(lambda s: _share(s.extended, s.responded))),
+        (f"Extended beyond {limit} working days with a good reason recorded",
+         cell(lambda s: _count(s.extended_beyond_limit_with_reason))),
+        (f"Extended beyond {limit} working days without a good reason recorded",
+         cell(lambda s: _count(s.extended_beyond_limit_without_reason))),
+        (f"TSM CH02: within Code timescales, of stage {n} responses issued",
          cell(lambda s: _share(s.responded_on_time, s.responded))),
     ]
     return rows
@@ -74,3 +81,28 @@ def quarterly_table(stats: CaseStatistics) -> tuple[list[str], list[tuple[str, l
     windows = [*stats.quarters.values(), stats.year]
     headings = [*stats.quarters, stats.period]
     return headings, [(label, [cell(w) for w in windows]) for label, cell in _rows(stats)]
+
+
+def _of(numerator: int, denominator: int, what: str) -> str:
+    pct = percent(numerator, denominator)
+    return f"none: no {what}" if pct is None else f"{pct:.1f}%, {numerator:,} of {denominator:,} {what}"
+
+
+def headline(stats: CaseStatistics) -> list[str]:
+    """The year's headline figures as sentences, each rate saying what it counts ("93.4%, 495 of
+    530 acknowledgements made or due in the period"), so no denominator passes for a cohort."""
+    y = stats.year
+    excluded = f"{stats.excluded_rows:,} row{'s' if stats.excluded_rows != 1 else ''}"
+    lines = [f"{stats.rows_read:,} rows read = {stats.complaints_counted:,} complaints counted + {excluded} excluded "
+             "whole; every figure as at the period's last day.",
+             f"Received in {stats.period}: {y.stage1_received:,} stage 1 complaints, {y.stage2_received:,} stage 2 "
+             f"escalations, {y.refused:,} not accepted. TSM CH01: {stats.tsm_ch01_stage1_per_1000} (stage 1), "
+             f"{stats.tsm_ch01_stage2_per_1000} (stage 2) per 1,000 homes."]
+    for stage in stages(stats.code):
+        s, n = y.stage(stage.number), stage.number
+        lines += [
+            f"Stage {n} acknowledgements on time: {_of(s.ack.on_time, s.ack.total, 'acknowledgements made or due in the period')}.",
+            f"TSM CH02 stage {n}: {_of(s.responded_on_time, s.responded, 'responses issued in the period')} "
+            "within Code timescales.",
+        ]
+    return lines

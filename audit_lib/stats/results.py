@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass, field, fields
 from decimal import ROUND_HALF_UP, Decimal
 
 from ..code.catalogue import DEFAULT_CODE
-from .definitions import FAULT_FINDINGS, MERITS_FINDINGS, ExtensionPolicy
+from .definitions import FAULT_FINDINGS, MERITS_FINDINGS, ExtensionPolicy, ResponseDeadline
 
 
 def percent(numerator: int, denominator: int) -> float | None:
@@ -64,6 +64,9 @@ class StageFigures:
     responded_on_time: int
     extended: int
     extended_beyond_limit: int
+    #: Of those beyond the Code's limit: a good reason recorded (yes), and not (no, or blank).
+    extended_beyond_limit_with_reason: int
+    extended_beyond_limit_without_reason: int
 
     @property
     def tsm_ch02_pct(self) -> float | None:
@@ -91,6 +94,8 @@ class WindowFigures:
     stage1_responded_on_time: int
     stage1_extended: int
     stage1_extended_beyond_limit: int
+    stage1_extended_beyond_limit_with_reason: int
+    stage1_extended_beyond_limit_without_reason: int
     stage2_ack: Rate
     stage2_ack_local: Rate | None
     stage2_response: Rate
@@ -99,6 +104,8 @@ class WindowFigures:
     stage2_responded_on_time: int
     stage2_extended: int
     stage2_extended_beyond_limit: int
+    stage2_extended_beyond_limit_with_reason: int
+    stage2_extended_beyond_limit_without_reason: int
     ombudsman_determinations: int
     complaint_failure_orders: int | None
 
@@ -151,6 +158,7 @@ class CaseStatistics:
     period: str
     homes: int
     extension_policy: ExtensionPolicy
+    response_deadline: ResponseDeadline
     local_targets: dict[str, int]
     year: WindowFigures
     quarters: dict[str, WindowFigures]
@@ -166,13 +174,19 @@ class CaseStatistics:
     channels: dict[str, int] | None  # stage 1 received by channel, when the export has one
     reasonable_adjustments: int | None  # stage 1 received with an adjustment or vulnerability flag
     stage2_same_handler: int | None  # escalations in the period handled by the stage 1 handler (6.13)
+    #: Rows of the case log excluded whole (no usable case reference or date received, empty, copies).
     excluded_rows: int
-    rows_used: int
+    #: Complaints in the case log (any period): rows read = complaints counted + rows excluded whole.
+    complaints_counted: int
     definitions: dict[str, str] = field(default_factory=dict)
     #: The Code version whose timescales the figures were measured against (and whose map of
     #: figures to provisions :func:`~audit_lib.stats.provision_figures.provision_figures` uses).
     #: Not part of :meth:`to_json`.
     code: str = DEFAULT_CODE
+
+    @property
+    def rows_read(self) -> int:
+        return self.complaints_counted + self.excluded_rows
 
     @property
     def tsm_ch01_stage1_per_1000(self) -> float | None:
@@ -216,9 +230,11 @@ class CaseStatistics:
             "stage2_same_handler": self.stage2_same_handler,
             "quarters": {name: _window_json(q) for name, q in self.quarters.items()},
             "extension_policy": self.extension_policy,
+            "response_deadline": self.response_deadline,
             "local_targets": self.local_targets,
+            "rows_read": self.rows_read,
+            "complaints_counted": self.complaints_counted,
             "excluded_rows": self.excluded_rows,
-            "rows_used": self.rows_used,
             "definitions": self.definitions,
         }
 
@@ -248,6 +264,8 @@ def _window_json(w: WindowFigures) -> dict[str, object]:
             f"tsm_ch02_stage{number}_pct": s.tsm_ch02_pct,
             f"{key}extended": s.extended,
             f"{key}extended_beyond_limit": s.extended_beyond_limit,
+            f"{key}extended_beyond_limit_with_reason": s.extended_beyond_limit_with_reason,
+            f"{key}extended_beyond_limit_without_reason": s.extended_beyond_limit_without_reason,
         }
     out["ombudsman_determinations"] = w.ombudsman_determinations
     out["complaint_failure_orders"] = w.complaint_failure_orders

@@ -23,7 +23,7 @@ from ..config.landlords import Landlord, load_landlord
 from ..core.periods import Period, parse_as_of
 from ..report.provenance import RunRecord
 from ..report.render import HTMLFragment
-from ..stats.engine import case_statistics
+from ..stats.engine import landlord_statistics
 from ..stats.provision_figures import provision_figures
 from ..stats.results import CaseStatistics
 from . import record, views
@@ -73,17 +73,7 @@ class Workbook:
 
     @cached_property
     def stats(self) -> CaseStatistics:
-        config = self.landlord.config
-        return case_statistics(
-            self.case_log.cases,
-            self.period,
-            self.landlord.homes,
-            extension_policy=config.extension_policy,
-            local_targets=config.local_targets,
-            service_requests=config.service_requests.get(self.period.id),
-            excluded_rows=self.case_log.excluded_rows,
-            code=self.catalogue.code,
-        )
+        return landlord_statistics(self.case_log, self.landlord, self.period, self.catalogue.code)
 
     @cached_property
     def figures_by_provision(self) -> dict[str, list[str]]:
@@ -118,7 +108,7 @@ class Workbook:
 
     def data_quality(self) -> HTMLFragment:
         """Every case-log row left out of the figures, with its reason."""
-        return views.data_quality(self.case_log)
+        return views.data_quality(self.case_log, self.catalogue.code)
 
     def executive_summary(self) -> HTMLFragment:
         """Counts by status, the No and Partial provisions with their actions, and headline figures."""

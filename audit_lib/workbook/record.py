@@ -64,7 +64,7 @@ def metrics(*, landlord: Landlord, period: Period, catalogue: Catalogue, assessm
                 for p in provisions for a in assessment.answer(p.id).actions
             ],
         },
-        "case_log": {"rows_read": case_log.rows_read, "rows_used": stats.rows_used,
+        "case_log": {"rows_read": case_log.rows_read, "complaints_counted": case_log.complaints,
                      "excluded_rows": case_log.excluded_rows},
         "case_statistics": stats.to_json(),
         "provenance": provenance(landlord=landlord, period=period, catalogue=catalogue, case_log=case_log,

@@ -17,10 +17,12 @@ from ..assessment.checks import answer_flags
 from ..assessment.progress import progress
 from ..cases.load import CaseLog
 from ..code.catalogue import Catalogue
+from ..code.timescales import stages
 from ..config.landlords import Landlord
 from ..core.periods import Period
 from ..report.charts import all_charts
 from ..report.render import BADGE_CLASS, HTMLFragment, render
+from ..stats.definitions import kept_out_of
 from ..stats.quarterly import quarterly_table
 from ..stats.results import CaseStatistics
 
@@ -50,7 +52,8 @@ def case_statistics(period: Period, stats: CaseStatistics, case_log: CaseLog) ->
         charts=all_charts(stats),
         source_name=case_log.source.name,
         sha256=case_log.sha256,
-        rows_read=case_log.rows_read,
+        stages=stages(stats.code),
+        has_problems=len(case_log.exclusions) > 0,
     ))
 
 
@@ -77,12 +80,21 @@ def section(catalogue: Catalogue, number: int, assessment: Assessment,
     ))
 
 
-def data_quality(case_log: CaseLog) -> HTMLFragment:
-    """Every case-log row left out of the figures, with its reason."""
+def data_quality(case_log: CaseLog, code: str) -> HTMLFragment:
+    """Every problem found in the case log, with what it did: the row excluded whole, or the
+    figures (under Code version ``code``) the complaint was kept out of; and the reconciliation
+    rows read = complaints counted + rows excluded whole."""
+    problems = [
+        {**e, "effect": "Row excluded whole" if e["excluded"] else
+         ("Kept out of: " + "; ".join(kept_out_of(e["unknown"], code)) if e["unknown"]
+          else "Counted; the value is read as not recorded")}
+        for e in case_log.exclusions.to_dict("records")
+    ]
     return HTMLFragment(render(
         "data_quality",
-        exclusions=case_log.exclusions.to_dict("records"),
+        exclusions=problems,
         excluded_rows=case_log.excluded_rows,
+        complaints=case_log.complaints,
         rows_read=case_log.rows_read,
         dropped_columns=case_log.dropped_columns,
     ))
@@ -107,7 +119,7 @@ def executive_summary(landlord: Landlord, period: Period, catalogue: Catalogue, 
         counts=action_counts(action_rows(assessment, catalogue.provisions, as_of)),
         badge=BADGE_CLASS,
         stats=stats,
-        rows_used=stats.rows_used,
+        complaints_counted=stats.complaints_counted,
         excluded_rows=case_log.excluded_rows,
         as_of=as_of,
     ))
