@@ -61,7 +61,8 @@ def _stats_for(args: argparse.Namespace) -> tuple[CaseLog, CaseStatistics]:
             raise UsageError("with --cases give --homes N (the landlord's number of homes, at least 1) and no landlord id")
         settings = CaseLogSettings(path=args.cases.name, header_row=args.header_row)
         log = load_case_log(args.cases, settings)
-        return log, case_statistics(log.cases, period, args.homes, excluded_rows=log.excluded_rows, code=DEFAULT_CODE)
+        return log, case_statistics(log.cases, period, args.homes, excluded_rows=log.excluded_rows,
+                                    rows_read=log.rows_read, code=DEFAULT_CODE)
     if not args.landlord:
         raise UsageError("name a landlord, or give --cases FILE --homes N")
     landlord = load_landlord(args.inputs, args.landlord)

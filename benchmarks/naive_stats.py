@@ -63,7 +63,8 @@ Readings of the definitions used here, where the text leaves a choice:
   reasonable adjustments (either flag any value but a "no" word) are about the accepted
   complaints received in the year; the same handler at both stages is counted over
   escalations requested in the year with both handlers recorded, ignoring case;
-* a complaint whose field is unknown (named in the ``unknown`` column) is kept out of every
+* a complaint whose field is unknown (named in the ``unknown`` column, as ``field`` in every
+  period or ``field@yyyy-mm-dd`` in periods ending on or after that day) is kept out of every
   figure that needs it, following the table "Which figures need which fields" of
   ``docs/figures.md`` (:data:`FIGURE_FIELDS` below); the good-reason flag is needed by the
   response figures only where the recorded extension days exceed the Code's limit, and then
@@ -108,7 +109,9 @@ FIGURE_FIELDS: dict[str, tuple[str, ...]] = {
     **{f"stage{n}_ack": (START[n], f"stage{n}_acknowledged") for n in (1, 2)},
     **{f"stage{n}_response": (START[n], f"stage{n}_acknowledged", f"stage{n}_responded",
                               f"stage{n}_extension_days", f"stage{n}_outcome") for n in (1, 2)},
+    **{f"stage{n}_open": (START[n], f"stage{n}_responded", f"stage{n}_outcome") for n in (1, 2)},
     **{f"stage{n}_outcomes": (START[n], f"stage{n}_responded", f"stage{n}_outcome") for n in (1, 2)},
+    "refused_by_reason": ("refused_reason",),
     "withdrawn_before_response": ("stage1_responded", "stage1_outcome"),
     "ombudsman": ("stage1_responded", "stage2_requested", "stage2_responded", "ombudsman_outcome"),
     "compensation": ("stage1_responded", "stage2_requested", "stage2_responded", "compensation"),
@@ -330,7 +333,12 @@ def naive_statistics(
 
     for case in cases.to_dict("records"):
         complaints += 1
-        unknown = set(_text(case["unknown"]).split()) if has_unknown else set()
+        unknown = set()
+        for token in (_text(case["unknown"]).split() if has_unknown else []):
+            # "field" is unknown in every period; "field@yyyy-mm-dd" only in periods ending that day or later
+            name, _, since = token.partition("@")
+            if not since or dt.date.fromisoformat(since) <= end:
+                unknown.add(name)
 
         def known(*fields: str, unknown: set[str] = unknown) -> bool:
             return unknown.isdisjoint(fields)
@@ -346,7 +354,7 @@ def naive_statistics(
                     w.counts["refused"] += 1
                     if cfo:
                         w.counts["complaint_failure_orders"] += 1
-            if year.has(received):
+            if year.has(received) and known(*FIGURE_FIELDS["refused_by_reason"]):
                 reason = _text(case["refused_reason"])
                 refused_by_reason[reason] = refused_by_reason.get(reason, 0) + 1
             continue
@@ -382,10 +390,12 @@ def naive_statistics(
                     if local_ack_due is not None:
                         w.step(f"stage{n}_ack_local", acknowledged, local_ack_due)
 
-            # the response step, its responses issued and extensions, and open at the end
+            # the response step, its responses issued and extensions; open and overdue at the end
             response_fields = FIGURE_FIELDS[f"stage{n}_response"]
             if days > EXTENSION_LIMIT[n]:
                 response_fields += (f"stage{n}_extension_good_reason",)
+            due = None
+            withdrawn = outcome == "withdrawn"
             if known(*response_fields):
                 extra = allowed_extension(days, n, extension_policy, good_reason)
                 due = add_working_days(response_base(acknowledged, ack_due, response_deadline),
@@ -394,7 +404,6 @@ def naive_statistics(
                 if local[f"stage{n}_respond"]:
                     local_base = response_base(acknowledged, local_ack_due or ack_due, response_deadline)
                     local_due = add_working_days(local_base, local[f"stage{n}_respond"] + extra)
-                withdrawn = outcome == "withdrawn"
                 if responded is not None or not withdrawn:
                     for w in windows:
                         w.step(f"stage{n}_response", responded, due)
@@ -413,11 +422,11 @@ def naive_statistics(
                         c[f"stage{n}_extended_beyond_limit"] += 1
                         reason = "with_reason" if good_reason else "without_reason"
                         c[f"stage{n}_extended_beyond_limit_{reason}"] += 1
-                if responded is None and not withdrawn:
-                    open_counts[f"stage{n}_open"] += 1
-                    if due <= end:
-                        open_counts[f"stage{n}_overdue"] += 1
-                    _band(ageing[n], working_days_since(begun, end))
+            if known(*FIGURE_FIELDS[f"stage{n}_open"]) and responded is None and not withdrawn:
+                open_counts[f"stage{n}_open"] += 1
+                if due is not None and due <= end:  # overdue needs the deadline's fields too
+                    open_counts[f"stage{n}_overdue"] += 1
+                _band(ageing[n], working_days_since(begun, end))
 
             # outcomes of the responses in the year
             if known(*FIGURE_FIELDS[f"stage{n}_outcomes"]) and year.has(responded):

@@ -75,7 +75,8 @@ def test_unusable_rows_are_listed_not_dropped(tmp_path):
     )
     # a complaint is lost only without a usable date received; a repeated row is the same complaint
     assert list(log.cases["case_id"]) == ["C1", "C3", "C4", "C5", "C6"]
-    assert list(log.cases["unknown"]) == ["", "stage1_acknowledged", "", "", "stage1_extension_days"]
+    # a step dated before receipt is unknown from its own date; a bad extension always
+    assert list(log.cases["unknown"]) == ["", "stage1_acknowledged@2024-06-02", "", "", "stage1_extension_days"]
     reasons = dict(zip(log.exclusions["row"], log.exclusions["reason"]))
     assert reasons[3].startswith("not a date")
     assert "before received" in reasons[4]

@@ -174,11 +174,40 @@ def test_one_bad_field_keeps_a_complaint_out_of_only_the_figures_that_need_it(tm
                             "bad-extension"}
     assert by_code["duplicate-case-id"]["excluded"] and not by_code["bad-extension"]["excluded"]
     assert kept_out_of(by_code["bad-extension"]["unknown"]) == [
-        "stage 1 responses on time, CH02, extensions, open at the period end"]
+        "stage 1 responses on time, CH02, extensions, overdue at the period end"]
     html = str(views.data_quality(log, "2024"))
     assert "6 rows read = 5 complaints counted + 1 row excluded whole" in html
     assert "Kept out of: stage 2 acknowledgements on time; stage 2 responses on time" in html
     assert "Row excluded whole" in html and "read as not recorded" in html
+
+
+def test_an_unknown_acknowledgement_keeps_a_complaint_open_but_not_overdue(tmp_path):
+    # Received Mon 03/02/2025, acknowledged "31/02/2025" (not a date), no response by 31/03: open at the year
+    # end (that needs only the dates received and responded and the outcome); whether overdue needs the deadline.
+    case = dict(case_id="U", received="03/02/2025", stage1_acknowledged="31/02/2025", category="Repairs")
+    s = stats_of(tmp_path, [case])
+    assert (s.open_at_end.stage1_open, s.open_at_end.stage1_overdue) == (1, 0)
+    assert (s.year.stage1_received, s.year.stage1_ack.total, s.year.stage1_response.total) == (1, 0, 0)
+
+
+def test_a_bad_good_reason_flag_matters_only_beyond_the_limit(tmp_path):
+    # G5: a 5-day extension with "maybe" as its good reason: the flag is unknown but not needed (5 <= 10);
+    # G6: the same beside a 15-day extension: its response figures need the flag.
+    cases = [dict(EXTENDED[3], case_id="G5", stage1_extension_days=5, stage1_extension_good_reason="maybe"),
+             dict(EXTENDED[0], case_id="G6", stage1_extension_good_reason="maybe")]
+    log = load(tmp_path, cases)
+    s = case_statistics(log.cases, P2425, 1000)
+    assert (s.year.stage1_responded, s.year.stage1_ack.total) == (1, 2)
+    html = str(views.data_quality(log, "2024"))
+    assert "overdue at the period end (where the extension is beyond the Code&#39;s limit)" in html
+
+
+def test_rows_read_is_the_case_log_s_own_count(tmp_path):
+    log = load(tmp_path, FIELD_LEVEL)
+    s = case_statistics(log.cases, P2425, 1000, excluded_rows=log.excluded_rows, rows_read=log.rows_read)
+    assert (s.rows_read, s.to_json()["rows_read"]) == (6, 6)
+    with pytest.raises(ValueError, match="rows read"):
+        case_statistics(log.cases, P2425, 1000, excluded_rows=0, rows_read=log.rows_read)
 
 
 def test_a_landlord_maps_its_own_outcome_words(tmp_path):

@@ -82,16 +82,19 @@ class Reason(StrEnum):
     DUPLICATE_CASE_ID = "duplicate-case-id"
     DUPLICATE_DIFFERS = "duplicate-differs"
     DUPLICATE_RECEIVED_DIFFERS = "duplicate-received-differs"
+    DUPLICATE_COPY_UNUSABLE = "duplicate-copy-unusable"
     BAD_DATE = "bad-date"
     MISSING_RECEIVED = "missing-received"
     STAGE1_ACKNOWLEDGED_BEFORE_RECEIVED = "stage1-acknowledged-before-received"
     STAGE1_RESPONDED_BEFORE_STAGE1_ACKNOWLEDGED = "stage1-responded-before-stage1-acknowledged"
     STAGE1_RESPONDED_BEFORE_RECEIVED = "stage1-responded-before-received"
     STAGE2_REQUESTED_BEFORE_STAGE1_RESPONDED = "stage2-requested-before-stage1-responded"
+    STAGE2_REQUESTED_BEFORE_RECEIVED = "stage2-requested-before-received"
     STAGE2_ACKNOWLEDGED_BEFORE_STAGE2_REQUESTED = "stage2-acknowledged-before-stage2-requested"
     STAGE2_RESPONDED_BEFORE_STAGE2_ACKNOWLEDGED = "stage2-responded-before-stage2-acknowledged"
     STAGE2_RESPONDED_BEFORE_STAGE2_REQUESTED = "stage2-responded-before-stage2-requested"
     MISSING_STAGE1_ACKNOWLEDGED = "missing-stage1-acknowledged"
+    MISSING_STAGE1_RESPONDED = "missing-stage1-responded"
     MISSING_STAGE2_REQUESTED = "missing-stage2-requested"
     MISSING_STAGE2_ACKNOWLEDGED = "missing-stage2-acknowledged"
     BAD_EXTENSION = "bad-extension"
@@ -111,6 +114,7 @@ STEP_ORDER = (
     ("stage1_responded", "stage1_acknowledged", Reason.STAGE1_RESPONDED_BEFORE_STAGE1_ACKNOWLEDGED),
     ("stage1_responded", "received", Reason.STAGE1_RESPONDED_BEFORE_RECEIVED),
     ("stage2_requested", "stage1_responded", Reason.STAGE2_REQUESTED_BEFORE_STAGE1_RESPONDED),
+    ("stage2_requested", "received", Reason.STAGE2_REQUESTED_BEFORE_RECEIVED),
     ("stage2_acknowledged", "stage2_requested", Reason.STAGE2_ACKNOWLEDGED_BEFORE_STAGE2_REQUESTED),
     ("stage2_responded", "stage2_acknowledged", Reason.STAGE2_RESPONDED_BEFORE_STAGE2_ACKNOWLEDGED),
     ("stage2_responded", "stage2_requested", Reason.STAGE2_RESPONDED_BEFORE_STAGE2_REQUESTED),
@@ -118,6 +122,7 @@ STEP_ORDER = (
 #: Steps that, once recorded, need an earlier one: (step, the step it needs, reason when that is blank).
 REQUIRED_EARLIER_STEPS = (
     ("stage1_responded", "stage1_acknowledged", Reason.MISSING_STAGE1_ACKNOWLEDGED),
+    ("stage2_requested", "stage1_responded", Reason.MISSING_STAGE1_RESPONDED),
     ("stage2_acknowledged", "stage2_requested", Reason.MISSING_STAGE2_REQUESTED),
     ("stage2_responded", "stage2_acknowledged", Reason.MISSING_STAGE2_ACKNOWLEDGED),
 )
@@ -129,7 +134,7 @@ WHOLE_ROW_REASONS = frozenset({
 })
 #: Fields that say which complaint a row is: copies of a case reference that differ in one of
 #: these cannot be merged into one complaint (every copy is excluded whole).
-IDENTITY_FIELDS = ("received", "refused_reason")
+IDENTITY_FIELDS = ("received", "refused")  # refused: whether ``refused_reason`` is given
 
 #: The exclusions table: one row per problem found (file row, case reference, column, the
 #: start of the cell's text, the prose reason and its :class:`Reason` code), whether the row

@@ -79,6 +79,8 @@ REASON_TEXT: dict[Reason, str] = {
                               "that need it",
     Reason.DUPLICATE_RECEIVED_DIFFERS: "rows with this case reference differ in this column, so no one can say "
                                        "which complaint it is: every copy excluded",
+    Reason.DUPLICATE_COPY_UNUSABLE: "a copy of this case reference has an unusable value in this column: unknown "
+                                    "for the figures that need it",
     Reason.BAD_DATE: f"not a date: expected dd/mm/yyyy or yyyy-mm-dd between {FIRST_YEAR} and {LAST_YEAR - 1}",
     Reason.MISSING_RECEIVED: "missing date received",
     **{reason: f"{_words(later)} is before {_words(earlier)}" for later, earlier, reason in STEP_ORDER},
@@ -198,11 +200,15 @@ class _Problems:
         self.tables: list[pd.DataFrame] = []
         self.whole = np.zeros(len(frame), dtype=bool)
         self.unknown: dict[str, np.ndarray] = {}
+        #: Per field, the day from which it is unknown (:data:`ALWAYS` unless the problem is only
+        #: seen once a step is dated: two steps out of order, a step recorded without the one before).
+        self.since: dict[str, np.ndarray] = {}
 
     def add(self, mask: pd.Series | np.ndarray, column: str, values: pd.Series, reason: Reason,
-            unknown: tuple[str, ...] = (), *, whole: bool | None = None) -> None:
+            unknown: tuple[str, ...] = (), *, whole: bool | None = None, since: pd.Series | None = None) -> None:
         """List ``reason`` for the rows in ``mask``: the row is excluded whole (by default when the
-        reason is in :data:`WHOLE_ROW_REASONS`), else the fields ``unknown`` are unknown for it."""
+        reason is in :data:`WHOLE_ROW_REASONS`), else the fields ``unknown`` are unknown for it
+        (from the day ``since`` of each row, when the problem only shows once that day has come)."""
         mask = np.asarray(mask, dtype=bool)
         if not mask.any():
             return
@@ -218,11 +224,12 @@ class _Problems:
         }))
         if reason in WHOLE_ROW_REASONS if whole is None else whole:
             self.whole |= mask
+        day = np.full(len(mask), ALWAYS) if since is None else since.to_numpy(dtype="datetime64[D]")
+        day = np.where(np.isnat(day), ALWAYS, day)
         for name in unknown:
             self.unknown[name] = self.unknown.get(name, np.zeros(len(mask), dtype=bool)) | mask
-
-    def unknown_in(self, name: str) -> np.ndarray:
-        return self.unknown.get(name, np.zeros(len(self.whole), dtype=bool))
+            earliest = self.since.setdefault(name, np.full(len(mask), NEVER))
+            earliest[mask] = np.minimum(earliest[mask], day[mask])
 
     def table(self) -> pd.DataFrame:
         if not self.tables:
@@ -231,6 +238,11 @@ class _Problems:
         table["excluded"] = np.isin(table["row"].to_numpy(), self.rows[self.whole])
         table.loc[table["excluded"], "unknown"] = ""
         return table[EXCLUSION_COLUMNS].sort_values(["row", "column"], kind="stable").reset_index(drop=True)
+
+
+#: A field unknown from this day is unknown in every period; :data:`NEVER` marks no problem yet.
+ALWAYS = np.datetime64("1900-01-01", "D")
+NEVER = np.datetime64("2999-12-31", "D")
 
 
 def _rows(frame: pd.DataFrame, keep: np.ndarray) -> pd.DataFrame:
@@ -248,16 +260,20 @@ def _mapped_words(cells: pd.Series, mapping: Mapping[str, str]) -> pd.Series:
 def _merge_duplicates(out: pd.DataFrame, frame: pd.DataFrame, problems: _Problems) -> None:
     """Rows sharing a case reference are one complaint (see the module docstring)."""
     case_id = out["case_id"]
-    candidates = ~problems.whole & (case_id != "").to_numpy()
-    ids = case_id[candidates]
-    repeated = ids.duplicated(keep=False)
-    if not repeated.any():
+    # a reference repeated anywhere (one pass over the column), then only among rows still in
+    shared = np.flatnonzero(case_id.duplicated(keep=False).to_numpy(dtype=bool) & ~problems.whole)
+    if not len(shared):
         return
-    positions = np.flatnonzero(candidates)[repeated.to_numpy()]
+    ids = case_id.iloc[shared]
+    keep = ((ids != "") & ids.duplicated(keep=False)).to_numpy(dtype=bool)
+    if not keep.any():
+        return
+    positions = shared[keep]
     group = case_id.iloc[positions].reset_index(drop=True)
     first = ~group.duplicated(keep="first").to_numpy()
     columns = [c for c in out.columns if c not in ("_row", "case_id")]
     typed = out.iloc[positions][columns].reset_index(drop=True)
+    typed["refused"] = typed["refused_reason"] != ""
     differs = typed.groupby(group, sort=False).nunique(dropna=False) > 1  # group x column
     per_row = differs.reindex(group.to_numpy())  # each row's group's differences
     identity = per_row[list(IDENTITY_FIELDS)].any(axis=1).to_numpy()
@@ -268,43 +284,63 @@ def _merge_duplicates(out: pd.DataFrame, frame: pd.DataFrame, problems: _Problem
         return rows
 
     for field in IDENTITY_FIELDS:  # no one can say which complaint it is: every copy excluded
-        field_differs = per_row[field].to_numpy()
-        problems.add(at(field_differs), field, frame[field], Reason.DUPLICATE_RECEIVED_DIFFERS)
+        column = "refused_reason" if field == "refused" else field
+        problems.add(at(per_row[field].to_numpy()), column, frame[column], Reason.DUPLICATE_RECEIVED_DIFFERS)
     problems.add(at(~first & ~identity), "case_id", frame["case_id"], Reason.DUPLICATE_CASE_ID)
     kept = first & ~identity
     for column in columns:
-        if column in IDENTITY_FIELDS:
+        if column == "received":
             continue
         field_differs = kept & per_row[column].to_numpy()
         if field_differs.any():
+            since = None
+            if column in DATE_COLUMNS:  # the copies agree until the earliest of their dates
+                earliest = typed[column].groupby(group.to_numpy(), sort=False).transform("min")
+                since = pd.Series(pd.NaT, index=out.index, dtype=out[column].dtype)
+                since.iloc[positions] = earliest.to_numpy()
             problems.add(at(field_differs), column, frame[column] if column in frame.columns else out[column],
-                         Reason.DUPLICATE_DIFFERS, (column,))
-    # a field unknown in any copy is unknown in the complaint
+                         Reason.DUPLICATE_DIFFERS, (column,), since=since)
+    # a field unknown in any copy is unknown in the complaint, and listed against it
     for name, mask in list(problems.unknown.items()):
-        in_group = pd.Series(mask[positions]).groupby(group.to_numpy(), sort=False).transform("any").to_numpy()
-        problems.unknown[name] = mask | at(kept & in_group)
+        by_group = pd.Series(mask[positions]).groupby(group.to_numpy(), sort=False)
+        inherited = kept & by_group.transform("any").to_numpy() & ~mask[positions]
+        if not inherited.any():
+            continue
+        day = np.where(mask[positions], problems.since[name][positions], NEVER)
+        earliest = pd.Series(day).groupby(group.to_numpy(), sort=False).transform("min").to_numpy()
+        since = pd.Series(np.full(len(out), ALWAYS), index=out.index)
+        since.iloc[positions] = earliest
+        problems.add(at(inherited), name, frame[name] if name in frame.columns else out[name],
+                     Reason.DUPLICATE_COPY_UNUSABLE, (name,), since=since)
 
 
 def _blank_unknown(out: pd.DataFrame, problems: _Problems) -> None:
     """Blank every unknown field (so no figure can use it by mistake) and name the unknown
-    fields of each complaint in :data:`UNKNOWN_COLUMN`."""
+    fields of each complaint in :data:`UNKNOWN_COLUMN`: ``field``, or ``field@yyyy-mm-dd`` for a
+    field unknown only from that day (in a period ending earlier the step was simply not done)."""
     names = [name for name in out.columns if name in problems.unknown]
-    bits = np.zeros(len(out), dtype=np.int64)
-    for bit, name in enumerate(names):
+    anywhere = np.zeros(len(out), dtype=bool)
+    for name in names:
         mask = problems.unknown[name]
-        bits |= mask.astype(np.int64) << bit
+        anywhere |= mask
         if name in DATE_COLUMNS:
             out.loc[mask, name] = pd.NaT
         elif name in EXTENSION_COLUMNS:
             out.loc[mask, name] = 0
         elif name == "compensation":
             out.loc[mask, name] = 0.0
+        elif name == "refused_reason":
+            continue  # the copies agree the complaint was refused: its reason is what is unknown
         else:
             out.loc[mask, name] = ""
-    codes, uniques = pd.factorize(bits)
-    text = np.array([" ".join(n for bit, n in enumerate(names) if value >> bit & 1) for value in uniques], dtype=object)
-    out[UNKNOWN_COLUMN] = pd.Series(text[codes] if len(codes) else np.array([], dtype=object), index=out.index,
-                                    dtype=object)
+    text = np.full(len(out), "", dtype=object)
+    for row in np.flatnonzero(anywhere):  # the few complaints with a problem
+        text[row] = " ".join(
+            name if problems.since[name][row] == ALWAYS else f"{name}@{problems.since[name][row]}"
+            for name in names if problems.unknown[name][row])
+    codes, uniques = pd.factorize(text)
+    out[UNKNOWN_COLUMN] = pd.Categorical.from_codes(codes, categories=pd.Index(uniques, dtype=object)) \
+        if len(uniques) else pd.Categorical([], categories=pd.Index([""], dtype=object))
 
 
 def validate(frame: pd.DataFrame, outcomes: Mapping[str, str] | None = None,
@@ -330,11 +366,13 @@ def validate(frame: pd.DataFrame, outcomes: Mapping[str, str] | None = None,
                  Reason.MISSING_RECEIVED)
     for later, earlier, reason in STEP_ORDER:
         wrong = out[later].notna() & out[earlier].notna() & (out[later] < out[earlier])
-        # the date received is the complaint's anchor: a step before it is the one in doubt
-        problems.add(wrong, later, frame[later], reason, (later,) if earlier == "received" else (later, earlier))
+        # the date received is the complaint's anchor: a step before it is the one in doubt. The
+        # problem shows from the earlier of the two dates: before then neither step was taken
+        problems.add(wrong, later, frame[later], reason, (later,) if earlier == "received" else (later, earlier),
+                     since=out[later])
     for step, needs, reason in REQUIRED_EARLIER_STEPS:
         gap = out[step].notna() & out[needs].isna() & is_blank(frame[needs])
-        problems.add(gap, needs, frame[needs], reason, (needs,))
+        problems.add(gap, needs, frame[needs], reason, (needs,), since=out[step])
 
     for column in EXTENSION_COLUMNS:
         if _is_plain_number(frame[column].dtype):  # already numbers (Parquet, Excel): no round trip through text
@@ -358,13 +396,13 @@ def validate(frame: pd.DataFrame, outcomes: Mapping[str, str] | None = None,
         word = _mapped_words(frame[column], {})
         yes, no = word.isin(YES_WORDS), word.isin(NO_WORDS)
         problems.add((word != "") & ~yes & ~no, column, frame[column], Reason.BAD_GOOD_REASON, (column,))
-        out[column] = np.where(yes, "yes", np.where(no, "no", ""))
+        out[column] = pd.Categorical.from_codes(np.where(yes, 1, np.where(no, 2, 0)), categories=["", "yes", "no"])
 
     for column in OUTCOME_COLUMNS:
         normal = _mapped_words(frame[column], {**OUTCOME_SYNONYMS, **(outcomes or {})})
         unknown = (normal != "") & ~normal.isin(OUTCOMES)  # listed, and counted as not recorded
         problems.add(unknown, column, frame[column], Reason.UNKNOWN_OUTCOME)
-        out[column] = normal.where(~unknown, "")
+        out[column] = normal.where(~unknown, "") if unknown.any() else normal
 
     if _is_plain_number(frame["compensation"].dtype):  # already amounts (Parquet, Excel)
         comp_given, comp = frame["compensation"].notna(), frame["compensation"].astype("float64")

@@ -38,6 +38,12 @@ def response_fields(stage: Stage) -> tuple[str, ...]:
             stage.outcome_column)
 
 
+def open_fields(stage: Stage) -> tuple[str, ...]:
+    """The fields whether a complaint is open at the period's end at a stage needs (overdue
+    needs the response step's too)."""
+    return (stage.start_column, stage.responded_column, stage.outcome_column)
+
+
 #: The final response as at the period's end needs these fields.
 FINAL_RESPONSE_FIELDS = ("stage1_responded", "stage2_requested", "stage2_responded")
 
@@ -49,10 +55,12 @@ def _figure_needs(code: str) -> Mapping[str, tuple[str, ...]]:
         n = stage.number
         needs[f"stage {n} received"] = (stage.start_column,)
         needs[f"stage {n} acknowledgements on time"] = (stage.start_column, stage.acknowledged_column)
-        needs[f"stage {n} responses on time, CH02, extensions, open at the period end"] = (
+        needs[f"stage {n} responses on time, CH02, extensions, overdue at the period end"] = (
             *response_fields(stage), stage.good_reason_column)
+        needs[f"stage {n} open at the period end"] = open_fields(stage)
         needs[f"stage {n} outcomes"] = (stage.start_column, stage.responded_column, stage.outcome_column)
     needs |= {
+        "complaints not accepted, by reason": ("refused_reason",),
         "withdrawn before a response": ("stage1_responded", "stage1_outcome"),
         "Ombudsman determinations": (*FINAL_RESPONSE_FIELDS, "ombudsman_outcome"),
         "compensation": (*FINAL_RESPONSE_FIELDS, "compensation"),
@@ -74,9 +82,16 @@ def figure_needs(code: str = DEFAULT_CODE) -> dict[str, tuple[str, ...]]:
 
 
 def kept_out_of(fields: str | tuple[str, ...], code: str = DEFAULT_CODE) -> list[str]:
-    """The figures a complaint is kept out of when ``fields`` (space-separated, or a tuple) are unknown."""
+    """The figures a complaint is kept out of when ``fields`` (space-separated, or a tuple) are
+    unknown; a good-reason flag only matters where the extension is beyond the Code's limit."""
     unknown = set(fields.split() if isinstance(fields, str) else fields)
-    return [figure for figure, needs in _figure_needs(code).items() if unknown & set(needs)]
+    good_reason = {stage.good_reason_column for stage in stages(code)}
+    out = []
+    for figure, needs in _figure_needs(code).items():
+        matched = unknown & set(needs)
+        if matched:
+            out.append(figure + (" (where the extension is beyond the Code's limit)" if matched <= good_reason else ""))
+    return out
 
 
 def _deadlines(code: str, response_deadline: ResponseDeadline) -> str:
@@ -123,7 +138,9 @@ def _extension_policies(code: str) -> Mapping[ExtensionPolicy, str]:
 def _figure_definitions(code: str) -> Mapping[str, str]:
     return MappingProxyType({
         "as_at": "Every figure of the period is as at its last day: a step dated later counts as not done, and "
-                 "nothing dated later changes a figure of the period.",
+                 "nothing dated later changes a figure of the period. What the log records without a date (a "
+                 "withdrawal, an extension and its reason, outcomes, the Ombudsman's determination, compensation) is "
+                 "read as recorded.",
         "complaints": "A row with a usable case reference and date received is a complaint and is always counted as "
                       "received; a problem in another field keeps the complaint out of only the figures that need "
                       "that field (listed in the data-quality appendix). Rows sharing a case reference are one "
@@ -143,8 +160,8 @@ def _figure_definitions(code: str) -> Mapping[str, str]:
                                   "maladministration), for complaints whose final response (as at the period's last "
                                   "day: stage 2 where escalation was requested by then) was issued in the period. The "
                                   "log gives no date for a determination: it is read as recorded.",
-        "open": "Accepted, received by the last day of the period, not responded to or withdrawn by then; "
-                "overdue when its response deadline is on or before that day.",
+        "open": "Accepted, received by the last day of the period, not responded to by then and not recorded as "
+                "withdrawn; overdue when its response deadline is on or before that day.",
         "withdrawn": "The case log gives no date of withdrawal: a complaint recorded as withdrawn is not counted as "
                      "open at the period end, and has no response step unless its response is dated by the period's "
                      "last day. An acknowledgement is still due for it.",

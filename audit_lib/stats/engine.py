@@ -51,6 +51,7 @@ from .definitions import (
     ExtensionPolicy,
     ResponseDeadline,
     definitions,
+    open_fields,
     response_fields,
 )
 from .results import (
@@ -144,18 +145,32 @@ _QUARTERS = tuple(_Span(i, i) for i in range(4))
 _YEAR = _Span(0, _LAST)
 
 
-class _Known:
-    """Which complaints have the fields a figure needs: read once from the case log's
-    :data:`~audit_lib.cases.schema.UNKNOWN_COLUMN` (its few distinct values, then spread back)."""
+def _unknown_as_at(text: str, end: dt.date) -> set[str]:
+    """The fields a complaint's :data:`~audit_lib.cases.schema.UNKNOWN_COLUMN` names as unknown as
+    at ``end``: ``field`` always, ``field@yyyy-mm-dd`` only from that day (before it, the steps
+    concerned had not been taken)."""
+    out = set()
+    for token in text.split():
+        name, _, since = token.partition("@")
+        if not since or dt.date.fromisoformat(since) <= end:
+            out.add(name)
+    return out
 
-    def __init__(self, cases: pd.DataFrame) -> None:
+
+class _Known:
+    """Which complaints have the fields a figure needs, as at the period's end: read once from
+    the case log's :data:`~audit_lib.cases.schema.UNKNOWN_COLUMN` (its few distinct values, then
+    spread back)."""
+
+    def __init__(self, cases: pd.DataFrame, end: dt.date) -> None:
         self.size = len(cases)
         self._unknown: dict[str, np.ndarray] = {}
         if UNKNOWN_COLUMN not in cases.columns:
             return
         codes, uniques = pd.factorize(cases[UNKNOWN_COLUMN].to_numpy(dtype=object))
-        for name in sorted({n for text in uniques for n in str(text).split()}):
-            with_it = np.array([name in str(text).split() for text in uniques], dtype=bool)
+        sets = [_unknown_as_at(str(text), end) for text in uniques]
+        for name in sorted(set().union(*sets)):
+            with_it = np.array([name in fields for fields in sets], dtype=bool)
             self._unknown[name] = with_it[codes]
 
     def unknown(self, *fields: str) -> np.ndarray:
@@ -226,6 +241,7 @@ class _StageSteps:
         self.applies = accepted & escalated & known.known(stage.start_column)
         self.response_known = self.applies & known.known(*response_fields(stage)) \
             & ~(beyond & known.unknown(stage.good_reason_column))
+        self.open_known = self.applies & known.known(*open_fields(stage))
         self.start = slots.of(self.start_days)
         responded_by_end = _by_end(slots.of(self.responded_days))
         # a withdrawal is not a missed response: no response step unless one is dated by the period's end
@@ -277,16 +293,17 @@ class _StageSteps:
 
     def open_at_end(self, end: dt.date) -> tuple[int, int, dict[str, int]]:
         """Open and overdue at the period's end, and the open ones' ageing."""
-        is_open = self.response_known & _by_end(self.start) & ~self.response.done_by_end & ~self.withdrawn
+        is_open = self.open_known & _by_end(self.start) & ~self.response.done_by_end & ~self.withdrawn
         age = working_days_between(self.start_days[is_open], np.full(_n(is_open), np.datetime64(end, "D")))
-        return _n(is_open), _n(is_open & _by_end(self.response.due)), _ageing(age)
+        overdue = is_open & self.response_known & _by_end(self.response.due)  # the deadline's fields too
+        return _n(is_open), _n(overdue), _ageing(age)
 
 
 class _Cases:
     """What the figures need from the cases, as numpy arrays, computed once per statistics run."""
 
-    def __init__(self, cases: pd.DataFrame, slots: _Slots, options: _Options, code: str) -> None:
-        self.known = _Known(cases)
+    def __init__(self, cases: pd.DataFrame, slots: _Slots, options: _Options, code: str, end: dt.date) -> None:
+        self.known = _Known(cases, end)
         self.refused = (cases["refused_reason"] != "").to_numpy(dtype=bool)
         self.accepted = ~self.refused
         self.stage1, self.stage2 = (_StageSteps(cases, stage, self.accepted, self.known, slots, options)
@@ -357,6 +374,7 @@ def case_statistics(
     local_targets: LocalTargets | None = None,
     service_requests: Mapping[str, int] | Mapping[ServiceRequestWindow, int] | None = None,
     excluded_rows: int = 0,
+    rows_read: int | None = None,
     code: str = DEFAULT_CODE,
 ) -> CaseStatistics:
     """All figures for ``period`` from a validated case log's complaints (``CaseLog.cases``).
@@ -364,11 +382,15 @@ def case_statistics(
     ``service_requests`` maps ``Q1``..``Q4`` (and optionally ``year``) to counts the
     landlord supplies; a year figure is the sum of the quarters when not given. ``code`` is
     the landlord's Code version, whose timescales set the deadlines and the definitions;
-    ``excluded_rows`` the case log's rows excluded whole (for the reconciliation of rows read).
+    ``excluded_rows`` the case log's rows excluded whole and ``rows_read`` its rows read: they
+    must reconcile (rows read = complaints counted + rows excluded whole), or nothing is reported.
     """
+    if rows_read is not None and rows_read != len(cases) + excluded_rows:
+        raise ValueError(f"the case log's {rows_read} rows read do not reconcile with {len(cases)} complaints "
+                         f"counted + {excluded_rows} rows excluded whole; expected them to add up")
     local = local_targets or LocalTargets()
     options = _Options(extension_policy, response_deadline, local.model_dump())
-    c = _Cases(cases, _Slots(period), options, code)
+    c = _Cases(cases, _Slots(period), options, code, period.end)
     sr: dict[str, int] = dict(service_requests.items()) if service_requests else {}
     quarters = {q.name: c.window(span, sr.get(q.name)) for q, span in zip(period.quarters, _QUARTERS)}
     year_sr = sr.get("year", sum(sr[q] for q in sr if q != "year") if sr else None)
@@ -402,7 +424,7 @@ def case_statistics(
         local_targets={k: v for k, v in local.model_dump().items() if v},
         year=year,
         quarters=quarters,
-        refused_by_reason=_counts(cases.loc[~accepted & received_in, "refused_reason"]),
+        refused_by_reason=_counts(cases.loc[~accepted & received_in & known.known("refused_reason"), "refused_reason"]),
         stage1_outcomes=c.outcomes(cases, c.stage1),
         stage2_outcomes=c.outcomes(cases, c.stage2),
         withdrawn_before_response=_n(withdrawn_before),
@@ -428,5 +450,6 @@ def landlord_statistics(log: CaseLog, landlord: Landlord, period: Period, code: 
     return case_statistics(
         log.cases, period, landlord.homes, extension_policy=config.extension_policy,
         response_deadline=config.response_deadline, local_targets=config.local_targets,
-        service_requests=config.service_requests.get(period.id), excluded_rows=log.excluded_rows, code=code,
+        service_requests=config.service_requests.get(period.id), excluded_rows=log.excluded_rows,
+        rows_read=log.rows_read, code=code,
     )

@@ -186,6 +186,8 @@ class CaseStatistics:
 
     @property
     def rows_read(self) -> int:
+        """Rows of the case log read: complaints counted + rows excluded whole (checked against the
+        case log's own count when the statistics are worked out)."""
         return self.complaints_counted + self.excluded_rows
 
     @property

@@ -107,7 +107,8 @@ class Workbook:
         return views.section(self.catalogue, number, self.assessment, self.figures_by_provision)
 
     def data_quality(self) -> HTMLFragment:
-        """Every case-log row left out of the figures, with its reason."""
+        """Every problem in the case log, what it kept the complaint out of, and rows read = complaints
+        counted + rows excluded whole."""
         return views.data_quality(self.case_log, self.catalogue.code)
 
     def executive_summary(self) -> HTMLFragment:
