@@ -194,9 +194,9 @@ class _Problems:
     """The problems found so far: rows of the exclusions table, the rows excluded whole, and,
     per field, the rows in which it is unknown."""
 
-    def __init__(self, frame: pd.DataFrame) -> None:
+    def __init__(self, frame: pd.DataFrame, case_ids: pd.Series) -> None:
         self.rows = frame["_row"].to_numpy()
-        self.case_ids = as_text(frame["case_id"]).to_numpy()
+        self.case_ids = case_ids.to_numpy()
         self.tables: list[pd.DataFrame] = []
         self.whole = np.zeros(len(frame), dtype=bool)
         self.unknown: dict[str, np.ndarray] = {}
@@ -224,12 +224,17 @@ class _Problems:
         }))
         if reason in WHOLE_ROW_REASONS if whole is None else whole:
             self.whole |= mask
-        day = np.full(len(mask), ALWAYS) if since is None else since.to_numpy(dtype="datetime64[D]")
+        if not unknown:
+            return
+        rows = np.flatnonzero(mask)
+        day = np.full(len(rows), ALWAYS) if since is None else since.to_numpy(dtype="datetime64[D]")[rows]
         day = np.where(np.isnat(day), ALWAYS, day)
         for name in unknown:
-            self.unknown[name] = self.unknown.get(name, np.zeros(len(mask), dtype=bool)) | mask
-            earliest = self.since.setdefault(name, np.full(len(mask), NEVER))
-            earliest[mask] = np.minimum(earliest[mask], day[mask])
+            if name not in self.unknown:
+                self.unknown[name] = np.zeros(len(mask), dtype=bool)
+                self.since[name] = np.full(len(mask), NEVER)
+            self.unknown[name][rows] = True
+            self.since[name][rows] = np.minimum(self.since[name][rows], day)
 
     def table(self) -> pd.DataFrame:
         if not self.tables:
@@ -353,8 +358,8 @@ def validate(frame: pd.DataFrame, outcomes: Mapping[str, str] | None = None,
     frame = frame.reset_index(drop=True)
     out = pd.DataFrame(index=frame.index)
     out["_row"] = frame["_row"]
-    problems = _Problems(frame)
     case_id = as_text(frame["case_id"])
+    problems = _Problems(frame, case_id)
     out["case_id"] = case_id
     problems.add(case_id == "", "case_id", case_id, Reason.MISSING_CASE_ID)
 
