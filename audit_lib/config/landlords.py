@@ -30,6 +30,12 @@ from ..core.io import describe_validation_error, load_yaml
 from ..core.paths import CONFIG_FILE, REGISTRY_FILE, answers_file, landlord_input_dir
 from ..errors import ConfigError
 
+#: How an extension communicated to the resident counts towards CH02 and the on-time rates.
+ExtensionPolicy = Literal["good_reason", "code_limit", "full", "none"]
+#: Where the response deadline runs from: the acknowledgement or the day it was due, whichever is
+#: earlier (a late acknowledgement buys no time), or the acknowledgement however late.
+ResponseDeadline = Literal["from_earlier", "from_acknowledgement"]
+
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -91,11 +97,11 @@ class LandlordConfig(_Strict):
     #: ``good_reason`` (default) up to the Code's limit (10 / 20 working days), and beyond it only
     #: where the case records a good reason; ``code_limit`` up to the limit whatever the case
     #: records; ``full`` all of it; ``none`` not at all (docs/figures.md).
-    extension_policy: Literal["good_reason", "code_limit", "full", "none"] = "good_reason"
+    extension_policy: ExtensionPolicy = "good_reason"
     #: Where the response deadline runs from: ``from_earlier`` (default) the acknowledgement or the
     #: day it was due, whichever is earlier (a late acknowledgement buys no time);
     #: ``from_acknowledgement`` the acknowledgement however late (the literal reading).
-    response_deadline: Literal["from_earlier", "from_acknowledgement"] = "from_earlier"
+    response_deadline: ResponseDeadline = "from_earlier"
     #: Service requests the landlord counts outside the case log: period id -> Q1..Q4 (and year).
     service_requests: dict[str, dict[Literal["Q1", "Q2", "Q3", "Q4", "year"], NonNegativeInt]] = Field(
         default_factory=dict

@@ -12,16 +12,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from functools import cache
 from types import MappingProxyType
-from typing import Literal
 
 from ..code.catalogue import DEFAULT_CODE, load_catalogue
 from ..code.timescales import Stage, stages
+from ..config.landlords import ExtensionPolicy, ResponseDeadline
 
-#: How an extension communicated to the resident counts towards CH02 and the on-time rates.
-ExtensionPolicy = Literal["good_reason", "code_limit", "full", "none"]
-#: Where the response deadline runs from: the acknowledgement or the day it was due, whichever is
-#: earlier (a late acknowledgement buys no time), or the acknowledgement however late.
-ResponseDeadline = Literal["from_earlier", "from_acknowledgement"]
+__all__ = ["AGEING_BANDS", "FAULT_FINDINGS", "MERITS_FINDINGS", "ExtensionPolicy", "ResponseDeadline", "definitions",
+           "extension_policies", "figure_definitions", "figure_needs", "kept_out_of"]
 
 #: Ombudsman determinations that find fault (the numerator of the maladministration rate).
 FAULT_FINDINGS = ("severe maladministration", "maladministration", "service failure")
