@@ -93,14 +93,43 @@ def _run_all(page) -> None:
 
 
 LIVE = ":not(.jupyter-widgets-disconnected)"  # widgets of the running kernel, not a previous one's
+PROMPTS = "#jp-main-dock-panel .jp-CodeCell .jp-InputPrompt"
+
+
+def _notebook_errors(page) -> str:
+    """What the notebook shows of errors, for a failure message (the kernel's tracebacks, if any)."""
+    errors = page.locator("#jp-main-dock-panel [data-mime-type='application/vnd.jupyter.stderr']").all_inner_texts()
+    prompts = page.locator(PROMPTS).all_inner_texts()
+    return f"prompts: {prompts}; errors: {[e[-1500:] for e in errors]}"
+
+
+def _wait_until_all_cells_ran(page, timeout: float = 300) -> None:
+    """Every code cell has run: the widgets' messages reach the kernel only once it is idle again."""
+    deadline = time.monotonic() + timeout
+    while True:
+        # cells scrolled out of view may not be drawn (their prompt is empty): judge by the drawn ones
+        prompts = [p for p in page.locator(PROMPTS).all_inner_texts() if p.strip()]
+        idle = page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").count() > 0
+        if idle and prompts and all(any(ch.isdigit() for ch in p) and "*" not in p for p in prompts):
+            return
+        assert time.monotonic() < deadline, "the cells did not finish: " + _notebook_errors(page)
+        page.wait_for_timeout(500)
 
 
 def _open_section_6(page):
+    """Open section 6 (a click can be lost while the page is still laying out) and wait for 6.2's form."""
+    _wait_until_all_cells_ran(page)
     section = page.locator(f".chc-section-6{LIVE}").first
     section.wait_for(timeout=120_000)
-    section.locator(".lm-AccordionPanel-title, .jupyter-widget-Collapse-header, .p-Collapse-header").first.click()
+    header = section.locator(".jupyter-widget-Collapse-header").first
     form = page.locator(f".chc-provision-6-2{LIVE}").first
-    form.wait_for(timeout=60_000)
+    deadline = time.monotonic() + 180
+    while not form.is_visible():
+        assert time.monotonic() < deadline, "section 6 did not open: " + _notebook_errors(page)
+        if section.locator(".jupyter-widget-Collapse-open").count() == 0:
+            header.scroll_into_view_if_needed()
+            header.click()
+        page.wait_for_timeout(1000)
     return form
 
 
