@@ -7,8 +7,9 @@
                   [--executor local|dask] [--scheduler ADDRESS] [--timeout SECONDS] [--retry-failed]
                   [--as-of YYYY-MM-DD] [--notebook PATH]
 
-Errors a user can fix print one line on stderr and exit 2; a batch in which any landlord
-failed exits 1.
+Errors a user can fix (wrong arguments, a bad file, a folder that cannot be read or written)
+print one line on stderr and exit 2, never a traceback; a batch in which any landlord failed
+exits 1.
 """
 
 from __future__ import annotations
@@ -16,12 +17,14 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import re
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 from .batch.worker import DEFAULT_CELL_TIMEOUT
 from .code.catalogue import DEFAULT_CODE, load_catalogue
+from .core.ids import CODE_VERSION, quoted
 from .core.paths import DEFAULT_INPUTS, DEFAULT_OUTPUTS
 from .core.periods import Period, parse_as_of
 from .errors import AuditError, UsageError
@@ -57,8 +60,10 @@ def _stats_for(args: argparse.Namespace) -> tuple[CaseLog, CaseStatistics]:
 
     period = Period.parse(args.period)
     if args.cases is not None:
-        if args.landlord or args.homes is None or args.homes < 1:
+        if args.landlord or args.homes is None:
             raise UsageError("with --cases give --homes N (the landlord's number of homes, at least 1) and no landlord id")
+        if not args.cases.name:
+            raise UsageError("--cases names the case-log file (CSV, xlsx or Parquet); found no file name")
         settings = CaseLogSettings(path=args.cases.name, header_row=args.header_row)
         log = load_case_log(args.cases, settings)
         return log, case_statistics(log.cases, period, args.homes, excluded_rows=log.excluded_rows,
@@ -132,27 +137,55 @@ def _iso_date(text: str) -> dt.date:
     try:
         return parse_as_of(text)
     except UsageError:
-        raise argparse.ArgumentTypeError(f"expected a date written YYYY-MM-DD (e.g. 2025-06-01), found {text!r}") from None
+        raise argparse.ArgumentTypeError(
+            f"expected a date written YYYY-MM-DD (e.g. 2025-06-01), found {quoted(text)}") from None
 
 
-def _whole_number(text: str) -> int:
-    """An argparse type: a whole number of at least 0."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, found {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"expected a number of at least 0, found {value}")
+def _whole_number(text: str, least: int = 0) -> int:
+    """An argparse type: a whole number (ASCII digits) of at least ``least``."""
+    if not re.fullmatch(r"[+-]?[0-9]{1,18}", text.strip()):
+        raise argparse.ArgumentTypeError(
+            f"expected a whole number of at least {least} (digits only), found {quoted(text)}")
+    value = int(text)
+    if value < least:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least {least}, found {value}")
     return value
 
 
+def _positive_number(text: str) -> int:
+    """An argparse type: a whole number of at least 1."""
+    return _whole_number(text, least=1)
+
+
+def _code_version(text: str) -> str:
+    """An argparse type: a Code version such as ``2024``."""
+    if not CODE_VERSION.fullmatch(text):
+        raise argparse.ArgumentTypeError(
+            f"expected a Code version such as '2024' (letters, digits, '.', '_' or '-'), found {quoted(text)}")
+    return text
+
+
+def one_line(text: str) -> str:
+    """A message on one line: line breaks and runs of spaces as single spaces; a long unbroken run of
+    characters (a pasted value or path) is cut to its start and its length."""
+    flat = " ".join(text.split())
+    return re.sub(r"[^\s':]{200,}", lambda m: f"{m.group(0)[:120]}... ({len(m.group(0)):,} characters)", flat)
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose errors are one line (no usage block) and exit 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {one_line(message)}; see '{self.prog} --help'\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="chc-audit", description="Complaint Handling Code audit workbook.")
+    parser = _Parser(prog="chc-audit", description="Complaint Handling Code audit workbook.")
     sub = parser.add_subparsers(dest="command", required=True)
 
     code = sub.add_parser("code", help="print the Code catalogue")
     code.add_argument("--json", action="store_true", help="a JSON list of provisions")
-    code.add_argument("--code", default=DEFAULT_CODE, help="Code version (default %(default)s)")
+    code.add_argument("--code", type=_code_version, default=DEFAULT_CODE, help="Code version (default %(default)s)")
     code.set_defaults(handler=_cmd_code)
 
     stats = sub.add_parser("stats", help="case statistics for a landlord or a case-log file")
@@ -160,8 +193,9 @@ def build_parser() -> argparse.ArgumentParser:
     stats.add_argument("--period", required=True, help="reporting year, e.g. 2024-25")
     stats.add_argument("--inputs", type=Path, default=DEFAULT_INPUTS, help="inputs folder (default: ./inputs)")
     stats.add_argument("--cases", type=Path, help="a case log in canonical columns, instead of a landlord")
-    stats.add_argument("--homes", type=int, help="homes, with --cases")
-    stats.add_argument("--header-row", type=int, default=1, help="row of the column names, with --cases")
+    stats.add_argument("--homes", type=_positive_number, help="homes, with --cases (a whole number, at least 1)")
+    stats.add_argument("--header-row", type=_positive_number, default=1,
+                       help="row of the column names, with --cases (1 for the first row)")
     stats.add_argument("--json", action="store_true", help="one JSON object")
     stats.set_defaults(handler=_cmd_stats)
 
@@ -196,11 +230,16 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.handler(args)
     except AuditError as exc:
-        print(f"chc-audit: error: {exc}", file=sys.stderr)
+        print(f"chc-audit: error: {one_line(str(exc))}", file=sys.stderr)
         return 2
     except BrokenPipeError:  # output piped into a command that stopped reading (e.g. head)
         sys.stderr.close()
         return 0
+    except OSError as exc:  # a file or folder the operating system refused: the user can fix it
+        where = f" {quoted(str(exc.filename), 120)}" if exc.filename is not None else ""
+        print(f"chc-audit: error: cannot read or write{where}: {exc.strerror or exc}; check the path and "
+              "its permissions", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print("chc-audit: interrupted", file=sys.stderr)
         return 130

@@ -12,6 +12,7 @@ answer) are *findings*: data with reason codes, not exceptions.
     AuditError
     ├── UsageError          a command or call given the wrong arguments (e.g. --cases without --homes)
     ├── InvalidIdError      a landlord or period id not of the permitted form (also a ValueError)
+    ├── CalendarError       a date outside the years the working-day calendar covers (also a ValueError)
     ├── ConfigError         a missing or malformed registry or landlord configuration
     ├── CatalogueError      an unknown Code version or provision; a malformed Code data file
     ├── CaseLogError        a case log that cannot be read at all
@@ -41,6 +42,10 @@ class UsageError(AuditError):
 
 class InvalidIdError(AuditError, ValueError):
     """A landlord id or period id that is not of the permitted form."""
+
+
+class CalendarError(AuditError, ValueError):
+    """A date outside the years the working-day calendar (England's bank holidays) covers."""
 
 
 class ConfigError(AuditError):

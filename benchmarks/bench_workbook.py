@@ -7,9 +7,10 @@ saving one change under 20 ms. Each is measured beside its naive alternative in 
 
 * section: building the largest section's form (section 6, 20 provisions) when it is
   opened, against building every section's form at once (all 72 provisions);
-* save: the store's save (one answer re-serialised, no re-read unless another editor
-  wrote, atomic replace, history append), against the naive save: re-read and re-validate
-  the whole file, dump it all with the pure-Python YAML dumper and rewrite it in place.
+* save: the store's save (the journal in the lock file, only the changed lines of the
+  auditor's file rewritten, no re-read unless another editor wrote, atomic replace, history
+  append), against the naive save: re-read and re-validate the whole file, dump it all with
+  the pure-Python YAML dumper and rewrite it in place.
 """
 
 from __future__ import annotations

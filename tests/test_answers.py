@@ -20,10 +20,16 @@ from .conftest import DEMO_IDS, write
 CODE = load_catalogue()
 
 
-@pytest.mark.parametrize("raw, status", [("Yes", Status.YES), (True, Status.YES), ("no", Status.NO), (False, Status.NO),
-                                         ("Partial", Status.PARTIAL), ("N/A", Status.NA), ("n/a", Status.NA)])
+@pytest.mark.parametrize("raw, status", [("Yes", Status.YES), ("no", Status.NO), ("Partial", Status.PARTIAL),
+                                         ("N/A", Status.NA), ("n/a", Status.NA)])
 def test_status_spellings(raw, status):
     assert Answer(status=raw).status is status
+
+
+@pytest.mark.parametrize("raw", [True, False])
+def test_a_boolean_is_not_a_status(raw):
+    with pytest.raises(ValueError, match="found the boolean"):
+        Answer(status=raw)
 
 
 def test_bare_yaml_yes_is_read_as_yes(tmp_path):
@@ -58,7 +64,7 @@ def test_missing_file_is_an_empty_assessment(tmp_path):
         ("landlord: l\nperiod: 2024-25\nanswers: {'2024:1.2': {status: Maybe}}\n", "expected one of Yes, Partial, No, N/A"),
         ("landlord: l\nperiod: 2024-25\nanswers: {'2024:10.1': {status: 'Yes'}}\n", "not in the 2024 Code"),
         ("landlord: other\nperiod: 2024-25\n", "the file is for landlord 'other'"),
-        ("landlord: l\nperiod: 2024-25\nanswers: {'2024:1.2': {status: 'No', actions: [{text: x, due: 31/12/2025}]}}\n", "due"),
+        ("landlord: l\nperiod: 2024-25\nanswers: {'2024:1.2': {status: 'No', actions: [{text: x, due: 31/02/2025}]}}\n", "due"),
         ("landlord: l\nperiod: 2024-25\nanswers: {'2024:1.2': {statsu: 'No'}}\n", "statsu: Extra inputs"),
         ("landlord: l\nperiod: 2024-25\nsignoff: {prepared: {name: Ann, date: 2025-05-01}, reviewed: {name: ann, date: 2025-05-02}}\n",
          "reviewer must not be the person who prepared"),
@@ -77,8 +83,8 @@ def test_flags():
     assert [f.code for f in answer_flags(Answer(status="Yes"))] == ["yes-without-evidence"]
     assert answer_flags(Answer(status="Yes", evidence=[Evidence(description="Policy")])) == []
     assert [f.code for f in answer_flags(Answer(status="No"))] == ["no-explanation", "no-dated-action"]
-    assert [f.code for f in answer_flags(Answer(status="Partial", commentary="why", actions=[Action(text="fix")]))] == ["no-dated-action"]
-    assert answer_flags(Answer(status="No", commentary="why", actions=[Action(text="fix", due=dt.date(2025, 9, 1))])) == []
+    assert [f.code for f in answer_flags(Answer(status="Partial", commentary="why", actions=[Action(text="fix", owner="Head of CX")]))] == ["no-dated-action"]
+    assert answer_flags(Answer(status="No", commentary="why", actions=[Action(text="fix", owner="Head of CX", due=dt.date(2025, 9, 1))])) == []
     assert [f.code for f in answer_flags(Answer(status="N/A"))] == ["na-without-reason"]
 
 

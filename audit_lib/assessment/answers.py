@@ -24,16 +24,21 @@ importable from here::
         actions:
           - {text: ..., owner: Head of Customer Experience, due: 2025-09-30, done: false}
 
-Statuses are written quoted (``"Yes"``) because YAML 1.1 reads a bare Yes/No as a boolean;
-a bare Yes/No is still accepted on reading and taken as the status it spells.
+Statuses are written quoted (``"Yes"``) because YAML 1.1 tools read a bare Yes/No as a boolean.
+The product reads YAML 1.2 booleans (:mod:`audit_lib.core.yaml_files`), so a bare Yes/No is
+still the status it spells, while ``on`` and ``off`` are refused: a status is one of its words,
+never a silently converted boolean. A due date may be written ``2025-09-30`` or ``30/09/2025``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from enum import Enum
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from ..core.yaml_files import shorten
 
 
 # StrEnum would change str() and f-strings of a status from 'Status.YES' to 'Yes'.
@@ -47,11 +52,12 @@ class Status(str, Enum):  # noqa: UP042
     def parse(cls, value: object) -> Status:
         if isinstance(value, Status):
             return value
-        if value is True:
-            return cls.YES
-        if value is False:
-            return cls.NO
-        text = str(value).strip().lower()
+        if isinstance(value, bool):  # YAML 1.2 true/false: not a status word (on/off/yes/no stay words)
+            raise ValueError(f"expected one of Yes, Partial, No, N/A; found the boolean {str(value).lower()}: "
+                             "write the status as a word")
+        if not isinstance(value, str):
+            raise ValueError(f"expected one of Yes, Partial, No, N/A; found {type(value).__name__} {shorten(value)}")
+        text = value.strip().lower()
         for status in cls:
             if text in (status.value.lower(), status.name.lower()):
                 return status
@@ -61,7 +67,7 @@ class Status(str, Enum):  # noqa: UP042
             return cls.NO
         if text in ("na", "n.a.", "not applicable"):
             return cls.NA
-        raise ValueError(f"expected one of Yes, Partial, No, N/A; found {value!r}")
+        raise ValueError(f"expected one of Yes, Partial, No, N/A; found {shorten(value)}")
 
 
 class _Model(BaseModel):
@@ -73,11 +79,35 @@ class Evidence(_Model):
     reference: str | None = None  # document reference or link
 
 
+#: A date as people write it in the UK: day/month/year (``30/09/2025``, ``1-4-2025``).
+_UK_DATE = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\s*$")
+
+
+def parse_date(value: object) -> object:
+    """A due date written as YYYY-MM-DD or as a UK day/month/year; anything else is left to validation."""
+    if isinstance(value, str):
+        match = _UK_DATE.match(value)
+        if match:
+            day, month, year = (int(g) for g in match.groups())
+            try:
+                return dt.date(year, month, day)
+            except ValueError as exc:
+                raise ValueError(f"{shorten(value)} is not a date ({exc}); expected DD/MM/YYYY or YYYY-MM-DD") from None
+        if len(value) > 32:
+            raise ValueError(f"expected a date as DD/MM/YYYY or YYYY-MM-DD; found text of {len(value):,} characters")
+    return value
+
+
 class Action(_Model):
     text: str = Field(min_length=1)
     owner: str | None = None
     due: dt.date | None = None
     done: bool = False
+
+    @field_validator("due", mode="before")
+    @classmethod
+    def _due(cls, value: object) -> object:
+        return None if value == "" else parse_date(value)
 
 
 class Answer(_Model):

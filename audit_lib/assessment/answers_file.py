@@ -2,31 +2,59 @@
 
 Reading checks the file against the Code it answers (landlord, period, Code version, known
 provisions) and names the file and the problem when it is damaged; a missing file is an empty
-assessment. Writing is atomic (:func:`audit_lib.core.io.atomic_write_text`): a crash or a killed
-kernel leaves the old file or the new one, never half of one. Answers are written in provision
-order with their statuses quoted (see :mod:`.answers` for the format).
+assessment. The file is read by :func:`audit_lib.core.yaml_files.load_yaml` without aliases:
+a duplicate key, an impossible date, deep nesting or an alias is an error naming the file and
+line, and nothing is ever saved over such a file.
+
+Writing is atomic (:func:`audit_lib.core.io.atomic_write_text`): a crash or a killed kernel
+leaves the old file or the new one, never half of one. A file people wrote is **saved without
+being rewritten** (:class:`AnswersText`): only the lines of the values that changed are
+replaced (a field of an answer, a sign-off, the revision), so comments, blank lines, key order,
+quoting and layout everywhere else stay as the auditor wrote them, and the diff of one change
+is that change. A file whose layout cannot be edited line by line (a flow-style or multi-line
+document root) is saved with ruamel.yaml's round-trip dumper, which also keeps comments, order
+and quoting. A new file is written in full: answers in provision order, statuses quoted.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import io
 import json
+from dataclasses import dataclass
+from enum import Enum
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import yaml
 from pydantic import ValidationError
+from yaml import nodes
 
 from ..code.catalogue import Catalogue
-from ..core.io import SafeDumper, atomic_write_text, describe_validation_error, load_yaml
+from ..core.io import SafeDumper, atomic_write_text, describe_validation_error
+from ..core.yaml_files import YamlDocument, load_yaml_document, parse_yaml, shorten
 from ..errors import AnswerStoreError
 from .answers import Assessment, empty_assessment
 
 
 def load_assessment(path: Path, catalogue: Catalogue, landlord: str, period: str) -> Assessment:
     """Load an answer file; a missing file is an empty assessment, a damaged one an error."""
-    if not Path(path).exists():
-        return empty_assessment(landlord, period, catalogue.code)
-    raw = load_yaml(Path(path), AnswerStoreError)
+    return read_answers(path, catalogue, landlord, period)[0]
+
+
+def read_answers(path: Path, catalogue: Catalogue, landlord: str,
+                 period: str) -> tuple[Assessment, AnswersText | None]:
+    """An answer file's assessment and its text (``None`` for a missing file), checked as above."""
+    path = Path(path)
+    if not path.exists():
+        return empty_assessment(landlord, period, catalogue.code), None
+    document = load_yaml_document(path, AnswerStoreError, aliases=False)
+    assessment = _validated(document.data, path, catalogue, landlord, period)
+    return assessment, AnswersText(document, assessment)
+
+
+def _validated(raw: Any, path: Path, catalogue: Catalogue, landlord: str, period: str) -> Assessment:
     if raw is None:
         raise AnswerStoreError("the file is empty; expected a YAML mapping with 'answers'", path=path)
     try:
@@ -35,14 +63,15 @@ def load_assessment(path: Path, catalogue: Catalogue, landlord: str, period: str
         raise AnswerStoreError(describe_validation_error(exc), path=path) from None
     if (assessment.landlord, assessment.period, assessment.code) != (landlord, period, catalogue.code):
         raise AnswerStoreError(
-            f"the file is for landlord {assessment.landlord!r}, period {assessment.period!r}, Code "
-            f"{assessment.code!r}; expected {landlord!r}, {period!r}, {catalogue.code!r}",
+            f"the file is for landlord {shorten(assessment.landlord)}, period {shorten(assessment.period)}, "
+            f"Code {shorten(assessment.code)}; expected {landlord!r}, {period!r}, {catalogue.code!r}",
             path=path,
         )
     unknown = sorted(set(assessment.answers) - set(catalogue.ids))
     if unknown:
+        shown = ", ".join(shorten(u) for u in unknown[:5]) + (f" and {len(unknown) - 5} more" if len(unknown) > 5 else "")
         raise AnswerStoreError(
-            f"answers for provisions not in the {catalogue.code} Code: {unknown}; expected ids such "
+            f"answers for provisions not in the {catalogue.code} Code: {shown}; expected ids such "
             f"as '{catalogue.code}:6.2' from 1.2 to 9.8",
             path=path,
         )
@@ -50,7 +79,7 @@ def load_assessment(path: Path, catalogue: Catalogue, landlord: str, period: str
 
 
 def dump_assessment(assessment: Assessment) -> str:
-    """The YAML text of an assessment, answers in provision order, statuses quoted."""
+    """The YAML text of a new answers file, answers in provision order, statuses quoted."""
     head = assessment.model_dump(mode="json", exclude={"answers"})
     text = yaml.dump(head, Dumper=SafeDumper, sort_keys=False, allow_unicode=True, width=100)
     if not assessment.answers:
@@ -74,6 +103,332 @@ def _provision_key(provision_id: str) -> tuple[int, ...]:
     return tuple(int(p) for p in number.split(".") if p.isdigit())
 
 
-def save_assessment(path: Path, assessment: Assessment) -> None:
-    """Write the answer file atomically (a temporary file in the same folder, fsynced, renamed over)."""
-    atomic_write_text(Path(path), dump_assessment(assessment))
+def save_assessment(path: Path, assessment: Assessment, previous: AnswersText | None = None) -> AnswersText:
+    """Write the answer file atomically, changing only the lines of what changed.
+
+    ``previous`` is the file as last read or written (the store keeps it); without it, an
+    existing file is read first, and a file that cannot be read (a duplicate key, say) is
+    never written over. Returns the file's text as now saved, for the next save.
+    """
+    path = Path(path)
+    if previous is None and path.exists():
+        document = load_yaml_document(path, AnswerStoreError, aliases=False)
+        raw = document.data
+        if raw is None:
+            raise AnswerStoreError("the file is empty; expected a YAML mapping with 'answers'", path=path)
+        try:
+            before = Assessment.model_validate(raw)
+        except ValidationError as exc:
+            raise AnswerStoreError(describe_validation_error(exc), path=path) from None
+        previous = AnswersText(document, before)
+    if previous is None:
+        text = dump_assessment(assessment)
+        atomic_write_text(path, text)
+        return AnswersText(parse_yaml(text, path, AnswerStoreError, aliases=False), assessment)
+    text = previous.updated(assessment)
+    atomic_write_text(path, text)
+    return previous
+
+
+# -- saving a change as a change ------------------------------------------------------------
+
+
+@dataclass
+class _Span:
+    """Where one key and its value are in the file's lines (``end`` exclusive, last content line + 1)."""
+
+    key_line: int
+    end: int
+    indent: int
+    key_text: str = ""
+    quote: str | None = None  # the value's quoting, when a single-line quoted scalar
+    flow: bool = False  # the value is a flow collection ({...} or [...])
+    tail: str = ""  # an end-of-line comment after a one-line value
+    children: dict[str, _Span] | None = None  # a block mapping value whose keys start their lines
+
+
+class AnswersText:
+    """An answers file's lines and where each key is in them, kept in step with each save.
+
+    :meth:`updated` compares the assessment the file holds with the new one and edits only the
+    lines of values that differ: it descends into block mappings (the file, ``answers``, an
+    answer, ``signoff``) and replaces, inserts or removes one key's lines at a time.
+    """
+
+    def __init__(self, document: YamlDocument, assessment: Assessment) -> None:
+        self.lines = document.text.splitlines(keepends=True)
+        if self.lines and not self.lines[-1].endswith("\n"):
+            self.lines[-1] += "\n"
+        self.plain: dict[str, Any] = assessment.model_dump(mode="json")
+        self.indented_sequences = True
+        root = document.root
+        self.root: _Span | None = None
+        if isinstance(root, nodes.MappingNode) and root.flow_style is False and self._keys_start_lines(root):
+            self.root = _Span(-1, len(self.lines), -1, children=self._children(root))
+            indented = self._sequences_indented(root)
+            if indented is not None:
+                self.indented_sequences = indented
+
+    # -- the spans of a parsed file
+    def _keys_start_lines(self, node: nodes.MappingNode) -> bool:
+        for key, _ in node.value:
+            if not isinstance(key, nodes.ScalarNode):
+                return False
+            line = self.lines[key.start_mark.line]
+            if line[: key.start_mark.column].strip():
+                return False
+        return True
+
+    def _children(self, node: nodes.MappingNode) -> dict[str, _Span]:
+        spans: dict[str, _Span] = {}
+        for key, value in node.value:
+            key_line, column = key.start_mark.line, key.start_mark.column
+            end = max(key_line + 1, _last_line(value, self.lines) + 1)
+            line = self.lines[key_line]
+            key_text = line[column: key.end_mark.column] if key.end_mark.line == key_line else str(key.value)
+            span = _Span(key_line, end, column, key_text)
+            one_line = value.start_mark.line == key_line and end == key_line + 1
+            if isinstance(value, nodes.ScalarNode) and one_line:
+                if value.style in ('"', "'"):
+                    span.quote = value.style
+                rest = line[value.end_mark.column:].rstrip("\n") if value.end_mark.line == key_line else ""
+                if rest.strip().startswith("#"):
+                    span.tail = rest
+            elif isinstance(value, (nodes.MappingNode, nodes.SequenceNode)) and value.flow_style:
+                span.flow = True
+                rest = line[value.end_mark.column:].rstrip("\n") if one_line else ""
+                if rest.strip().startswith("#"):
+                    span.tail = rest
+            elif isinstance(value, nodes.MappingNode) and self._keys_start_lines(value):
+                span.children = self._children(value)
+            spans[str(key.value)] = span
+        return spans
+
+    def _sequences_indented(self, root: nodes.MappingNode) -> bool | None:
+        """Whether the file's first block list is indented under its key (``key:\n  - x``); None if none."""
+        stack: list[tuple[nodes.Node, int]] = [(root, -1)]
+        while stack:
+            node, parent_indent = stack.pop()
+            if isinstance(node, nodes.MappingNode):
+                for key, value in reversed(node.value):
+                    stack.append((value, key.start_mark.column))
+            elif isinstance(node, nodes.SequenceNode) and not node.flow_style and node.value:
+                return node.start_mark.column > parent_indent
+        return None
+
+    # -- applying a new assessment
+    def updated(self, assessment: Assessment) -> str:
+        """The file's text with ``assessment`` saved in it (and remembered as what the file now holds)."""
+        new = assessment.model_dump(mode="json")
+        if self.root is None:
+            text = _roundtrip_update("".join(self.lines), self.plain, new, assessment.model_dump())
+            self.lines = text.splitlines(keepends=True)
+        else:
+            self._update([self.root], self.plain, new, assessment.model_dump(), answers=False)
+        self.plain = new
+        return "".join(self.lines)
+
+    def _update(self, path: list[_Span], old: dict[str, Any], new: dict[str, Any], new_py: dict[str, Any],
+                *, answers: bool) -> None:
+        parent = path[-1]
+        children = parent.children
+        assert children is not None
+        order = sorted(new, key=_provision_key) if answers else list(new)
+        for number, key in enumerate(order):
+            value = new[key]
+            if key in old and old[key] == value:
+                continue
+            span = children.get(key)
+            if span is None:
+                if key not in old and value in (None, [], {}, "") and key != "answers":
+                    continue  # a default the file never spelled out
+                self._insert(path, order[:number], key, new_py[key])
+            elif span.children is not None and isinstance(value, dict) and isinstance(old.get(key), dict):
+                self._update([*path, span], old[key], value, new_py[key], answers=(len(path) == 1 and key == "answers"))
+            else:
+                self._replace(path, span, self._render(span.indent, span.key_text, new_py[key], span))
+        for key in [k for k in children if k in old and k not in new]:
+            span = children.pop(key)
+            self._splice(path, span.key_line, span.end, [])
+
+    def _insert(self, path: list[_Span], before: list[str], key: str, value: Any) -> None:
+        parent = path[-1]
+        children = parent.children
+        assert children is not None
+        previous = [children[k] for k in before if k in children]
+        if previous:
+            at = max(s.end for s in previous)
+        elif children:
+            at = min(s.key_line for s in children.values())
+        else:
+            at = parent.end
+        indent = next(iter(children.values())).indent if children else parent.indent + 2
+        lines = self._render(indent, _key_text(key), value, None)
+        self._splice(path, at, at, lines)
+        children[key] = _Span(at, at + len(lines), indent, _key_text(key))
+
+    def _replace(self, path: list[_Span], span: _Span, lines: list[str]) -> None:
+        self._splice(path, span.key_line, span.end, lines)
+        span.end = span.key_line + len(lines)
+        span.children = None
+        span.flow = span.flow and len(lines) == 1
+        span.tail = span.tail if len(lines) == 1 else ""
+
+    def _splice(self, path: list[_Span], start: int, end: int, lines: list[str]) -> None:
+        """Replace lines [start, end) inside ``path[-1]``; spans after them move, its ancestors grow or shrink."""
+        self.lines[start:end] = lines
+        delta = len(lines) - (end - start)
+        if not delta:
+            return
+        for ancestor in path:
+            ancestor.end += delta
+        for ancestor in path:
+            for child in (ancestor.children or {}).values():
+                if child.key_line >= end and child not in path:
+                    _move(child, delta)
+
+    def _render(self, indent: int, key_text: str, value: Any, like: _Span | None) -> list[str]:
+        """``key: value`` as lines at ``indent``, in the style of the value it replaces."""
+        pad = " " * indent
+        if like is not None and isinstance(value, (str, Enum)) and "\n" not in str(value):
+            text = value.value if isinstance(value, Enum) else value
+            if like.quote == "'" and text.isprintable():
+                return [f"{pad}{key_text}: '{text.replace(chr(39), chr(39) * 2)}'{like.tail}\n"]
+            if like.quote == '"' or isinstance(value, Enum):  # a status is always quoted
+                return [f"{pad}{key_text}: {json.dumps(text, ensure_ascii=False)}{like.tail}\n"]
+        # a value on one line (``approved: null``, ``{name: ...}``) stays on one line where it can
+        if like is not None and (like.flow or like.end == like.key_line + 1) and _flat(value):
+            inline = _dump(value, flow=True, indented=False).strip()
+            if "\n" not in inline and len(inline) + len(key_text) + indent < 120:
+                return [f"{pad}{key_text}: {inline}{like.tail}\n"]
+        block = _dump({_PLACEHOLDER: value}, flow=False, indented=self.indented_sequences)
+        block = key_text + block[len(_dump_key(_PLACEHOLDER)):]
+        lines = [pad + line + "\n" for line in block.splitlines()]
+        if like is not None and like.tail and len(lines) == 1:
+            lines[0] = lines[0].rstrip("\n") + like.tail + "\n"
+        return lines
+
+
+_PLACEHOLDER = "key"
+
+
+def _move(span: _Span, delta: int) -> None:
+    span.key_line += delta
+    span.end += delta
+    for child in (span.children or {}).values():
+        _move(child, delta)
+
+
+def _key_text(key: str) -> str:
+    """A new key as YAML writes it (quoted when it would otherwise read as something else)."""
+    return _dump_key(key)
+
+
+@lru_cache(maxsize=1024)
+def _dump_key(key: str) -> str:
+    text = yaml.dump({key: None}, Dumper=_BlockDumper, allow_unicode=True, width=100)
+    text = text.rsplit(":", 1)[0]
+    return json.dumps(key, ensure_ascii=False) if text.startswith("'") else text  # quoted as people quote ids
+
+
+def _last_line(node: nodes.Node, lines: list[str]) -> int:
+    """The last line (0-based) holding any of ``node``'s content (not the comments after it)."""
+    if isinstance(node, nodes.ScalarNode):
+        if node.style in ("|", ">"):
+            last = node.end_mark.line - (1 if node.end_mark.column == 0 else 0)
+            while last > node.start_mark.line and not lines[last].strip():
+                last -= 1
+            return last
+        if node.value == "" and node.style is None:
+            return node.start_mark.line if node.start_mark.column > 0 else node.start_mark.line - 1
+        return node.end_mark.line - (1 if node.end_mark.column == 0 and node.end_mark.line > node.start_mark.line
+                                     else 0)
+    assert isinstance(node, nodes.CollectionNode)
+    if node.flow_style:
+        return node.end_mark.line
+    if isinstance(node, nodes.MappingNode):
+        return max(max(_last_line(k, lines), _last_line(v, lines)) for k, v in node.value)
+    assert isinstance(node, nodes.SequenceNode)
+    return max(_last_line(item, lines) for item in node.value)
+
+
+# -- rendering new values -----------------------------------------------------------------------
+
+
+def _represent_status(dumper: yaml.SafeDumper, value: Enum) -> yaml.ScalarNode:
+    return dumper.represent_scalar("tag:yaml.org,2002:str", str(value.value), style='"')
+
+
+def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    if "\n" in value.strip("\n"):  # several lines: a literal block, as people write them
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|")
+    return dumper.represent_str(value)
+
+
+def _represent_datetime(dumper: yaml.SafeDumper, value: dt.datetime) -> yaml.ScalarNode:
+    return dumper.represent_scalar("tag:yaml.org,2002:timestamp", value.isoformat())
+
+
+class _BlockDumper(SafeDumper):  # type: ignore[misc, valid-type]
+    """libyaml's emitter: sequences written flush with their key (``key:\\n- item``)."""
+
+
+class _IndentedDumper(yaml.SafeDumper):
+    """Sequences indented under their key (``key:\\n  - item``), as most people write them."""
+
+    def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
+        return super().increase_indent(flow, False)
+
+
+for _dumper in (_BlockDumper, _IndentedDumper):
+    _dumper.add_multi_representer(Enum, _represent_status)
+    _dumper.add_representer(dt.datetime, _represent_datetime)
+    _dumper.add_representer(str, _represent_str)
+
+
+def _flat(value: Any) -> bool:
+    """A mapping or list of plain one-line values (what people write as ``{a: 1, b: 2}``)."""
+    items = value.values() if isinstance(value, dict) else value if isinstance(value, list) else None
+    return items is not None and all(not isinstance(v, (dict, list)) and "\n" not in str(v) for v in items)
+
+
+def _dump(data: Any, *, flow: bool, indented: bool) -> str:
+    dumper = _IndentedDumper if indented and not flow else _BlockDumper
+    return yaml.dump(data, Dumper=dumper, sort_keys=False, allow_unicode=True, width=100,
+                     default_flow_style=flow)
+
+
+def _roundtrip_update(text: str, old: dict[str, Any], new: dict[str, Any], new_py: dict[str, Any]) -> str:
+    """ruamel.yaml's round trip (comments, order and quoting kept) for a file not editable line by line."""
+    from ruamel.yaml import YAML
+
+    rt = YAML()
+    rt.preserve_quotes = True
+    rt.width = 100
+    document = rt.load(text)
+    _merge(document, old, new, new_py)
+    out = io.StringIO()
+    rt.dump(document, out)
+    return out.getvalue()
+
+
+def _merge(target: Any, old: dict[str, Any], new: dict[str, Any], new_py: dict[str, Any]) -> None:
+    for key, value in new.items():
+        if key in old and old[key] == value:
+            continue
+        if isinstance(target.get(key), dict) and isinstance(value, dict) and isinstance(old.get(key), dict):
+            _merge(target[key], old[key], value, new_py[key])
+        else:
+            target[key] = _plain_py(new_py[key])
+    for key in [k for k in target if k in old and k not in new]:
+        del target[key]
+
+
+def _plain_py(value: Any) -> Any:
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, dict):
+        return {k: _plain_py(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain_py(v) for v in value]
+    return value

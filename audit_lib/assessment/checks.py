@@ -29,6 +29,8 @@ def answer_flags(answer: Answer) -> list[Flag]:
             flags.append(Flag("no-dated-action", f"'{answer.status.value}' without an action with a due date."))
     if answer.status is Status.NA and not answer.commentary.strip():
         flags.append(Flag("na-without-reason", "'N/A' without a reason."))
+    if any(not (action.owner or "").strip() for action in answer.actions if not action.done):
+        flags.append(Flag("action-without-owner", "An open action with no owner recorded."))
     if not answer.confirmed:
         flags.append(Flag("unconfirmed", "Carried forward from last year and not yet confirmed."))
     return flags

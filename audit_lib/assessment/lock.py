@@ -2,10 +2,16 @@
 
 ``<period>.yaml.lock`` sits beside the answers file. A writer holds an exclusive ``fcntl.flock``
 on it while it reads, decides and writes (processes on this machine; closing the descriptor,
-including by the process dying, releases it). The lock file's only content is the revision of
+including by the process dying, releases it). The lock file's first line is the revision of
 the last commit, written before the answers file is replaced, so an editor can tell that
 another one committed since it last read the file, even when the file's identity (inode, time,
 size) happens to look unchanged.
+
+It is also the commit's **journal**: while a commit is under way, the lines after the first are
+the history entry of that revision, written and fsynced before the answers file is replaced and
+cleared once the entry is in the history. A writer killed in between leaves them there, and the
+next holder of the lock finishes the commit (:meth:`AnswerStore._recover
+<audit_lib.assessment.store.AnswerStore>`), so every committed revision gets its one entry.
 """
 
 from __future__ import annotations
@@ -28,14 +34,37 @@ class HeldLock:
     def __init__(self, fd: int) -> None:
         self._fd = fd
 
+    def _content(self) -> str:
+        size = os.fstat(self._fd).st_size
+        return os.pread(self._fd, max(size, 64), 0).decode("utf-8", "replace")
+
     def revision(self) -> str:
         """The revision the last commit recorded (its text; empty before the first commit)."""
-        return os.pread(self._fd, 64, 0).decode("ascii", "replace").strip()
+        return self._content().split("\n", 1)[0].strip()
 
-    def record(self, revision: int) -> None:
-        """Record ``revision`` as committed (before the answers file is replaced)."""
-        os.ftruncate(self._fd, 0)
-        os.pwrite(self._fd, f"{revision}\n".encode("ascii"), 0)
+    def pending(self) -> tuple[str, str]:
+        """The recorded revision and the journal: history lines of a commit not yet finished ("" if none)."""
+        first, _, rest = self._content().partition("\n")
+        journal = rest.rstrip(" ")
+        return first.strip(), journal if journal.endswith("\n") else ""
+
+    def record(self, revision: int | str, journal: str = "") -> None:
+        """Record ``revision`` as committed (before the answers file is replaced), with the history
+        lines it will append (``journal``, fsynced) or, once they are appended, without.
+
+        One write over the old content, padded with spaces rather than truncated (a truncation
+        costs a journal commit of the file system on every save)."""
+        data = f"{revision}\n{journal}".encode()
+        size = os.fstat(self._fd).st_size
+        os.pwrite(self._fd, data + b" " * (size - len(data)), 0)
+        if journal:
+            os.fdatasync(self._fd)
+
+    def shrink(self) -> None:
+        """Cut the padding off (when the lock is first taken, so the file stays small)."""
+        content = self._content()
+        if len(content) > 4096 and not self.pending()[1]:
+            os.ftruncate(self._fd, len(content.split("\n", 1)[0]) + 1)
 
 
 @contextlib.contextmanager

@@ -15,9 +15,17 @@ How a change is saved (:meth:`AnswerStore.change`):
    from: if the other editor changed the same field to something else, the change is a
    **conflict** and is returned as such, never written over the other's value; otherwise
    the change is applied on top of the other editor's answers, so nothing is lost;
-3. write the whole file to a temporary file, ``fsync`` it and rename it over the old one
-   (a crash or a killed kernel leaves either the old or the new file, never half of one);
-4. append the change to the history and ``fsync`` it.
+3. record the new revision and its history entry in the lock file (the journal, fsynced);
+4. write the file to a temporary file, ``fsync`` it and rename it over the old one (a crash
+   or a killed kernel leaves either the old or the new file, never half of one); only the
+   lines of what changed differ from the old file (:class:`~.answers_file.AnswersText`);
+5. append the entry to the history, ``fsync`` it, and clear the journal.
+
+A writer killed at any point leaves a state the next holder of the lock repairs before it
+reads (:meth:`AnswerStore._recover`, also run when a store is opened): a journal whose revision
+is the file's is appended to the history (after cutting off a torn last line) unless already
+there, any other journal is dropped, and temporary files left beside the answers file are
+removed. So every committed revision has exactly one history entry.
 
 A change is *committed* once :meth:`AnswerStore.change` returns without a conflict. Signing,
 reopening and carrying forward are committed the same way, under the same lock; what they
@@ -40,7 +48,7 @@ from ..core.io import describe_validation_error
 from ..core.paths import answers_file
 from ..errors import AnswerStoreError
 from .answers import Answer, Assessment, Status
-from .answers_file import load_assessment, save_assessment
+from .answers_file import AnswersText, read_answers, save_assessment
 from .carry_forward import carried_forward
 from .history import History, history_file
 from .lock import HeldLock, exclusive, lock_file
@@ -106,6 +114,8 @@ class AnswerStore:
         self.history_path = history_file(self.path)
         self.lock_path = lock_file(self.path)
         self._history = History(self.history_path)
+        self._text: AnswersText | None = None
+        self._open()
         self._assessment = self._read()
         self._base = self._assessment.model_copy(deep=True)  # what this editor last saw on disk
         self._seen = self._signature()
@@ -124,7 +134,31 @@ class AnswerStore:
         return self._assessment.signoff.approved is not None
 
     def _read(self) -> Assessment:
-        return load_assessment(self.path, self.catalogue, self.landlord, self.period)
+        assessment, self._text = read_answers(self.path, self.catalogue, self.landlord, self.period)
+        return assessment
+
+    def _open(self) -> None:
+        """Finish what a killed writer left (see :meth:`_recover`); nothing to do in a read-only folder."""
+        if not self.path.parent.is_dir():
+            return
+        try:
+            with exclusive(self.lock_path) as lock:
+                self._recover(lock)
+        except PermissionError:
+            return  # a folder this user cannot write: nothing can be saved here, so nothing to repair
+
+    def _recover(self, lock: HeldLock) -> None:
+        """Under the lock: finish or drop a killed writer's commit, and remove its temporary files."""
+        recorded, journal = lock.pending()
+        if journal:
+            revision = int(recorded)
+            on_disk, _ = read_answers(self.path, self.catalogue, self.landlord, self.period)
+            if on_disk.revision == revision and self._history.last_revision() < revision:
+                self._history.append_lines(journal)  # the file was replaced: its entry is owed
+            lock.record(on_disk.revision)
+        lock.shrink()
+        for leftover in self.path.parent.glob(f".{self.path.name}.*.tmp"):
+            leftover.unlink(missing_ok=True)
 
     def _signature(self) -> tuple[int, int, int] | None:
         try:
@@ -145,7 +179,10 @@ class AnswerStore:
         answers file is replaced) and the file's identity; either means read it again. The
         file's identity alone is not enough: a freed inode can be reused within the clock tick.
         """
-        if self._signature() == self._seen and lock.revision() == str(self._assessment.revision):
+        recorded, journal = lock.pending()
+        if journal:
+            self._recover(lock)
+        elif self._signature() == self._seen and recorded == str(self._assessment.revision):
             return self._assessment
         return self._read()
 
@@ -161,9 +198,11 @@ class AnswerStore:
 
     def _commit(self, lock: HeldLock, current: Assessment, entries: list[dict[str, Any]]) -> Saved:
         current.revision += 1
-        lock.record(current.revision)  # first: a crash after this only forces a re-read
-        save_assessment(self.path, current)
-        self._history.append(entries, user=self.user, revision=current.revision)
+        lines = History.lines(entries, user=self.user, revision=current.revision)
+        lock.record(current.revision, lines)  # first: the journal a killed writer's successor finishes
+        self._text = save_assessment(self.path, current, self._text)
+        self._history.append_lines(lines)
+        lock.record(current.revision)  # committed: the journal is done
         self._assessment = current
         self._seen = self._signature()
         return Saved(current.revision)

@@ -8,7 +8,7 @@ papermill's nbclient client configured through nbclient's traits (``kernel_manag
 ``timeout`` per cell, ``startup_timeout``, ``shutdown_kernel``) and two of papermill's methods:
 
 * ``execute``: a fresh kernel per notebook, started in the notebook's folder with its output
-  to a log; a kernel that fails to start raises :class:`~audit_lib.errors.KernelStartError`; the
+  to a log and a request to be killed when its worker dies (Popen's ``preexec_fn``); a kernel that fails to start raises :class:`~audit_lib.errors.KernelStartError`; the
   kernel is killed as soon as its last output is in, and released (process reaped, ports,
   connection file and channels freed) later, by the worker, after the export;
 * ``papermill_execute_cells``: a cell that exceeds the per-cell timeout, or whose kernel dies,
@@ -53,6 +53,7 @@ from traitlets import DottedObjectName, Type
 from ..core.io import atomic_write_text
 from ..errors import KernelStartError
 from .jupyter_private import check_private_names, handle_kernel_info_reply
+from .pools import die_with_parent
 from .worker import NotebookJob, Timings
 
 ENGINE_NAME = "chc-audit-batch"
@@ -179,7 +180,8 @@ class BatchClient(PapermillNotebookClient):
         began = time.perf_counter()
         ready: float | None = None
         try:
-            with self.setup_kernel(cwd=run.cwd, stdout=run.log, stderr=run.log, cleanup_kc=False):
+            with self.setup_kernel(cwd=run.cwd, stdout=run.log, stderr=run.log, cleanup_kc=False,
+                                   preexec_fn=die_with_parent):  # Popen's: the kernel dies with its worker
                 ready = time.perf_counter()
                 run.timings.kernel_start += ready - began
                 if self.papermill_execute_cells():

@@ -4,12 +4,24 @@ Both pools have the same three calls (``submit``, ``as_completed``, ``close``) a
 ``workers`` count, so :mod:`audit_lib.batch.run` drives either the same way. Local workers
 are spawned fresh (nothing is inherited from the orchestrating process); a Dask pool
 connects to an existing scheduler or starts a LocalCluster on the loopback only.
+
+A local worker never outlives the process that started it: on Linux it asks the kernel for
+SIGKILL when its parent dies (``PR_SET_PDEATHSIG``), and everywhere a watcher thread ends it
+when its parent is gone. Its Jupyter kernels get the same signal when it dies
+(:func:`die_with_parent`, passed to the kernel's launch by :mod:`audit_lib.batch.engine`).
 """
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import logging
 import multiprocessing
+import os
+import signal
+import sys
+import threading
+import time
 import uuid
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -21,6 +33,40 @@ from .worker import NotebookJob, NotebookResult
 
 Executor = Literal["local", "dask"]
 EXECUTORS: tuple[str, ...] = ("local", "dask")
+
+
+#: ``prctl`` option: the signal this process receives when the thread that started it ends.
+PR_SET_PDEATHSIG = 1
+#: Seconds between a worker's checks that its parent is still there.
+PARENT_POLL = 0.5
+
+
+def die_with_parent() -> None:
+    """Ask Linux to SIGKILL this process when its parent ends (elsewhere nothing: see :func:`watch_parent`).
+
+    Safe to call between fork and exec (a kernel's launch), as it only calls ``prctl``.
+    """
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):  # pragma: no cover - a libc without prctl: the watcher remains
+        pass
+
+
+def watch_parent(parent: int) -> None:
+    """A worker's initializer: end this worker when ``parent`` (the batch) is gone."""
+    die_with_parent()
+    if os.getppid() != parent:  # the parent died before the request took effect
+        os._exit(1)
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_POLL)
+        os.kill(os.getpid(), signal.SIGKILL)  # its kernels follow by their own parent-death signal
+
+    threading.Thread(target=watch, name="chc-audit-parent-watch", daemon=True).start()
 
 
 class Pool(Protocol):
@@ -44,7 +90,9 @@ class LocalPool:
     def __init__(self, workers: int) -> None:
         """A pool of ``workers`` fresh (spawned) processes."""
         self.workers = workers
-        self._pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+        self._others = {p.pid for p in multiprocessing.active_children()}
+        self._pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+                                         initializer=watch_parent, initargs=(os.getpid(),))
 
     def submit(self, fn: Callable[[NotebookJob], NotebookResult], job: NotebookJob) -> Future[NotebookResult]:
         """Run ``fn(job)`` in a worker process."""
@@ -55,8 +103,17 @@ class LocalPool:
         return futures_completed(futures)
 
     def close(self, cancel: bool = False) -> None:
-        """Stop the workers; with ``cancel``, drop the jobs not yet started."""
+        """Stop the workers; with ``cancel``, drop the jobs not yet started and stop those running.
+
+        A stopped worker's outputs are only ever a staging folder, removed by the next run.
+        """
+        workers = [p for p in multiprocessing.active_children() if p.pid not in self._others]
         self._pool.shutdown(wait=not cancel, cancel_futures=cancel)
+        if cancel:
+            for process in workers:
+                process.terminate()
+            for process in workers:
+                process.join(timeout=5)
 
 
 class DaskPool:

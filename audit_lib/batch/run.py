@@ -10,6 +10,11 @@ given). A landlord's failure never stops the others; ``run.json`` records how ea
 latest run ended, so a run with ``retry_failed`` re-runs only those that failed.
 
 Outputs go to ``outputs/<period>/<landlord>/`` and ``outputs/<period>/``; ``inputs/`` is only read.
+A run holds an exclusive lock on ``outputs/<period>/`` from start to end; each landlord's
+outputs are replaced as one set (:mod:`audit_lib.batch.outputs`); ``run.json`` records each
+landlord as running before it starts and its outcome as soon as it ends; the previous
+``index.html`` is withdrawn until this run's group summary replaces it. Worker processes end
+when this process dies (:mod:`audit_lib.batch.pools`).
 This module imports neither papermill nor nbconvert: only the workers load them.
 """
 
@@ -18,6 +23,8 @@ from __future__ import annotations
 import datetime as dt
 import os
 import time
+import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -35,9 +42,17 @@ from ..core.paths import (
 )
 from ..core.periods import Period, parse_as_of
 from ..errors import RunError, UsageError
+from .outputs import OutputsLock, check_outputs, remove_leftovers
 from .pools import EXECUTORS, Executor, Pool, open_pool
 from .progress import Progress
-from .runrecord import failed_last_time, write_run_record
+from .runrecord import (
+    failed_last_time,
+    group_needs_run,
+    mark_running,
+    record_result,
+    settle_interrupted,
+    write_run_record,
+)
 from .worker import DEFAULT_CELL_TIMEOUT, NotebookJob, NotebookResult, RunSettings, run_job
 
 GROUP = "group summary"
@@ -131,7 +146,7 @@ def select_landlords(registry: Registry, landlord_ids: list[str] | None, period:
 
 
 def landlord_job(registry: Registry, landlord_id: str, period: Period, inputs: Path, outputs: Path,
-                 options: BatchOptions) -> NotebookJob:
+                 options: BatchOptions, run_id: str = "") -> NotebookJob:
     """The job of one landlord: its workbook executed into ``outputs/<period>/<landlord>/``."""
     folder = landlord_output_dir(outputs, period, landlord_id)
     name = registry.get(landlord_id).name
@@ -145,10 +160,13 @@ def landlord_job(registry: Registry, landlord_id: str, period: Period, inputs: P
                     "as_of": options.as_of_text},
         title=f"{name}: Complaint Handling Code self-assessment {period.id}",
         settings=options.settings,
+        folder=folder,
+        run_id=run_id,
     )
 
 
-def group_job(registry: Registry, period: Period, inputs: Path, outputs: Path, options: BatchOptions) -> NotebookJob:
+def group_job(registry: Registry, period: Period, inputs: Path, outputs: Path, options: BatchOptions,
+              run_id: str = "") -> NotebookJob:
     """The job of the group roll-up: ``group_summary.ipynb`` exported as ``outputs/<period>/index.html``."""
     folder = Path(outputs) / period.id
     return NotebookJob(
@@ -160,33 +178,51 @@ def group_job(registry: Registry, period: Period, inputs: Path, outputs: Path, o
                     "as_of": options.as_of_text},
         title=f"{registry.group.name}: Complaint Handling Code self-assessments {period.id}",
         settings=options.settings,
+        run_id=run_id,
     )
 
 
 def _worker_failed(job: NotebookJob, exc: BaseException, seconds: float) -> NotebookResult:
     """A result for a job whose worker itself failed (crashed, lost, cancelled)."""
     text = " ".join(f"worker failed: {type(exc).__name__}: {exc}".split())
-    notebook = job.executed if job.executed.exists() else None
-    return NotebookResult(job.name, "failed", seconds, notebook=notebook, error=text[:300])
+    return NotebookResult(job.name, "failed", seconds, error=text[:300])  # any notebook there is an earlier run's
 
 
-def _run_all(pool: Pool, jobs: list[NotebookJob], progress: Progress) -> dict[str, NotebookResult]:
-    """Submit every job, collect the results as they complete, never raising for one job."""
+def _run_all(pool: Pool, jobs: list[NotebookJob], progress: Progress,
+             on_result: Callable[[NotebookResult], object] | None = None) -> tuple[dict[str, NotebookResult], bool]:
+    """Submit every job, collect the results as they complete, never raising for one job.
+
+    Also says whether a worker itself failed (the pool may then be unusable).
+    """
     started = time.perf_counter()
-    futures = {pool.submit(run_job, job): job for job in jobs}
+    results: dict[str, NotebookResult] = {}
+    futures: dict[Any, NotebookJob] = {}
+    broken = False
     pending = [job.name for job in jobs]
     progress.in_hand(pending)
-    results: dict[str, NotebookResult] = {}
+
+    def finish(job: NotebookJob, result: NotebookResult) -> None:
+        results[job.name] = result
+        pending.remove(job.name)
+        if on_result is not None:
+            on_result(result)
+        progress.done(result, pending)
+
+    for job in jobs:
+        try:
+            futures[pool.submit(run_job, job)] = job
+        except Exception as exc:  # a pool whose workers died refuses new work
+            broken = True
+            finish(job, _worker_failed(job, exc, time.perf_counter() - started))
     for future in pool.as_completed(list(futures)):
         job = futures[future]
         try:
             result = future.result()
         except Exception as exc:  # the worker, not the notebook, failed
+            broken = True
             result = _worker_failed(job, exc, time.perf_counter() - started)
-        results[job.name] = result
-        pending.remove(job.name)
-        progress.done(result, pending)
-    return results
+        finish(job, result)
+    return results, broken
 
 
 def _input_size(inputs: Path, landlord_id: str) -> int:
@@ -197,12 +233,24 @@ def _input_size(inputs: Path, landlord_id: str) -> int:
         return 0
 
 
+def new_run_id() -> str:
+    """A run's id: its start time and a random part, unique among runs on the same outputs."""
+    return dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:8]
+
+
+def _withdraw_index(period_folder: Path) -> None:
+    """Remove the previous group summary: it described the landlords' old outputs, being replaced now."""
+    for name in (INDEX_NAME, GROUP_NOTEBOOK_NAME):
+        (period_folder / name).unlink(missing_ok=True)
+
+
 def run_batch(landlord_ids: list[str] | None, period: Period, inputs: Path, outputs: Path,
               options: BatchOptions | None = None, **settings: Any) -> BatchResult:
     """Run the named landlords (all when ``None``) in parallel, then the group roll-up; record the run.
 
     ``settings`` override fields of ``options`` (e.g. ``workers=2, executor="dask"``). Options that
-    do not fit together raise :class:`~audit_lib.errors.UsageError`.
+    do not fit together raise :class:`~audit_lib.errors.UsageError`; an outputs folder that is a
+    file, cannot be written or is in use by another run raises :class:`~audit_lib.errors.RunError`.
     """
     options = check_options(replace(options or BatchOptions(), **settings))
     inputs, outputs = Path(inputs).resolve(), Path(outputs).resolve()
@@ -216,25 +264,46 @@ def run_batch(landlord_ids: list[str] | None, period: Period, inputs: Path, outp
                       as_of=options.as_of or dt.date.today())  # one date for every notebook of the run
     workers = options.workers or default_workers()
     batch = BatchResult(period, workers=workers, executor=options.executor, as_of=options.as_of)
-    if not ids:
+    if not ids and not options.retry_failed:
         return batch
-    jobs = [landlord_job(registry, i, period, inputs, outputs, options) for i in ids]
+    period_folder = outputs / period.id
+    check_outputs(outputs, period_folder)
+    with OutputsLock(period_folder):
+        if settle_interrupted(outputs, period) and options.retry_failed:  # a killed run's landlords count as failed
+            ids = select_landlords(registry, landlord_ids, period, outputs, retry_failed=True)
+        remove_leftovers(period_folder)
+        if not ids and not (options.retry_failed and group_needs_run(outputs, period)):
+            return batch  # nothing to retry; an unfinished group summary alone is run again
+        return _run_locked(batch, registry, ids, period, inputs, outputs, options)
+
+
+def _run_locked(batch: BatchResult, registry: Registry, ids: list[str], period: Period, inputs: Path,
+                outputs: Path, options: BatchOptions) -> BatchResult:
+    """The run itself, under the outputs lock: landlords in parallel, then the group summary."""
+    run_id = new_run_id()
+    jobs = [landlord_job(registry, i, period, inputs, outputs, options, run_id) for i in ids]
     jobs.sort(key=lambda job: -_input_size(inputs, job.name))  # longest first: no straggler at the end
+    workers = batch.workers if options.executor == "dask" else min(batch.workers, max(1, len(jobs)))
     started_at = dt.datetime.now(dt.UTC)
     began = time.perf_counter()
-    pool = open_pool(options.executor, workers if options.executor == "dask" else min(workers, len(jobs)),
-                     options.scheduler)
-    batch.workers = pool.workers
+    run = {"run_id": run_id, "started": started_at.isoformat(timespec="seconds"), "landlords": ids,
+           "executor": options.executor, "workers": batch.workers, "timeout": options.timeout,
+           "retry_failed": options.retry_failed, "as_of": options.as_of_text, "pid": os.getpid()}
+    mark_running(outputs, period, ids, run)
+    _withdraw_index(outputs / period.id)
+    pool = open_pool(options.executor, workers, options.scheduler)
+    batch.workers = run["workers"] = pool.workers
     progress = Progress(len(jobs) + 1, pool.workers, period, options.progress)
-    run = {"started": started_at.isoformat(timespec="seconds"), "landlords": ids, "executor": options.executor,
-           "workers": batch.workers, "timeout": options.timeout, "retry_failed": options.retry_failed,
-           "as_of": options.as_of_text}
     cancel = True
     try:
-        results = _run_all(pool, jobs, progress)
+        results, broken = _run_all(pool, jobs, progress, lambda r: record_result(outputs, period, r, run_id))
         batch.results = [results[i] for i in ids]
         write_run_record(outputs, period, batch.results, None, run)  # the group summary reads it
-        batch.group = _run_all(pool, [group_job(registry, period, inputs, outputs, options)], progress)[GROUP]
+        if broken and options.executor == "local":  # a worker died: the pool cannot take the group summary
+            pool.close(cancel=True)
+            pool = open_pool(options.executor, 1, None)
+        group, _ = _run_all(pool, [group_job(registry, period, inputs, outputs, options, run_id)], progress)
+        batch.group = group[GROUP]
         cancel = False
     finally:
         progress.close()

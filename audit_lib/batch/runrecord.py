@@ -4,6 +4,11 @@ It is what a run with ``retry_failed`` (``chc-audit run --retry-failed``) reads 
 the landlords that failed, and what the group summary reads for each landlord's run status.
 A run updates the entries of the landlords it ran and keeps the others. Written atomically;
 small and plain JSON.
+
+A run records each of its landlords as ``running`` (with the run's id) before any starts, and
+each one's outcome as soon as it is known. The next run, under the outputs lock, finds any
+entry still ``running``: its run was killed, so it is recorded as failed
+(:func:`settle_interrupted`) and ``retry_failed`` re-runs it.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from .. import __version__
 from ..core.io import atomic_write_text, dumps_json
+from ..core.paths import INDEX_NAME
 from ..core.periods import Period
 from ..errors import RunError
 
@@ -43,13 +49,66 @@ def load_run_record(outputs: Path, period: Period) -> dict[str, Any] | None:
     return record
 
 
+INTERRUPTED = "the run was interrupted before this landlord finished; run it again (--retry-failed)"
+
+
+def _write(path: Path, record: dict[str, Any]) -> Path:
+    """Write a whole record atomically."""
+    return atomic_write_text(path, dumps_json(record))
+
+
+def mark_running(outputs: Path, period: Period, landlords: list[str], run: dict[str, Any]) -> Path:
+    """Record ``landlords`` and the group summary as running in the run ``run["run_id"]`` (others kept)."""
+    path = record_path(outputs, period)
+    record = load_run_record(outputs, period) or {"period": period.id, "landlords": {}}
+    now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    for landlord in landlords:
+        record["landlords"][landlord] = {"status": "running", "run": run.get("run_id"), "started": now}
+    record["group_summary"] = {"status": "running", "run": run.get("run_id"), "started": now}
+    record.update(period=period.id, product_version=__version__, current_run=run)
+    return _write(path, record)
+
+
+def settle_interrupted(outputs: Path, period: Period) -> list[str]:
+    """Record as failed every entry a killed run left ``running``; the landlords so recorded.
+
+    Call it only while holding the outputs lock: then no run that could still finish them exists.
+    """
+    record = load_run_record(outputs, period)
+    if record is None:
+        return []
+    stale = [k for k, v in record["landlords"].items() if not isinstance(v, dict) or v.get("status") == "running"]
+    for landlord in stale:
+        entry = record["landlords"][landlord] if isinstance(record["landlords"][landlord], dict) else {}
+        record["landlords"][landlord] = {**entry, "status": "failed", "error": INTERRUPTED}
+    group = record.get("group_summary")
+    if isinstance(group, dict) and group.get("status") == "running":
+        record["group_summary"] = {**group, "status": "failed", "error": INTERRUPTED}
+        stale.append("group summary")
+    interrupted = record.pop("current_run", None)
+    if stale or interrupted:
+        if interrupted:
+            record["interrupted_run"] = interrupted
+        _write(record_path(outputs, period), record)
+    return stale
+
+
+def group_needs_run(outputs: Path, period: Period) -> bool:
+    """Whether the group summary's latest run did not finish well (or its index is missing)."""
+    record = load_run_record(outputs, period) or {}
+    group = record.get("group_summary")
+    ok = isinstance(group, dict) and group.get("status") == "ok"
+    return not ok or not (record_path(outputs, period).parent / INDEX_NAME).is_file()
+
+
 def failed_last_time(outputs: Path, period: Period) -> list[str]:
     """Landlords whose latest run failed, in the order the record lists them."""
     record = load_run_record(outputs, period)
     if record is None:
         raise RunError(f"no run record for {period.id} (expected {record_path(outputs, period)}); "
                        "run the batch once before re-running only its failures")
-    return [landlord for landlord, entry in record["landlords"].items() if entry.get("status") != "ok"]
+    return [landlord for landlord, entry in record["landlords"].items()
+            if not isinstance(entry, dict) or entry.get("status") != "ok"]
 
 
 def _relative(path: Path | None, base: Path) -> str | None:
@@ -62,10 +121,12 @@ def _relative(path: Path | None, base: Path) -> str | None:
         return str(path)
 
 
-def result_entry(result: NotebookResult, base: Path, finished: dt.datetime) -> dict[str, Any]:
+def result_entry(result: NotebookResult, base: Path, finished: dt.datetime,
+                 run_id: str | None = None) -> dict[str, Any]:
     """One landlord's (or the group summary's) entry in the run record."""
     return {
         "status": result.status,
+        "run": run_id,
         "seconds": round(result.seconds, 2),
         "error": result.error,
         "notebook": _relative(result.notebook, base),
@@ -88,13 +149,22 @@ def write_run_record(
     previous = load_run_record(outputs, period) or {}
     finished = dt.datetime.now(dt.UTC)
     landlords = dict(previous.get("landlords", {}))
+    run_id = run.get("run_id")
     for result in results:
-        landlords[result.name] = result_entry(result, path.parent, finished)
+        landlords[result.name] = result_entry(result, path.parent, finished, run_id)
     record = {
         "period": period.id,
         "product_version": __version__,
         "last_run": {**run, "finished": finished.isoformat(timespec="seconds")},
         "landlords": landlords,
-        "group_summary": result_entry(group, path.parent, finished) if group else previous.get("group_summary"),
+        "group_summary": result_entry(group, path.parent, finished, run_id) if group else previous.get("group_summary"),
     }
-    return atomic_write_text(path, dumps_json(record))
+    return _write(path, record)
+
+
+def record_result(outputs: Path, period: Period, result: NotebookResult, run_id: str | None) -> Path:
+    """Record one landlord's outcome as soon as it is known (the rest of the record is kept)."""
+    path = record_path(outputs, period)
+    record = load_run_record(outputs, period) or {"period": period.id, "landlords": {}}
+    record["landlords"][result.name] = result_entry(result, path.parent, dt.datetime.now(dt.UTC), run_id)
+    return _write(path, record)

@@ -5,8 +5,11 @@ notebook executed by the batch engine (:mod:`audit_lib.batch.engine`: a fresh ke
 retries, per-cell timeout, the kernel killed as soon as its last output is in), takes the run
 record the notebook published (:mod:`audit_lib.report.provenance`), stores the provenance in the
 notebook's metadata, writes ``metrics.json`` and exports the report with this worker's reused
-exporter, then releases the killed kernel. ``metrics.json`` and the report are written
-atomically: each is complete or absent. A failure is a result, never an exception.
+exporter, then releases the killed kernel. Everything is written in a staging folder; a
+landlord's set gets its manifest last and is then swapped in whole for its old set
+(:mod:`audit_lib.batch.outputs`), so its folder always holds one complete set from one run.
+The group summary's notebook and index are each renamed into place. A failure is a result,
+never an exception.
 
 The job and result types here are what the orchestrating process exchanges with the workers;
 papermill and nbconvert are imported on first use, so that process never loads them.
@@ -16,9 +19,10 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import os
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -72,6 +76,8 @@ class NotebookJob:
     title: str
     settings: RunSettings = RunSettings()
     metrics: Path | None = None  # where to write the run record's figures (landlords only)
+    folder: Path | None = None  # a landlord's outputs folder, replaced as one set; None: files renamed one by one
+    run_id: str = ""  # the batch run this job belongs to (recorded in the set's manifest)
 
 
 @dataclass
@@ -153,47 +159,101 @@ def _write_notebook(nb: Any, path: Path) -> None:
     atomic_write_text(path, text if text.endswith("\n") else text + "\n")
 
 
-def _stamp(job: NotebookJob) -> None:
+def _where_published(nb: Any, final: Path | None) -> None:
+    """Name the notebook's published path, not its staging folder's, in papermill's metadata."""
+    papermill_metadata = nb.metadata.get("papermill")
+    if final is not None and papermill_metadata is not None and "output_path" in papermill_metadata:
+        papermill_metadata["output_path"] = str(final)
+
+
+def _stamp(job: NotebookJob, final: Path | None = None) -> None:
     """Record the provenance in a failed run's kept notebook too (best effort: it may be damaged)."""
     import nbformat
 
     with contextlib.suppress(Exception):
         nb = nbformat.read(str(job.executed), as_version=4)
         nb.metadata[METADATA_KEY] = {"provenance": job_provenance(job, find_record(nb))}
+        _where_published(nb, final)
         _write_notebook(nb, job.executed)
+
+
+def _execute_and_export(job: NotebookJob, timings: Timings, release: list[Callable[[], None]],
+                        final: Path | None = None) -> None:
+    """Execute the notebook, write its provenance and ``metrics.json``, export the report (paths of ``job``).
+
+    ``final``: where the executed notebook will be published (named in its metadata).
+    """
+    from ..report.export import cached_exporter, export_html
+    from .engine import execute_notebook
+
+    nb = execute_notebook(job, timings, release)
+    record = find_record(nb)
+    provenance = job_provenance(job, record)
+    nb.metadata[METADATA_KEY] = {"provenance": provenance}
+    _where_published(nb, final)
+    _write_notebook(nb, job.executed)
+    if job.metrics is not None and record is not None:
+        atomic_write_text(job.metrics, dumps_json({**record, "provenance": provenance}))
+    began = time.perf_counter()
+    export_html(nb, job.report, cached_exporter(), job.title)
+    timings.export = time.perf_counter() - began
+
+
+def _staged(job: NotebookJob, stage: Path) -> NotebookJob:
+    """The job with every output in ``stage`` (same file names)."""
+    return replace(job, executed=stage / job.executed.name, report=stage / job.report.name,
+                   metrics=None if job.metrics is None else stage / job.metrics.name)
+
+
+def _publish(job: NotebookJob, stage: Path, token: str, status: str, error: str | None) -> None:
+    """Put the staged outputs in place: a landlord's as one set (manifest last), the group's file by file."""
+    from .outputs import publish_set, write_manifest
+
+    if job.folder is not None:
+        write_manifest(stage, job.name, job.run_id, status, error)
+        publish_set(stage, job.folder, token)
+        return
+    for final in (job.executed, job.report):  # the index last: it links the rest
+        staged = stage / final.name
+        if staged.exists():
+            os.replace(staged, final)
 
 
 def run_job(job: NotebookJob) -> NotebookResult:
     """Execute, record and export one notebook; a failure is returned as a result, never raised."""
-    from ..report.export import cached_exporter, export_html
-    from .engine import execute_notebook
+    from .outputs import remove_tree, staging_folder
 
     started = time.perf_counter()
     timings = Timings()
     release: list[Callable[[], None]] = []
-    job.executed.parent.mkdir(parents=True, exist_ok=True)
-    _unlink(job.report, job.metrics)  # a failed run must not leave last run's report looking current
+    token = f"{job.run_id or 'run'}-{os.getpid()}"
+    final_folder = job.folder if job.folder is not None else job.executed.parent
+    stage = staging_folder(job.folder if job.folder is not None else final_folder / "group-summary", token)
+    status, error, published = "ok", None, False
     try:
-        nb = execute_notebook(job, timings, release)
-        record = find_record(nb)
-        provenance = job_provenance(job, record)
-        nb.metadata[METADATA_KEY] = {"provenance": provenance}
-        _write_notebook(nb, job.executed)
-        if job.metrics is not None and record is not None:
-            atomic_write_text(job.metrics, dumps_json({**record, "provenance": provenance}))
-        began = time.perf_counter()
-        export_html(nb, job.report, cached_exporter(), job.title)
-        timings.export = time.perf_counter() - began
-    except Exception as exc:  # one notebook's failure must not stop the others
-        _unlink(job.report, job.metrics)
-        _stamp(job)
+        remove_tree(stage)
+        stage.mkdir(parents=True)
+        staged = _staged(job, stage)
+        try:
+            _execute_and_export(staged, timings, release, job.executed)
+        except Exception as exc:  # one notebook's failure must not stop the others
+            status, error = "failed", one_line(exc)
+            _unlink(staged.report, staged.metrics)
+            _stamp(staged, job.executed)
         _release(release)
-        return NotebookResult(
-            job.name, "failed", time.perf_counter() - started,
-            notebook=job.executed if job.executed.exists() else None, error=one_line(exc), timings=timings,
-        )
-    _release(release)
+        release.clear()
+        _publish(job, stage, token, status, error)
+        published = True
+    except Exception as exc:  # the outputs could not be staged or put in place
+        _release(release)
+        status, error = "failed", one_line(exc)
+    finally:
+        remove_tree(stage)
+    seconds = time.perf_counter() - started
+    if status != "ok":
+        notebook = job.executed if published and job.executed.exists() else None  # never an earlier run's
+        return NotebookResult(job.name, "failed", seconds, notebook=notebook, error=error, timings=timings)
     return NotebookResult(
-        job.name, "ok", time.perf_counter() - started, notebook=job.executed, report=job.report,
+        job.name, "ok", seconds, notebook=job.executed, report=job.report,
         metrics=job.metrics if job.metrics is not None and job.metrics.exists() else None, timings=timings,
     )

@@ -5,9 +5,12 @@ renames the export's columns to the canonical names (design brief §3), keeps on
 and known optional columns (so names, addresses and contact details never go further than
 this function) and validates every row (:mod:`~audit_lib.cases.validate`). Problems are
 collected, not raised: each is listed in :attr:`CaseLog.exclusions` with its file row,
-column, value, reason and reason code, and either the fields it made unknown or that the row
+column, value (as it may be shown: never free text that could be a resident's), reason and
+reason code (a row with another number of fields than the header by its row and reason only), and either the fields it made unknown or that the row
 was excluded whole; :attr:`CaseLog.cases` holds one row per complaint. Only a file that cannot
-be read at all raises :class:`~audit_lib.errors.CaseLogError`.
+be read at all (or is a symbolic link, lies outside the landlord's folder, or has more rows than
+``case_log.max_rows``) raises :class:`~audit_lib.errors.CaseLogError`, whose message never
+quotes a cell.
 """
 
 from __future__ import annotations
@@ -19,11 +22,12 @@ import numpy as np
 import pandas as pd
 
 from ..core.io import sha256_of
+from ..core.paths import checked_input_path
 from ..errors import CaseLogError
-from .read import read_raw
+from .read import read_table
 from .schema import CANONICAL_COLUMNS, OPTIONAL_COLUMNS
 from .settings import CaseLogSettings
-from .validate import blank_rows, empty_row_findings, validate
+from .validate import blank_rows, empty_row_findings, ragged_row_findings, validate
 
 
 @dataclass
@@ -58,10 +62,12 @@ def _apply_mapping(frame: pd.DataFrame, settings: CaseLogSettings, path: Path) -
     wanted = [c for c in (*CANONICAL_COLUMNS, *OPTIONAL_COLUMNS) if c in renamed.columns]
     missing = [c for c in CANONICAL_COLUMNS if c not in renamed.columns]
     if missing:
+        # the header row's names are not quoted: a header row set on the wrong line may be a resident's data
         hint = f"; the mapping names export columns not in the file: {missing_sources}" if missing_sources else ""
         raise CaseLogError(
-            f"missing required column(s) {missing}; found columns {list(frame.columns)}{hint}. "
-            "Add the export's column names to case_log.columns in the landlord's configuration",
+            f"missing required column(s) {missing}; found {len(frame.columns)} column(s) in the header row "
+            f"(line {settings.header_row}){hint}. Check case_log.header_row, and add the export's column names to "
+            "case_log.columns in the landlord's configuration",
             path=path,
         )
     duplicated = renamed.columns[renamed.columns.duplicated()].tolist()
@@ -71,18 +77,49 @@ def _apply_mapping(frame: pd.DataFrame, settings: CaseLogSettings, path: Path) -
     return renamed[wanted].copy(), dropped
 
 
-def load_case_log(path: Path, settings: CaseLogSettings) -> CaseLog:
-    """Read, map and validate a case log file; see the module docstring."""
+def case_log_folder(path: Path, settings: CaseLogSettings) -> Path:
+    """The folder ``settings.path`` is relative to (the landlord's inputs folder): ``path`` is
+    ``folder / settings.path``; a path given directly (``chc-audit stats --cases``) is in its own folder."""
+    relative = Path(settings.path).parts
+    if relative and len(path.parts) > len(relative) and path.parts[-len(relative):] == relative:
+        return Path(*path.parts[: -len(relative)])
+    return path.parent
+
+
+def load_case_log(path: Path, settings: CaseLogSettings, *, folder: Path | None = None) -> CaseLog:
+    """Read, map and validate a case log file; see the module docstring.
+
+    The file must be an ordinary file inside ``folder`` (by default the folder ``settings.path``
+    is relative to): a symbolic link anywhere below the folder, or a path resolving outside it,
+    is refused (:func:`~audit_lib.core.paths.checked_input_path`).
+    """
     path = Path(path)
-    raw = read_raw(path, settings)
-    mapped, dropped = _apply_mapping(raw, settings, path)
-    mapped.insert(0, "_row", np.arange(len(mapped)) + settings.header_row + 1)
-    blank = pd.Series(blank_rows(mapped), index=mapped.index)
-    cases, exclusions = validate(mapped[~blank] if blank.any() else mapped, settings.outcomes,
-                                 settings.ombudsman_outcomes)
-    if blank.any():  # spacer or trailing empty lines are not cases, but are still listed
-        empty = empty_row_findings(mapped.loc[blank, "_row"].to_numpy())
-        exclusions = pd.concat([exclusions, empty], ignore_index=True).sort_values("row", kind="stable")
+    base = Path(folder) if folder is not None else case_log_folder(path, settings)
+    if not path.is_relative_to(base):
+        raise CaseLogError(f"expected a case log inside {base}; found a path outside it", path=path)
+    checked_input_path(base, path.relative_to(base), error=CaseLogError, what="case log")
+    table = read_table(path, settings)
+    mapped, dropped = _apply_mapping(table.frame, settings, path)
+    first = settings.header_row + 1
+    mapped.insert(0, "_row", np.arange(len(mapped)) + first)
+    ragged = np.zeros(len(mapped), dtype=bool)
+    ragged[table.ragged] = True
+    blank = blank_rows(mapped) & ~ragged
+    skip = pd.Series(blank | ragged, index=mapped.index)
+    mapping = {source.strip(): target for source, target in settings.columns.items()}
+    formulas = {mapping.get(name, name): positions + first for name, positions in table.formulas.items()}
+    vocabulary = {"category": settings.categories, "channel": settings.channels,
+                  "refused_reason": settings.refused_reasons}
+    cases, exclusions = validate(mapped[~skip] if skip.any() else mapped, settings.outcomes,
+                                 settings.ombudsman_outcomes, rare_below=settings.rare_below,
+                                 vocabulary=vocabulary, formulas=formulas)
+    if skip.any():  # spacer, trailing empty or ragged lines are not cases, but are still listed
+        listed = [exclusions]
+        if blank.any():
+            listed.append(empty_row_findings(mapped.loc[blank, "_row"].to_numpy()))
+        if ragged.any():
+            listed.append(ragged_row_findings(mapped.loc[ragged, "_row"].to_numpy()))
+        exclusions = pd.concat(listed, ignore_index=True).sort_values("row", kind="stable")
         exclusions = exclusions.reset_index(drop=True)
     sha256 = sha256_of(path)
     if sha256 is None:  # removed while it was being read

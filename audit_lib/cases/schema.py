@@ -106,6 +106,8 @@ class Reason(StrEnum):
     NEGATIVE_AMOUNT = "negative-amount"
     UNKNOWN_OMBUDSMAN_OUTCOME = "unknown-ombudsman-outcome"
     EMPTY_ROW = "empty-row"
+    RAGGED_ROW = "ragged-row"
+    FORMULA_NO_VALUE = "formula-no-value"
 
 
 #: Steps that must not come before another: (later step, earlier step, reason).
@@ -130,17 +132,23 @@ REQUIRED_EARLIER_STEPS = (
 #: Problems that leave a row with no complaint in it: the row is excluded whole.
 WHOLE_ROW_REASONS = frozenset({
     Reason.MISSING_CASE_ID, Reason.MISSING_RECEIVED, Reason.DUPLICATE_CASE_ID, Reason.DUPLICATE_RECEIVED_DIFFERS,
-    Reason.EMPTY_ROW,
+    Reason.EMPTY_ROW, Reason.RAGGED_ROW,
 })
 #: Fields that say which complaint a row is: copies of a case reference that differ in one of
 #: these cannot be merged into one complaint (every copy is excluded whole).
 IDENTITY_FIELDS = ("received", "refused")  # refused: whether ``refused_reason`` is given
 
 #: The exclusions table: one row per problem found (file row, case reference, column, the
-#: start of the cell's text, the prose reason and its :class:`Reason` code), whether the row
-#: was excluded whole, and otherwise the fields the problem made unknown (space-separated).
+#: cell as it may be shown (only what a value of its column can look like, else its kind:
+#: :func:`audit_lib.cases.validate.shown_value`), the prose reason and its :class:`Reason` code),
+#: whether the row was excluded whole, and otherwise the fields the problem made unknown
+#: (space-separated). A ragged row is listed by its row and reason only.
 EXCLUSION_COLUMNS = ["row", "case_id", "column", "value", "reason", "code", "excluded", "unknown"]
 #: The column of the usable cases naming, space-separated, the fields unknown for a complaint.
 UNKNOWN_COLUMN = "unknown"
 #: At most this many characters of a cell are quoted in an exclusion or an error message.
 MAX_VALUE_CHARS = 40
+#: Free-text columns whose values are counted in figures: only the landlord's own vocabulary
+#: (words it lists, or seen often enough) is shown; any other value is counted as :data:`OTHER`.
+VOCABULARY_COLUMNS = ("category", "channel", "refused_reason")
+OTHER = "Other"

@@ -7,11 +7,21 @@ A landlord's ``landlord.yaml`` holds these settings under ``case_log:``; the con
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PositiveInt, field_validator
+from pydantic import BaseModel, ConfigDict, Field, PositiveInt, ValidationError, field_validator
 
+from ..core.io import describe_validation_error
+from ..errors import CaseLogError
 from .schema import CANONICAL_COLUMNS, OMBUDSMAN_OUTCOMES, OPTIONAL_COLUMNS, OUTCOMES
+
+#: The header may be this far down at most (title lines above it); a larger number is a mistake.
+MAX_HEADER_ROW = 1_000
+#: Rows read from a case log by default at most (``case_log.max_rows``); a larger export is refused.
+DEFAULT_MAX_ROWS = 5_000_000
+#: Free-text values (category, channel, refused reason) seen fewer times than this in a case log
+#: are counted as "Other" unless the landlord's own list names them (``case_log.rare_below``).
+DEFAULT_RARE_BELOW = 3
 
 
 def fold_word(word: str) -> str:
@@ -37,7 +47,9 @@ class CaseLogSettings(BaseModel):
     path: str
     format: Literal["csv", "xlsx", "parquet"] | None = None  # None: from the file's suffix
     sheet: str | None = None
-    header_row: PositiveInt = 1  # 1-based row holding the column names (title lines above it)
+    header_row: int = Field(default=1, ge=1, le=MAX_HEADER_ROW)  # 1-based row of the column names
+    #: At most this many rows are read; a longer export is refused with one line.
+    max_rows: PositiveInt = DEFAULT_MAX_ROWS
     encoding: str = "utf-8-sig"
     columns: dict[str, str] = Field(default_factory=dict)  # export column -> canonical name
     personal_data_columns: tuple[str, ...] = ()  # export columns dropped on load
@@ -47,6 +59,22 @@ class CaseLogSettings(BaseModel):
     outcomes: dict[str, str] = Field(default_factory=dict)
     #: The same for the Ombudsman's determinations (e.g. ``Maladministration found: maladministration``).
     ombudsman_outcomes: dict[str, str] = Field(default_factory=dict)
+    #: The landlord's own words for categories, channels and refusal reasons: a list of words, or
+    #: word -> the label shown (matched ignoring case and spacing). A word listed here is always
+    #: shown; a word not listed and seen fewer than ``rare_below`` times in the log is counted as
+    #: "Other", so free text typed into these columns never reaches a figure.
+    categories: dict[str, str] = Field(default_factory=dict)
+    channels: dict[str, str] = Field(default_factory=dict)
+    refused_reasons: dict[str, str] = Field(default_factory=dict)
+    rare_below: PositiveInt = DEFAULT_RARE_BELOW
+
+    def __init__(self, **data: Any) -> None:
+        """Settings given directly (the command line's ``--cases``) are checked as the configuration
+        is: a wrong value is a :class:`~audit_lib.errors.CaseLogError` of one line, not a traceback."""
+        try:
+            super().__init__(**data)
+        except ValidationError as exc:
+            raise CaseLogError(f"case-log settings: {describe_validation_error(exc)}") from None
 
     @field_validator("path")
     @classmethod
@@ -64,6 +92,22 @@ class CaseLogSettings(BaseModel):
     @classmethod
     def _ombudsman_words(cls, value: dict[str, str]) -> dict[str, str]:
         return _word_map(value, OMBUDSMAN_OUTCOMES)
+
+    @field_validator("categories", "channels", "refused_reasons", mode="before")
+    @classmethod
+    def _listed_words(cls, value: object) -> object:
+        """A list of words: each is its own label."""
+        if isinstance(value, (list, tuple)) and all(isinstance(word, str) for word in value):
+            return {word: word for word in value}
+        return value
+
+    @field_validator("categories", "channels", "refused_reasons")
+    @classmethod
+    def _labels(cls, value: dict[str, str]) -> dict[str, str]:
+        folded = {fold_word(k): " ".join(v.split()) for k, v in value.items()}
+        if "" in folded or "" in folded.values():
+            raise ValueError("maps a blank word or to a blank label; a blank cell is never a word of the list")
+        return folded
 
     @field_validator("columns")
     @classmethod

@@ -4,9 +4,13 @@ Dates are parsed explicitly (UK day-first ``dd/mm/yyyy``, ISO ``yyyy-mm-dd`` or 
 cells; never guessed), extensions and amounts read as numbers, outcomes folded onto the
 vocabularies of :mod:`audit_lib.cases.schema` through the landlord's own words. Problems are
 collected, not raised: each one is a row of the exclusions table (file row, case reference,
-column, at most :data:`~audit_lib.cases.schema.MAX_VALUE_CHARS` characters of the cell, the
-prose reason and its :class:`~audit_lib.cases.schema.Reason` code, whether the row was excluded
-whole, and the fields it made unknown).
+column, the cell as :func:`shown_value` shows it: only what a value of the column can look like,
+at most :data:`~audit_lib.cases.schema.MAX_VALUE_CHARS` characters, else its kind, "text, 43
+characters", since it may be a resident's data; the prose reason and its
+:class:`~audit_lib.cases.schema.Reason` code, whether the row was excluded whole, and the fields
+it made unknown). Categories, channels and refusal reasons are counted in the landlord's own
+words: listed ones under their label, any other value seen fewer than ``rare_below`` times as
+:data:`~audit_lib.cases.schema.OTHER`.
 
 Validation is field-level. A row with a usable case reference and date received is a
 complaint and is kept; a problem in another field makes that field (for steps out of order,
@@ -24,6 +28,7 @@ Every check works on whole columns; values repeated down a column are converted 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from functools import partial
 
@@ -45,12 +50,14 @@ from .schema import (
     NOT_RECORDED,
     OMBUDSMAN_OUTCOMES,
     OPTIONAL_COLUMNS,
+    OTHER,
     OUTCOME_COLUMNS,
     OUTCOME_SYNONYMS,
     OUTCOMES,
     REQUIRED_EARLIER_STEPS,
     STEP_ORDER,
     UNKNOWN_COLUMN,
+    VOCABULARY_COLUMNS,
     WHOLE_ROW_REASONS,
     YES_WORDS,
     Reason,
@@ -96,6 +103,10 @@ REASON_TEXT: dict[Reason, str] = {
     Reason.UNKNOWN_OMBUDSMAN_OUTCOME: f"unknown Ombudsman outcome, counted as {NOT_RECORDED}: expected one of "
                                       f"{', '.join(OMBUDSMAN_OUTCOMES)}, or map the word in case_log.ombudsman_outcomes",
     Reason.EMPTY_ROW: "empty row",
+    Reason.RAGGED_ROW: "not the header's number of fields (an unquoted comma or a missing field): the row's values "
+                       "are not read; quote the field or correct the row in the export",
+    Reason.FORMULA_NO_VALUE: "a formula with no value saved: open the workbook in Excel and save it, or export "
+                             "values instead of formulas",
 }
 
 
@@ -190,13 +201,75 @@ def parse_dates(series: pd.Series) -> tuple[pd.Series, pd.Series]:
     return pd.Series(days.astype("datetime64[ns]"), index=index), bad
 
 
+#: What a date, a number and a case reference can look like; a cell that looks like none of
+#: these in its column is shown by its kind only ("text, 43 characters"): it may be a resident's data.
+DATE_LIKE = re.compile(r"^(\d{1,4})[/.-](\d{1,2})[/.-](\d{1,4})(?:[ T][0-9:.+Z-]{0,20})?$")
+NUMBER_LIKE = re.compile(r"^[£$€]?\s?[-+]?[£$€]?(?:\d[\d,]*)?(?:\.\d+)?$|^[-+]?(?:inf|infinity|nan)$", re.IGNORECASE)
+ID_LIKE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9/_.-]{0,39}$")
+#: More digits than this in a number or a case reference and it may be a telephone number.
+MAX_DIGITS = 9
+NUMBER_COLUMNS = (*EXTENSION_COLUMNS, "compensation")
+
+
+def _kind(text: str) -> str:
+    return f"text, {len(text)} character{'s' if len(text) != 1 else ''}"
+
+
+DIGIT = re.compile(r"\d")
+
+
+def _digits(text: str) -> int:
+    return len(DIGIT.findall(text))
+
+
+def shown_case_id(text: str) -> str:
+    """A case reference as listed: only if it looks like one (letters, digits and ``- / _ .``, no
+    date, no telephone number), else its kind."""
+    if text == "" or (ID_LIKE.match(text) and not DATE_LIKE.match(text) and _digits(text) <= MAX_DIGITS):
+        return text
+    return _kind(text)
+
+
+def shown_value(column: str, text: str, common: bool = False) -> str:
+    """A cell as the data-quality appendix shows it: only what a value of its column can look
+    like (a date in a date column, a number in a number column, a case reference, a word of the
+    landlord's vocabulary (``common``: seen often in the column)); anything else by its kind."""
+    if text == "":
+        return ""
+    if column in DATE_COLUMNS:
+        match = DATE_LIKE.match(text)
+        if match:
+            years = [int(g) for g in (match.group(1), match.group(3)) if len(g) == 4]
+            if all(FIRST_YEAR <= y < LAST_YEAR for y in years):
+                return text[:MAX_VALUE_CHARS]
+            return f"a date outside {FIRST_YEAR}-{LAST_YEAR - 1}"
+        if NUMBER_LIKE.match(text) and _digits(text) <= MAX_DIGITS:
+            return text
+    elif column in NUMBER_COLUMNS:
+        if NUMBER_LIKE.match(text):
+            return text if _digits(text) <= MAX_DIGITS else f"number, {_digits(text)} digits"
+    elif column == "case_id":
+        return shown_case_id(text)
+    elif common and len(text) <= MAX_VALUE_CHARS and "@" not in text and _digits(text) < 6:
+        return text
+    return _kind(text)
+
+
+def shown_case_ids(ids: pd.Series) -> np.ndarray:
+    """:func:`shown_case_id` for a column of case references, worked out once per distinct value."""
+    codes, uniques = pd.factorize(ids.astype(object).where(ids.notna(), "").astype(str))
+    shown = np.array([shown_case_id(text) for text in uniques], dtype=object)
+    return shown[codes] if len(codes) else np.array([], dtype=object)
+
+
 class _Problems:
     """The problems found so far: rows of the exclusions table, the rows excluded whole, and,
     per field, the rows in which it is unknown."""
 
-    def __init__(self, frame: pd.DataFrame, case_ids: pd.Series) -> None:
+    def __init__(self, frame: pd.DataFrame, case_ids: pd.Series, rare_below: int = 3) -> None:
         self.rows = frame["_row"].to_numpy()
         self.case_ids = case_ids.to_numpy()
+        self.rare_below = rare_below
         self.tables: list[pd.DataFrame] = []
         self.whole = np.zeros(len(frame), dtype=bool)
         self.unknown: dict[str, np.ndarray] = {}
@@ -212,12 +285,19 @@ class _Problems:
         mask = np.asarray(mask, dtype=bool)
         if not mask.any():
             return
-        shown = as_text(values.iloc[np.flatnonzero(mask)]).str.slice(0, MAX_VALUE_CHARS)
+        cells = as_text(values.iloc[np.flatnonzero(mask)])
+        common: set[str] = set()
+        if column not in (*DATE_COLUMNS, *NUMBER_COLUMNS, "case_id"):  # words: the column's vocabulary
+            counts = as_text(values).value_counts()
+            common = set(counts.index[counts.to_numpy() >= self.rare_below])
+        codes, uniques = pd.factorize(cells)
+        shown_once = np.array([shown_value(column, text, text in common) for text in uniques], dtype=object)
+        shown = shown_once[codes] if len(codes) else np.array([], dtype=object)
         self.tables.append(pd.DataFrame({
             "row": self.rows[mask],
-            "case_id": self.case_ids[mask],
+            "case_id": shown_case_ids(pd.Series(self.case_ids[mask], dtype=object)),
             "column": column,
-            "value": shown.to_numpy(),
+            "value": shown,
             "reason": REASON_TEXT[reason],
             "code": reason.value,
             "unknown": " ".join(unknown),
@@ -348,20 +428,44 @@ def _blank_unknown(out: pd.DataFrame, problems: _Problems) -> None:
         if len(uniques) else pd.Categorical([], categories=pd.Index([""], dtype=object))
 
 
+def _vocabulary(values: pd.Series, labels: Mapping[str, str], rare_below: int, keep: frozenset[str]) -> pd.Series:
+    """Free text as the figures count it: a word the landlord lists (folded) as its label; any
+    other value seen fewer than ``rare_below`` times in the column as :data:`OTHER`."""
+    text = as_text(values)
+    if labels:
+        folded = _mapped_words(text, {})
+        listed = folded.isin(list(labels))
+        text = text.where(~listed, folded.map(dict(labels)))
+    else:
+        listed = pd.Series(False, index=text.index)
+    counts = text.value_counts()
+    rare = text.map(counts).lt(rare_below) & ~listed & (text != "") & ~text.isin(list(keep))
+    return text.where(~rare, OTHER) if rare.any() else text
+
+
 def validate(frame: pd.DataFrame, outcomes: Mapping[str, str] | None = None,
-             ombudsman_outcomes: Mapping[str, str] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+             ombudsman_outcomes: Mapping[str, str] | None = None, *, rare_below: int = 3,
+             vocabulary: Mapping[str, Mapping[str, str]] | None = None,
+             formulas: Mapping[str, np.ndarray] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Type and check every row of a mapped frame. Returns (complaints, exclusions).
 
     ``outcomes`` and ``ombudsman_outcomes`` map a housing system's own words (folded) to the
-    Code's (:attr:`~audit_lib.cases.settings.CaseLogSettings.outcomes`).
+    Code's (:attr:`~audit_lib.cases.settings.CaseLogSettings.outcomes`); ``vocabulary`` maps, per
+    column of :data:`VOCABULARY_COLUMNS`, the landlord's words to their labels, and values not
+    listed and seen fewer than ``rare_below`` times are counted as :data:`OTHER`. ``formulas``
+    names, per column, the file rows of cells holding a formula with no value saved.
     """
     frame = frame.reset_index(drop=True)
     out = pd.DataFrame(index=frame.index)
     out["_row"] = frame["_row"]
     case_id = as_text(frame["case_id"])
-    problems = _Problems(frame, case_id)
+    problems = _Problems(frame, case_id, rare_below)
     out["case_id"] = case_id
     problems.add(case_id == "", "case_id", case_id, Reason.MISSING_CASE_ID)
+    for column, rows in (formulas or {}).items():
+        if column in frame.columns:
+            problems.add(frame["_row"].isin(rows).to_numpy(), column, frame[column], Reason.FORMULA_NO_VALUE,
+                         (column,), whole=column in ("case_id", "received"))
 
     for column in DATE_COLUMNS:
         parsed, bad = parse_dates(frame[column])
@@ -436,6 +540,10 @@ def validate(frame: pd.DataFrame, outcomes: Mapping[str, str] | None = None,
     _blank_unknown(out, problems)
     exclusions = problems.table()
     usable = _rows(out, ~problems.whole).rename(columns={"_row": "source_row"})
+    for column in VOCABULARY_COLUMNS:  # after merging: copies' differing words stay a difference
+        if column in usable.columns:
+            keep = frozenset({"Not recorded"}) if column == "category" else frozenset()
+            usable[column] = _vocabulary(usable[column], (vocabulary or {}).get(column, {}), rare_below, keep)
     return usable, exclusions
 
 
@@ -456,4 +564,12 @@ def empty_row_findings(rows: np.ndarray) -> pd.DataFrame:
     """Spacer or trailing empty lines (file rows ``rows``): not cases, but still listed."""
     return pd.DataFrame({"row": rows, "case_id": "", "column": "", "value": "",
                          "reason": REASON_TEXT[Reason.EMPTY_ROW], "code": Reason.EMPTY_ROW.value,
+                         "excluded": True, "unknown": ""}, columns=EXCLUSION_COLUMNS)
+
+
+def ragged_row_findings(rows: np.ndarray) -> pd.DataFrame:
+    """Rows with another number of fields than the header (file rows ``rows``): listed by row and
+    reason only; their values are not read (they may be a resident's, shifted into a column)."""
+    return pd.DataFrame({"row": rows, "case_id": "", "column": "", "value": "",
+                         "reason": REASON_TEXT[Reason.RAGGED_ROW], "code": Reason.RAGGED_ROW.value,
                          "excluded": True, "unknown": ""}, columns=EXCLUSION_COLUMNS)

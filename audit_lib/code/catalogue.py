@@ -20,6 +20,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, PositiveInt, ValidationError, model_validator
 
 from ..core.io import describe_validation_error, load_yaml
+from ..core.yaml_files import shorten
 from ..errors import CatalogueError
 
 DEFAULT_CODE = "2024"
@@ -161,7 +162,8 @@ class Catalogue(_CodeData):
         for p in self.provisions:
             if p.number == number:
                 return p
-        raise CatalogueError(f"unknown provision {key!r} in the {self.code} Code; expected an id such as '{self.code}:6.2'")
+        raise CatalogueError(f"unknown provision {shorten(key)} in the {self.code} Code; expected an id such as "
+                             f"'{self.code}:6.2'")
 
     @property
     def ids(self) -> tuple[str, ...]:

@@ -11,30 +11,46 @@ Layout of an inputs directory::
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
-    NonNegativeInt,
-    PositiveInt,
     ValidationError,
     field_validator,
     model_validator,
 )
 
 from ..cases.settings import CaseLogSettings
-from ..core.ids import validate_landlord_id
+from ..core.ids import CODE_VERSION, quoted, validate_landlord_id
 from ..core.io import describe_validation_error, load_yaml
 from ..core.paths import CONFIG_FILE, REGISTRY_FILE, answers_file, landlord_input_dir
-from ..errors import ConfigError
+from ..errors import AuditError, ConfigError
 
 #: How an extension communicated to the resident counts towards CH02 and the on-time rates.
 ExtensionPolicy = Literal["good_reason", "code_limit", "full", "none"]
 #: Where the response deadline runs from: the acknowledgement or the day it was due, whichever is
 #: earlier (a late acknowledgement buys no time), or the acknowledgement however late.
 ResponseDeadline = Literal["from_earlier", "from_acknowledgement"]
+
+#: Counts that feed a published figure (homes, working-day targets, service requests) are whole
+#: numbers written as numbers: ``true``, ``"12000"`` or ``12000.0`` are refused, not converted, so a
+#: slip in the YAML cannot become a figure (``homes: true`` would otherwise be one home).
+PositiveCount = Annotated[int, Field(strict=True, gt=0)]
+NonNegativeCount = Annotated[int, Field(strict=True, ge=0)]
+#: Names are shown on every report; longer than this is a paste, not a name.
+MAX_NAME_LENGTH = 200
+
+
+def _name(value: str) -> str:
+    """A name trimmed of surrounding spaces; blank or over-long names are refused."""
+    name = " ".join(value.split())
+    if not name:
+        raise ValueError("expected a name to show on the reports; found a blank one")
+    if len(name) > MAX_NAME_LENGTH:
+        raise ValueError(f"expected a name of at most {MAX_NAME_LENGTH} characters; found {len(name):,}")
+    return name
 
 
 class _Strict(BaseModel):
@@ -45,18 +61,37 @@ class LandlordEntry(_Strict):
     """One subsidiary in the group registry."""
 
     id: str
-    name: str = Field(min_length=1)
-    homes: PositiveInt
-    code: str = "2024"
+    name: Annotated[str, Field(strict=True)]
+    #: Homes owned or managed: the denominator of CH01 (complaints per 1,000 homes).
+    homes: PositiveCount
+    code: Annotated[str, Field(strict=True)] = "2024"
 
     @field_validator("id")
     @classmethod
     def _slug(cls, value: str) -> str:
         return validate_landlord_id(value)
 
+    @field_validator("name")
+    @classmethod
+    def _trimmed(cls, value: str) -> str:
+        return _name(value)
+
+    @field_validator("code")
+    @classmethod
+    def _code_version(cls, value: str) -> str:
+        if not CODE_VERSION.fullmatch(value):
+            raise ValueError(f"expected a Code version such as '2024' (letters, digits, '.', '_' or '-', at most "
+                             f"32 characters); found {quoted(value)}")
+        return value
+
 
 class Group(_Strict):
-    name: str = Field(min_length=1)
+    name: Annotated[str, Field(strict=True)]
+
+    @field_validator("name")
+    @classmethod
+    def _trimmed(cls, value: str) -> str:
+        return _name(value)
 
 
 class Registry(_Strict):
@@ -68,7 +103,7 @@ class Registry(_Strict):
         seen: set[str] = set()
         for entry in self.landlords:
             if entry.id in seen:
-                raise ValueError(f"landlord id {entry.id!r} appears more than once")
+                raise ValueError(f"landlord id {quoted(entry.id)} appears more than once; give each landlord its own id")
             seen.add(entry.id)
         return self
 
@@ -77,17 +112,18 @@ class Registry(_Strict):
         for entry in self.landlords:
             if entry.id == landlord_id:
                 return entry
-        known = ", ".join(e.id for e in self.landlords)
-        raise ConfigError(f"unknown landlord {landlord_id!r}; the registry lists: {known}")
+        ids = [e.id for e in self.landlords]
+        known = ", ".join(ids[:20]) + (f" and {len(ids) - 20} more" if len(ids) > 20 else "")
+        raise ConfigError(f"unknown landlord {quoted(landlord_id)}; the registry lists: {known}")
 
 
 class LocalTargets(_Strict):
     """A landlord's own targets, in working days, where stricter than the Code's."""
 
-    stage1_acknowledge: PositiveInt | None = None
-    stage1_respond: PositiveInt | None = None
-    stage2_acknowledge: PositiveInt | None = None
-    stage2_respond: PositiveInt | None = None
+    stage1_acknowledge: PositiveCount | None = None
+    stage1_respond: PositiveCount | None = None
+    stage2_acknowledge: PositiveCount | None = None
+    stage2_respond: PositiveCount | None = None
 
 
 class LandlordConfig(_Strict):
@@ -103,7 +139,7 @@ class LandlordConfig(_Strict):
     #: ``from_acknowledgement`` the acknowledgement however late (the literal reading).
     response_deadline: ResponseDeadline = "from_earlier"
     #: Service requests the landlord counts outside the case log: period id -> Q1..Q4 (and year).
-    service_requests: dict[str, dict[Literal["Q1", "Q2", "Q3", "Q4", "year"], NonNegativeInt]] = Field(
+    service_requests: dict[str, dict[Literal["Q1", "Q2", "Q3", "Q4", "year"], NonNegativeCount]] = Field(
         default_factory=dict
     )
 
@@ -153,6 +189,8 @@ def _validated(model: type[BaseModel], raw: object, path: Path) -> BaseModel:
         return model.model_validate(raw)
     except ValidationError as exc:
         raise ConfigError(describe_validation_error(exc), path=path) from None
+    except AuditError as exc:  # a nested model that checks itself (e.g. the case-log settings): name the file
+        raise ConfigError(exc.message, path=path) from None
 
 
 def load_registry(inputs: Path) -> Registry:

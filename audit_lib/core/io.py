@@ -1,4 +1,4 @@
-"""Files: YAML read safely with errors that name the file, atomic writes, SHA-256 and stable JSON.
+"""Files: YAML read strictly (:func:`load_yaml`, from :mod:`.yaml_files`), atomic writes, SHA-256, stable JSON.
 
 Every file the product writes goes through :func:`atomic_write_text`: a temporary file in the
 same folder, flushed and fsynced, then renamed over the target, so a crash or a killed process
@@ -7,6 +7,7 @@ leaves the old file or the new one, never half of one.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -18,46 +19,21 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from ..errors import AuditError
+from .yaml_files import load_yaml, shorten  # noqa: F401 - load_yaml is the one way the product reads YAML
 
 #: libyaml's safe dumper where the build has it (the same output rules as ``yaml.safe_dump``,
 #: many times faster), else the pure-Python one.
 SafeDumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
-#: libyaml's safe loader where the build has it (``yaml.safe_load``'s rules, about ten times faster);
-#: a file it refuses is read again by the pure-Python loader, whose messages are the clearer.
-SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-def load_yaml(path: Path, error: type[AuditError]) -> Any:
-    """``yaml.safe_load`` a file; a missing or malformed file raises ``error`` naming it."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise error("file not found", path=path) from None
-    except UnicodeDecodeError as exc:
-        raise error(f"expected UTF-8 text, found an undecodable byte at offset {exc.start}", path=path) from None
-    except OSError as exc:
-        raise error(f"cannot read the file ({exc.strerror})", path=path) from None
-    try:
-        return yaml.load(text, Loader=SafeLoader)  # a safe loader: plain data only
-    except yaml.YAMLError:
-        pass
-    try:  # the pure-Python loader (same rules) says more precisely what is wrong, and where
-        return yaml.load(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise error(f"not valid YAML{where}: {problem}", path=path) from None
 
 
 def describe_validation_error(exc: ValidationError) -> str:
     """One line per problem, each naming the field path, what was expected and what was found."""
     parts = []
     for item in exc.errors():
-        where = ".".join(str(p) for p in item["loc"]) or "(top level)"
+        where = ".".join(shorten(p, 60).strip("'") if isinstance(p, str) else str(p) for p in item["loc"])
+        where = where or "(top level)"
         found = item.get("input")
-        found_text = "" if isinstance(found, (dict, list)) else f" (found {found!r})"
+        found_text = "" if isinstance(found, (dict, list)) else f" (found {shorten(found)})"
         parts.append(f"{where}: {item['msg']}{found_text}")
     return "; ".join(parts)
 
@@ -84,14 +60,17 @@ def _umask() -> int:
 def atomic_write_text(path: Path, text: str, *, mode: int | None = None) -> Path:
     """Write ``text`` to ``path`` atomically (temporary file, fsync, rename over).
 
-    The file keeps the permissions of the file it replaces; a new file gets ``mode``, by
+    The file keeps the permissions and the group of the file it replaces (the group where this
+    user may set it); a new file gets ``mode``, by
     default what ``open()`` would give it (``0o666`` less the process's umask). Folders are
     created as needed.
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    group: int | None = None
     try:
-        keep = stat.S_IMODE(os.stat(path).st_mode)
+        old = os.stat(path)
+        keep, group = stat.S_IMODE(old.st_mode), old.st_gid
     except FileNotFoundError:
         keep = (0o666 & ~_umask()) if mode is None else mode
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -100,7 +79,10 @@ def atomic_write_text(path: Path, text: str, *, mode: int | None = None) -> Path
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())
-        os.chmod(tmp, keep)
+        if group is not None and group != os.stat(tmp).st_gid:
+            with contextlib.suppress(PermissionError):  # only a group this user belongs to can be kept
+                os.chown(tmp, -1, group)
+        os.chmod(tmp, keep)  # after chown, which may clear set-id bits
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -12,8 +12,10 @@ the id first, so a bad id never reaches the file system::
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
+from ..errors import AuditError
 from .ids import validate_landlord_id
 from .periods import Period
 
@@ -60,3 +62,34 @@ def answers_file(landlord_folder: Path, period: Period | str) -> Path:
 def landlord_output_dir(outputs: Path, period: Period, landlord_id: str) -> Path:
     """``outputs/<period>/<landlord>/``; the id is validated before it touches a path."""
     return Path(outputs) / period.id / validate_landlord_id(landlord_id)
+
+
+def checked_input_path(folder: Path, relative: str | Path, *, error: type[AuditError] = AuditError,
+                       what: str = "input file") -> Path:
+    """``folder / relative``, refused unless it is an ordinary path inside ``folder``.
+
+    Refused, with one line naming the path (never the file's contents): an absolute
+    ``relative`` or one with ``..``; a symbolic link in any component below ``folder`` (the
+    file itself or a folder on the way to it); a path that resolves outside ``folder``. The
+    folder itself may be reached through a link (a deployment's choice); nothing below it may
+    be. A missing file is not refused here: the reader says it is missing.
+    """
+    base = Path(folder)
+    rel = Path(relative)
+    if rel.is_absolute() or ".." in rel.parts or not rel.parts:
+        raise error(f"expected a {what} path inside the folder {base}, without '..'; found an absolute or "
+                    "escaping path", path=base / rel if not rel.is_absolute() else rel)
+    where = "the current folder" if str(base) in ("", ".") else str(base)
+    current = base
+    for part in rel.parts:
+        current = current / part
+        if os.path.islink(current):
+            raise error(f"expected an ordinary {what}, found a symbolic link (at {current.relative_to(base)}); "
+                        f"put the file itself, not a link to it, in {where}", path=base / rel)
+    try:
+        inside = (base / rel).resolve().is_relative_to(base.resolve())
+    except (OSError, RuntimeError):
+        inside = False
+    if not inside:
+        raise error(f"expected a {what} inside {base}; found a path that resolves outside it", path=base / rel)
+    return base / rel

@@ -8,8 +8,19 @@ import re
 from dataclasses import dataclass
 
 from ..errors import InvalidIdError, UsageError
+from .ids import quoted
 
-PERIOD_ID = re.compile(r"(\d{4})-(\d{2})")
+PERIOD_ID = re.compile(r"([0-9]{4})-([0-9]{2})")  # ASCII digits only (``\d`` would take any script's)
+#: The years the working-day calendar covers (:mod:`audit_lib.core.calendar`): from 2000 to the
+#: last year the ``holidays`` package computes England's bank holidays for (2100). Dates may fall
+#: from 1 January ``FIRST_YEAR`` to 31 December ``LAST_YEAR - 1``, so a deadline counted from the
+#: last date still meets the next year's bank holidays. Defined here, without importing the
+#: calendar's numerical libraries, so that a period is checked where it is parsed.
+FIRST_YEAR = 2000
+LAST_YEAR = 2100
+#: The first and last reporting years whose every day the calendar covers: 2000-01 to 2098-99.
+FIRST_PERIOD = FIRST_YEAR
+LAST_PERIOD = LAST_YEAR - 2
 QUARTER_NAMES = ("Q1", "Q2", "Q3", "Q4")
 
 
@@ -38,10 +49,17 @@ class Period:
         match = PERIOD_ID.fullmatch(value) if isinstance(value, str) else None
         if match is None or (int(match.group(1)) + 1) % 100 != int(match.group(2)):
             raise InvalidIdError(
-                f"invalid period {value!r}: expected a financial year written YYYY-YY with "
+                f"invalid period {quoted(value)}: expected a financial year written YYYY-YY with "
                 "consecutive years, e.g. '2024-25' for 1 April 2024 to 31 March 2025"
             )
-        return cls(int(match.group(1)))
+        start_year = int(match.group(1))
+        if not FIRST_PERIOD <= start_year <= LAST_PERIOD:
+            raise InvalidIdError(
+                f"invalid period {quoted(value)}: expected a financial year from "
+                f"{cls(FIRST_PERIOD).id} to {cls(LAST_PERIOD).id}, the years the working-day calendar "
+                "covers (England's bank holidays); check the year"
+            )
+        return cls(start_year)
 
     @property
     def id(self) -> str:
@@ -82,7 +100,7 @@ class Period:
         return self.id
 
 
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 def parse_as_of(value: str | dt.date | None) -> dt.date:
@@ -101,4 +119,4 @@ def parse_as_of(value: str | dt.date | None) -> dt.date:
             return dt.date.fromisoformat(value)
         except ValueError:
             pass
-    raise UsageError(f"as_of must be a date written YYYY-MM-DD (e.g. 2025-06-01), or None for today; found {value!r}")
+    raise UsageError(f"as_of must be a date written YYYY-MM-DD (e.g. 2025-06-01), or None for today; found {quoted(value)}")

@@ -4,6 +4,12 @@ The figures come from the ``metrics.json`` the landlord's run wrote (never from 
 notebooks). An answers file that is byte for byte the one that run read (same SHA-256 as
 recorded in the file's provenance) is not parsed again: the statuses and action dates the run
 recorded are used. One that changed since is parsed, and the subsidiary is flagged.
+
+When a batch's run record exists, a subsidiary's report and figures are used only from a
+complete set (its manifest and the files it lists, unchanged) made by the run the record names
+(:func:`audit_lib.batch.outputs.verify_set`); anything else is shown as not current. A
+subsidiary whose inputs cannot be read at all (an unknown Code version, a damaged answers file)
+becomes a :class:`FailedMember` with its one-line reason; the others are reported as usual.
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ from typing import Any
 
 from ..assessment.answers import Assessment
 from ..assessment.answers_file import load_assessment
+from ..batch.outputs import verify_set
 from ..batch.runrecord import load_run_record
 from ..code.catalogue import Catalogue, load_catalogue
 from ..config.landlords import LandlordEntry, Registry
@@ -58,6 +65,15 @@ class Member:
         return (self.statuses or {}).get(provision_id)
 
 
+@dataclass(frozen=True)
+class FailedMember:
+    """A subsidiary the roll-up could not load, with the one-line reason (never a resident's data)."""
+
+    entry: LandlordEntry
+    reason: str
+    run: dict[str, Any] | None = None
+
+
 def answers_from_assessment(assessment: Assessment, catalogue: Catalogue) -> Answers:
     """Statuses, sign-off state and action dates from a parsed answers file."""
     statuses: dict[str, str | None] = {}
@@ -93,16 +109,37 @@ def read_metrics(path: Path) -> tuple[dict[str, Any] | None, str | None, str | N
     return data, hashlib.sha256(raw).hexdigest(), None
 
 
+def _current_set(folder: Path, run: dict[str, Any] | None, checked: bool) -> tuple[bool, str | None]:
+    """Whether a landlord's folder holds outputs the index may present as current, and why not.
+
+    ``checked``: a batch's run record exists, so only a complete set from the run it names is
+    current. Without one (outputs assembled by hand), what is in the folder is used as found.
+    """
+    if not checked:
+        return True, None
+    manifest, problem = verify_set(folder, (run or {}).get("run"), (METRICS_NAME, REPORT_NAME))
+    if manifest is not None and manifest.get("status") != "ok":
+        return False, "no metrics.json for this period"
+    if manifest is None and not folder.is_dir():
+        return False, "no metrics.json for this period"
+    return manifest is not None, problem
+
+
 def load_member(entry: LandlordEntry, period: Period, inputs: Path, outputs: Path,
-                run: dict[str, Any] | None) -> Member:
+                run: dict[str, Any] | None, checked: bool = False) -> Member:
     """One subsidiary: its metrics, and its answers from the answer store.
 
     The answers file is parsed only when it differs (by SHA-256) from the one the landlord's
     run read; otherwise the statuses that run recorded from the very same bytes are used.
+    ``checked``: a run record exists, so only a complete set from its latest run is used.
     """
     folder = landlord_output_dir(outputs, period, entry.id)
     catalogue = load_catalogue(entry.code)
-    metrics, metrics_sha256, problem = read_metrics(folder / METRICS_NAME)
+    current, problem = _current_set(folder, run, checked)
+    if current:
+        metrics, metrics_sha256, problem = read_metrics(folder / METRICS_NAME)
+    else:
+        metrics, metrics_sha256 = None, None
     problems = [problem] if problem else []
     answers_path = answers_file(landlord_input_dir(inputs, entry.id), period)
     recorded = (((metrics or {}).get("provenance") or {}).get("inputs") or {}).get("answers") or {}
@@ -118,10 +155,21 @@ def load_member(entry: LandlordEntry, period: Period, inputs: Path, outputs: Pat
     return Member(
         entry=entry, catalogue=catalogue, metrics=metrics, statuses=statuses, state=state, action_dates=dates,
         problems=problems, run=run,
-        report=f"{entry.id}/{REPORT_NAME}" if (folder / REPORT_NAME).is_file() else None,
+        report=f"{entry.id}/{REPORT_NAME}" if current and (folder / REPORT_NAME).is_file() else None,
         metrics_link=f"{entry.id}/{METRICS_NAME}" if metrics is not None else None,
         metrics_sha256=metrics_sha256,
     )
+
+
+def failure_reason(exc: BaseException) -> str:
+    """Why a subsidiary could not be loaded, in one line: an error's own message, else only its kind."""
+    if isinstance(exc, AuditError):
+        text = " ".join(str(exc).split())
+    elif isinstance(exc, RecursionError):
+        text = "its inputs are nested too deeply to read"
+    else:  # not a message written for people: it could quote a value, so only its kind is shown
+        text = f"its inputs could not be read ({type(exc).__name__})"
+    return text if len(text) <= 300 else text[:299] + "…"
 
 
 def last_runs(outputs: Path, period: Period) -> dict[str, dict[str, Any]]:
@@ -133,16 +181,36 @@ def last_runs(outputs: Path, period: Period) -> dict[str, dict[str, Any]]:
     return dict(record["landlords"]) if record else {}
 
 
-def load_members(registry: Registry, period: Period, inputs: Path, outputs: Path) -> list[Member]:
-    """Every subsidiary in the registry, in its order."""
+def load_members(registry: Registry, period: Period, inputs: Path,
+                 outputs: Path) -> tuple[list[Member], list[FailedMember]]:
+    """Every subsidiary in the registry, in its order: those loaded, and those that could not be."""
     runs = last_runs(outputs, period)
-    return [load_member(entry, period, inputs, outputs, runs.get(entry.id)) for entry in registry.landlords]
+    checked = _has_run_record(outputs, period)
+    members: list[Member] = []
+    failed: list[FailedMember] = []
+    for entry in registry.landlords:
+        run = runs.get(entry.id)
+        try:
+            members.append(load_member(entry, period, inputs, outputs, run, checked))
+        except (AuditError, ValueError, RecursionError) as exc:  # one subsidiary never stops the summary
+            failed.append(FailedMember(entry, failure_reason(exc), run))
+    return members, failed
+
+
+def _has_run_record(outputs: Path, period: Period) -> bool:
+    """Whether a batch has recorded runs for this period (then only its complete sets are used)."""
+    try:
+        return load_run_record(outputs, period) is not None
+    except AuditError:
+        return True
 
 
 def group_provenance(members: list[Member], period: Period, inputs: Path, outputs: Path,
-                     as_of: dt.date) -> dict[str, Any]:
+                     as_of: dt.date, failed: list[FailedMember] | None = None) -> dict[str, Any]:
     """Parameters, Code versions and product version, and the SHA-256 of every file read."""
     record = base_provenance(", ".join(sorted({m.catalogue.code for m in members})), {"period": period.id}, as_of)
+    if failed:
+        record["not_summarised"] = {f.entry.id: f.reason for f in failed}
     record["inputs"] = {"registry": file_entry(inputs / REGISTRY_FILE, inputs)}
     record["sources"] = {
         m.entry.id: {

@@ -4,6 +4,8 @@
 landlords and exports it as ``outputs/<period>/index.html``. :class:`GroupSummary` loads the
 members once (:mod:`.members`), computes the group's pooled figures once (:mod:`.rules`) and
 hands both to the HTML parts (:mod:`.views`). Actions are judged at one date, ``as_of``.
+A subsidiary that cannot be loaded is listed in every part with its one-line reason
+(:attr:`GroupSummary.failed`); the others are summarised as usual.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from ..core.periods import Period, parse_as_of
 from ..report.provenance import RunRecord
 from ..report.render import HTMLFragment
 from . import rules, views
-from .members import Member, group_provenance, load_members
+from .members import FailedMember, Member, group_provenance, load_members
 
 
 @dataclass
@@ -36,9 +38,19 @@ class GroupSummary:
     # --- loading and rules, each computed once ---------------------------------------------------
 
     @cached_property
-    def members(self) -> list[Member]:
-        """Every subsidiary in the registry, in its order."""
+    def _loaded(self) -> tuple[list[Member], list[FailedMember]]:
+        """The subsidiaries loaded and those that could not be, each in the registry's order."""
         return load_members(self.registry, self.period, self.inputs, self.outputs)
+
+    @property
+    def members(self) -> list[Member]:
+        """Every subsidiary in the registry that could be loaded, in its order."""
+        return self._loaded[0]
+
+    @property
+    def failed(self) -> list[FailedMember]:
+        """The subsidiaries that could not be loaded, each with its one-line reason."""
+        return self._loaded[1]
 
     @cached_property
     def provisions(self) -> list[Provision]:
@@ -58,32 +70,32 @@ class GroupSummary:
 
     def cover(self) -> HTMLFragment:
         """Title block: group, period, subsidiaries, reports produced and assessments approved."""
-        return views.cover(self.registry.group.name, self.period, self.members, self.as_of)
+        return views.cover(self.registry.group.name, self.period, self.members, self.as_of, self.failed)
 
     def behind_table(self) -> HTMLFragment:
         """Which subsidiaries are behind and why; the most reasons first."""
-        return views.behind_table([(m, self.behind(m)) for m in self.members], self.as_of)
+        return views.behind_table([(m, self.behind(m)) for m in self.members], self.as_of, self.failed)
 
     def key_figures(self) -> HTMLFragment:
         """CH01, CH02, escalation and maladministration rates side by side, with the group's."""
-        return views.key_figures(self.members, self.pooled, self.period)
+        return views.key_figures(self.members, self.pooled, self.period, self.failed)
 
     def status_matrix(self) -> HTMLFragment:
         """Provisions by subsidiaries, each cell coloured by the answer's status."""
-        return views.status_matrix(self.members, self.provisions)
+        return views.status_matrix(self.members, self.provisions, self.failed)
 
     def reports(self) -> HTMLFragment:
         """Each subsidiary's report and figures, with its last run and the files' SHA-256."""
-        return views.reports(self.members)
+        return views.reports(self.members, self.failed)
 
     def provenance(self) -> dict[str, Any]:
         """Parameters, Code versions and product version, and the SHA-256 of every file read."""
-        return group_provenance(self.members, self.period, self.inputs, self.outputs, self.as_of)
+        return group_provenance(self.members, self.period, self.inputs, self.outputs, self.as_of, self.failed)
 
     def run_record(self) -> RunRecord:
         """The provenance as a notebook output, for the batch to store with the index page."""
         return RunRecord({"provenance": self.provenance()},
-                         f"Group summary of {len(self.members)} subsidiaries, {self.period.id}.")
+                         f"Group summary of {len(self.members) + len(self.failed)} subsidiaries, {self.period.id}.")
 
 
 def open_group_summary(period: str, inputs_dir: str | Path, outputs_dir: str | Path,

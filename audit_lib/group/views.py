@@ -12,20 +12,22 @@ from collections.abc import Mapping, Sequence
 from ..code.catalogue import Provision
 from ..core.periods import Period
 from ..report.render import BADGE_CLASS, HTMLFragment, render
-from .members import Member
+from .members import FailedMember, Member
 from .rules import status_counts
 
 #: The status as it fits a cell of the matrix.
 SHORT_STATUS = {"Yes": "Yes", "Partial": "Part", "No": "No", "N/A": "N/A"}
 
 
-def cover(group: str, period: Period, members: Sequence[Member], as_of: dt.date) -> HTMLFragment:
+def cover(group: str, period: Period, members: Sequence[Member], as_of: dt.date,
+          failed: Sequence[FailedMember] = ()) -> HTMLFragment:
     """Title block: group, period, subsidiaries, reports produced and assessments approved."""
     return HTMLFragment(render(
         "group_cover",
         group=group,
         period=period,
-        members=len(members),
+        members=len(members) + len(failed),
+        failed=failed,
         reports=sum(1 for m in members if m.report),
         approved=sum(1 for m in members if m.state == "Approved"),
         codes=sorted({m.catalogue.code for m in members}),
@@ -33,18 +35,31 @@ def cover(group: str, period: Period, members: Sequence[Member], as_of: dt.date)
     ))
 
 
-def behind_table(reasons: Sequence[tuple[Member, list[str]]], as_of: dt.date) -> HTMLFragment:
-    """Which subsidiaries are behind and why (``reasons``: each member with its reasons); the most first."""
-    rows = sorted(reasons, key=lambda row: -len(row[1]))
+def _not_summarised(member: FailedMember) -> list[str]:
+    """A subsidiary that could not be loaded: its last run's failure, if any, and the reason."""
+    run = member.run or {}
+    reasons = [f"report not produced: {run.get('error') or 'the run failed'}"] if run.get("status") == "failed" else []
+    return [*reasons, f"could not be summarised: {member.reason}"]
+
+
+def behind_table(reasons: Sequence[tuple[Member, list[str]]], as_of: dt.date,
+                 failed: Sequence[FailedMember] = ()) -> HTMLFragment:
+    """Which subsidiaries are behind and why (``reasons``: each member with its reasons); the most first.
+
+    Subsidiaries that could not be loaded come first, with their reasons.
+    """
+    rows = [(f, _not_summarised(f)) for f in failed] + sorted(reasons, key=lambda row: -len(row[1]))
     return HTMLFragment(render("group_behind", rows=rows, as_of=as_of))
 
 
-def key_figures(members: Sequence[Member], pooled: Mapping[str, float | None], period: Period) -> HTMLFragment:
+def key_figures(members: Sequence[Member], pooled: Mapping[str, float | None], period: Period,
+                failed: Sequence[FailedMember] = ()) -> HTMLFragment:
     """CH01, CH02, escalation and maladministration rates side by side, with the group's."""
-    return HTMLFragment(render("group_figures", members=members, group=pooled, period=period))
+    return HTMLFragment(render("group_figures", members=members, group=pooled, period=period, failed=failed))
 
 
-def status_matrix(members: Sequence[Member], provisions: Sequence[Provision]) -> HTMLFragment:
+def status_matrix(members: Sequence[Member], provisions: Sequence[Provision],
+                  failed: Sequence[FailedMember] = ()) -> HTMLFragment:
     """Provisions by subsidiaries, each cell coloured by the answer's status."""
     sections: list[tuple[str, list[Provision]]] = []
     for provision in provisions:
@@ -60,13 +75,14 @@ def status_matrix(members: Sequence[Member], provisions: Sequence[Provision]) ->
     return HTMLFragment(render(
         "group_matrix", members=members, sections=sections, cells=cells,
         counts={m.entry.id: status_counts(m) for m in members}, badge=BADGE_CLASS, short=SHORT_STATUS,
+        failed=failed,
     ))
 
 
-def reports(members: Sequence[Member]) -> HTMLFragment:
+def reports(members: Sequence[Member], failed: Sequence[FailedMember] = ()) -> HTMLFragment:
     """Each subsidiary's report and figures, with its last run and the figures' SHA-256."""
     rows = [
         {"member": m, "run": m.run or {}, "state": m.state or "unreadable", "metrics_sha": m.metrics_sha256}
         for m in members
     ]
-    return HTMLFragment(render("group_reports", rows=rows))
+    return HTMLFragment(render("group_reports", rows=rows, failed=failed))

@@ -8,8 +8,13 @@ by the environment's filters, the same in every template: ``{{ value | number }}
 
 from __future__ import annotations
 
+import contextlib
+import os
+import stat
+import sys
 from functools import lru_cache
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import jinja2
@@ -27,6 +32,41 @@ def percent(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.1f}%"
 
 
+def cache_folder() -> Path | None:
+    """The product's own folder for compiled templates, or ``None`` to compile without a cache.
+
+    ``$XDG_CACHE_HOME/chc-audit/jinja2`` (``~/.cache/...`` by default; ``%LOCALAPPDATA%`` on
+    Windows), created private to this user. Jinja2's default, ``$TMPDIR/_jinja2-cache-<uid>``,
+    is shared by every program and stops each run when someone else owns it; here a folder
+    that cannot be made, or that is not this user's own private folder, means no cache.
+    """
+    if sys.platform == "win32":
+        base = Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local")
+    else:
+        base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    folder = base / "chc-audit" / "jinja2"
+    try:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        info = os.lstat(folder)
+    except (OSError, RuntimeError):  # RuntimeError: no home folder to expand
+        return None
+    if not stat.S_ISDIR(info.st_mode):
+        return None
+    if hasattr(os, "getuid") and (info.st_uid != os.getuid() or stat.S_IMODE(info.st_mode) & 0o077):
+        return None
+    return folder
+
+
+def _bytecode_cache() -> jinja2.BytecodeCache | None:
+    """A bytecode cache in :func:`cache_folder`, or none."""
+    folder = cache_folder()
+    if folder is None:
+        return None
+    with contextlib.suppress(OSError, RuntimeError):
+        return jinja2.FileSystemBytecodeCache(str(folder))
+    return None
+
+
 @lru_cache(maxsize=1)
 def _environment() -> jinja2.Environment:
     folder = str(resources.files("audit_lib.report") / "html")
@@ -36,9 +76,9 @@ def _environment() -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
-        # Compiled templates are cached on disk (per user, keyed by the template's source), so
-        # each fresh kernel of a batch run does not compile them again.
-        bytecode_cache=jinja2.FileSystemBytecodeCache(),
+        # Compiled templates are cached on disk (in the product's own per-user folder, keyed by
+        # the template's source), so each fresh kernel of a batch run does not compile them again.
+        bytecode_cache=_bytecode_cache(),
     )
     environment.filters["number"] = number
     environment.filters["percent"] = percent

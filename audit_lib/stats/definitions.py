@@ -164,6 +164,10 @@ def _figure_definitions(code: str) -> Mapping[str, str]:
                      "last day. An acknowledgement is still due for it.",
         "outcomes": "Responses dated in the period by outcome; a blank outcome, or a word the landlord has not "
                     "mapped, is counted as not recorded.",
+        "other": "Categories, channels and reasons for not accepting a complaint are counted in the landlord's own "
+                 "words: a word the landlord's configuration lists is counted under its label; any other word seen "
+                 "fewer times in the case log than the configured threshold (3 unless set) is counted as Other, so "
+                 "free text typed into these columns never reaches a figure.",
     })
 
 

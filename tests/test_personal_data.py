@@ -1,0 +1,281 @@
+"""Residents' personal data never leaves the case log.
+
+A case log is a housing system's export: besides the columns the product maps, it holds names,
+addresses, e-mail addresses, telephone numbers and notes, and people type the same into mapped
+columns (a refusal reason, a category, a date cell). These tests plant such values in every
+column, mapped and unmapped, in ragged rows and in a misplaced header row, and check that none
+reaches an error message, the data-quality appendix, a figure, or (running the real batch and
+``chc-audit stats``) any output file or the terminal. They also hold the paths and bounds a
+case log is read under: no symbolic links, nothing outside the landlord's folder, a bounded
+header row and number of rows.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from audit_lib.cases.load import load_case_log
+from audit_lib.cases.schema import OTHER
+from audit_lib.cases.settings import CaseLogSettings
+from audit_lib.cases.validate import shown_value
+from audit_lib.core.paths import checked_input_path
+from audit_lib.errors import AuditError, CaseLogError
+from tests.demo import DEMO_INPUTS
+
+HEADER = ("case_id,received,stage1_acknowledged,stage1_responded,stage1_extension_days,stage2_requested,"
+          "stage2_acknowledged,stage2_responded,stage2_extension_days,stage1_outcome,stage2_outcome,category,"
+          "refused_reason,ombudsman_outcome,compensation")
+ROW = "{id},03/06/2024,04/06/2024,10/06/2024,,,,,,upheld,,Repairs,,,0"
+
+#: Planted personal data: a name, an e-mail address, a telephone number, an address and a date of birth.
+NAME = "Edith Marchbanks"
+EMAIL = "edith.marchbanks@example.net"
+PHONE = "07700 900461"
+ADDRESS = "14 Larkspur Close"
+DOB = "03/11/1941"
+PLANTED = (NAME, EMAIL, PHONE, ADDRESS, DOB)
+#: Fragments any of which, found in an output, means a planted value leaked.
+TELLTALES = ("Marchbanks", "marchbanks", "900461", "Larkspur", "1941")
+
+
+def _write(path: Path, lines: list[str]) -> Path:
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def _no_telltale(text: str, where: str) -> None:
+    for token in TELLTALES:
+        assert token not in text, f"{token!r} reached {where}"
+
+
+# --------------------------------------------------------------------------- ragged rows (item 11)
+
+def test_a_ragged_row_is_listed_by_row_and_reason_only(tmp_path):
+    # an unquoted comma in an address shifts a telephone number into a mapped column (row 3); an
+    # extra notes field in the first data row (row 2); a row with a field missing (row 5)
+    path = _write(tmp_path / "log.csv", [
+        "case_id,address,phone,received,stage1_acknowledged,stage1_responded,stage1_extension_days,stage2_requested,"
+        "stage2_acknowledged,stage2_responded,stage2_extension_days,stage1_outcome,stage2_outcome,category,"
+        "refused_reason,ombudsman_outcome,compensation",
+        f"R1,{ADDRESS},{PHONE},03/06/2024,04/06/2024,10/06/2024,,,,,,upheld,,Repairs,,,0,Mrs {NAME} lives alone DOB {DOB}",
+        f"R2,{ADDRESS}, Leeds,{PHONE},03/06/2024,04/06/2024,10/06/2024,,,,,,upheld,,Repairs,,,0",
+        "R3,x,y,03/06/2024,04/06/2024,10/06/2024,,,,,,upheld,,Repairs,,,0",
+        f"R4,{EMAIL},03/06/2024,04/06/2024,10/06/2024,,,,,,upheld,,Repairs,,,0",
+    ])
+    log = load_case_log(path, CaseLogSettings(path="log.csv"))
+    listed = log.exclusions
+    assert listed.loc[listed["code"] == "ragged-row", "row"].tolist() == [2, 3, 5]
+    assert listed["excluded"].all() and set(listed["code"]) == {"ragged-row"}
+    assert log.cases["case_id"].tolist() == ["R3"]  # nothing from a ragged row reaches a figure
+    assert log.rows_read == log.complaints + log.excluded_rows == 4
+    _no_telltale(listed.to_string() + log.cases.to_string(), "the case log as loaded")
+
+
+# --------------------------------------------------------------------------- header errors (item 12)
+
+def test_a_misplaced_header_row_is_not_quoted(tmp_path):
+    path = _write(tmp_path / "log.csv", ["Complaints register", HEADER,
+                                         f"R1,{NAME},{EMAIL},{PHONE},{ADDRESS},{DOB},,,,,,,,,"])
+    with pytest.raises(CaseLogError) as caught:
+        load_case_log(path, CaseLogSettings(path="log.csv", header_row=3))
+    message = str(caught.value)
+    assert "missing required column(s) ['case_id', 'received'" in message
+    assert "found 15 column(s) in the header row (line 3)" in message
+    _no_telltale(message, "the error message")
+
+
+def test_a_repeated_name_in_a_header_row_that_may_be_data_is_named_by_position(tmp_path):
+    path = _write(tmp_path / "log.csv", [f"{NAME},{NAME},{PHONE}", HEADER])
+    with pytest.raises(CaseLogError, match=r"the names of columns 1 and 2 appear\(s\) more than once") as caught:
+        load_case_log(path, CaseLogSettings(path="log.csv"))
+    _no_telltale(str(caught.value), "the error message")
+
+
+# --------------------------------------------------------------------------- free text (item 13)
+
+def test_values_in_the_appendix_are_shown_only_as_their_column_can_look():
+    assert shown_value("received", "31/02/2024") == "31/02/2024"
+    assert shown_value("received", DOB) == "a date outside 2000-2099" or "1941" not in shown_value("received", DOB)
+    assert shown_value("received", f"DOB {DOB}") == "text, 14 characters"
+    assert shown_value("compensation", "£1,250.x") == "text, 8 characters"
+    assert shown_value("compensation", "-50") == "-50"
+    assert shown_value("compensation", "07700900461") == "number, 11 digits"
+    assert shown_value("stage1_outcome", f"Mrs {NAME} was upset") == f"text, {len(NAME) + 14} characters"
+    assert shown_value("stage1_outcome", "Resolved", common=True) == "Resolved"
+    assert shown_value("stage1_outcome", EMAIL, common=True) == f"text, {len(EMAIL)} characters"
+    assert shown_value("case_id", "RB-2024-0001") == "RB-2024-0001"
+    for value in PLANTED:
+        assert not any(token in shown_value("case_id", value) for token in TELLTALES)
+
+
+def test_free_text_in_mapped_columns_reaches_no_figure_and_no_listed_value(tmp_path):
+    rows = [ROW.format(id=f"C{i}") for i in range(6)]
+    planted = [
+        f"P1,DOB {DOB},04/06/2024,10/06/2024,,,,,,upheld,,{ADDRESS},,,0",
+        f"P2,03/06/2024,04/06/2024,10/06/2024,call {PHONE},,,,,Mrs {NAME} was upset,,Repairs,,,{EMAIL}",
+        f"P3,03/06/2024,04/06/2024,10/06/2024,,,,,,upheld,,{NAME},Abusive call from {NAME},{EMAIL},0",
+        "P4,03/06/2024,,,,,,,,,,Repairs,Outside the 12-month window,,0",
+        "P5,03/06/2024,,,,,,,,,,Repairs,Outside the 12-month window,,0",
+        "P6,03/06/2024,,,,,,,,,,Repairs,outside  the 12-month WINDOW,,0",
+        f"P7,03/06/2024,{DOB},10/06/2024,,,,,,upheld,,Repairs,,,0",
+        "P8,03/06/2024,,,,,,,,,,Repairs,Outside the 12-month window,,0",
+    ]
+    path = _write(tmp_path / "log.csv", [HEADER, *rows, *planted])
+    log = load_case_log(path, CaseLogSettings(path="log.csv"))
+    _no_telltale(log.exclusions.to_string(), "the data-quality appendix")
+    assert set(log.cases["category"]) == {"Repairs", OTHER, "Not recorded"} - {"Not recorded"}
+    assert sorted(set(log.cases["refused_reason"]) - {""}) == ["Other", "Outside the 12-month window"]
+    listed = log.cases.set_index("case_id")["refused_reason"]
+    assert listed["P3"] == OTHER and listed["P6"] == OTHER  # seen once: not the landlord's vocabulary
+    # the landlord's own list maps its words (ignoring case and spacing), whatever their count
+    mapped = load_case_log(path, CaseLogSettings(
+        path="log.csv", refused_reasons={"Outside the 12-month window": "Outside the 12 months"}))
+    reasons = mapped.cases.set_index("case_id")["refused_reason"]
+    assert reasons[["P4", "P5", "P6", "P8"]].tolist() == ["Outside the 12 months"] * 4 and reasons["P3"] == OTHER
+    # the threshold is configurable
+    assert "Repairs" in set(load_case_log(path, CaseLogSettings(path="log.csv", rare_below=7)).cases["category"]) \
+        and set(load_case_log(path, CaseLogSettings(path="log.csv", rare_below=20)).cases["category"]) == {OTHER}
+
+
+# --------------------------------------------------------------------------- paths (item 14)
+
+@pytest.mark.skipif(not hasattr(os, "symlink"), reason="needs symbolic links")
+def test_a_case_log_that_is_a_symlink_is_refused(tmp_path):
+    folder = tmp_path / "landlord"
+    folder.mkdir()
+    outside = _write(tmp_path / "elsewhere.csv", [HEADER, ROW.format(id="X1")])
+    (folder / "to_system.csv").symlink_to("/etc/passwd")
+    (folder / "to_outside.csv").symlink_to(outside)
+    (folder / "linked").symlink_to(tmp_path)
+    for relative in ("to_system.csv", "to_outside.csv", "linked/elsewhere.csv"):
+        with pytest.raises(CaseLogError, match="found a symbolic link") as caught:
+            load_case_log(folder / relative, CaseLogSettings(path=relative))
+        assert "\n" not in str(caught.value) and "root:" not in str(caught.value)
+    with pytest.raises(CaseLogError, match="expected a case log inside"):
+        load_case_log(outside, CaseLogSettings(path="elsewhere.csv"), folder=folder)
+    shutil.copy(outside, folder / "log.csv")
+    assert load_case_log(folder / "log.csv", CaseLogSettings(path="log.csv")).complaints == 1
+
+
+def test_checked_input_path_refuses_escapes(tmp_path):
+    with pytest.raises(AuditError, match=r"without '\.\.'"):
+        checked_input_path(tmp_path, "../x.csv")
+    with pytest.raises(AuditError, match=r"without '\.\.'"):
+        checked_input_path(tmp_path, "/etc/passwd")
+    assert checked_input_path(tmp_path, "sub/x.csv") == tmp_path / "sub" / "x.csv"
+
+
+# --------------------------------------------------------------------------- bounds (items 15, 17)
+
+def test_header_row_and_rows_read_are_bounded(tmp_path):
+    with pytest.raises(CaseLogError, match=r"header_row: .*less than or equal to 1000"):
+        CaseLogSettings(path="log.csv", header_row=99999999999999999999)
+    with pytest.raises(CaseLogError, match=r"header_row: .*greater than or equal to 1"):
+        CaseLogSettings(path="log.csv", header_row=0)
+    path = _write(tmp_path / "log.csv", [HEADER, *(ROW.format(id=f"C{i}") for i in range(11))])
+    with pytest.raises(CaseLogError, match=r"expected at most 10 rows \(case_log.max_rows\), found more"):
+        load_case_log(path, CaseLogSettings(path="log.csv", max_rows=10))
+    # the Arrow reader declines quoted headers: the record-by-record reader is bounded too
+    quoted = _write(tmp_path / "quoted.csv", ['"case_id",' + HEADER.partition(",")[2],
+                                               *(ROW.format(id=f"C{i}") for i in range(11))])
+    with pytest.raises(CaseLogError, match=r"expected at most 10 rows"):
+        load_case_log(quoted, CaseLogSettings(path="quoted.csv", max_rows=10))
+    assert load_case_log(quoted, CaseLogSettings(path="quoted.csv", max_rows=11)).complaints == 11
+
+
+def test_stats_with_header_row_0_is_one_line_and_exit_2(tmp_path):
+    path = _write(tmp_path / "log.csv", [HEADER, ROW.format(id="C1")])
+    done = subprocess.run([sys.executable, "-m", "audit_lib.cli", "stats", "--cases", str(path), "--homes", "10",
+                           "--period", "2024-25", "--header-row", "0"], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2, done.stderr
+    assert "Traceback" not in done.stderr and len(done.stderr.strip().splitlines()) == 1
+    assert "header-row" in done.stderr or "header_row" in done.stderr
+
+
+# --------------------------------------------------------------------------- the whole product
+
+def _planted_export(original: Path) -> tuple[str, set[str]]:
+    """The demo landlord's export with personal data planted in every column, mapped and unmapped,
+    and ragged rows; returns the text and every personal value of the original unmapped columns."""
+    rows = list(csv.reader(io.StringIO(original.read_text(encoding="utf-8"))))
+    header, data = rows[0], rows[1:]
+    unmapped = ("Tenant Name", "Address", "Email", "Phone")
+    originals = {row[header.index(c)] for row in data for c in unmapped} - {""}
+    column = {name: header.index(name) for name in header}
+    step = len(data) // 50
+    for i, row in enumerate(data[step::step][:48]):  # planted free text, bad dates and amounts in mapped columns
+        value = PLANTED[i % len(PLANTED)]
+        target = header[5 + i % (len(header) - 5)]
+        row[column[target]] = f"{value} (see notes)" if i % 2 else value
+    data[400][column["Not Accepted Reason"]] = f"Abusive calls from {NAME}, {PHONE}"
+    data[401][column["Complaint Category"]] = f"{ADDRESS} damp"
+    data[402][column["Contact Channel"]] = EMAIL
+    data[403][column["Stage 1 Officer"]] = NAME
+    data[404][column["Complaint Ref"]] = f"{NAME} {DOB}"
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(header)
+    for i, row in enumerate(data):
+        row[column["Tenant Name"]] = f"{NAME} {i}" if i % 7 == 0 else row[column["Tenant Name"]]
+        writer.writerow(row + ([f"Mrs {NAME} lives alone, DOB {DOB}, {PHONE}"] if i == 0 else []))
+    text = out.getvalue()
+    lines = text.splitlines()
+    # an unquoted comma in an address shifts the telephone number into a mapped column
+    lines[60] = lines[60].replace('"', "", 2) if lines[60].count('"') >= 2 else lines[60] + f",{PHONE}"
+    lines[61] = lines[61] + f",{EMAIL},{ADDRESS}"
+    return "\n".join(lines) + "\n", originals
+
+
+@pytest.mark.slow
+def test_planted_personal_data_reaches_no_output_and_no_terminal(tmp_path):
+    inputs = tmp_path / "inputs"
+    shutil.copytree(DEMO_INPUTS, inputs)
+    export = inputs / "riverbend-homes" / "complaints_export_2024-25.csv"
+    text, originals = _planted_export(export)
+    export.write_text(text, encoding="utf-8")
+    outputs = tmp_path / "outputs"
+    env = {**os.environ, "PYTHONWARNINGS": "ignore"}
+    commands = [
+        ["run", "riverbend-homes", "--period", "2024-25", "--inputs", str(inputs), "--outputs", str(outputs),
+         "--workers", "1", "--as-of", "2025-06-30"],
+        ["stats", "riverbend-homes", "--period", "2024-25", "--inputs", str(inputs)],
+        ["stats", "riverbend-homes", "--period", "2024-25", "--inputs", str(inputs), "--json"],
+        ["stats", "--cases", str(export), "--homes", "100", "--period", "2024-25", "--header-row", "2"],
+    ]
+    terminal = []
+    for args in commands:
+        done = subprocess.run([sys.executable, "-m", "audit_lib.cli", *args], capture_output=True, text=True,
+                              timeout=900, env=env, cwd=tmp_path)
+        terminal.append((args[0], done.returncode, done.stdout + done.stderr))
+    assert terminal[0][1] in (0, 1), terminal[0][2][-3000:]
+    assert terminal[1][1] == 0 and terminal[2][1] == 0, terminal[1][2][-2000:]
+    assert terminal[3][1] == 2 and "Traceback" not in terminal[3][2]  # a data row taken as the header
+    landlord = outputs / "2024-25" / "riverbend-homes"
+    files = [p for p in outputs.rglob("*") if p.is_file()]
+    names = {p.name for p in files}
+    assert {"self_assessment.html", "self_assessment.ipynb", "metrics.json", "run.json", "index.html",
+            "group_summary.ipynb"} <= names, sorted(names)
+    assert (landlord / "metrics.json").is_file()
+    report = (landlord / "self_assessment.html").read_text(encoding="utf-8")
+    # the ragged rows (a notes field in the first data row, an unquoted comma, extra fields) are listed
+    # by row and reason; free text in the category, channel and refusal reason columns is grouped
+    ragged = re.findall(r'<tr data-code="ragged-row"><td class="num">(\d+)</td><td></td><td></td><td></td>', report)
+    assert ragged == ["2", "61", "62"], ragged
+    assert "<td>Other</td>" in report
+    for path in files:
+        content = path.read_text(encoding="utf-8", errors="replace")
+        _no_telltale(content, str(path.relative_to(outputs)))
+        leaked = sorted(value for value in originals if value in content)
+        assert not leaked, f"{path.name} holds values of the export's personal-data columns: {leaked[:5]}"
+    for command, _code, output in terminal:
+        _no_telltale(output, f"the terminal output of chc-audit {command}")
+        assert not [value for value in originals if value in output], command
