@@ -1,7 +1,8 @@
 """A save changes only the lines it must (issue 10, item 3) and findings on actions (item 18).
 
-The auditor's file keeps its comments, blank lines, key order, quoting, layout, mode and group;
-the diff of one change is that change (with the revision and who made it and when).
+The auditor's file keeps its comments, blank lines, key order, quoting, layout, line endings,
+mode and group; the diff of one change is that change (with the revision and who made it and
+when). Whatever text is saved reads back unchanged, and text that would not is never written.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from audit_lib.assessment.answers_file import load_assessment, save_assessment
 from audit_lib.assessment.checks import answer_flags
 from audit_lib.assessment.store import AnswerStore
 from audit_lib.code.catalogue import load_catalogue
+from audit_lib.errors import AnswerStoreError
 
 from .conftest import write
 
@@ -183,3 +185,177 @@ def test_an_open_action_with_no_owner_is_flagged():
     assert [f.code for f in answer_flags(blank)] == ["action-without-owner"]
     done = Answer(status="No", commentary="why", actions=[Action(text="fix", due=dt.date(2025, 9, 1), done=True)])
     assert answer_flags(done) == []
+
+
+# -- a save never writes text it has not read back (review of issue 10, items 1 to 3) -----------
+
+QUOTED = """\
+landlord: l
+period: "2024-25"
+code: "2024"
+answers:
+  "2024:1.2":
+    status: "Yes"
+    commentary: "Checked in March."
+    evidence:
+      - description: 'Policy v4'
+        reference: POL-1
+  "2024:1.3":
+    status: No
+    commentary: Third parties not yet covered.
+
+  # --- Section 6 ---
+
+  "2024:6.2":
+    status: "No"
+    commentary: |
+      Late in one case in five.
+      Checked again in April.
+"""
+
+
+def _reopened(path):
+    return AnswerStore(path, CODE, "l", "2024-25", user="eve")
+
+
+def test_a_commentary_ending_in_a_blank_line_keeps_the_file_readable(hand_written):
+    store = AnswerStore(hand_written, CODE, "l", "2024-25", user="bob")
+    for value in ("Line one\nLine two\n\n", "Line one\n\n\n", "\n", "Line one\nLine two\n"):
+        store.change("2024:1.3", "commentary", value)
+        after = hand_written.read_text()
+        assert "\n...\n" not in after
+        assert _reopened(hand_written).answer("2024:1.3").commentary == value
+    assert "  # --- Section 6 ---" in after and "# Calder Vale" in after  # still edited, not rewritten
+
+
+@pytest.mark.parametrize("value", ["a\x7fb", "a\x9fb", "a\x80b", "tab\there", "bell\x07", "bom\ufeff"])
+def test_control_characters_in_a_double_quoted_value_are_escaped(tmp_path, value):
+    path = write(tmp_path / "2024-25.yaml", QUOTED)
+    AnswerStore(path, CODE, "l", "2024-25", user="bob").change("2024:1.2", "commentary", value)
+    assert _reopened(path).answer("2024:1.2").commentary == value
+    changed = _stamp_lines(_diff(QUOTED, path.read_text()))
+    assert len(changed) == 2 and changed[1].startswith('+    commentary: "')  # one line, still double-quoted
+
+
+@pytest.mark.parametrize("value", ["a\x85b", "a\u2028b", "a\u2029b", "a\rb", "a\r\nb", "two\nlines\x85"])
+@pytest.mark.parametrize("provision", ["2024:1.2", "2024:1.3", "2024:6.2"])  # double-quoted, plain, block
+def test_line_break_characters_are_saved_as_they_are(tmp_path, value, provision):
+    path = write(tmp_path / "2024-25.yaml", QUOTED)
+    AnswerStore(path, CODE, "l", "2024-25", user="bob").change(provision, "commentary", value)
+    assert _reopened(path).answer(provision).commentary == value
+    assert "  # --- Section 6 ---" in path.read_text()
+
+
+KEPT_BLOCK = """\
+landlord: l
+period: "2024-25"
+answers:
+  "2024:1.2":
+    status: "Yes"
+    commentary: |+
+      Kept with its blank lines.
+
+
+
+  "2024:1.3":
+    status: "No"
+"""
+
+
+def test_a_field_inserted_after_a_kept_block_scalar_lands_after_its_blank_lines(tmp_path):
+    path = write(tmp_path / "2024-25.yaml", KEPT_BLOCK)
+    before = load_assessment(path, CODE, "l", "2024-25").answer("2024:1.2").commentary
+    assert before == "Kept with its blank lines.\n\n\n\n"
+    store = AnswerStore(path, CODE, "l", "2024-25", user="bob")
+    store.change("2024:1.2", "evidence", [{"description": "Board minutes"}])  # inserted after the commentary
+    assert _reopened(path).answer("2024:1.2").commentary == before
+    assert _reopened(path).assessment == store.assessment
+    assert "      Kept with its blank lines.\n\n\n\n    actions:" not in path.read_text()
+
+
+def test_random_values_read_back_as_saved(tmp_path):
+    """Property: any text saved in any free-text field through the store reads back unchanged."""
+    import random
+
+    rng = random.Random(20261201)
+    pieces = ["a", "Z", " ", "  ", "\n", "\n\n", "\t", "#", " #", ": ", ":", "- ", "'", '"', "\\", "|", ">", "{", "}",
+              "[", "]", ",", "&", "*", "!", "%", "@", "`", "---", "...", "?", "\x00", "\x07", "\x1b", "\x7f", "\x80",
+              "\x85", "\x9f", "\xa0", "\u2028", "\u2029", "\ufeff", "\r", "\r\n", "é", "€", "ß", "日本", "😀", "yes",
+              "null", "~", "0x1F", "1e3", "2025-02-31", "true", "\ue000", "\ufffd"]
+
+    def text(minimum: int = 0) -> str:
+        while True:
+            value = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 8)))
+            if len(value) >= minimum and (not minimum or value.strip()):
+                return value
+
+    path = write(tmp_path / "2024-25.yaml", QUOTED)
+    store = AnswerStore(path, CODE, "l", "2024-25", user="bob")
+    provisions = ["2024:1.2", "2024:1.3", "2024:6.2", "2024:4.1"]
+    for _ in range(150):
+        provision, field = rng.choice(provisions), rng.choice(["commentary", "evidence", "actions"])
+        if field == "commentary":
+            value: object = text()
+        elif field == "evidence":
+            value = [{"description": text(1), "reference": rng.choice([None, text()])}
+                     for _ in range(rng.randint(0, 2))]
+        else:
+            value = [{"text": text(1), "owner": rng.choice([None, text()]), "due": None, "done": rng.random() < .5}
+                     for _ in range(rng.randint(0, 2))]
+        store.change(provision, field, value)
+        reread = load_assessment(path, CODE, "l", "2024-25")
+        assert reread == store.assessment, (provision, field, value)
+    assert "  # --- Section 6 ---" in path.read_text()  # edited line by line throughout
+
+
+def test_text_that_would_not_read_back_is_never_written(tmp_path, monkeypatch):
+    """With a line editor that writes a control character raw (as the old one did), the check
+    catches it and the save falls back to a whole-file round trip that reads back."""
+    import json
+
+    from audit_lib.assessment import answers_file
+
+    monkeypatch.setattr(answers_file, "_double_quoted", lambda text: json.dumps(text, ensure_ascii=False))
+    path = write(tmp_path / "2024-25.yaml", QUOTED)
+    AnswerStore(path, CODE, "l", "2024-25", user="bob").change("2024:1.2", "commentary", "a\x7fb")
+    assert _reopened(path).answer("2024:1.2").commentary == "a\x7fb"
+
+
+def test_a_file_with_windows_line_endings_keeps_them(tmp_path):
+    crlf = HAND_WRITTEN.replace("\n", "\r\n")
+    path = tmp_path / "2024-25.yaml"
+    path.write_bytes(crlf.encode())
+    store = AnswerStore(path, CODE, "l", "2024-25", user="bob")
+    store.change("2024:1.3", "status", "Yes")
+    store.change("2024:4.1", "commentary", "A new answer,\non two lines.")  # inserted lines
+    data = path.read_bytes()
+    assert data.count(b"\n") == data.count(b"\r\n")  # every line still ends in CRLF
+    changed = _diff(crlf.replace("\r\n", "\n"), data.decode().replace("\r\n", "\n"))
+    assert _stamp_lines(changed)[:2] == ["-    status: 'Partial'", "+    status: 'Yes'"]
+    assert [line for line in changed if line.startswith("-")] == ["-    status: 'Partial'"]  # nothing else lost
+    assert "+revision: 2" in changed
+    assert _reopened(path).assessment == store.assessment
+
+
+def test_save_assessment_refuses_a_file_for_another_landlord(hand_written):
+    other = load_assessment(hand_written, CODE, "l", "2024-25").model_copy(update={"landlord": "m"})
+    with pytest.raises(AnswerStoreError, match="the file is for landlord 'l'"):
+        save_assessment(hand_written, other)
+    assert hand_written.read_text() == HAND_WRITTEN
+
+
+def test_a_value_that_cannot_be_written_is_one_error_and_nothing_is_saved(hand_written):
+    store = AnswerStore(hand_written, CODE, "l", "2024-25", user="bob")
+    with pytest.raises(AnswerStoreError, match="nothing was saved") as caught:
+        store.change("2024:1.3", "commentary", "half a pair \ud800")
+    assert "\ud800" not in str(caught.value)
+    assert hand_written.read_text() == HAND_WRITTEN
+    direct = load_assessment(hand_written, CODE, "l", "2024-25")
+    direct.answers["2024:1.3"] = direct.answer("2024:1.3").model_copy(update={"commentary": "half \udfff"})
+    with pytest.raises(AnswerStoreError, match="could not be written so that they read back unchanged"):
+        save_assessment(hand_written, direct)
+    assert hand_written.read_text() == HAND_WRITTEN
+    store.change("2024:1.3", "commentary", "Fine now.")  # the store carries on from the file as it is
+    reread = _reopened(hand_written)
+    assert reread.answer("2024:1.3").commentary == "Fine now."
+    assert [entry["revision"] for entry in reread.history()] == [reread.assessment.revision]

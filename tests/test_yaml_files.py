@@ -212,3 +212,31 @@ def test_an_over_long_provision_id_given_to_the_store_is_not_echoed_in_full(tmp_
         store.change("2024:" + "9" * 5000, "status", "Yes")
     assert "(5,005 characters)" in str(caught.value)
     assert len(str(caught.value)) < 300
+
+
+@pytest.mark.parametrize("first, second", [("1", "0x1"), ("1", "+1"), ("10", "012"), ("1.0", "1.00"),
+                                           ("2025-01-01 10:00:00", "2025-01-01t10:00:00"), ("null", "~"), ("'a'", '"a"')])
+def test_duplicate_keys_are_compared_as_the_values_they_are_read_as(tmp_path, first, second):
+    path = write(tmp_path / "x.yaml", f"counts:\n  {first}: 5\n  {second}: 7\n")
+    with pytest.raises(ConfigError, match=r"appears twice, at lines 2 and 3 \(in counts\)"):
+        load_yaml(path, ConfigError)
+
+
+def test_keys_that_only_look_alike_are_not_duplicates(tmp_path):
+    path = write(tmp_path / "x.yaml", "a: 1\n'1': 2\n1: 3\nA: 4\n")
+    assert load_yaml(path, ConfigError) == {"a": 1, "1": 2, 1: 3, "A": 4}
+
+
+def test_an_impossible_date_as_a_key_is_one_clear_error(tmp_path):
+    path = write(tmp_path / "x.yaml", "dates:\n  2025-02-31: closed\n")
+    with pytest.raises(ConfigError, match=r"line 2 \(in dates\): '2025-02-31' is not a date"):
+        load_yaml(path, ConfigError)
+
+
+def test_windows_line_endings_are_read_as_they_are(tmp_path):
+    path = tmp_path / "x.yaml"
+    path.write_bytes(b"a: 1\r\nb: two\r\n")
+    assert load_yaml(path, ConfigError) == {"a": 1, "b": "two"}
+    from audit_lib.core.yaml_files import load_yaml_document
+
+    assert load_yaml_document(path, ConfigError).text == "a: 1\r\nb: two\r\n"

@@ -13,7 +13,16 @@ replaced (a field of an answer, a sign-off, the revision), so comments, blank li
 quoting and layout everywhere else stay as the auditor wrote them, and the diff of one change
 is that change. A file whose layout cannot be edited line by line (a flow-style or multi-line
 document root) is saved with ruamel.yaml's round-trip dumper, which also keeps comments, order
-and quoting. A new file is written in full: answers in provision order, statuses quoted.
+and quoting. A new file is written in full: answers in provision order, statuses quoted. A file
+with Windows line endings keeps them.
+
+**Nothing is written that has not been read back.** Before a save replaces the file, the
+lines it changed are parsed again by the product's reader (:func:`parse_yaml`), each changed
+answer (or top-level entry) with the lines around it that could change how it reads, and
+must read back equal to what is being saved. If they do not (a value the line editor cannot
+write faithfully), the save falls back to ruamel.yaml's round trip and then to a full dump,
+each checked on the whole file; if none reads back equal, nothing is written and the save is
+an error.
 """
 
 from __future__ import annotations
@@ -21,6 +30,8 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import Enum
 from functools import lru_cache
@@ -28,14 +39,14 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 from yaml import nodes
 
 from ..code.catalogue import Catalogue
 from ..core.io import SafeDumper, atomic_write_text, describe_validation_error
 from ..core.yaml_files import YamlDocument, load_yaml_document, parse_yaml, shorten
-from ..errors import AnswerStoreError
-from .answers import Assessment, empty_assessment
+from ..errors import AnswerStoreError, AuditError
+from .answers import Answer, Assessment, empty_assessment
 
 
 def load_assessment(path: Path, catalogue: Catalogue, landlord: str, period: str) -> Assessment:
@@ -50,29 +61,32 @@ def read_answers(path: Path, catalogue: Catalogue, landlord: str,
     if not path.exists():
         return empty_assessment(landlord, period, catalogue.code), None
     document = load_yaml_document(path, AnswerStoreError, aliases=False)
-    assessment = _validated(document.data, path, catalogue, landlord, period)
-    return assessment, AnswersText(document, assessment)
+    assessment = _validated(document.data, path, landlord, period, catalogue.code, catalogue.ids)
+    return assessment, AnswersText(document, assessment, path)
 
 
-def _validated(raw: Any, path: Path, catalogue: Catalogue, landlord: str, period: str) -> Assessment:
+def _validated(raw: Any, path: Path, landlord: str, period: str, code: str,
+               ids: Iterable[str] | None = None) -> Assessment:
+    """The one check of an answers file's data: an assessment for this landlord, period and Code
+    (and, given the Code's provision ``ids``, answers only for its provisions)."""
     if raw is None:
         raise AnswerStoreError("the file is empty; expected a YAML mapping with 'answers'", path=path)
     try:
         assessment = Assessment.model_validate(raw)
     except ValidationError as exc:
         raise AnswerStoreError(describe_validation_error(exc), path=path) from None
-    if (assessment.landlord, assessment.period, assessment.code) != (landlord, period, catalogue.code):
+    if (assessment.landlord, assessment.period, assessment.code) != (landlord, period, code):
         raise AnswerStoreError(
             f"the file is for landlord {shorten(assessment.landlord)}, period {shorten(assessment.period)}, "
-            f"Code {shorten(assessment.code)}; expected {landlord!r}, {period!r}, {catalogue.code!r}",
+            f"Code {shorten(assessment.code)}; expected {shorten(landlord)}, {shorten(period)}, {shorten(code)}",
             path=path,
         )
-    unknown = sorted(set(assessment.answers) - set(catalogue.ids))
+    unknown = sorted(set(assessment.answers) - set(ids)) if ids is not None else []
     if unknown:
         shown = ", ".join(shorten(u) for u in unknown[:5]) + (f" and {len(unknown) - 5} more" if len(unknown) > 5 else "")
         raise AnswerStoreError(
-            f"answers for provisions not in the {catalogue.code} Code: {shown}; expected ids such "
-            f"as '{catalogue.code}:6.2' from 1.2 to 9.8",
+            f"answers for provisions not in the {code} Code: {shown}; expected ids such "
+            f"as '{code}:6.2' from 1.2 to 9.8",
             path=path,
         )
     return assessment
@@ -81,7 +95,7 @@ def _validated(raw: Any, path: Path, catalogue: Catalogue, landlord: str, period
 def dump_assessment(assessment: Assessment) -> str:
     """The YAML text of a new answers file, answers in provision order, statuses quoted."""
     head = assessment.model_dump(mode="json", exclude={"answers"})
-    text = yaml.dump(head, Dumper=SafeDumper, sort_keys=False, allow_unicode=True, width=100)
+    text = yaml.dump(head, Dumper=_FileDumper, sort_keys=False, allow_unicode=True, width=100)
     if not assessment.answers:
         return text + "answers: {}\n"
     parts = [text, "answers:\n"]
@@ -93,9 +107,9 @@ def dump_assessment(assessment: Assessment) -> str:
 @lru_cache(maxsize=4096)
 def _answer_yaml(provision: str, answer_json: str) -> str:
     """One answer's YAML, indented under ``answers:``; cached, so a save re-dumps only what changed."""
-    block = yaml.dump({provision: json.loads(answer_json)}, Dumper=SafeDumper, sort_keys=False,
+    block = yaml.dump({provision: json.loads(answer_json)}, Dumper=_FileDumper, sort_keys=False,
                       allow_unicode=True, width=100)
-    return "".join("  " + line + "\n" for line in block.splitlines())
+    return "".join("  " + line + "\n" for line in block.split("\n")[:-1])
 
 
 def _provision_key(provision_id: str) -> tuple[int, ...]:
@@ -113,21 +127,35 @@ def save_assessment(path: Path, assessment: Assessment, previous: AnswersText | 
     path = Path(path)
     if previous is None and path.exists():
         document = load_yaml_document(path, AnswerStoreError, aliases=False)
-        raw = document.data
-        if raw is None:
-            raise AnswerStoreError("the file is empty; expected a YAML mapping with 'answers'", path=path)
-        try:
-            before = Assessment.model_validate(raw)
-        except ValidationError as exc:
-            raise AnswerStoreError(describe_validation_error(exc), path=path) from None
-        previous = AnswersText(document, before)
+        before = _validated(document.data, path, assessment.landlord, assessment.period, assessment.code)
+        previous = AnswersText(document, before, path)
     if previous is None:
         text = dump_assessment(assessment)
+        written = _read_back(text, path, assessment.model_dump(mode="json"))
+        if written is None:
+            raise AnswerStoreError(_UNSAVEABLE, path=path)
         atomic_write_text(path, text)
-        return AnswersText(parse_yaml(text, path, AnswerStoreError, aliases=False), assessment)
+        return AnswersText(written, assessment, path)
     text = previous.updated(assessment)
     atomic_write_text(path, text)
     return previous
+
+
+_UNSAVEABLE = ("the answers could not be written so that they read back unchanged; nothing was saved "
+               "(expected text that UTF-8 can hold: remove the unpaired surrogate or unusual character)")
+
+
+def _read_back(text: str, path: Path | None, expected: dict[str, Any]) -> YamlDocument | None:
+    """``text`` parsed by the product's reader, if it holds exactly ``expected`` (else ``None``)."""
+    try:
+        text.encode("utf-8")  # a lone surrogate (from a browser's text) cannot be written
+        document = parse_yaml(text, path or Path("answers.yaml"), AnswerStoreError, aliases=False)
+        if document.data is None:
+            return None
+        same = Assessment.model_validate(document.data).model_dump(mode="json") == expected
+    except (AuditError, ValidationError, ValueError, TypeError):  # UnicodeEncodeError is a ValueError
+        return None
+    return document if same else None
 
 
 # -- saving a change as a change ------------------------------------------------------------
@@ -152,15 +180,22 @@ class AnswersText:
 
     :meth:`updated` compares the assessment the file holds with the new one and edits only the
     lines of values that differ: it descends into block mappings (the file, ``answers``, an
-    answer, ``signoff``) and replaces, inserts or removes one key's lines at a time.
+    answer, ``signoff``) and replaces, inserts or removes one key's lines at a time. The
+    answers (or top-level entries) it touched are then read back (:meth:`_reads_back`).
     """
 
-    def __init__(self, document: YamlDocument, assessment: Assessment) -> None:
+    def __init__(self, document: YamlDocument, assessment: Assessment, path: Path | None = None) -> None:
+        self.path = path
+        self._load(document, assessment)
+
+    def _load(self, document: YamlDocument, assessment: Assessment) -> None:
         self.lines = document.text.splitlines(keepends=True)
-        if self.lines and not self.lines[-1].endswith("\n"):
-            self.lines[-1] += "\n"
+        self.newline = "\r\n" if self.lines and self.lines[0].endswith("\r\n") else "\n"
+        if self.lines and not self.lines[-1].endswith(("\n", "\r")):
+            self.lines[-1] += self.newline
         self.plain: dict[str, Any] = assessment.model_dump(mode="json")
         self.indented_sequences = True
+        self._touched: set[tuple[str, ...]] = set()
         root = document.root
         self.root: _Span | None = None
         if isinstance(root, nodes.MappingNode) and root.flow_style is False and self._keys_start_lines(root):
@@ -191,12 +226,12 @@ class AnswersText:
             if isinstance(value, nodes.ScalarNode) and one_line:
                 if value.style in ('"', "'"):
                     span.quote = value.style
-                rest = line[value.end_mark.column:].rstrip("\n") if value.end_mark.line == key_line else ""
+                rest = line[value.end_mark.column:].rstrip("\r\n") if value.end_mark.line == key_line else ""
                 if rest.strip().startswith("#"):
                     span.tail = rest
             elif isinstance(value, (nodes.MappingNode, nodes.SequenceNode)) and value.flow_style:
                 span.flow = True
-                rest = line[value.end_mark.column:].rstrip("\n") if one_line else ""
+                rest = line[value.end_mark.column:].rstrip("\r\n") if one_line else ""
                 if rest.strip().startswith("#"):
                     span.tail = rest
             elif isinstance(value, nodes.MappingNode) and self._keys_start_lines(value):
@@ -218,18 +253,91 @@ class AnswersText:
 
     # -- applying a new assessment
     def updated(self, assessment: Assessment) -> str:
-        """The file's text with ``assessment`` saved in it (and remembered as what the file now holds)."""
-        new = assessment.model_dump(mode="json")
-        if self.root is None:
-            text = _roundtrip_update("".join(self.lines), self.plain, new, assessment.model_dump())
-            self.lines = text.splitlines(keepends=True)
-        else:
-            self._update([self.root], self.plain, new, assessment.model_dump(), answers=False)
-        self.plain = new
-        return "".join(self.lines)
+        """The file's text with ``assessment`` saved in it (and remembered as what the file now holds).
 
-    def _update(self, path: list[_Span], old: dict[str, Any], new: dict[str, Any], new_py: dict[str, Any],
-                *, answers: bool) -> None:
+        The text is always one the product reads back as ``assessment``; when no way of saving
+        gives such a text, :class:`AnswerStoreError` is raised and nothing is remembered."""
+        new = assessment.model_dump(mode="json")
+        original = "".join(self.lines)
+        if self.root is not None:
+            self._touched = set()
+            self._update([self.root], (), self.plain, new, assessment.model_dump(), answers=False)
+            if self._reads_back(new):
+                self.plain = new
+                return "".join(self.lines)
+        for attempt in (lambda: self._with_newline(_roundtrip_update(original, self.plain, new, assessment.model_dump())),
+                        lambda: self._with_newline(dump_assessment(assessment))):
+            try:
+                text = attempt()
+            except Exception:  # a fallback that fails is only a fallback not taken
+                continue
+            document = _read_back(text, self.path, new)
+            if document is not None:
+                self._load(document, assessment)
+                return text
+        self._load(parse_yaml(original, self.path or Path("answers.yaml"), AnswerStoreError, aliases=False),
+                   Assessment.model_validate(self.plain))
+        raise AnswerStoreError(_UNSAVEABLE, path=self.path)
+
+    def _with_newline(self, text: str) -> str:
+        return text.replace("\r\n", "\n").replace("\n", self.newline) if self.newline != "\n" else text
+
+    def _reads_back(self, new: dict[str, Any]) -> bool:
+        """Whether each touched answer (or top-level entry) reads back as saved, in its context:
+        its lines and the blank and comment lines after it, up to the next line no more indented
+        than its key (anything before that line could be read as part of its value)."""
+        assert self.root is not None
+        for unit in sorted(self._touched):
+            span: _Span | None = self.root
+            for name in unit:
+                span = (span.children or {}).get(name) if span is not None else None
+            expected: Any = new
+            for name in unit:
+                expected = expected.get(name, _MISSING) if isinstance(expected, dict) else _MISSING
+            if span is None or expected is _MISSING:
+                if span is None and expected is _MISSING:
+                    continue  # removed, and its neighbour was checked
+                return False
+            stop = span.end
+            while stop < len(self.lines) and (not self.lines[stop].strip()
+                                              or _indent(self.lines[stop]) > span.indent):
+                stop += 1
+            fragment = self.lines[span.key_line:stop]
+            if any(_DOCUMENT_MARK.match(line) for line in fragment):
+                return False
+            try:
+                "".join(fragment).encode("utf-8")
+                document = parse_yaml("".join(fragment), self.path or Path("answers.yaml"), AnswerStoreError,
+                                      aliases=False)
+                data = document.data
+                if not isinstance(data, dict) or list(data) != [unit[-1]]:
+                    return False
+                if not _reads_as(unit, data[unit[-1]], expected):
+                    return False
+            except (AuditError, ValidationError, ValueError, TypeError):
+                return False
+        return True
+
+    def _touch(self, names: tuple[str, ...]) -> None:
+        """Remember the answer (or top-level entry) that ``names`` is in, to read it back."""
+        self._touched.add(names[:2] if names[0] == "answers" and len(names) > 1 else names[:1])
+
+    def _touch_before(self, path: list[_Span], names: tuple[str, ...], line: int) -> None:
+        """Remember the sibling whose value ends just before ``line`` (its trailing lines now border others)."""
+        children = path[-1].children or {}
+        before = [(span.end, key) for key, span in children.items() if span.end <= line]
+        if not before:
+            return
+        key = max(before)[1]
+        span = children[key]
+        if names == () and key == "answers" and span.children:
+            last = max((s.end, k) for k, s in span.children.items())[1]
+            self._touch(("answers", last))
+        else:
+            self._touch((*names, key))
+
+    def _update(self, path: list[_Span], names: tuple[str, ...], old: dict[str, Any], new: dict[str, Any],
+                new_py: dict[str, Any], *, answers: bool) -> None:
         parent = path[-1]
         children = parent.children
         assert children is not None
@@ -242,16 +350,21 @@ class AnswersText:
             if span is None:
                 if key not in old and value in (None, [], {}, "") and key != "answers":
                     continue  # a default the file never spelled out
-                self._insert(path, order[:number], key, new_py[key])
+                self._insert(path, names, order[:number], key, new_py[key])
             elif span.children is not None and isinstance(value, dict) and isinstance(old.get(key), dict):
-                self._update([*path, span], old[key], value, new_py[key], answers=(len(path) == 1 and key == "answers"))
+                self._update([*path, span], (*names, key), old[key], value, new_py[key],
+                             answers=(len(path) == 1 and key == "answers"))
             else:
                 self._replace(path, span, self._render(span.indent, span.key_text, new_py[key], span))
+                self._touch((*names, key))
         for key in [k for k in children if k in old and k not in new]:
             span = children.pop(key)
             self._splice(path, span.key_line, span.end, [])
+            self._touch_before(path, names, span.key_line)
+            if names and names != ("answers",):  # the answer (or entry) it was in; never all the answers
+                self._touch(names)
 
-    def _insert(self, path: list[_Span], before: list[str], key: str, value: Any) -> None:
+    def _insert(self, path: list[_Span], names: tuple[str, ...], before: list[str], key: str, value: Any) -> None:
         parent = path[-1]
         children = parent.children
         assert children is not None
@@ -266,6 +379,8 @@ class AnswersText:
         lines = self._render(indent, _key_text(key), value, None)
         self._splice(path, at, at, lines)
         children[key] = _Span(at, at + len(lines), indent, _key_text(key))
+        self._touch((*names, key))
+        self._touch_before(path, names, at)
 
     def _replace(self, path: list[_Span], span: _Span, lines: list[str]) -> None:
         self._splice(path, span.key_line, span.end, lines)
@@ -276,6 +391,8 @@ class AnswersText:
 
     def _splice(self, path: list[_Span], start: int, end: int, lines: list[str]) -> None:
         """Replace lines [start, end) inside ``path[-1]``; spans after them move, its ancestors grow or shrink."""
+        if self.newline != "\n":
+            lines = [line[:-1] + self.newline if line.endswith("\n") else line for line in lines]
         self.lines[start:end] = lines
         delta = len(lines) - (end - start)
         if not delta:
@@ -295,7 +412,7 @@ class AnswersText:
             if like.quote == "'" and text.isprintable():
                 return [f"{pad}{key_text}: '{text.replace(chr(39), chr(39) * 2)}'{like.tail}\n"]
             if like.quote == '"' or isinstance(value, Enum):  # a status is always quoted
-                return [f"{pad}{key_text}: {json.dumps(text, ensure_ascii=False)}{like.tail}\n"]
+                return [f"{pad}{key_text}: {_double_quoted(text)}{like.tail}\n"]
         # a value on one line (``approved: null``, ``{name: ...}``) stays on one line where it can
         if like is not None and (like.flow or like.end == like.key_line + 1) and _flat(value):
             inline = _dump(value, flow=True, indented=False).strip()
@@ -303,10 +420,38 @@ class AnswersText:
                 return [f"{pad}{key_text}: {inline}{like.tail}\n"]
         block = _dump({_PLACEHOLDER: value}, flow=False, indented=self.indented_sequences)
         block = key_text + block[len(_dump_key(_PLACEHOLDER)):]
-        lines = [pad + line + "\n" for line in block.splitlines()]
+        lines = [(pad + line if line else "") + "\n" for line in block.split("\n")[:-1]]
         if like is not None and like.tail and len(lines) == 1:
             lines[0] = lines[0].rstrip("\n") + like.tail + "\n"
         return lines
+
+
+_MISSING = object()
+_DOCUMENT_MARK = re.compile(r"^(?:---|\.\.\.)(?:[ \t\r\n]|$)|^%")
+_ADAPTERS: dict[str, TypeAdapter[Any]] = {name: TypeAdapter(field.annotation)
+                                          for name, field in Assessment.model_fields.items()
+                                          if field.annotation is not None}
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
+
+
+def _reads_as(unit: tuple[str, ...], raw: Any, expected: Any) -> bool:
+    """Whether ``raw`` (a value as read from the file) is ``expected`` (its value as saved, as JSON data)."""
+    if unit[0] == "answers" and len(unit) == 2:
+        return Answer.model_validate({} if raw is None else raw).model_dump(mode="json") == expected
+    if unit == ("answers",) and isinstance(raw, dict):
+        raw = {k: ({} if v is None else v) for k, v in raw.items()}
+    adapter = _ADAPTERS.get(unit[0])
+    return adapter is not None and adapter.dump_python(adapter.validate_python(raw), mode="json") == expected
+
+
+@lru_cache(maxsize=1024)
+def _double_quoted(text: str) -> str:
+    """``text`` as a one-line double-quoted YAML scalar (every character YAML cannot hold raw escaped)."""
+    out = yaml.dump(text, Dumper=yaml.SafeDumper, default_style='"', allow_unicode=True, width=1 << 30)
+    return out.rstrip("\n").removesuffix("\n...")
 
 
 _PLACEHOLDER = "key"
@@ -331,11 +476,17 @@ def _dump_key(key: str) -> str:
     return json.dumps(key, ensure_ascii=False) if text.startswith("'") else text  # quoted as people quote ids
 
 
+#: A block scalar's header with keep chomping (``|+``, ``>2+``, ``|+2``).
+_KEEP = re.compile(r"[|>](?:[1-9]?\+|\+[1-9])")
+
+
 def _last_line(node: nodes.Node, lines: list[str]) -> int:
     """The last line (0-based) holding any of ``node``'s content (not the comments after it)."""
     if isinstance(node, nodes.ScalarNode):
         if node.style in ("|", ">"):
             last = node.end_mark.line - (1 if node.end_mark.column == 0 else 0)
+            if _KEEP.match(lines[node.start_mark.line], node.start_mark.column):
+                return last  # ``|+``: the blank lines after the text are part of it
             while last > node.start_mark.line and not lines[last].strip():
                 last -= 1
             return last
@@ -359,7 +510,15 @@ def _represent_status(dumper: yaml.SafeDumper, value: Enum) -> yaml.ScalarNode:
     return dumper.represent_scalar("tag:yaml.org,2002:str", str(value.value), style='"')
 
 
+#: Characters YAML reads as line breaks (folded to a space, or turned into ``\\n``) when written raw.
+_BREAKS = re.compile("[\r\x85\u2028\u2029]")
+
+
 def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    if _BREAKS.search(value) or value.endswith("\n\n") or value == "\n":
+        # escaped, never raw; and no ``|+`` block, whose kept blank lines would take in the blank
+        # lines after it in the file
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style='"')
     if "\n" in value.strip("\n"):  # several lines: a literal block, as people write them
         return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|")
     return dumper.represent_str(value)
@@ -380,6 +539,18 @@ class _IndentedDumper(yaml.SafeDumper):
         return super().increase_indent(flow, False)
 
 
+class _FileDumper(SafeDumper):  # type: ignore[misc, valid-type]
+    """A new file's dumper: libyaml's defaults, with YAML's line-break characters always escaped."""
+
+
+def _represent_plain_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    if _BREAKS.search(value):
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style='"')
+    return dumper.represent_str(value)
+
+
+_FileDumper.add_representer(str, _represent_plain_str)
+
 for _dumper in (_BlockDumper, _IndentedDumper):
     _dumper.add_multi_representer(Enum, _represent_status)
     _dumper.add_representer(dt.datetime, _represent_datetime)
@@ -394,8 +565,9 @@ def _flat(value: Any) -> bool:
 
 def _dump(data: Any, *, flow: bool, indented: bool) -> str:
     dumper = _IndentedDumper if indented and not flow else _BlockDumper
-    return yaml.dump(data, Dumper=dumper, sort_keys=False, allow_unicode=True, width=100,
+    text = yaml.dump(data, Dumper=dumper, sort_keys=False, allow_unicode=True, width=100,
                      default_flow_style=flow)
+    return text[:-4] if text.endswith("\n...\n") else text  # a document-end mark, never inside a file
 
 
 def _roundtrip_update(text: str, old: dict[str, Any], new: dict[str, Any], new_py: dict[str, Any]) -> str:

@@ -4,8 +4,9 @@
 when (``at``), who (``user``), the revision it made and what changed (a field's old and new
 value, a sign-off, a reopening, a carry forward). Lines are only ever appended, and each append
 is fsynced before the change counts as committed. A crash mid-append can leave a torn last
-line; reading skips it, and the store's recovery cuts it off before appending the entry again
-from the lock file's journal (:mod:`.lock`). Any other line that is not JSON is damage, and an error.
+line; reading skips it, and the store's recovery (:meth:`History.complete`) cuts it off, however
+long, and appends whatever part of the lock file's journal (:mod:`.lock`) the history does not
+already end with, byte for byte. Any other line that is not JSON is damage, and an error.
 """
 
 from __future__ import annotations
@@ -54,20 +55,41 @@ class History:
         if not self.path.exists():
             return 0
         with open(self.path, "rb+") as handle:
-            size = handle.seek(0, os.SEEK_END)
-            tail_start = max(0, size - (1 << 16))
-            handle.seek(tail_start)
-            tail = handle.read()
-            end = tail.rfind(b"\n") + 1
-            if tail_start + end < size and (end or not tail_start):  # a torn last line (a writer killed mid-append)
-                handle.truncate(tail_start + end)
-                os.fsync(handle.fileno())
-            for line in reversed(tail[:end].splitlines()):
+            end = _cut_torn_line(handle)
+            while end > 0:
+                start = _line_start(handle, end - 1)
+                handle.seek(start)
+                line = handle.read(end - start)
                 try:
                     return int(json.loads(line)["revision"])
                 except (ValueError, KeyError, TypeError):
-                    continue
+                    end = start
             return 0
+
+    def complete(self, journal: str) -> None:
+        """Make the history end with ``journal`` (a commit's lines, from the lock file).
+
+        A torn last line is cut off first; then only the journal's lines that are not already
+        the history's last lines, byte for byte, are appended (a writer may have been killed
+        before, during or after its append)."""
+        wanted = journal.encode("utf-8")
+        lines = wanted.splitlines(keepends=True)
+        with open(self.path, "ab+") as handle:
+            end = _cut_torn_line(handle)
+            begin = max(0, end - len(wanted) - 1)
+            handle.seek(begin)
+            tail = b"\n" * (begin == 0) + handle.read(end - begin)  # a line starts after a newline
+            present = 0
+            for count in range(len(lines), 0, -1):
+                if tail.endswith(b"\n" + b"".join(lines[:count])):
+                    present = count
+                    break
+            missing = b"".join(lines[present:])
+            if missing:
+                handle.seek(0, os.SEEK_END)
+                handle.write(missing)
+                handle.flush()
+                os.fsync(handle.fileno())
 
     def read(self) -> list[dict[str, Any]]:
         """Every recorded change, oldest first. A torn last line (a crash mid-append) is skipped."""
@@ -83,3 +105,35 @@ class History:
                     continue
                 raise AnswerStoreError(f"line {number} of the history is not valid JSON", path=self.path) from None
         return entries
+
+
+_BLOCK = 1 << 16
+
+
+def _line_start(handle: Any, before: int) -> int:
+    """Where the line holding byte ``before`` starts (just after the newline before it, or 0),
+    read backwards a block at a time, however long the line."""
+    position = before
+    while position > 0:
+        start = max(0, position - _BLOCK)
+        handle.seek(start)
+        found = handle.read(position - start).rfind(b"\n")
+        if found >= 0:
+            return start + found + 1
+        position = start
+    return 0
+
+
+def _cut_torn_line(handle: Any) -> int:
+    """Cut off a last line with no newline (a writer killed mid-append); the new size."""
+    size = handle.seek(0, os.SEEK_END)
+    if size == 0:
+        return 0
+    handle.seek(size - 1)
+    if handle.read(1) == b"\n":
+        return size
+    end = _line_start(handle, size)
+    handle.truncate(end)
+    handle.flush()
+    os.fsync(handle.fileno())
+    return end

@@ -22,10 +22,12 @@ How a change is saved (:meth:`AnswerStore.change`):
 5. append the entry to the history, ``fsync`` it, and clear the journal.
 
 A writer killed at any point leaves a state the next holder of the lock repairs before it
-reads (:meth:`AnswerStore._recover`, also run when a store is opened): a journal whose revision
-is the file's is appended to the history (after cutting off a torn last line) unless already
-there, any other journal is dropped, and temporary files left beside the answers file are
-removed. So every committed revision has exactly one history entry.
+reads (:meth:`AnswerStore._recover`, also run when a store is opened): for a journal whose
+revision is the file's, a torn last history line is cut off and whatever part of the journal
+the history does not already end with, byte for byte, is appended; any other journal is
+dropped, and temporary files left beside the answers file are removed. So every committed
+revision has exactly one history entry. A lock file whose first line is not a revision (or
+whose journal is not that revision's history lines) is an error naming it, never guessed at.
 
 A change is *committed* once :meth:`AnswerStore.change` returns without a conflict. Signing,
 reopening and carrying forward are committed the same way, under the same lock; what they
@@ -36,6 +38,7 @@ from __future__ import annotations
 
 import datetime as dt
 import getpass
+import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -151,10 +154,10 @@ class AnswerStore:
         """Under the lock: finish or drop a killed writer's commit, and remove its temporary files."""
         recorded, journal = lock.pending()
         if journal:
-            revision = int(recorded)
+            revision = _journal_revision(recorded, journal, self.lock_path)
             on_disk, _ = read_answers(self.path, self.catalogue, self.landlord, self.period)
-            if on_disk.revision == revision and self._history.last_revision() < revision:
-                self._history.append_lines(journal)  # the file was replaced: its entry is owed
+            if on_disk.revision == revision:
+                self._history.complete(journal)  # the file was replaced: its entry is owed, once
             lock.record(on_disk.revision)
         lock.shrink()
         for leftover in self.path.parent.glob(f".{self.path.name}.*.tmp"):
@@ -197,8 +200,13 @@ class AnswerStore:
         self._base.answers[provision] = base
 
     def _commit(self, lock: HeldLock, current: Assessment, entries: list[dict[str, Any]]) -> Saved:
+        lines = History.lines(entries, user=self.user, revision=current.revision + 1)
+        try:
+            lines.encode("utf-8")
+        except UnicodeEncodeError:
+            raise AnswerStoreError("a value holds a character that cannot be saved as UTF-8 (an unpaired "
+                                   "surrogate); nothing was saved", path=self.path) from None
         current.revision += 1
-        lines = History.lines(entries, user=self.user, revision=current.revision)
         lock.record(current.revision, lines)  # first: the journal a killed writer's successor finishes
         self._text = save_assessment(self.path, current, self._text)
         self._history.append_lines(lines)
@@ -268,6 +276,23 @@ class AnswerStore:
             saved = self._commit(lock, draft, [entry])
             self._base = draft.model_copy(deep=True)  # this editor has seen the draft it made
             return saved
+
+
+def _journal_revision(recorded: str, journal: str, lock_path: Path) -> int:
+    """The revision an unfinished commit's journal is for; a damaged lock file is an error naming
+    it (its journal may be the only record of a committed change, so it is never dropped)."""
+    try:
+        revision = int(recorded)
+        entries = [json.loads(line) for line in journal.splitlines()]
+    except ValueError:
+        revision, entries = -1, []
+    if revision < 0 or not entries or any(not isinstance(e, dict) or e.get("revision") != revision for e in entries):
+        raise AnswerStoreError(
+            "the lock file is damaged: expected the revision of the last save on its first line, then that "
+            "save's history lines; restore it, or remove it if no save is under way",
+            path=lock_path,
+        )
+    return revision
 
 
 def open_store(landlord_folder: Path, catalogue: Catalogue, landlord: str, period: str,

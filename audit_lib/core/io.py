@@ -1,8 +1,9 @@
 """Files: YAML read strictly (:func:`load_yaml`, from :mod:`.yaml_files`), atomic writes, SHA-256, stable JSON.
 
 Every file the product writes goes through :func:`atomic_write_text`: a temporary file in the
-same folder, flushed and fsynced, then renamed over the target, so a crash or a killed process
-leaves the old file or the new one, never half of one.
+same folder, flushed and fsynced, then renamed over the target and the folder fsynced, so a
+crash, a killed process or a power cut leaves the old file or the new one, never half of one,
+and a rename that returned is not lost.
 """
 
 from __future__ import annotations
@@ -75,7 +76,7 @@ def atomic_write_text(path: Path, text: str, *, mode: int | None = None) -> Path
         keep = (0o666 & ~_umask()) if mode is None else mode
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:  # line endings as given
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())
@@ -87,7 +88,22 @@ def atomic_write_text(path: Path, text: str, *, mode: int | None = None) -> Path
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    _fsync_folder(path.parent)
     return path
+
+
+def _fsync_folder(folder: Path) -> None:
+    """Make a rename in ``folder`` durable (a power cut could otherwise lose it after the call)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError:  # pragma: no cover - a folder that cannot be opened for reading (not on Linux)
+        return
+    try:
+        os.fsync(fd)
+    except OSError:  # pragma: no cover - file systems that cannot sync a folder
+        pass
+    finally:
+        os.close(fd)
 
 
 def dumps_json(data: Any) -> str:

@@ -3,12 +3,17 @@
 Every YAML file the product reads (the registry, a landlord's configuration, an answers file,
 a Code data file) goes through :func:`load_yaml`. On top of ``yaml.safe_load``'s rules it refuses:
 
-* a **duplicate key** in any mapping (YAML keeps the last silently, losing the first): the
+* a **duplicate key** in any mapping (YAML keeps the last silently, losing the first): keys
+  are compared as the values they are read as (``1`` and ``0x1`` are one key), and the
   message names the key and both lines;
 * **nesting** deeper than :data:`MAX_DEPTH` levels, and **aliases** that expand to more than
   :data:`MAX_ALIAS_NODES` nodes (a few kilobytes of aliases can stand for gigabytes); a file
   that must not use aliases at all (an answers file) is read with ``aliases=False``;
-* an **impossible date** (``2025-02-31``): the message names the line and where it is.
+* an **impossible date** (``2025-02-31``), as a value or a key: the message names the line
+  and where it is.
+
+Text is read with its line endings as they are (a file with Windows line endings keeps
+``\\r\\n`` in :attr:`YamlDocument.text`, so a file saved back line by line keeps them).
 
 Booleans are YAML 1.2's: only ``true`` and ``false`` (any case). ``yes``, ``no``, ``on`` and
 ``off`` are read as the words they are, so a field that expects a word (an answer's status)
@@ -94,9 +99,11 @@ class YamlDocument:
 
 
 def read_text(path: Path, error: type[AuditError]) -> str:
-    """A file's UTF-8 text; a missing, unreadable or undecodable file raises ``error`` naming it."""
+    """A file's UTF-8 text, line endings as they are (``\\r\\n`` kept, so a file saved back keeps
+    them); a missing, unreadable or undecodable file raises ``error`` naming it."""
     try:
-        return Path(path).read_text(encoding="utf-8")
+        with open(path, encoding="utf-8", newline="") as handle:
+            return handle.read()
     except FileNotFoundError:
         raise error("file not found", path=path) from None
     except UnicodeDecodeError as exc:
@@ -124,7 +131,7 @@ def parse_yaml(text: str, path: Path, error: type[AuditError], *, aliases: bool 
     try:
         root = loader.get_single_node()
         if root is not None:
-            _check_nodes(root, path, error)
+            _check_nodes(root, path, error, loader)
         data = loader.construct_document(root) if root is not None else None
     except yaml.YAMLError as exc:
         raise error(_syntax_message(exc), path=path) from None
@@ -203,8 +210,20 @@ def _line(event: ev.Event) -> int:
 _DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})")
 
 
-def _check_nodes(root: nodes.Node, path: Path, error: type[AuditError]) -> None:
-    """Duplicate keys and impossible dates, with where they are (walked without recursion)."""
+def _key_identity(key: nodes.ScalarNode, loader: Any) -> Any:
+    """What a key is once read (``1``, ``0x1`` and ``+1`` are one key; so are ``1`` and ``true`` in
+    the mapping the data becomes); its tag and text when it cannot be built or kept in a set."""
+    try:
+        value = loader.construct_object(key)
+        hash(value)
+    except Exception:  # an impossible value is reported where it is read, not here
+        return ("text", key.tag, key.value)
+    return value
+
+
+def _check_nodes(root: nodes.Node, path: Path, error: type[AuditError], loader: Any) -> None:
+    """Duplicate keys (compared as the values they are read as) and impossible dates, with where
+    they are (walked without recursion)."""
     seen: set[int] = set()
     stack: list[tuple[nodes.Node, tuple[str, ...]]] = [(root, ())]
     while stack:
@@ -213,7 +232,7 @@ def _check_nodes(root: nodes.Node, path: Path, error: type[AuditError]) -> None:
             continue
         seen.add(id(node))
         if isinstance(node, nodes.MappingNode):
-            first: dict[tuple[str, str], int] = {}
+            first: dict[Any, int] = {}
             for key, value in node.value:
                 if isinstance(key, nodes.ScalarNode):
                     name = key.value
@@ -221,10 +240,13 @@ def _check_nodes(root: nodes.Node, path: Path, error: type[AuditError]) -> None:
                         stack.append((value, where))
                         continue
                     line = key.start_mark.line + 1
-                    if (key.tag, name) in first:
-                        raise error(f"the key {shorten(name)} appears twice, at lines {first[key.tag, name]} and "
+                    if key.tag == _TIMESTAMP_TAG:
+                        _check_date(key, where, path, error)
+                    identity = _key_identity(key, loader)
+                    if identity in first:
+                        raise error(f"the key {shorten(name)} appears twice, at lines {first[identity]} and "
                                     f"{line}{_at(where)}; keep one (YAML would silently drop the first)", path=path)
-                    first[key.tag, name] = line
+                    first[identity] = line
                     stack.append((value, (*where, name)))
                 else:
                     stack.append((value, where))

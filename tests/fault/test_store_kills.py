@@ -15,8 +15,11 @@ import signal
 import time
 from pathlib import Path
 
+import pytest
+
 from audit_lib.assessment.store import AnswerStore
 from audit_lib.code.catalogue import load_catalogue
+from audit_lib.errors import AnswerStoreError
 from tests.demo import DEMO_INPUTS
 
 CODE = load_catalogue()
@@ -74,3 +77,89 @@ def test_killed_writers_leave_one_history_entry_per_revision_and_no_temporary_fi
     assert len(revisions) == revision
     assert sorted(revisions) == list(range(1, revision + 1))  # exactly one entry per revision
     assert elapsed < 60
+
+
+# -- recovery with long entries, damaged lock files and power cuts (review of issue 10, item 2) ---
+
+
+def _killed_after_the_history_append(path: Path, commentary: str) -> AnswerStore:
+    """A commit whose writer was killed after appending its history entry, before clearing the journal."""
+    store = AnswerStore(path, CODE, LANDLORD, "2024-25", user="bob")
+    store.change("2024:6.2", "commentary", commentary)
+    history = store.history_path.read_text(encoding="utf-8")
+    journal = history.splitlines(keepends=True)[-1]
+    store.lock_path.write_text(f"{store.assessment.revision}\n{journal}", encoding="utf-8")
+    return store
+
+
+def test_a_long_last_history_entry_is_not_appended_twice(tmp_path):
+    path = tmp_path / "2024-25.yaml"
+    shutil.copy(DEMO_INPUTS / LANDLORD / "answers" / "2024-25.yaml", path)
+    AnswerStore(path, CODE, LANDLORD, "2024-25").change("2024:1.2", "commentary", "first")
+    store = _killed_after_the_history_append(path, "x" * 70_000)
+    reopened = AnswerStore(path, CODE, LANDLORD, "2024-25")  # finishes the commit: nothing is owed
+    revisions = [entry["revision"] for entry in reopened.history()]
+    assert revisions == [1, 2] == list(range(1, store.assessment.revision + 1))
+    assert reopened.answer("2024:6.2").commentary == "x" * 70_000
+
+
+def test_a_torn_history_line_longer_than_64_kib_is_cut_off_and_written_once(tmp_path):
+    path = tmp_path / "2024-25.yaml"
+    shutil.copy(DEMO_INPUTS / LANDLORD / "answers" / "2024-25.yaml", path)
+    AnswerStore(path, CODE, LANDLORD, "2024-25").change("2024:1.2", "commentary", "first")
+    store = _killed_after_the_history_append(path, "y" * 70_000)
+    history = store.history_path.read_bytes()
+    store.history_path.write_bytes(history[:-5])  # killed mid-append: 70 KB of a line with no end
+    reopened = AnswerStore(path, CODE, LANDLORD, "2024-25")
+    assert store.history_path.read_bytes() == history
+    assert [entry["revision"] for entry in reopened.history()] == [1, 2]
+
+
+def test_a_journal_partly_appended_is_completed_with_what_is_missing(tmp_path):
+    from audit_lib.assessment.history import History
+
+    history = History(tmp_path / "h.jsonl")
+    history.path.write_text('{"revision": 1}\n{"revision": 2, "n": 1}\n{"revision": 2, "n"', encoding="utf-8")
+    history.complete('{"revision": 2, "n": 1}\n{"revision": 2, "n": 2}\n')
+    assert history.path.read_text() == '{"revision": 1}\n{"revision": 2, "n": 1}\n{"revision": 2, "n": 2}\n'
+    history.complete('{"revision": 2, "n": 1}\n{"revision": 2, "n": 2}\n')  # already there: nothing added
+    assert [e.get("n") for e in history.read()] == [None, 1, 2]
+    long = History(tmp_path / "long.jsonl")
+    long.path.write_text('{"revision": 1, "t": "' + "z" * 70_000 + '"}\n', encoding="utf-8")
+    assert long.last_revision() == 1
+
+
+def test_a_damaged_lock_file_is_one_error_naming_it(tmp_path):
+    path = tmp_path / "2024-25.yaml"
+    shutil.copy(DEMO_INPUTS / LANDLORD / "answers" / "2024-25.yaml", path)
+    store = _killed_after_the_history_append(path, "kept")
+    journal = store.lock_path.read_text(encoding="utf-8").split("\n", 1)[1]
+    for damaged in (f"garbage\n{journal}", f"7\n{journal}", "1\nnot json\n"):
+        store.lock_path.write_text(damaged, encoding="utf-8")
+        with pytest.raises(AnswerStoreError, match=r"2024-25\.yaml\.lock.*the lock file is damaged") as caught:
+            AnswerStore(path, CODE, LANDLORD, "2024-25")
+        assert "\n" not in str(caught.value) and "kept" not in str(caught.value)
+    store.lock_path.write_text("garbage\n", encoding="utf-8")  # no journal: nothing is owed, the file is read
+    assert AnswerStore(path, CODE, LANDLORD, "2024-25").answer("2024:6.2").commentary == "kept"
+
+
+def test_an_atomic_write_syncs_its_folder_after_the_rename(tmp_path, monkeypatch):
+    import stat
+
+    from audit_lib.core import io as core_io
+
+    synced: list[str] = []
+    real_fsync, real_replace = os.fsync, os.replace
+
+    def fsync(fd: int) -> None:
+        synced.append("folder" if stat.S_ISDIR(os.fstat(fd).st_mode) else "file")
+        real_fsync(fd)
+
+    def replace(src, dst) -> None:
+        synced.append("rename")
+        real_replace(src, dst)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    monkeypatch.setattr(os, "replace", replace)
+    core_io.atomic_write_text(tmp_path / "a.txt", "text")
+    assert synced == ["file", "rename", "folder"]
