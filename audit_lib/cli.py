@@ -114,7 +114,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
         **({"notebook": args.notebook} if args.notebook else {}),
     )
     batch = run_batch(args.landlords or None, period, args.inputs, args.outputs, options)
-    if not batch.results:
+    if not batch.results and batch.group is None:
         print(f"Nothing to retry: no landlord failed in the last run for {period.id}.")
         return 0
     for line in summary_lines(batch):

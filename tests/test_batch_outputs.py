@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 import pytest
@@ -235,3 +236,105 @@ def test_no_cache_when_the_products_cache_folder_is_not_private(tmp_path, monkey
     assert render_module.cache_folder() is None
     folder.chmod(0o700)
     assert render_module.cache_folder() == folder
+
+
+# --- a kernel's parent-death request is safe between fork and exec ---------------------------------
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state not in ("Z", "X")
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="parent-death signals are Linux's")
+def test_die_with_parent_only_calls_prctl_looked_up_at_import(tmp_path):
+    code = ("import ctypes, ctypes.util\n"
+            "from audit_lib.batch import pools\n"
+            "def refuse(*args, **kwargs):\n"
+            "    raise AssertionError('a library found or loaded after import')\n"
+            "ctypes.CDLL = ctypes.util.find_library = refuse\n"
+            "pools.die_with_parent()\n"
+            "signal = ctypes.c_int(-1)\n"
+            "assert pools._PRCTL(2, ctypes.addressof(signal), 0, 0, 0) == 0\n"  # PR_GET_PDEATHSIG
+            "print(signal.value)\n")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip() == "9"  # SIGKILL
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="parent-death signals are Linux's")
+def test_a_process_started_with_die_with_parent_from_a_threaded_worker_ends_with_it():
+    code = ("import subprocess, sys, threading, time\n"
+            "from audit_lib.batch.pools import die_with_parent\n"
+            "def busy():\n"
+            "    while True:\n"
+            "        time.sleep(0.001)\n"
+            "threading.Thread(target=busy, daemon=True).start()\n"  # a worker's watcher thread, say
+            "child = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(60)'], preexec_fn=die_with_parent)\n"
+            "print(child.pid, flush=True)\n"
+            "time.sleep(60)\n")
+    worker = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    try:
+        assert worker.stdout is not None
+        kernel = int(worker.stdout.readline())
+        assert _alive(kernel)
+    finally:
+        worker.kill()
+        worker.wait()
+    for _ in range(50):
+        if not _alive(kernel):
+            break
+        time.sleep(0.1)
+    assert not _alive(kernel)
+
+
+def test_die_with_parent_does_nothing_off_linux(monkeypatch):
+    from audit_lib.batch import pools
+
+    monkeypatch.setattr(pools.sys, "platform", "darwin")
+    assert pools._find_prctl() is None
+    monkeypatch.setattr(pools, "_PRCTL", None)
+    pools.die_with_parent()
+
+
+# --- a job's failure as the run record gives it ----------------------------------------------------
+
+def test_describe_failure_is_one_line_of_at_most_the_limit():
+    from papermill.exceptions import PapermillExecutionError
+
+    from audit_lib.batch.worker import MAX_ERROR_CHARS, describe_failure
+    from audit_lib.errors import AuditError
+
+    cell = PapermillExecutionError(0, 7, "x = 1", "ValueError", "first line\nsecond line", [])
+    assert describe_failure(cell) == "cell 7: ValueError: first line"
+    assert describe_failure(AuditError("bad\n  file")) == "bad file"
+    long = describe_failure(OSError("x " * 500))
+    assert long.startswith("OSError: x x") and len(long) == MAX_ERROR_CHARS and long.endswith("…")
+
+
+# --- --retry-failed with no landlord to re-run but an unfinished group summary ----------------------
+
+@pytest.mark.slow
+def test_retry_with_only_the_group_summary_unfinished_says_what_it_ran(demo_batch, tmp_path):
+    _, inputs, outputs, _ = demo_batch
+    copy = Path(shutil.copytree(outputs, tmp_path / "outputs"))
+    record_file = copy / "2024-25" / "run.json"
+    record = json.loads(record_file.read_text())
+    record["group_summary"].update(status="failed", error="the run was interrupted")
+    record_file.write_text(json.dumps(record))
+    (copy / "2024-25" / "index.html").unlink()
+    run = _cli("run", "--retry-failed", "--period", "2024-25", "--inputs", str(inputs), "--outputs", str(copy),
+               "--as-of", DEMO_AS_OF.isoformat())
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "Nothing to retry" not in run.stdout
+    lines = run.stdout.splitlines()
+    assert lines[0] == ("No landlord to retry: none failed in the last run for 2024-25; the group summary was run "
+                        "again, as its last run did not complete.")
+    assert any(line.startswith("group summary") and " ok " in line for line in lines)
+    assert f"Group summary: {copy / '2024-25' / 'index.html'}" in lines
+    assert (copy / "2024-25" / "index.html").is_file()
+    assert json.loads(record_file.read_text())["group_summary"]["status"] == "ok"
+    again = _cli("run", "--retry-failed", "--period", "2024-25", "--inputs", str(inputs), "--outputs", str(copy))
+    assert again.returncode == 0 and again.stdout == "Nothing to retry: no landlord failed in the last run for 2024-25.\n"

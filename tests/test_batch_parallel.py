@@ -123,7 +123,8 @@ def test_the_run_record_and_the_group_summary_name_the_failures(failing_run):
     soup = BeautifulSoup(snapshot["index"], "html.parser")
     assert [a["href"] for a in soup.select("table.reports a[href$='.html']")] == ["riverbend-homes/self_assessment.html"]
     behind = soup.select_one("table.behind").get_text(" ")
-    assert "report not produced: cell" in behind and "AnswerStoreError" in behind
+    assert "report not produced: its latest run failed: cell" in behind and "AnswerStoreError" in behind
+    assert "no metrics.json" not in behind
 
 
 def test_retry_failed_reruns_only_the_landlords_that_failed(failing_run):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from pathlib import Path
@@ -85,3 +86,73 @@ def test_every_part_of_the_summary_survives_a_member_that_cannot_be_read(demo_ba
     assert "could not be summarised" in _text(summary.reports().html)
     assert summary.provenance()["not_summarised"]["calder-vale-housing"] == failed.reason
     assert "Group summary of 3 subsidiaries" in summary.run_record().summary
+
+
+# --- a subsidiary with no current outputs: the index gives the real reason ------------------------
+
+def _edit_record(outputs: Path, change) -> None:
+    path = outputs / "2024-25" / "run.json"
+    record = json.loads(path.read_text())
+    change(record)
+    path.write_text(json.dumps(record))
+
+
+def test_the_index_says_why_a_subsidiary_has_no_outputs(demo_batch, tmp_path):
+    from audit_lib.batch.outputs import write_manifest
+    from audit_lib.batch.runrecord import INTERRUPTED
+
+    _, inputs, outputs, _ = demo_batch
+    copy = Path(shutil.copytree(outputs, tmp_path / "outputs"))
+    folder = copy / "2024-25"
+    error = "cell 7: AnswerStoreError: the answers file cannot be read"
+    riverbend = folder / "riverbend-homes"  # failed: its set holds the kept notebook only
+    run_id = json.loads((riverbend / "manifest.json").read_text())["run"]
+    for name in ("self_assessment.html", "metrics.json", "manifest.json"):
+        (riverbend / name).unlink()
+    write_manifest(riverbend, "riverbend-homes", run_id, "failed", error)
+    shutil.rmtree(folder / "calder-vale-housing")  # interrupted before its set was published
+    shutil.rmtree(folder / "moorside-almshouses")  # never run for this period
+
+    def change(record):
+        record["landlords"]["riverbend-homes"].update(status="failed", error=error, report=None, metrics=None)
+        record["landlords"]["calder-vale-housing"].update(status="failed", error=INTERRUPTED)
+        del record["landlords"]["moorside-almshouses"]
+
+    _edit_record(copy, change)
+    summary = open_group_summary("2024-25", inputs, copy, as_of=DEMO_AS_OF)
+    riverbend_m, calder_m, moorside_m = summary.members
+    assert riverbend_m.no_report == f"report not produced: its latest run failed: {error}"
+    assert "interrupted before it finished" in str(calder_m.no_report)
+    assert moorside_m.no_report == "report not produced: never run for this period (no outputs)"
+    html = " ".join(_text(part.html) for part in (summary.behind_table(), summary.key_figures(), summary.reports()))
+    assert "no metrics.json" not in html
+    for member in summary.members:
+        assert summary.behind(member)[0] == member.no_report
+        assert html.count(str(member.no_report)) == 3  # why behind, why no figures, why no report
+    reports = BeautifulSoup(summary.reports().html, "html.parser")
+    last_run = {row.select("td")[0].get_text(strip=True): row.select("td")[2].get_text(" ", strip=True)
+                for row in reports.select("tbody tr")}
+    assert last_run["Riverbend Homes"].startswith("failed") and last_run["Calder Vale Housing"].startswith("interrupted")
+    assert last_run["Moorside Almshouses"] == "not run"
+    assert not reports.select("a[href$='.html']")
+
+
+def test_a_run_left_running_is_not_presented_as_current(demo_batch, tmp_path):
+    _, inputs, outputs, _ = demo_batch
+    copy = Path(shutil.copytree(outputs, tmp_path / "outputs"))
+    _edit_record(copy, lambda record: record["landlords"]["riverbend-homes"].update(status="running"))
+    summary = open_group_summary("2024-25", inputs, copy, as_of=DEMO_AS_OF)
+    riverbend = summary.members[0]
+    assert riverbend.report is None and riverbend.metrics is None
+    assert riverbend.no_report == "report not produced: its latest run has not finished (still running, or interrupted)"
+    assert "not finished" in _text(summary.reports().html)
+
+
+def test_a_recorded_error_is_shown_on_one_line_and_cut():
+    from audit_lib.group.members import run_failure
+
+    reason = run_failure({"status": "failed", "error": "line one\nline two " + "x" * 400})
+    assert reason is not None and "\n" not in reason and reason.endswith("…")
+    assert "line one line two" in reason and len(reason) < 360
+    assert run_failure({"status": "ok"}) is None and run_failure(None) is None
+    assert run_failure("damaged") is None  # type: ignore[arg-type]

@@ -14,7 +14,6 @@ when its parent is gone. Its Jupyter kernels get the same signal when it dies
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import logging
 import multiprocessing
 import os
@@ -26,7 +25,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures import as_completed as futures_completed
-from typing import Any, Literal, Protocol
+from typing import Any, Literal, Protocol, cast
 
 from ..errors import RunError
 from .worker import NotebookJob, NotebookResult
@@ -41,18 +40,38 @@ PR_SET_PDEATHSIG = 1
 PARENT_POLL = 0.5
 
 
+def _find_prctl() -> Callable[..., int] | None:
+    """Linux's ``prctl`` from the C library already loaded in this process, or ``None`` elsewhere.
+
+    Looked up once, at import (in a worker, before its watcher thread starts): :func:`die_with_parent`
+    then only calls it, which is safe between fork and exec. Finding or loading a library there is
+    not: another thread may hold the loader's lock at the fork, and the child would wait for it forever.
+    """
+    if not sys.platform.startswith("linux"):
+        return None
+    for name in (None, "libc.so.6"):  # None: the symbols already loaded in this process, libc's among them
+        try:
+            prctl = ctypes.CDLL(name, use_errno=True).prctl
+        except (OSError, AttributeError):
+            continue
+        prctl.argtypes = [ctypes.c_int, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong]
+        prctl.restype = ctypes.c_int
+        return cast(Callable[..., int], prctl)
+    return None  # pragma: no cover - a C library without prctl: the watcher thread remains
+
+
+#: ``prctl`` of this process's C library (``None`` off Linux): looked up before any thread starts.
+_PRCTL = _find_prctl()
+
+
 def die_with_parent() -> None:
     """Ask Linux to SIGKILL this process when its parent ends (elsewhere nothing: see :func:`watch_parent`).
 
-    Safe to call between fork and exec (a kernel's launch), as it only calls ``prctl``.
+    Safe to call between fork and exec (it is passed as a kernel's Popen ``preexec_fn`` in a worker
+    that runs threads): it only calls the ``prctl`` looked up at import, and finds or loads no library.
     """
-    if not sys.platform.startswith("linux"):
-        return
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
-        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-    except (OSError, AttributeError):  # pragma: no cover - a libc without prctl: the watcher remains
-        pass
+    if _PRCTL is not None:
+        _PRCTL(PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0)
 
 
 def watch_parent(parent: int) -> None:

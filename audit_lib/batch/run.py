@@ -315,12 +315,18 @@ def _run_locked(batch: BatchResult, registry: Registry, ids: list[str], period: 
 
 
 def summary_lines(batch: BatchResult) -> list[str]:
-    """The end-of-run table: landlord, status, time, and the report (or the error in one line)."""
+    """The end-of-run table: landlord, status, time, and the report (or the error in one line).
+
+    A retry that found no landlord to re-run, but ran the group summary again because its last
+    run did not complete, says so first.
+    """
     rows = [*batch.results, *([batch.group] if batch.group else [])]
     if not rows:
         return []
     width = max(len("landlord"), *(len(r.name) for r in rows))
-    lines = [f"{'landlord':<{width}}  {'status':<6}  {'time':>7}  report"]
+    lines = [f"No landlord to retry: none failed in the last run for {batch.period.id}; the group summary was run "
+             "again, as its last run did not complete."] if not batch.results else []
+    lines.append(f"{'landlord':<{width}}  {'status':<6}  {'time':>7}  report")
     for r in rows:
         where = str(r.report) if r.status == "ok" and r.report else (r.error or "")
         lines.append(f"{r.name:<{width}}  {r.status:<6}  {r.seconds:6.1f}s  {where}")

@@ -99,8 +99,12 @@ class NotebookResult:
         return self.name
 
 
-def one_line(exc: BaseException) -> str:
-    """A failure in one line: the cell and the error for a notebook error, else the message."""
+def describe_failure(exc: BaseException) -> str:
+    """Why a job failed, for the run record, in one line of at most ``MAX_ERROR_CHARS``.
+
+    A notebook error is its cell and the error's kind and first line; an :class:`AuditError` its
+    message; anything else its kind and message.
+    """
     from papermill.exceptions import PapermillExecutionError
 
     if isinstance(exc, PapermillExecutionError):
@@ -237,7 +241,7 @@ def run_job(job: NotebookJob) -> NotebookResult:
         try:
             _execute_and_export(staged, timings, release, job.executed)
         except Exception as exc:  # one notebook's failure must not stop the others
-            status, error = "failed", one_line(exc)
+            status, error = "failed", describe_failure(exc)
             _unlink(staged.report, staged.metrics)
             _stamp(staged, job.executed)
         _release(release)
@@ -246,7 +250,7 @@ def run_job(job: NotebookJob) -> NotebookResult:
         published = True
     except Exception as exc:  # the outputs could not be staged or put in place
         _release(release)
-        status, error = "failed", one_line(exc)
+        status, error = "failed", describe_failure(exc)
     finally:
         remove_tree(stage)
     seconds = time.perf_counter() - started

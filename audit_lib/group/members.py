@@ -7,7 +7,9 @@ recorded are used. One that changed since is parsed, and the subsidiary is flagg
 
 When a batch's run record exists, a subsidiary's report and figures are used only from a
 complete set (its manifest and the files it lists, unchanged) made by the run the record names
-(:func:`audit_lib.batch.outputs.verify_set`); anything else is shown as not current. A
+(:func:`audit_lib.batch.outputs.verify_set`); anything else is shown as not current, with the
+real reason (:func:`run_failure`): its latest run failed (with the one-line error ``run.json``
+records), was interrupted or has not finished, it never ran, or its set is incomplete. A
 subsidiary whose inputs cannot be read at all (an unknown Code version, a damaged answers file)
 becomes a :class:`FailedMember` with its one-line reason; the others are reported as usual.
 """
@@ -24,7 +26,7 @@ from typing import Any
 from ..assessment.answers import Assessment
 from ..assessment.answers_file import load_assessment
 from ..batch.outputs import verify_set
-from ..batch.runrecord import load_run_record
+from ..batch.runrecord import INTERRUPTED, load_run_record
 from ..code.catalogue import Catalogue, load_catalogue
 from ..config.landlords import LandlordEntry, Registry
 from ..core.io import sha256_of
@@ -54,6 +56,7 @@ class Member:
     report: str | None  # link relative to the index page
     metrics_link: str | None
     metrics_sha256: str | None = None  # of the metrics.json read (None when there is none)
+    no_report: str | None = None  # why no report is linked (None when one is)
 
     @property
     def stats(self) -> dict[str, Any]:
@@ -109,20 +112,59 @@ def read_metrics(path: Path) -> tuple[dict[str, Any] | None, str | None, str | N
     return data, hashlib.sha256(raw).hexdigest(), None
 
 
-def _current_set(folder: Path, run: dict[str, Any] | None, checked: bool) -> tuple[bool, str | None]:
+def run_failure(run: dict[str, Any] | None) -> str | None:
+    """Why a landlord's latest run produced no report, from its ``run.json`` entry (``None`` if it did not fail).
+
+    Failed (with the run's one-line error), interrupted (a killed run, recorded so by the next
+    one), or not finished (still running, or killed and not yet recorded so).
+    """
+    if not isinstance(run, dict):
+        return None
+    if run.get("status") == "failed":
+        error = run.get("error")
+        if error == INTERRUPTED:
+            return "report not produced: its latest run was interrupted before it finished; run it again (--retry-failed)"
+        return f"report not produced: its latest run failed: {_one_line_error(error)}"
+    if run.get("status") == "running":
+        return "report not produced: its latest run has not finished (still running, or interrupted)"
+    return None
+
+
+def _one_line_error(error: object) -> str:
+    """A recorded error as one line of at most 300 characters (the record may have been edited by hand)."""
+    text = " ".join(str(error or "").split()) or "no reason recorded"
+    return text if len(text) <= 300 else text[:299] + "…"
+
+
+def _absent(run: dict[str, Any] | None) -> str:
+    """Why a landlord has no outputs folder: its latest run failed or was interrupted, else it never ran."""
+    failure = run_failure(run)
+    if failure:
+        return failure
+    if run and run.get("status") == "ok":
+        return "report not produced: its outputs are missing although its latest run finished; run the batch again"
+    return "report not produced: never run for this period (no outputs)"
+
+
+def _current_set(folder: Path, run: dict[str, Any] | None, checked: bool) -> tuple[bool, list[str]]:
     """Whether a landlord's folder holds outputs the index may present as current, and why not.
 
     ``checked``: a batch's run record exists, so only a complete set from the run it names is
     current. Without one (outputs assembled by hand), what is in the folder is used as found.
+    The reasons are the real ones: the latest run failed (with its error) or was interrupted,
+    the outputs are absent because it never ran, or the set is incomplete or from an earlier run.
     """
+    if not folder.is_dir():
+        return False, [_absent(run)]
     if not checked:
-        return True, None
+        return True, []
+    failure = run_failure(run)
     manifest, problem = verify_set(folder, (run or {}).get("run"), (METRICS_NAME, REPORT_NAME))
-    if manifest is not None and manifest.get("status") != "ok":
-        return False, "no metrics.json for this period"
-    if manifest is None and not folder.is_dir():
-        return False, "no metrics.json for this period"
-    return manifest is not None, problem
+    if manifest is not None and manifest.get("status") != "ok":  # the set of a run that failed
+        return False, [failure or f"report not produced: its latest run failed: {_one_line_error(manifest.get('error'))}"]
+    if failure:  # a set its run completed, but the record says that run did not finish: not presented
+        return False, [failure, *([problem] if problem else [])]
+    return manifest is not None, [problem] if problem else []
 
 
 def load_member(entry: LandlordEntry, period: Period, inputs: Path, outputs: Path,
@@ -135,12 +177,13 @@ def load_member(entry: LandlordEntry, period: Period, inputs: Path, outputs: Pat
     """
     folder = landlord_output_dir(outputs, period, entry.id)
     catalogue = load_catalogue(entry.code)
-    current, problem = _current_set(folder, run, checked)
+    current, problems = _current_set(folder, run, checked)
     if current:
         metrics, metrics_sha256, problem = read_metrics(folder / METRICS_NAME)
+        problems.extend([problem] if problem else [])
     else:
         metrics, metrics_sha256 = None, None
-    problems = [problem] if problem else []
+    outputs_problem = problems[0] if problems else None
     answers_path = answers_file(landlord_input_dir(inputs, entry.id), period)
     recorded = (((metrics or {}).get("provenance") or {}).get("inputs") or {}).get("answers") or {}
     answers = answers_from_metrics(metrics) if metrics and recorded.get("sha256") == sha256_of(answers_path) else None
@@ -152,12 +195,14 @@ def load_member(entry: LandlordEntry, period: Period, inputs: Path, outputs: Pat
         except AuditError as exc:
             problems.append(f"answers unreadable: {exc.message}")
     statuses, state, dates = answers if answers else (None, None, [])
+    report = f"{entry.id}/{REPORT_NAME}" if current and (folder / REPORT_NAME).is_file() else None
     return Member(
         entry=entry, catalogue=catalogue, metrics=metrics, statuses=statuses, state=state, action_dates=dates,
         problems=problems, run=run,
-        report=f"{entry.id}/{REPORT_NAME}" if current and (folder / REPORT_NAME).is_file() else None,
+        report=report,
         metrics_link=f"{entry.id}/{METRICS_NAME}" if metrics is not None else None,
         metrics_sha256=metrics_sha256,
+        no_report=None if report else (outputs_problem or "no report in its outputs"),
     )
 
 
@@ -178,7 +223,7 @@ def last_runs(outputs: Path, period: Period) -> dict[str, dict[str, Any]]:
         record = load_run_record(outputs, period)
     except AuditError:
         return {}
-    return dict(record["landlords"]) if record else {}
+    return {k: v for k, v in record["landlords"].items() if isinstance(v, dict)} if record else {}
 
 
 def load_members(registry: Registry, period: Period, inputs: Path,

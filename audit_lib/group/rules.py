@@ -62,11 +62,7 @@ def behind(member: Member, pooled: dict[str, float | None], as_of: dt.date) -> l
 
     ``pooled`` is the group's figures (:func:`pooled_figures`), computed once for all members.
     """
-    reasons = []
-    run = member.run or {}
-    if run.get("status") == "failed":
-        reasons.append(f"report not produced: {run.get('error') or 'the run failed'}")
-    reasons.extend(member.problems)
+    reasons = list(member.problems)  # first why its report is not linked, if it is not: failed, interrupted, never run
     if member.statuses is not None:
         counts = status_counts(member)
         if counts["No"]:

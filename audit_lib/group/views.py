@@ -9,10 +9,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 
+from ..batch.runrecord import INTERRUPTED
 from ..code.catalogue import Provision
 from ..core.periods import Period
 from ..report.render import BADGE_CLASS, HTMLFragment, render
-from .members import FailedMember, Member
+from .members import FailedMember, Member, run_failure
 from .rules import status_counts
 
 #: The status as it fits a cell of the matrix.
@@ -36,10 +37,9 @@ def cover(group: str, period: Period, members: Sequence[Member], as_of: dt.date,
 
 
 def _not_summarised(member: FailedMember) -> list[str]:
-    """A subsidiary that could not be loaded: its last run's failure, if any, and the reason."""
-    run = member.run or {}
-    reasons = [f"report not produced: {run.get('error') or 'the run failed'}"] if run.get("status") == "failed" else []
-    return [*reasons, f"could not be summarised: {member.reason}"]
+    """A subsidiary that could not be loaded: its latest run's failure or interruption, if any, and the reason."""
+    failure = run_failure(member.run)
+    return [*([failure] if failure else []), f"could not be summarised: {member.reason}"]
 
 
 def behind_table(reasons: Sequence[tuple[Member, list[str]]], as_of: dt.date,
@@ -82,7 +82,20 @@ def status_matrix(members: Sequence[Member], provisions: Sequence[Provision],
 def reports(members: Sequence[Member], failed: Sequence[FailedMember] = ()) -> HTMLFragment:
     """Each subsidiary's report and figures, with its last run and the figures' SHA-256."""
     rows = [
-        {"member": m, "run": m.run or {}, "state": m.state or "unreadable", "metrics_sha": m.metrics_sha256}
+        {"member": m, "run": m.run or {}, "outcome": last_run(m.run), "state": m.state or "unreadable",
+         "metrics_sha": m.metrics_sha256}
         for m in members
     ]
-    return HTMLFragment(render("group_reports", rows=rows, failed=failed))
+    failed_rows = [{"member": f, "outcome": last_run(f.run), "failure": run_failure(f.run)} for f in failed]
+    return HTMLFragment(render("group_reports", rows=rows, failed=failed_rows))
+
+
+def last_run(run: Mapping[str, object] | None) -> str:
+    """How a subsidiary's latest run ended, in a word or two: ok, failed, interrupted, not finished or not run."""
+    if not isinstance(run, Mapping) or not run:
+        return "not run"
+    if run.get("status") == "failed" and run.get("error") == INTERRUPTED:
+        return "interrupted"
+    if run.get("status") == "running":
+        return "not finished"
+    return str(run.get("status") or "unknown")
