@@ -142,3 +142,29 @@ def test_a_row_with_more_fields_than_the_header_is_listed_without_its_values(tmp
         assert listed.loc[listed["row"] == line, "code"].tolist() == ["ragged-row"]
         assert "Jane" not in listed.to_string() and "Mill Lane" not in listed.to_string()
         assert log.rows_read == log.complaints + log.excluded_rows
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "cp1252"])
+@pytest.mark.parametrize("quoted_header", [True, False])
+def test_a_cell_over_128_kb_is_read(tmp_path, encoding, quoted_header):
+    """A long notes cell (200 KB) is more than the csv module's default field limit; it is read,
+    by either reader, and the limit is as it was afterwards."""
+    import csv
+
+    from audit_lib.cases.read import _read_csv_rows
+
+    header = HEADER + ",notes"
+    if quoted_header:
+        header = '"case_id"' + header.removeprefix("case_id")
+    notes = '"' + "Café notes " * 20_000 + '"'
+    lines = [header, row() + "," + notes, row(case_id="C2") + ",short", row(case_id="C3") + "," + notes + ",x"]
+    path = tmp_path / "cases.csv"
+    path.write_bytes(("\n".join(lines) + "\n").encode(encoding))
+    limit = csv.field_size_limit()
+    settings = CaseLogSettings(path="cases.csv", encoding=encoding)
+    log = load_case_log(path, settings)
+    assert log.complaints == 2 and log.excluded_rows == 1  # C3 has a field too many
+    assert log.exclusions["code"].tolist() == ["ragged-row"]
+    frame = _read_csv_rows(path, settings).frame  # the record-by-record reader too
+    assert len(frame["notes"].iloc[0]) == len("Café notes ") * 20_000
+    assert csv.field_size_limit() == limit

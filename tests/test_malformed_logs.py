@@ -137,6 +137,15 @@ def _parquet_tz_aware() -> bytes:
     return _parquet(frame)
 
 
+def _short_rows() -> bytes:
+    """An export leaving out each row's trailing empty fields (S2, S3), and a row with a field too many (S5)."""
+    header = ",".join(COLUMNS)
+    full = "S{n},03/06/2024,04/06/2024,10/06/2024,,,,,,upheld,,Repairs,,,0"
+    rows = [full.format(n=1), "S2,03/06/2024,04/06/2024,10/06/2024,,,,,,upheld,,Repairs",
+            "S3,03/06/2024,04/06/2024,10/06/2024", full.format(n=4), full.format(n=5) + ",see notes"]
+    return ("\n".join([header, *rows]) + "\n").encode("utf-8")
+
+
 def _garbage() -> bytes:
     return random.Random(20240401).randbytes(2048)
 
@@ -156,6 +165,7 @@ BUILDERS: dict[str, Callable[[], bytes]] = {
     "excel_sentinel_date_9999.xlsx": _xlsx_9999,
     "valid_parquet_datetime64.parquet": lambda: _parquet(_parquet_frame()),
     "excel_formula_without_value.xlsx": _xlsx_formulas,
+    "short_rows_trailing_fields_left_out.csv": _short_rows,
     "parquet_tz_aware_dates.parquet": _parquet_tz_aware,
 }
 
@@ -217,8 +227,9 @@ PROSE = {
                                  r"maladministration, outside jurisdiction, withdrawn, or map the word in "
                                  r"case_log.ombudsman_outcomes$",
     "empty-row": r"^empty row$",
-    "ragged-row": r"^not the header's number of fields \(an unquoted comma or a missing field\): the row's values are "
-                  r"not read; quote the field or correct the row in the export$",
+    "ragged-row": r"^more fields than the header \(an unquoted comma\): the row's values are not read; quote the "
+                  r"field or correct the row in the export$",
+    "short-row": r"^fewer fields than the header: the missing trailing fields are read as blank$",
     "formula-no-value": r"^a formula with no value saved: open the workbook in Excel and save it, or export values "
                         r"instead of formulas$",
 }
@@ -387,6 +398,10 @@ CASES = [
     # a ragged row (an unquoted comma, a notes field) is listed by row and reason only, its values not read
     case("ragged_first_row_extra_field.csv", {}, problems({2: Reason.RAGGED_ROW}, whole=(2,)), {"E2": {"received": D("2024-04-03")}}),
     case("ragged_rows_extra_fields.csv", {}, problems({4: Reason.RAGGED_ROW}, whole=(4,)), {"E1": {"received": D("2024-06-03")}}),
+    # a row leaving out its trailing empty fields is read with them blank, counted and listed by row only
+    case("short_rows_trailing_fields_left_out.csv", {},
+         problems({3: Reason.SHORT_ROW, 4: Reason.SHORT_ROW, 6: Reason.RAGGED_ROW}, whole=(6,)),
+         {"S2": {"category": "Repairs"}, "S3": {"received": D("2024-06-03"), "stage1_responded": D("2024-06-10")}}),
     case("trailing_comma_each_row.csv", {}, CLEAN, {"E1": {"received": D("2024-04-01")},
                                                     "E3": {"stage1_acknowledged": D("2024-04-04")}}),
     case("iso_timestamps_utc_z.csv", {}, CLEAN,
@@ -462,7 +477,7 @@ def _check_loaded(log, expected: tuple[dict[int, Reason], set[int]], header_row:
         listed = excl.loc[excl["row"] == row_number]
         codes = listed["code"].tolist()
         assert code in codes, (row_number, code, codes)
-        assert listed["column"].ne("").all() or code in (EMPTY, Reason.RAGGED_ROW), listed.to_string()
+        assert listed["column"].ne("").all() or code in (EMPTY, Reason.RAGGED_ROW, Reason.SHORT_ROW), listed.to_string()
 
 
 def _check_values(log, values: dict[str, dict[str, object]]) -> None:
@@ -510,3 +525,43 @@ def test_reason_codes_are_stable_and_each_has_its_prose():
     assert [reason.value for reason in Reason] == list(PROSE)
     for reason in Reason:
         assert re.search(PROSE[reason], REASON_TEXT[reason]), reason
+
+
+def test_formula_cells_without_a_value_are_found_without_a_second_reading(tmp_path, monkeypatch):
+    """A sheet with a computed column (values saved by Excel) and two formula cells with no value
+    saved: the workbook is opened once (by pandas), the two cells found in the sheet's XML."""
+    import zipfile
+
+    from audit_lib.cases.read import _formula_cells
+
+    rows = [COLUMNS, *(_record(f"V{i}", compensation=i) for i in range(1, 41))]
+    path = tmp_path / "computed.xlsx"
+    path.write_bytes(_xlsx(rows))
+    column = chr(ord("A") + COLUMNS.index("compensation"))
+    late = chr(ord("A") + COLUMNS.index("stage1_extension_days"))
+    with zipfile.ZipFile(path) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    sheet = parts["xl/worksheets/sheet1.xml"].decode("utf-8")
+    for i in range(1, 41):  # every compensation cell computed, its value saved
+        sheet = re.sub(rf'<c r="{column}{i + 1}"( [^>]*)?><v>', rf'<c r="{column}{i + 1}"\1><f>{i}*1</f><v>', sheet)
+    outcome = chr(ord("A") + COLUMNS.index("stage1_outcome"))
+    assert late < outcome
+    sheet = sheet.replace(f'<c r="{outcome}5"', f'<c r="{late}5"><f>2+3</f></c><c r="{outcome}5"')  # no value saved
+    sheet = sheet.replace(f'<c r="{outcome}9"', f'<c r="{late}9" t="n"><f>2+3</f><v></v></c><c r="{outcome}9"')
+    assert sheet.count("<f>") == 42, sheet[:2000]
+    parts["xl/worksheets/sheet1.xml"] = sheet.encode("utf-8")
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    opened = []
+    load_workbook = openpyxl.load_workbook
+    monkeypatch.setattr(openpyxl, "load_workbook", lambda *a, **k: opened.append(1) or load_workbook(*a, **k))
+    log = load_case_log(path, CaseLogSettings(path=path.name))
+    assert len(opened) == 1, "the workbook was read a second time to find formula cells"
+    listed = log.exclusions
+    assert listed.loc[listed["code"] == "formula-no-value", "row"].tolist() == [5, 9]
+    assert log.complaints == 40 and log.cases["compensation"].sum() == sum(range(1, 41))
+    frame = pd.read_excel(path, dtype=object)
+    settings = CaseLogSettings(path=path.name)
+    assert {k: v.tolist() for k, v in _formula_cells(path, settings, frame).items()} == {
+        "stage1_extension_days": [3, 7]}

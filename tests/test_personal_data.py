@@ -61,7 +61,8 @@ def _no_telltale(text: str, where: str) -> None:
 
 def test_a_ragged_row_is_listed_by_row_and_reason_only(tmp_path):
     # an unquoted comma in an address shifts a telephone number into a mapped column (row 3); an
-    # extra notes field in the first data row (row 2); a row with a field missing (row 5)
+    # extra notes field in the first data row (row 2); a row with a field missing (row 5: read,
+    # its missing trailing field blank, and listed by row and reason only)
     path = _write(tmp_path / "log.csv", [
         "case_id,address,phone,received,stage1_acknowledged,stage1_responded,stage1_extension_days,stage2_requested,"
         "stage2_acknowledged,stage2_responded,stage2_extension_days,stage1_outcome,stage2_outcome,category,"
@@ -73,11 +74,57 @@ def test_a_ragged_row_is_listed_by_row_and_reason_only(tmp_path):
     ])
     log = load_case_log(path, CaseLogSettings(path="log.csv"))
     listed = log.exclusions
-    assert listed.loc[listed["code"] == "ragged-row", "row"].tolist() == [2, 3, 5]
-    assert listed["excluded"].all() and set(listed["code"]) == {"ragged-row"}
-    assert log.cases["case_id"].tolist() == ["R3"]  # nothing from a ragged row reaches a figure
+    assert listed.loc[listed["code"] == "ragged-row", "row"].tolist() == [2, 3]
+    assert listed.loc[listed["code"] == "ragged-row", "excluded"].all()
+    assert listed.loc[listed["code"] == "short-row", "row"].tolist() == [5]
+    assert log.cases["case_id"].tolist() == ["R3", "R4"]  # nothing from a ragged row reaches a figure
     assert log.rows_read == log.complaints + log.excluded_rows == 4
     _no_telltale(listed.to_string() + log.cases.to_string(), "the case log as loaded")
+
+
+def _six_complaints(trimmed: bool, header: str = HEADER) -> list[str]:
+    """Six complaints; with ``trimmed``, rows 3, 5 and 7 leave out their trailing empty fields, as
+    many exports do."""
+    rows = [ROW.format(id=f"T{i}") for i in range(1, 7)]
+    if trimmed:
+        rows[1] = "T2,03/06/2024,04/06/2024,10/06/2024,,,,,,upheld,,Repairs"
+        rows[3] = "T4,03/06/2024,04/06/2024,10/06/2024"
+        rows[5] = "T6,03/06/2024"
+    return [header, *rows]
+
+
+@pytest.mark.parametrize("reader", ["arrow", "record by record"])
+def test_a_row_leaving_out_trailing_empty_fields_is_counted_and_listed_by_row_only(tmp_path, reader):
+    """Short rows are read with the missing trailing fields blank and counted (stage 1 received
+    is 6, as with the fields written out), listed by row number and reason only; a row with more
+    fields than the header stays excluded whole, and rows read = complaints + rows excluded."""
+    from audit_lib.core.periods import Period
+    from audit_lib.stats.engine import case_statistics
+
+    lines = _six_complaints(trimmed=True)
+    lines[6] = f"T6,03/06/2024,{NAME},{PHONE}"  # short, and its values are never listed as a short row's
+    lines.append(ROW.format(id="T7") + f",{EMAIL}")  # more fields than the header: excluded whole
+    path = _write(tmp_path / "log.csv", lines)
+    if reader == "record by record":  # lone carriage returns: a file Arrow's parser leaves to the csv module
+        path.write_bytes(path.read_bytes().replace(b"\n", b"\r"))
+    log = load_case_log(path, CaseLogSettings(path="log.csv"))
+    assert log.complaints == 6 and log.rows_read == 7 and log.excluded_rows == 1
+    assert log.rows_read == log.complaints + log.excluded_rows
+    listed = log.exclusions
+    short = listed[listed["code"] == "short-row"]
+    assert short["row"].tolist() == [3, 5, 7]
+    assert not short["excluded"].any()
+    assert (short["case_id"] == "").all() and (short["value"] == "").all() and (short["column"] == "").all()
+    assert short["reason"].iloc[0] == ("fewer fields than the header: the missing trailing fields are read as "
+                                      "blank")
+    assert listed.loc[listed["code"] == "ragged-row", "row"].tolist() == [8]
+    assert sorted(log.cases["case_id"]) == [f"T{i}" for i in range(1, 7)]
+    _no_telltale(short.to_string(), "the short rows' listing")
+    full = load_case_log(_write(tmp_path / "full.csv", _six_complaints(trimmed=False)),
+                         CaseLogSettings(path="full.csv"))
+    period = Period.parse("2024-25")
+    assert case_statistics(log.cases, period, homes=100).year.stage1_received == 6
+    assert case_statistics(full.cases, period, homes=100).year.stage1_received == 6
 
 
 # --------------------------------------------------------------------------- header errors (item 12)
@@ -190,6 +237,39 @@ def test_header_row_and_rows_read_are_bounded(tmp_path):
     with pytest.raises(CaseLogError, match=r"expected at most 10 rows"):
         load_case_log(quoted, CaseLogSettings(path="quoted.csv", max_rows=10))
     assert load_case_log(quoted, CaseLogSettings(path="quoted.csv", max_rows=11)).complaints == 11
+
+
+def test_a_csv_file_over_max_rows_is_refused_before_it_is_read_whole(tmp_path, monkeypatch):
+    """The rows are counted before the file is parsed, and as a large file is read in blocks: a
+    file over ``max_rows`` is refused before its bytes are all held or parsed; line breaks inside
+    quotes are not rows."""
+    import pyarrow.csv
+
+    from audit_lib.cases import read
+
+    path = _write(tmp_path / "log.csv", [HEADER, *(ROW.format(id=f"C{i}") for i in range(1_000))])
+
+    def whole_file_parsed(*args, **kwargs):
+        raise AssertionError("the whole file was parsed before its rows were counted")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(pyarrow.csv, "read_csv", whole_file_parsed)
+        with pytest.raises(CaseLogError, match=r"expected at most 10 rows \(case_log.max_rows\), found more"):
+            load_case_log(path, CaseLogSettings(path="log.csv", max_rows=10))
+        patched.setattr(read, "READ_WHOLE", 4096)  # a large file: read in blocks, never held whole
+        patched.setattr(read, "READ_BLOCK", 1024)
+        patched.setattr(Path, "read_bytes", lambda self: whole_file_parsed())
+        with pytest.raises(CaseLogError, match=r"expected at most 10 rows \(case_log.max_rows\), found more"):
+            load_case_log(path, CaseLogSettings(path="log.csv", max_rows=10))
+    # 10 complaints over 20 lines (a quoted line break in each) are 10 rows
+    quoted = _write(tmp_path / "quoted.csv", [HEADER + ",notes",
+                                               *(ROW.format(id=f"C{i}") + ',"first line\nsecond"' for i in range(10))])
+    assert load_case_log(quoted, CaseLogSettings(path="quoted.csv", max_rows=10)).complaints == 10
+    with pytest.raises(CaseLogError, match=r"expected at most 9 rows"):
+        load_case_log(quoted, CaseLogSettings(path="quoted.csv", max_rows=9))
+    crlf = tmp_path / "crlf.csv"
+    crlf.write_bytes(quoted.read_bytes().replace(b"\n", b"\r\n"))
+    assert load_case_log(crlf, CaseLogSettings(path="crlf.csv", max_rows=10)).complaints == 10
 
 
 def test_stats_with_header_row_0_is_one_line_and_exit_2(tmp_path):

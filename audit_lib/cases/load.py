@@ -6,7 +6,7 @@ and known optional columns (so names, addresses and contact details never go fur
 this function) and validates every row (:mod:`~audit_lib.cases.validate`). Problems are
 collected, not raised: each is listed in :attr:`CaseLog.exclusions` with its file row,
 column, value (as it may be shown: never free text that could be a resident's), reason and
-reason code (a row with another number of fields than the header by its row and reason only), and either the fields it made unknown or that the row
+reason code (a row with more or fewer fields than the header by its row and reason only), and either the fields it made unknown or that the row
 was excluded whole; :attr:`CaseLog.cases` holds one row per complaint. Only a file that cannot
 be read at all (or is a symbolic link, lies outside the landlord's folder, or has more rows than
 ``case_log.max_rows``) raises :class:`~audit_lib.errors.CaseLogError`, whose message never
@@ -27,7 +27,7 @@ from ..errors import CaseLogError
 from .read import read_table
 from .schema import CANONICAL_COLUMNS, OPTIONAL_COLUMNS
 from .settings import CaseLogSettings
-from .validate import blank_rows, empty_row_findings, ragged_row_findings, validate
+from .validate import blank_rows, empty_row_findings, ragged_row_findings, short_row_findings, validate
 
 
 @dataclass
@@ -113,12 +113,17 @@ def load_case_log(path: Path, settings: CaseLogSettings, *, folder: Path | None 
     cases, exclusions = validate(mapped[~skip] if skip.any() else mapped, settings.outcomes,
                                  settings.ombudsman_outcomes, rare_below=settings.rare_below,
                                  vocabulary=vocabulary, formulas=formulas)
-    if skip.any():  # spacer, trailing empty or ragged lines are not cases, but are still listed
+    short = np.zeros(len(mapped), dtype=bool)
+    short[table.short] = True
+    short &= ~blank
+    if skip.any() or short.any():  # spacer, trailing empty or ragged lines are not cases, but are still listed
         listed = [exclusions]
         if blank.any():
             listed.append(empty_row_findings(mapped.loc[blank, "_row"].to_numpy()))
         if ragged.any():
             listed.append(ragged_row_findings(mapped.loc[ragged, "_row"].to_numpy()))
+        if short.any():  # read and counted, the missing trailing fields blank: listed by row and reason only
+            listed.append(short_row_findings(mapped.loc[short, "_row"].to_numpy()))
         exclusions = pd.concat(listed, ignore_index=True).sort_values("row", kind="stable")
         exclusions = exclusions.reset_index(drop=True)
     sha256 = sha256_of(path)

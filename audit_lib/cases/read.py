@@ -1,10 +1,12 @@
 """Reading a case-log file as it is: CSV, Excel (.xlsx) or Parquet, header on the configured row.
 
-Nothing is coerced here: CSV cells stay text (read by Arrow's multithreaded parser where it
-gives exactly what the pandas parser gives, else record by record with the csv module, which
-finds rows with another number of fields than the header: they are returned as ragged, their
-values blanked), Excel cells stay the objects openpyxl gives (formula cells with no value saved
-are named), Parquet columns keep their types. At most ``case_log.max_rows`` rows are read. The
+Nothing is coerced here: CSV cells stay text (read by Arrow's multithreaded parser, which notes
+rows with another number of fields than the header by position; the few files it declines are
+read record by record with the csv module, to the same result): a row with more fields than the
+header is returned as ragged, its values blanked, and a row with fewer as short, its missing
+trailing fields blank. Excel cells stay the objects openpyxl gives (formula cells with no value
+saved are named, found in the sheet's XML), Parquet columns keep their types. At most
+``case_log.max_rows`` rows are read, a longer CSV file refused before it is all held. The
 header is checked (no repeated column names); a file that cannot be read at all raises
 :class:`~audit_lib.errors.CaseLogError` with one line naming the file and saying what was
 expected and what was found, never quoting a cell (a header row on the wrong line may be a
@@ -14,12 +16,19 @@ resident's data).
 from __future__ import annotations
 
 import codecs
+import collections
 import csv
+import functools
+import gc
+import io
+import itertools
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -28,9 +37,20 @@ from ..errors import CaseLogError
 from .schema import CANONICAL_COLUMNS, OPTIONAL_COLUMNS
 from .settings import CaseLogSettings
 
+if TYPE_CHECKING:
+    import pyarrow as pa
+
 ZIP_MAGIC = b"PK\x03\x04"  # .xlsx files are zip archives
 #: Rows of a CSV file read record by record are gathered into columns this many at a time.
 CSV_CHUNK_ROWS = 65_536
+#: The csv module's limit on one field while reading (its default is 128 KB).
+CSV_FIELD_LIMIT = 2**31 - 1
+#: A CSV file larger than this is read in blocks of :data:`READ_BLOCK` bytes, its line breaks
+#: counted as they come (so one with too many rows is refused before it is all held).
+READ_WHOLE = 1 << 30
+READ_BLOCK = 1 << 24
+#: A line read after a record's text: taken into the record if the record ends inside quotes.
+END_PROBE = "\x01,\x01"
 MANGLED = re.compile(r"^(.*)\.(\d+)$")  # pandas renames a repeated header 'x' to 'x.1'
 
 
@@ -58,16 +78,214 @@ def _file_format(path: Path, settings: CaseLogSettings) -> str:
     )
 
 
-def _read_csv_arrow(path: Path, settings: CaseLogSettings) -> pd.DataFrame | None:
-    """The frame ``pd.read_csv(dtype=str, ...)`` gives, read by Arrow's multithreaded parser
-    without a Python object per cell; ``None`` for any file the two parsers might read
-    differently, which :func:`_read_csv_rows` then reads (and reports on).
+@dataclass
+class CsvRead:
+    """A CSV file as read: its cells as text, and the positions of the rows with more fields than
+    the header (``ragged``: their cells blanked) and with fewer (``short``: the missing trailing
+    fields read as blank)."""
 
-    Declined: text columns not Arrow-backed (pandas 2), encodings other than UTF-8, a byte-order
-    mark the encoding does not expect, NUL bytes, carriage returns not followed by a line feed,
-    quotes in the title or header lines, a header with fewer than two names or a blank or
-    repeated one, rows with another number of fields, no data rows, and a quote left open at
-    the end of the file. ``tests/test_caselog_csv_reader.py`` compares the two parsers.
+    frame: pd.DataFrame
+    ragged: np.ndarray
+    short: np.ndarray
+
+
+class _InvalidRows:
+    """Arrow's handler for records with another number of fields than the table it is reading:
+    each is kept out of the table (``"skip"``) and noted by position; only a short row's cells
+    are kept (they are read), never a record's text."""
+
+    def __init__(self, width: int) -> None:
+        self.width = width
+        self.positions: list[int] = []  # 0-based record positions of the body, all of them
+        self.blank: list[int] = []  # ragged rows and empty rows: read as blank
+        self.by_fields: dict[int, tuple[list[int], list[list[str]]]] = {}  # short rows by fields: positions, cells
+        self.short: list[int] = []
+        self.long: list[tuple[int, int, bool]] = []  # (position, fields, whether the fields past the header are blank)
+        self.open_quote = False  # a quoted field left open at the end of the file
+        self.unnumbered = False
+
+    def __call__(self, row: Any) -> str:
+        number = row.number
+        if number is None:
+            self.unnumbered = True
+            return "error"
+        text: str = row.text
+        position = number - 1
+        self.positions.append(position)
+        if '"' in text:
+            # read as the csv module reads it, leniently; a line after it taken into the record
+            # means the record ends inside quotes (only the file's last record can)
+            records = list(csv.reader((text, END_PROBE), strict=False))
+            if len(records) != 2:
+                self.open_quote = True
+                return "skip"
+            cells = records[0]
+            blank = not any(cell.strip() for cell in cells)
+        else:
+            cells = text.split(",")
+            blank = not text.replace(",", "").strip()
+        fields = len(cells)
+        if blank:  # a blank or spaces-only line: an empty row
+            self.blank.append(position)
+        elif fields < self.width:
+            self.short.append(position)
+            group = self.by_fields.get(fields)
+            if group is None:
+                group = self.by_fields[fields] = ([], [])
+            group[0].append(position)
+            group[1].append(cells)
+        else:
+            self.long.append((position, fields, not any(cell.strip() for cell in cells[self.width:])))
+            self.blank.append(position)
+        return "skip"
+
+    def arrays(self) -> tuple[list[int], list[pa.Array]]:
+        """The rows noted, in one order: their positions, and their cells column by column (a
+        short row's missing trailing fields blank, ragged and empty rows blank)."""
+        import pyarrow as pa
+
+        text = pa.large_string()
+        blank = pa.scalar("", type=text)
+        order = list(self.blank)
+        parts: list[list[pa.Array]] = [[pa.repeat(blank, len(self.blank))] for _ in range(self.width)]
+        for fields, (positions, rows) in self.by_fields.items():
+            order.extend(positions)
+            columns = list(zip(*rows))
+            for k in range(self.width):
+                parts[k].append(pa.array(columns[k], type=text) if k < fields else pa.repeat(blank, len(rows)))
+        return order, [pa.concat_arrays(column) for column in parts]
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """The cyclic garbage collector paused (it would scan the lists of cells over and over)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+#: Bytes whose character ``str.strip`` removes (ASCII whitespace), and the delimiter: a line of
+#: only these (and perhaps other whitespace, checked) has only blank cells.
+_BLANK_BYTES = np.zeros(256, dtype=np.uint8)
+_BLANK_BYTES[[ord(c) for c in " \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f,"]] = 1
+
+
+def _read_unquoted(body: bytes, width: int) -> tuple[pa.Table, np.ndarray, np.ndarray] | None:
+    """A body without quotes (each record a line) with rows of another number of fields than the
+    header, read without a Python object per row: the fields of each line are counted at once;
+    a short line gets its missing trailing delimiters, a ragged line (and a line of blanks with
+    another number of fields) is read blank, then Arrow reads it all on all cores. Returns the
+    table and the ragged and short rows' positions, or ``None`` (trailing delimiters on every
+    row, or anything unexpected) for the line-by-line reading."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    data = np.frombuffer(body, dtype=np.uint8)
+    if not len(data):
+        return None
+    breaks = np.flatnonzero(data == ord("\n"))
+    lines = len(breaks) + (not body.endswith(b"\n"))
+    starts = np.concatenate([np.zeros(1, dtype=np.int64), breaks + 1])[:lines]
+    ends = np.concatenate([breaks, np.asarray([len(data)], dtype=np.int64)])[:lines]
+    ends = ends - ((ends > starts) & (data[np.maximum(ends - 1, 0)] == ord("\r")))  # before a CRLF's CR
+    empty = ends == starts
+    commas = np.flatnonzero(data == ord(","))
+    bounds = np.concatenate([starts, np.asarray([len(data)], dtype=np.int64)])
+    fields = np.diff(np.searchsorted(commas, bounds)) + 1
+    printable = (data > ord(" ")) & (data != ord(",")) & (data < 0x80)  # never whitespace
+    candidates = ~empty & (fields != width) & (np.maximum.reduceat(printable.view(np.uint8), starts) == 0)
+    blank = np.zeros(lines, dtype=bool)
+    for line in np.flatnonzero(candidates).tolist():  # only spaces, delimiters and perhaps other whitespace
+        blank[line] = not body[starts[line]:ends[line]].decode("utf-8").replace(",", "").strip()
+    short = ~empty & ~blank & (fields < width)
+    long = ~empty & ~blank & (fields > width)
+    if (long.any() and not short.any() and len(np.unique(fields[long])) == 1
+            and not (~empty & (fields == width)).any()):
+        return None  # perhaps trailing delimiters on every row: the line-by-line reading decides
+    rewrite = blank | long | empty  # read blank: the header's number of fields, all empty
+    missing = np.where(short, width - fields, 0)
+    text = pa.large_string()
+    offsets = np.concatenate([starts, np.asarray([len(data)], dtype=np.int64)])
+    cells = pa.LargeStringArray.from_buffers(lines, pa.py_buffer(offsets), pa.py_buffer(body))
+    cells = pc.utf8_rtrim(cells, characters="\r\n")  # each line with its line break: cut off
+    pads = pa.array(["," * k for k in range(width)], type=text).take(pa.array(missing))
+    cells = pc.binary_join_element_wise(cells, pads, pa.scalar("", type=text))
+    if rewrite.any():
+        cells = pc.if_else(pa.array(rewrite), pa.scalar("," * (width - 1), type=text), cells)
+    split = pc.split_pattern(cells, ",")
+    if not pc.all(pc.equal(pc.list_value_length(split), width)).as_py():
+        return None
+    table = pa.table({f"f{k}": pc.list_element(split, k) for k in range(width)})
+    return table, np.flatnonzero(long).astype(np.int64), np.flatnonzero(short).astype(np.int64)
+
+
+def _csv_read(table: pa.Table, names: list[str], text_dtype: object, ragged: np.ndarray,
+              short: np.ndarray) -> CsvRead:
+    frame = pd.DataFrame({position: pd.array(table.column(position), dtype=text_dtype)
+                          for position in range(len(names))}, copy=False)
+    frame.columns = pd.Index(names)
+    return CsvRead(frame, ragged, short)
+
+
+class _Stop:
+    """Arrow's handler for the first reading, on all cores: stop at the first record with another
+    number of fields than the table (``hit``), to read the file again noting each."""
+
+    def __init__(self) -> None:
+        self.hit = False
+
+    def __call__(self, row: object) -> str:
+        self.hit = True
+        return "error"
+
+
+def _arrow_table(body: bytes, columns: int, handler: Callable[[object], str], threads: bool) -> pa.Table:
+    """The body (the records below the header) as ``columns`` large-string columns; a record
+    larger than Arrow's block is read in one block."""
+    import pyarrow as pa
+    import pyarrow.csv as pa_csv
+
+    names = [f"f{position}" for position in range(columns)]
+    block_size = 1 << 20
+    while True:
+        try:
+            return pa_csv.read_csv(
+                pa.py_buffer(body),
+                read_options=pa_csv.ReadOptions(use_threads=threads, column_names=names, block_size=block_size),
+                parse_options=pa_csv.ParseOptions(newlines_in_values=True, ignore_empty_lines=False,
+                                                  invalid_row_handler=handler),
+                convert_options=pa_csv.ConvertOptions(
+                    column_types={name: pa.large_string() for name in names}, null_values=[],
+                    strings_can_be_null=False, quoted_strings_can_be_null=False,
+                ),
+            )
+        except pa.ArrowInvalid as exc:
+            if "straddl" not in str(exc) or block_size > len(body) or block_size >= 1 << 30:
+                raise
+            block_size = min(max(block_size * 8, len(body) + 1), 1 << 30)
+
+
+def _read_csv_arrow(path: Path, settings: CaseLogSettings, data: bytes | None = None) -> CsvRead | None:
+    """The CSV file read by Arrow's parser, exactly as :func:`_read_csv_rows` (the csv module,
+    record by record) reads it, without a Python object per cell; ``None`` for a file it leaves
+    to that reader (which then reads it and reports any fault).
+
+    The title and header lines are read by the csv module. The records below are read by Arrow,
+    on all cores; if one has another number of fields than the header, again on one core with a
+    handler noting each such record by its position (never its text): rows with more fields
+    than the header are ragged (their cells blanked), rows with fewer are read with the missing
+    trailing fields blank. An export ending every row with a delimiter the header lacks (empty
+    fields only) is read as the header's columns.
+
+    Declined: text columns not Arrow-backed, an unknown encoding, NUL bytes, carriage returns
+    not followed by a line feed, title or header lines the csv module cannot read, a header with
+    fewer than two names or with a repeated name, no data rows, a quote left open at the end of
+    the file, and trailing delimiters on only some rows. ``tests/test_caselog_csv_reader.py``
+    compares the two readers (and, for well-formed files, ``pd.read_csv``).
     """
     text_dtype = pd.Series([], dtype=str).dtype
     if not (isinstance(text_dtype, pd.StringDtype) and text_dtype.storage == "pyarrow"):
@@ -76,52 +294,120 @@ def _read_csv_arrow(path: Path, settings: CaseLogSettings) -> pd.DataFrame | Non
         encoding = codecs.lookup(settings.encoding).name
     except LookupError:
         return None
-    if encoding not in ("utf-8", "utf-8-sig"):
-        return None
-    data = path.read_bytes()
-    if data.startswith(codecs.BOM_UTF8):
-        if encoding != "utf-8-sig":
-            return None
-        data = data[len(codecs.BOM_UTF8):]
+    if data is None:
+        data = path.read_bytes()
+    if encoding in ("utf-8", "utf-8-sig"):
+        data = data.removeprefix(codecs.BOM_UTF8)
+    else:  # Arrow parses UTF-8: transcode (an undecodable byte is reported with its offset)
+        data = data.decode(encoding).removeprefix("\ufeff").encode("utf-8")
     if b"\x00" in data or (b"\r" in data and data.count(b"\r") != data.count(b"\r\n")):
         return None
-    start = 0
-    for _ in range(settings.header_row - 1):  # title lines
-        start = data.find(b"\n", start) + 1
-        if start == 0:
-            return None
-    end = data.find(b"\n", start)
-    if end < 0 or b'"' in data[:end]:
-        return None
-    try:
-        names = data[start:end].rstrip(b"\r").decode("utf-8").split(",")
-    except UnicodeDecodeError:
-        return None
-    if len(names) < 2 or "" in names or len(set(names)) != len(names):
-        return None
-    import pyarrow as pa
-    import pyarrow.csv as pa_csv
+    consumed = 0
 
+    def lines() -> Iterator[str]:
+        nonlocal consumed
+        for raw in io.BytesIO(data):
+            consumed += len(raw)
+            yield raw.decode("utf-8")
+
+    reader = csv.reader(lines(), strict=False)  # as the record-by-record reader reads it, leniently if need be
     try:
-        table = pa_csv.read_csv(
-            pa.py_buffer(data),
-            read_options=pa_csv.ReadOptions(skip_rows=settings.header_row - 1),
-            parse_options=pa_csv.ParseOptions(newlines_in_values=True, ignore_empty_lines=False),
-            convert_options=pa_csv.ConvertOptions(
-                column_types={name: pa.large_string() for name in names}, null_values=[],
-                strings_can_be_null=False, quoted_strings_can_be_null=False,
-            ),
-        )
-    except (pa.ArrowException, ValueError):
+        with _csv_field_limit():
+            for _ in range(settings.header_row - 1):  # title lines
+                next(reader)
+            header = next(reader)
+            end = consumed
+            first = next(reader)
+    except (StopIteration, csv.Error, UnicodeDecodeError):
         return None
-    if table.num_rows == 0 or table.column_names != names:
+    names = [name.strip() or f"Unnamed: {position}" for position, name in enumerate(header)]
+    width = len(names)
+    if width < 2 or _header_problem(names, settings):
         return None
-    if b'"' in data:
-        last = table.column(len(names) - 1)[-1].as_py()
-        if data.endswith(('"' + last.replace('"', '""')).encode("utf-8")):
+    body = data[end:]
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    stop = _Stop()
+    table: pa.Table | None = None
+    columns = len(first)
+    if columns > width and not any(cell.strip() for cell in first[width:]):
+        # a delimiter ending the first row: every row may end with one (nothing lost); else read as below
+        try:
+            table = _arrow_table(body, columns, stop, threads=True)
+        except (pa.ArrowException, ValueError):
+            table = None
+        if table is not None and not all(
+                pc.all(pc.equal(pc.utf8_trim_whitespace(table.column(k)), "")).as_py() in (True, None)
+                for k in range(width, columns)):
+            table = None
+        if table is not None:  # a row of blanks and spaces is an empty row: its spaces are not kept
+            blank = functools.reduce(pc.and_, [pc.equal(pc.utf8_trim_whitespace(column), "")
+                                               for column in table.columns])
+            empty = functools.reduce(pc.and_, [pc.equal(column, "") for column in table.columns])
+            if pc.any(pc.and_(blank, pc.invert(empty))).as_py():
+                nothing = pa.scalar("", type=pa.large_string())
+                table = pa.table({name: pc.if_else(blank, nothing, table.column(name)) for name in table.column_names})
+    invalid = _InvalidRows(width)
+    if table is None:
+        stop = _Stop()
+        try:
+            table = _arrow_table(body, width, stop, threads=True)
+        except (pa.ArrowException, ValueError):
+            if not stop.hit:
+                return None  # not UTF-8, or another fault: the csv module reports it
+            table = None
+        if table is None and b'"' not in body:  # no quotes: a record is a line, its fields counted at once
+            unquoted = _read_unquoted(body, width)
+            if unquoted is not None:
+                return _csv_read(unquoted[0], names, text_dtype, unquoted[1], unquoted[2])
+        if table is None:  # a record with another number of fields: read again, noting each
+            try:
+                with _gc_paused(), _csv_field_limit():  # many short rows: many small lists, none cyclic
+                    table = _arrow_table(body, width, invalid, threads=False)
+            except (pa.ArrowException, ValueError):
+                return None
+            if invalid.open_quote or invalid.unnumbered:
+                return None
+            counts = {fields for _, fields, _ in invalid.long}
+            if (invalid.long and not invalid.short and len(counts) == 1
+                    and all(blank for _, _, blank in invalid.long)
+                    and not any(pc.any(pc.not_equal(pc.utf8_trim_whitespace(table.column(k)), "")).as_py()
+                                for k in range(width))):
+                return None  # trailing delimiters on every row but not the first: the csv module decides
+    total = table.num_rows + len(invalid.positions)
+    if total == 0:
+        return None
+    if invalid.positions:
+        positions = np.asarray(invalid.positions, dtype=np.int64)
+        if positions.min() < 0 or positions.max() >= total or len(np.unique(positions)) != len(positions):
+            return None
+        with _gc_paused():
+            order, extra = invalid.arrays()
+        take = np.empty(total, dtype=np.int64)
+        read = np.ones(total, dtype=bool)
+        read[positions] = False
+        take[read] = np.arange(table.num_rows)
+        take[np.asarray(order, dtype=np.int64)] = table.num_rows + np.arange(len(order))
+        indices = pa.array(take)
+    last_read = not invalid.positions or take[total - 1] < table.num_rows
+    if b'"' in body and last_read and table.num_rows:
+        last = table.column(table.num_columns - 1)[-1].as_py()
+        opened = ('"' + last.replace('"', '""')).encode("utf-8")
+        trimmed = data.removesuffix(b"\n").removesuffix(b"\r")  # Arrow may leave out a last line break
+        if data.endswith(opened) or trimmed.endswith(opened):
             return None  # a quote opened in the last field and never closed
-    return pd.DataFrame({name: pd.array(table.column(i), dtype=text_dtype) for i, name in enumerate(names)},
-                        copy=False)
+    columns_out = {}
+    for position in range(width):
+        column = table.column(position)
+        if invalid.positions:
+            column = pa.chunked_array([*column.chunks, extra[position]], type=pa.large_string()).take(indices)
+        columns_out[position] = pd.array(column, dtype=text_dtype)
+    frame = pd.DataFrame(columns_out, copy=False)
+    frame.columns = pd.Index(names)
+    ragged = np.sort(np.asarray([position for position, _, _ in invalid.long], dtype=np.int64))
+    short = np.sort(np.asarray(invalid.short, dtype=np.int64))
+    return CsvRead(frame, ragged, short)
 
 
 def _header_problem(names: list[str], settings: CaseLogSettings) -> str | None:
@@ -138,17 +424,30 @@ def _header_problem(names: list[str], settings: CaseLogSettings) -> str | None:
     return None
 
 
-def _read_csv_rows(path: Path, settings: CaseLogSettings) -> tuple[pd.DataFrame, np.ndarray]:
-    """Every CSV file Arrow's parser declines: read record by record, so that a row with another
-    number of fields than the header (an unquoted comma in an address, a missing field) is found
-    and returned as ragged (its position), its values blanked: they belong to no known column."""
-    try:  # strict: a quoted field left open at the end of the file is an error, as pandas says
-        with open(path, encoding=settings.encoding, newline="") as handle:
-            return _csv_records(csv.reader(handle, strict=True), path, settings, strict=True)
-    except _LenientReadError:
-        pass
-    with open(path, encoding=settings.encoding, newline="") as handle:  # text after a closing quote, as pandas reads it
-        return _csv_records(csv.reader(handle, strict=False), path, settings, strict=False)
+def _read_csv_rows(path: Path, settings: CaseLogSettings) -> CsvRead:
+    """Every CSV file Arrow's parser declines: read record by record, so that a row with more
+    fields than the header (an unquoted comma in an address) is found and returned as ragged
+    (its position), its values blanked: they belong to no known column; a row with fewer fields
+    (an export leaving out trailing empty fields) is read with them blank and returned as short."""
+    with _csv_field_limit():
+        try:  # strict: a quoted field left open at the end of the file is an error, as pandas says
+            with open(path, encoding=settings.encoding, newline="") as handle:
+                return _csv_records(csv.reader(handle, strict=True), path, settings, strict=True)
+        except _LenientReadError:
+            pass
+        with open(path, encoding=settings.encoding, newline="") as handle:  # text after a closing quote, as pandas reads it
+            return _csv_records(csv.reader(handle, strict=False), path, settings, strict=False)
+
+
+@contextmanager
+def _csv_field_limit() -> Iterator[None]:
+    """The csv module's limit on a field's size raised while reading (its default, 128 KB, is
+    less than a long notes cell), and restored after."""
+    previous = csv.field_size_limit(CSV_FIELD_LIMIT)
+    try:
+        yield
+    finally:
+        csv.field_size_limit(previous)
 
 
 class _LenientReadError(Exception):
@@ -156,7 +455,7 @@ class _LenientReadError(Exception):
 
 
 def _csv_records(reader: Iterator[list[str]], path: Path, settings: CaseLogSettings,
-                 strict: bool) -> tuple[pd.DataFrame, np.ndarray]:
+                 strict: bool) -> CsvRead:
     text_dtype = pd.Series([], dtype=str).dtype
 
     def line() -> int:
@@ -217,9 +516,11 @@ def _csv_records(reader: Iterator[list[str]], path: Path, settings: CaseLogSetti
     counts = np.asarray(lengths, dtype=np.int64)
     seen = set(np.unique(counts[counts >= 0]).tolist())
     # an export ending every row with a delimiter the header lacks (the same number of empty fields
-    # in every row) loses nothing; any other row with more or fewer fields than the header is ragged
+    # in every row) loses nothing; any other row with more fields than the header is ragged, and
+    # one with fewer is short: its missing trailing fields are read as blank
     trailing = len(seen) == 1 and min(seen) > width and not extra_text
-    ragged = np.flatnonzero((counts >= 0) & (counts != width)) if not trailing else np.zeros(0, dtype=np.int64)
+    ragged = np.flatnonzero(counts > width) if not trailing else np.zeros(0, dtype=np.int64)
+    short = np.flatnonzero((counts >= 0) & (counts < width))
     keep = None
     if len(ragged):  # their values are not read: blanked
         keep = np.ones(len(counts), dtype=bool)
@@ -232,7 +533,7 @@ def _csv_records(reader: Iterator[list[str]], path: Path, settings: CaseLogSetti
         columns[position] = pd.array(column, dtype=text_dtype)
     frame = pd.DataFrame(columns, index=pd.RangeIndex(len(counts)), copy=False)
     frame.columns = pd.Index(names)
-    return frame, ragged.astype(np.int64)
+    return CsvRead(frame, ragged.astype(np.int64), short.astype(np.int64))
 
 
 def _csv_problem(exc: csv.Error) -> str:
@@ -252,50 +553,175 @@ def _too_many_rows(settings: CaseLogSettings) -> str:
             "period or raise case_log.max_rows in the landlord's configuration")
 
 
-def _read_csv(path: Path, settings: CaseLogSettings) -> tuple[pd.DataFrame, np.ndarray]:
+def _read_bytes(path: Path, settings: CaseLogSettings) -> bytes:
+    """The file's bytes; one with more than ``case_log.max_rows`` rows is refused before it is
+    parsed, and a large one (over :data:`READ_WHOLE` bytes) before it is all held. Line breaks
+    are counted (a record is at least one line); only past ``max_rows`` of them are the records
+    counted (quoted line breaks)."""
+    bound = settings.header_row + settings.max_rows  # this many line breaks or more: perhaps too many rows
+    size = path.stat().st_size
+    if size < bound:  # fewer bytes than that: fewer rows
+        return path.read_bytes()
+    if size <= READ_WHOLE:
+        data = path.read_bytes()
+        if _line_breaks(data) >= bound:
+            _check_records(path, settings)
+        return data
+    blocks = []
+    breaks = 0
+    carriage = False  # the last block ended with a carriage return
+    counted = False
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(READ_BLOCK), b""):
+            breaks += _line_breaks(block) - (carriage and block.startswith(b"\n"))
+            carriage = block.endswith(b"\r")
+            blocks.append(block)
+            if breaks >= bound and not counted:
+                _check_records(path, settings)
+                counted = True
+    return b"".join(blocks)
+
+
+def _line_breaks(data: bytes) -> int:
+    """Line feeds, and carriage returns not followed by one."""
+    breaks = data.count(b"\n")
+    if b"\r" in data:
+        breaks += data.count(b"\r") - data.count(b"\r\n")
+    return breaks
+
+
+def _check_records(path: Path, settings: CaseLogSettings) -> None:
+    """Refuse a file with more than ``case_log.max_rows`` records below the header, counting
+    records (not lines) with the csv module and stopping past the bound."""
+    with _csv_field_limit(), open(path, encoding=settings.encoding, errors="replace", newline="") as handle:
+        reader = csv.reader(handle)
+        try:
+            collections.deque(itertools.islice(reader, settings.header_row + settings.max_rows), maxlen=0)
+            more = next(reader, None) is not None
+        except csv.Error:
+            return  # reading the file reports it
+    if more:
+        raise CaseLogError(_too_many_rows(settings), path=path)
+
+
+def _read_csv(path: Path, settings: CaseLogSettings) -> CsvRead:
     with open(path, "rb") as handle:
         if handle.read(4) == ZIP_MAGIC:
             raise CaseLogError(
                 "expected CSV text, found an Excel workbook (or another zip archive); give the file an .xlsx "
                 "suffix or set case_log.format: xlsx", path=path,
             )
-    fast = _read_csv_arrow(path, settings)
+    fast = _read_csv_arrow(path, settings, _read_bytes(path, settings))
     if fast is not None:
-        if len(fast) > settings.max_rows:
+        if len(fast.frame) > settings.max_rows:
             raise CaseLogError(_too_many_rows(settings), path=path)
-        return fast, np.zeros(0, dtype=np.int64)
+        return fast
     return _read_csv_rows(path, settings)
 
 
 @dataclass
 class RawTable:
-    """A case log as read: its cells, the rows with another number of fields than the header
-    (positions, their cells blanked) and the cells holding a formula with no value saved."""
+    """A case log as read: its cells, the rows with more fields than the header (positions, their
+    cells blanked), the rows with fewer (positions, the missing trailing fields blank) and the
+    cells holding a formula with no value saved."""
 
     frame: pd.DataFrame
     ragged: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    short: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     formulas: dict[str, np.ndarray] = field(default_factory=dict)  # column -> positions
 
 
-def _has_formula(archive: zipfile.ZipFile, name: str) -> bool:
-    """Whether a worksheet's XML has a formula element, read in blocks (a sheet can be large)."""
-    tail = b""
-    with archive.open(name) as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            if re.search(rb"<(?:\w+:)?f[ >/]", tail + block):
-                return True
-            tail = block[-16:]
-    return False
+#: A formula element with no value saved after it: the end of its cell, or an empty value
+#: (a cell's children come in the order formula, value).
+NO_VALUE_FORMULA = re.compile(
+    rb"<(?:\w+:)?f(?:\s[^>]*)?(?:/>|>[^<]*</(?:\w+:)?f>)\s*(?:</(?:\w+:)?c>|<(?:\w+:)?v\s*/>|<(?:\w+:)?v>\s*</(?:\w+:)?v>)")
+CELL_START = re.compile(rb"<(?:\w+:)?c[\s>]")
+CELL_REFERENCE = re.compile(rb"""\sr\s*=\s*["']([A-Z]+)(\d+)["']""")
+SHEET_XML_NAMESPACES = {
+    "main": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+    "rel": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+    "pkg": "http://schemas.openxmlformats.org/package/2006/relationships",
+}
+
+
+def _sheet_part(archive: zipfile.ZipFile, sheet: str | None) -> str | None:
+    """The zip member holding the worksheet read (``sheet`` by name, else the first), from the
+    workbook's small index files; ``None`` if they cannot be followed."""
+    from xml.etree import ElementTree
+
+    try:
+        book = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+        rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    except (KeyError, ElementTree.ParseError):
+        return None
+    sheets = book.findall("main:sheets/main:sheet", SHEET_XML_NAMESPACES)
+    chosen = next((s for s in sheets if sheet is None or s.get("name") == sheet), None)
+    if chosen is None:
+        return None
+    rid = chosen.get(f"{{{SHEET_XML_NAMESPACES['rel']}}}id")
+    target = next((r.get("Target") for r in rels.findall("pkg:Relationship", SHEET_XML_NAMESPACES)
+                   if r.get("Id") == rid), None)
+    if not target:
+        return None
+    part = target.lstrip("/") if target.startswith("/") else "xl/" + target
+    return part if part in archive.namelist() else None
+
+
+def _column_index(letters: bytes) -> int:
+    index = 0
+    for letter in letters:
+        index = index * 26 + letter - 64
+    return index - 1
+
+
+def _no_value_formulas(archive: zipfile.ZipFile, part: str) -> list[tuple[int, int]] | None:
+    """(sheet row, 0-based column) of each formula cell with no value saved, found by scanning
+    the worksheet's XML in blocks (cut at a cell's start) without building its cells; ``None``
+    if such a cell has no reference."""
+    found: list[tuple[int, int]] = []
+    carry = b""
+    with archive.open(part) as handle:
+        while True:
+            block = handle.read(1 << 22)
+            text = carry + block
+            if block:
+                prefixed = text.rfind(b":c ")
+                cut = max(text.rfind(b"<c "), text.rfind(b"<c>"), text.rfind(b"<", 0, prefixed) if prefixed > 0 else -1)
+                cut = max(cut, 0)
+                text, carry = text[:cut], text[cut:]
+            for match in NO_VALUE_FORMULA.finditer(text):
+                starts = [m.start() for m in CELL_START.finditer(text, max(0, match.start() - 4096), match.start())]
+                if not starts:
+                    return None
+                reference = CELL_REFERENCE.search(text, starts[-1], match.start())
+                if reference is None:
+                    return None
+                found.append((int(reference.group(2)), _column_index(reference.group(1))))
+            if not block:
+                return found
 
 
 def _formula_cells(path: Path, settings: CaseLogSettings, frame: pd.DataFrame) -> dict[str, np.ndarray]:
     """Cells of the sheet holding a formula whose value was never saved (a workbook written by a
-    program, not saved by Excel): pandas reads them as blank. Only looked for when the sheet has
-    formulas at all."""
+    program, not saved by Excel): pandas reads them as blank. Found in the worksheet's XML."""
     with zipfile.ZipFile(path) as archive:
-        if not any(_has_formula(archive, name) for name in archive.namelist()
-                   if name.startswith("xl/worksheets/") and name.endswith(".xml")):
-            return {}
+        part = _sheet_part(archive, settings.sheet)
+        cells = _no_value_formulas(archive, part) if part else None
+    if cells is None:
+        return _formula_cells_by_openpyxl(path, settings, frame)
+    found: dict[str, list[int]] = {}
+    names = list(frame.columns)
+    for row, index in cells:
+        position = row - settings.header_row - 1
+        if 0 <= position < len(frame) and index < len(names):
+            cell = frame.iat[position, index]
+            if cell is None or (isinstance(cell, float) and np.isnan(cell)) or cell == "":
+                found.setdefault(names[index], []).append(position)
+    return {name: np.asarray(sorted(rows), dtype=np.int64) for name, rows in found.items()}
+
+
+def _formula_cells_by_openpyxl(path: Path, settings: CaseLogSettings, frame: pd.DataFrame) -> dict[str, np.ndarray]:
+    """:func:`_formula_cells` for a workbook whose XML cannot be followed: every cell visited."""
     import openpyxl  # type: ignore[import-untyped]
 
     book = openpyxl.load_workbook(path, read_only=True, data_only=False)
@@ -330,11 +756,12 @@ def read_table(path: Path, settings: CaseLogSettings) -> RawTable:
     if not path.is_file():
         raise CaseLogError("case log not found; check the path (case_log.path in a landlord's configuration)", path=path)
     kind = _file_format(path, settings)
-    ragged = np.zeros(0, dtype=np.int64)
+    ragged = short = np.zeros(0, dtype=np.int64)
     formulas: dict[str, np.ndarray] = {}
     try:
         if kind == "csv":
-            frame, ragged = _read_csv(path, settings)
+            read = _read_csv(path, settings)
+            frame, ragged, short = read.frame, read.ragged, read.short
         elif kind == "xlsx":
             frame = pd.read_excel(
                 path, sheet_name=settings.sheet or 0, dtype=object, skiprows=settings.header_row - 1,
@@ -378,7 +805,7 @@ def read_table(path: Path, settings: CaseLogSettings) -> RawTable:
     problem = _header_problem(mangled, settings)
     if problem:
         raise CaseLogError(problem, path=path)
-    return RawTable(frame, ragged, formulas)
+    return RawTable(frame, ragged, short, formulas)
 
 
 def _short(exc: BaseException) -> str:

@@ -107,6 +107,7 @@ class Reason(StrEnum):
     UNKNOWN_OMBUDSMAN_OUTCOME = "unknown-ombudsman-outcome"
     EMPTY_ROW = "empty-row"
     RAGGED_ROW = "ragged-row"
+    SHORT_ROW = "short-row"
     FORMULA_NO_VALUE = "formula-no-value"
 
 
@@ -142,7 +143,7 @@ IDENTITY_FIELDS = ("received", "refused")  # refused: whether ``refused_reason``
 #: cell as it may be shown (only what a value of its column can look like, else its kind:
 #: :func:`audit_lib.cases.validate.shown_value`), the prose reason and its :class:`Reason` code),
 #: whether the row was excluded whole, and otherwise the fields the problem made unknown
-#: (space-separated). A ragged row is listed by its row and reason only.
+#: (space-separated). A ragged or short row is listed by its row and reason only.
 EXCLUSION_COLUMNS = ["row", "case_id", "column", "value", "reason", "code", "excluded", "unknown"]
 #: The column of the usable cases naming, space-separated, the fields unknown for a complaint.
 UNKNOWN_COLUMN = "unknown"

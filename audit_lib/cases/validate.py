@@ -103,8 +103,9 @@ REASON_TEXT: dict[Reason, str] = {
     Reason.UNKNOWN_OMBUDSMAN_OUTCOME: f"unknown Ombudsman outcome, counted as {NOT_RECORDED}: expected one of "
                                       f"{', '.join(OMBUDSMAN_OUTCOMES)}, or map the word in case_log.ombudsman_outcomes",
     Reason.EMPTY_ROW: "empty row",
-    Reason.RAGGED_ROW: "not the header's number of fields (an unquoted comma or a missing field): the row's values "
-                       "are not read; quote the field or correct the row in the export",
+    Reason.RAGGED_ROW: "more fields than the header (an unquoted comma): the row's values are not read; quote "
+                       "the field or correct the row in the export",
+    Reason.SHORT_ROW: "fewer fields than the header: the missing trailing fields are read as blank",
     Reason.FORMULA_NO_VALUE: "a formula with no value saved: open the workbook in Excel and save it, or export "
                              "values instead of formulas",
 }
@@ -432,14 +433,17 @@ def _vocabulary(values: pd.Series, labels: Mapping[str, str], rare_below: int, k
     """Free text as the figures count it: a word the landlord lists (folded) as its label; any
     other value seen fewer than ``rare_below`` times in the column as :data:`OTHER`."""
     text = as_text(values)
+    listed = np.zeros(len(text), dtype=bool)
     if labels:
-        folded = _mapped_words(text, {})
-        listed = folded.isin(list(labels))
-        text = text.where(~listed, folded.map(dict(labels)))
-    else:
-        listed = pd.Series(False, index=text.index)
-    counts = text.value_counts()
-    rare = text.map(counts).lt(rare_below) & ~listed & (text != "") & ~text.isin(list(keep))
+        codes, uniques = pd.factorize(_mapped_words(text, {}))  # worked out once per distinct word
+        label = np.array([labels.get(word) for word in uniques] + [None], dtype=object)[codes]
+        listed = pd.notna(label)
+        if listed.any():
+            text = text.where(~listed, pd.Series(label, index=text.index).astype(text.dtype, copy=False))
+    codes, uniques = pd.factorize(text)
+    words = pd.Index(uniques)
+    rare_word = (np.bincount(codes, minlength=len(words)) < rare_below) & (words != "") & ~words.isin(list(keep))
+    rare = rare_word[codes] & ~listed
     return text.where(~rare, OTHER) if rare.any() else text
 
 
@@ -568,8 +572,16 @@ def empty_row_findings(rows: np.ndarray) -> pd.DataFrame:
 
 
 def ragged_row_findings(rows: np.ndarray) -> pd.DataFrame:
-    """Rows with another number of fields than the header (file rows ``rows``): listed by row and
-    reason only; their values are not read (they may be a resident's, shifted into a column)."""
+    """Rows with more fields than the header (file rows ``rows``): listed by row and reason only;
+    their values are not read (they may be a resident's, shifted into a column)."""
     return pd.DataFrame({"row": rows, "case_id": "", "column": "", "value": "",
                          "reason": REASON_TEXT[Reason.RAGGED_ROW], "code": Reason.RAGGED_ROW.value,
                          "excluded": True, "unknown": ""}, columns=EXCLUSION_COLUMNS)
+
+
+def short_row_findings(rows: np.ndarray) -> pd.DataFrame:
+    """Rows with fewer fields than the header (file rows ``rows``), read with the missing trailing
+    fields blank and counted: listed by row and reason only, never with their values."""
+    return pd.DataFrame({"row": rows, "case_id": "", "column": "", "value": "",
+                         "reason": REASON_TEXT[Reason.SHORT_ROW], "code": Reason.SHORT_ROW.value,
+                         "excluded": False, "unknown": ""}, columns=EXCLUSION_COLUMNS)
