@@ -39,7 +39,15 @@ def test_stats_for_a_file_matches_the_landlord_figures(demo_inputs, capsys):
     main(["stats", "--cases", str(demo_inputs / "moorside-almshouses" / "complaints.csv"), "--homes", "400",
           "--period", "2024-25", "--json"])
     by_file = json.loads(capsys.readouterr().out)
-    assert by_file == by_landlord
+    # the landlord lists its own categories, channels and refusal reasons (landlord.yaml); a bare
+    # file has no such list, so its rare words are counted as Other (docs/figures.md)
+    worded = ("categories", "channels", "refused_by_reason")
+    assert {k: v for k, v in by_file.items() if k not in worded} == \
+        {k: v for k, v in by_landlord.items() if k not in worded}
+    for key in worded:
+        assert sum(by_file[key].values()) == sum(by_landlord[key].values())
+        assert "Other" not in by_landlord[key]
+    assert by_file["categories"]["Other"] == 7 and by_landlord["categories"]["Damp and mould"] == 2
 
 
 def test_stats_table(demo_inputs, capsys):

@@ -439,7 +439,7 @@ def _vocabulary(values: pd.Series, labels: Mapping[str, str], rare_below: int, k
         label = np.array([labels.get(word) for word in uniques] + [None], dtype=object)[codes]
         listed = pd.notna(label)
         if listed.any():
-            text = text.where(~listed, pd.Series(label, index=text.index).astype(text.dtype, copy=False))
+            text = text.where(~listed, pd.Series(label, index=text.index).astype(text.dtype))
     codes, uniques = pd.factorize(text)
     words = pd.Index(uniques)
     rare_word = (np.bincount(codes, minlength=len(words)) < rare_below) & (words != "") & ~words.isin(list(keep))
