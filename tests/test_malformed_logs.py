@@ -565,3 +565,12 @@ def test_formula_cells_without_a_value_are_found_without_a_second_reading(tmp_pa
     settings = CaseLogSettings(path=path.name)
     assert {k: v.tolist() for k, v in _formula_cells(path, settings, frame).items()} == {
         "stage1_extension_days": [3, 7]}
+
+
+def test_a_library_message_keeps_nothing_it_quotes_of_the_file():
+    from audit_lib.cases.read import _short
+
+    row = "Mrs Jane Example,07700 900123,jane@example.org"
+    assert _short(ValueError(f"CSV parse error: Expected 3 columns, got 4: {row}")) == \
+        "CSV parse error: Expected 3 columns, got 4"
+    assert _short(ValueError("File is not a zip file")) == "File is not a zip file"

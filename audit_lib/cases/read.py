@@ -809,6 +809,11 @@ def read_table(path: Path, settings: CaseLogSettings) -> RawTable:
 
 
 def _short(exc: BaseException) -> str:
-    """A library's message, first line and at most 120 characters (they can quote file content)."""
+    """A library's message, first line, up to a second ': ' and at most 120 characters.
+
+    Libraries put what they quote of a file after a colon (pyarrow's "CSV parse error: Expected 3
+    columns, got 4: <the row>"), so nothing after the message's second ': ' is kept.
+    """
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    text = ": ".join(text.split(": ")[:2])
     return text if len(text) <= 120 else text[:117] + "..."
