@@ -4,6 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PERIOD ?= 2024-25
+LANDLORD ?= riverbend-homes
 
 .PHONY: install browser demo test lint lab data clean
 
@@ -35,8 +36,9 @@ lint: install
 test: lint browser
 	$(BIN)/python -m pytest
 
+# The workbook for one landlord, as a working copy in work/ (git-ignored): make lab LANDLORD=calder-vale-housing
 lab: install
-	$(BIN)/jupyter lab notebooks/self_assessment.ipynb
+	$(BIN)/chc-audit lab $(LANDLORD) --period $(PERIOD)
 
 data: install
 	$(BIN)/python scripts/generate_demo_data.py

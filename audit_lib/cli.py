@@ -6,6 +6,8 @@
     chc-audit run (LANDLORD ... | --all) --period 2024-25 [--inputs DIR] [--outputs DIR] [--workers N]
                   [--executor local|dask] [--scheduler ADDRESS] [--timeout SECONDS] [--retry-failed]
                   [--as-of YYYY-MM-DD] [--notebook PATH]
+    chc-audit lab LANDLORD --period 2024-25 [--inputs DIR] [--outputs DIR] [--work DIR] [--fresh]
+                  [--no-browser] [--dry-run]
 
 Errors a user can fix (wrong arguments, a bad file, a folder that cannot be read or written)
 print one line on stderr and exit 2, never a traceback; a batch in which any landlord failed
@@ -132,6 +134,27 @@ def _cmd_run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_lab(args: argparse.Namespace) -> int:
+    """``chc-audit lab``: the landlord's working copy of the workbook (made if need be), opened in JupyterLab."""
+    import os
+
+    from .workbook.working_copy import lab_command, lab_root, make_working_copy
+
+    period = Period.parse(args.period)
+    copy = make_working_copy(args.landlord, period, args.inputs, args.outputs, args.work, fresh=args.fresh)
+    how = ("new, from the project's workbook" if copy.created
+           else "kept as it is; --fresh starts it again from the project's workbook")
+    print(f"Working copy: {copy.path} ({how})")
+    command = lab_command(copy.path, lab_root(args.work, args.outputs), browser=not args.no_browser)
+    if args.dry_run:
+        print("JupyterLab command: " + " ".join(command))
+        return 0
+    print("Opening it in JupyterLab (Ctrl+C here stops JupyterLab).", flush=True)
+    sys.stderr.flush()
+    os.execv(command[0], command)  # JupyterLab takes over this process
+    return 0  # pragma: no cover - execv does not return
+
+
 def _iso_date(text: str) -> dt.date:
     """An argparse type: a date written YYYY-MM-DD."""
     try:
@@ -222,6 +245,26 @@ def build_parser() -> argparse.ArgumentParser:
                      help="the date actions are judged at (open or overdue), the same for every report "
                           "of the run; give the date of an earlier run to reproduce its reports (default: today)")
     run.set_defaults(handler=_cmd_run)
+
+    lab = sub.add_parser("lab", help="open a landlord's working copy of the workbook in JupyterLab",
+                         description="Open the workbook for one landlord and period in JupyterLab, as a working "
+                                     "copy under --work (git-ignored work/ by default), so the project's "
+                                     "notebooks/self_assessment.ipynb is never written to. An existing working copy "
+                                     "is opened as it is.")
+    lab.add_argument("landlord", metavar="LANDLORD", help="landlord id from the registry")
+    lab.add_argument("--period", required=True, help="reporting year, e.g. 2024-25")
+    lab.add_argument("--inputs", type=Path, default=DEFAULT_INPUTS, help="inputs folder (default: ./inputs)")
+    lab.add_argument("--outputs", type=Path, default=DEFAULT_OUTPUTS,
+                     help="where the workbook's 'Produce report' button writes (default: ./outputs)")
+    lab.add_argument("--work", type=Path, default=Path("work"),
+                     help="folder of the working copies (default: ./work, git-ignored)")
+    lab.add_argument("--fresh", action="store_true",
+                     help="start the working copy again from the project's workbook (the answers are kept: they "
+                          "live in the answers file)")
+    lab.add_argument("--no-browser", action="store_true", help="start JupyterLab without opening a browser")
+    lab.add_argument("--dry-run", action="store_true",
+                     help="make (or keep) the working copy and print the JupyterLab command instead of running it")
+    lab.set_defaults(handler=_cmd_lab)
     return parser
 
 

@@ -18,6 +18,9 @@ answer) are *findings*: data with reason codes, not exceptions.
     ├── CaseLogError        a case log that cannot be read at all
     ├── AnswerStoreError    a missing, damaged or read-only answer file; an invalid answer
     ├── SignOffError        a sign-off, reopening or carry forward the rules do not allow
+    │   ├── SignOffReplaceError  a sign-off that would replace a signature without confirmation
+    │   ├── SignOffChangedError  a sign-off or reopening against signatures another editor has since changed
+    │   └── ApprovalIncompleteError  an approval of an incomplete assessment without a reason to override
     └── RunError            a batch run that could not be started or completed
         └── KernelStartError   a Jupyter kernel that did not start (retried before a landlord fails)
 """
@@ -25,6 +28,7 @@ answer) are *findings*: data with reason codes, not exceptions.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 
 class AuditError(Exception):
@@ -66,6 +70,29 @@ class AnswerStoreError(AuditError):
 
 class SignOffError(AuditError):
     """A sign-off, reopening or carry forward that the assessment's state does not allow."""
+
+
+class SignOffReplaceError(SignOffError):
+    """A sign-off that would replace someone's signature, not confirmed by the signer.
+
+    ``current`` is the signature in place (an :class:`~audit_lib.assessment.answers.SignOff`);
+    passing it back as the store's ``replacing`` confirms that this is the one replaced.
+    """
+
+    def __init__(self, message: str, *, role: str, current: Any, path: Path | str | None = None) -> None:
+        super().__init__(message, path=path)
+        self.role = role
+        self.current = current
+
+
+class SignOffChangedError(SignOffError):
+    """A sign-off or reopening given while the signatures on disk differ from those the signer saw
+    (another editor signed or reopened meanwhile): nothing is saved; the signer looks again."""
+
+
+class ApprovalIncompleteError(SignOffError):
+    """An approval of an assessment that is not complete (provisions unassessed, blocking flags),
+    given without a reason to approve it anyway."""
 
 
 class RunError(AuditError):

@@ -67,7 +67,7 @@ def test_missing_file_is_an_empty_assessment(tmp_path):
         ("landlord: l\nperiod: 2024-25\nanswers: {'2024:1.2': {status: 'No', actions: [{text: x, due: 31/02/2025}]}}\n", "due"),
         ("landlord: l\nperiod: 2024-25\nanswers: {'2024:1.2': {statsu: 'No'}}\n", "statsu: Extra inputs"),
         ("landlord: l\nperiod: 2024-25\nsignoff: {prepared: {name: Ann, date: 2025-05-01}, reviewed: {name: ann, date: 2025-05-02}}\n",
-         "reviewer must not be the person who prepared"),
+         r"signoff: The reviewer must be someone other than the preparer \(Ann\)"),
         ("landlord: l\n  period: [\n", "not valid YAML"),
     ],
 )
@@ -84,7 +84,8 @@ def test_flags():
     assert answer_flags(Answer(status="Yes", evidence=[Evidence(description="Policy")])) == []
     assert [f.code for f in answer_flags(Answer(status="No"))] == ["no-explanation", "no-dated-action"]
     assert [f.code for f in answer_flags(Answer(status="Partial", commentary="why", actions=[Action(text="fix", owner="Head of CX")]))] == ["no-dated-action"]
-    assert answer_flags(Answer(status="No", commentary="why", actions=[Action(text="fix", owner="Head of CX", due=dt.date(2025, 9, 1))])) == []
+    assert answer_flags(Answer(status="No", commentary="why", actions=[Action(text="fix", owner="Head of CX", due=dt.date(2025, 9, 1))]),
+                        dt.date(2025, 6, 30)) == []
     assert [f.code for f in answer_flags(Answer(status="N/A"))] == ["na-without-reason"]
 
 

@@ -116,21 +116,39 @@ def _wait_until_all_cells_ran(page, timeout: float = 300) -> None:
         page.wait_for_timeout(500)
 
 
+def open_provision(page, number: str):
+    """A provision's form in an open section: its card's Edit button clicked (again, if a click is
+    lost on a busy machine) until the form is drawn."""
+    slug = number.replace(".", "-")
+    form = page.locator(f".chc-provision-{slug}{LIVE}").first
+    card = page.locator(f".chc-card-{slug}{LIVE}").first
+    deadline = time.monotonic() + 120
+    while not form.is_visible():
+        assert time.monotonic() < deadline, f"the form of {number} did not open: " + _notebook_errors(page)
+        edit = card.get_by_role("button", name="Edit")
+        if card.count() and edit.count():
+            card.scroll_into_view_if_needed()
+            edit.first.click()
+        page.wait_for_timeout(1000)
+    form.scroll_into_view_if_needed()
+    return form
+
+
 def _open_section_6(page):
-    """Open section 6 (a click can be lost while the page is still laying out) and wait for 6.2's form."""
+    """Open section 6 (a click can be lost while the page is still laying out) and 6.2's form."""
     _wait_until_all_cells_ran(page)
     section = page.locator(f".chc-section-6{LIVE}").first
     section.wait_for(timeout=120_000)
     header = section.locator(".jupyter-widget-Collapse-header").first
-    form = page.locator(f".chc-provision-6-2{LIVE}").first
+    card = page.locator(f".chc-card-6-2{LIVE}").first
     deadline = time.monotonic() + 180
-    while not form.is_visible():
+    while not card.is_visible():
         assert time.monotonic() < deadline, "section 6 did not open: " + _notebook_errors(page)
         if section.locator(".jupyter-widget-Collapse-open").count() == 0:
             header.scroll_into_view_if_needed()
             header.click()
         page.wait_for_timeout(1000)
-    return form
+    return open_provision(page, "6.2")
 
 
 def _wait_until_gone_or_disconnected(element, timeout: float = 60) -> None:

@@ -39,7 +39,7 @@ def test_layout():
 @pytest.mark.parametrize(
     "notebook, parameters",
     [
-        ("self_assessment.ipynb", {"landlord", "period", "inputs_dir", "interactive", "as_of"}),
+        ("self_assessment.ipynb", {"landlord", "period", "inputs_dir", "interactive", "as_of", "outputs_dir"}),
         ("group_summary.ipynb", {"period", "inputs_dir", "outputs_dir", "as_of"}),
     ],
 )

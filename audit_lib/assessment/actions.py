@@ -3,14 +3,63 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ..code.catalogue import Provision
+from ..core.periods import uk_date
 from .answers import Action, Answer, Assessment, Status
 
 #: States of an action, in the order a governing body reads them.
 STATES = ("Overdue", "Open", "No due date", "Done")
+
+#: The due dates accepted when an action is saved: a date typed with a short year (0002) or a
+#: slip of the keyboard (20288) is refused, and one already in a file is flagged.
+EARLIEST_DUE = dt.date(2000, 1, 1)
+LATEST_DUE = dt.date(2099, 12, 31)
+
+_DAY_MONTH_YEAR = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d+)")
+_YEAR_MONTH_DAY = re.compile(r"(\d+)-(\d{1,2})-(\d{1,2})")
+
+
+def format_date(day: dt.date) -> str:
+    """DD/MM/YYYY, the year always with four digits (``31/03/0002``, not ``31/03/2``)."""
+    return uk_date(day)
+
+
+def due_date_problem(due: dt.date | None) -> str | None:
+    """Why ``due`` is not a plausible due date, in plain words; ``None`` when it is (or there is none)."""
+    if due is None or EARLIEST_DUE <= due <= LATEST_DUE:
+        return None
+    return (f"a due date must be between {format_date(EARLIEST_DUE)} and {format_date(LATEST_DUE)}; "
+            f"the year {due.year:04d} looks mistyped")
+
+
+def parse_due_date(text: str) -> dt.date | None:
+    """A due date as the auditor types it: DD/MM/YYYY (``/``, ``.`` or ``-`` between) or YYYY-MM-DD;
+    blank for none. Anything else, an impossible date (31/02/2026) or one outside
+    :data:`EARLIEST_DUE` - :data:`LATEST_DUE` raises ``ValueError`` with a plain message."""
+    text = text.strip()
+    if not text:
+        return None
+    expected = "type the date as DD/MM/YYYY, for example 31/03/2026"
+    if match := _DAY_MONTH_YEAR.fullmatch(text):
+        day, month, year = match.groups()
+    elif match := _YEAR_MONTH_DAY.fullmatch(text):
+        year, month, day = match.groups()
+    else:
+        raise ValueError(f"not a date: {expected}")
+    if len(year) != 4:
+        raise ValueError(f"the year needs four digits: {expected}")
+    try:
+        due = dt.date(int(year), int(month), int(day))
+    except ValueError:
+        raise ValueError(f"there is no such day in the calendar: {expected}") from None
+    problem = due_date_problem(due)
+    if problem:
+        raise ValueError(problem)
+    return due
 
 
 @dataclass(frozen=True)
@@ -26,6 +75,22 @@ class ActionRow:
     def state_class(self) -> str:
         """CSS class of the state (``no-due-date``, ``overdue``, ...)."""
         return self.state.lower().replace(" ", "-")
+
+    @property
+    def due_text(self) -> str:
+        """The due date as DD/MM/YYYY (blank when none)."""
+        return format_date(self.action.due) if self.action.due else ""
+
+    @property
+    def flags(self) -> list[str]:
+        """What a reviewer would raise about this action besides its state (overdue is a state)."""
+        found = []
+        if not self.action.done and not (self.action.owner or "").strip():
+            found.append("No owner: someone must be answerable for this action.")
+        problem = due_date_problem(self.action.due)
+        if problem:
+            found.append(f"The due date needs correcting: {problem}.")
+        return found
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,10 @@
 
 A provision's :class:`Answer` is its :class:`Status`, the :class:`Evidence` behind it, the
 commentary and the :class:`Action` items that close a gap; an :class:`Assessment` holds every
-answer with its :class:`SignOffs` (prepared, reviewed, approved) and any :class:`Reopening`.
+answer with its :class:`SignOffs` (prepared, reviewed, approved) and the history of the
+sign-off (:class:`SignOffEvent`: every signature given, with the one it replaced, and every
+reopening with its reason). Each :class:`SignOff` records the user signed in when it was given
+(older files have none: such a signature loads, and is told apart by its name only).
 The model refuses what can never be valid (an unknown status, a reviewer who prepared the
 assessment); what the state of an assessment allows next is :mod:`.signoff`'s business.
 
@@ -14,7 +17,7 @@ importable from here::
     period: 2024-25
     code: "2024"
     signoff:
-      prepared: {name: Priya Shah, role: Complaints Manager, date: 2025-05-12}
+      prepared: {name: Priya Shah, role: Complaints Manager, date: 2025-05-12, user: pshah}
     answers:
       "2024:6.2":
         status: "Partial"
@@ -35,8 +38,18 @@ from __future__ import annotations
 import datetime as dt
 import re
 from enum import Enum
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SerializerFunctionWrapHandler,
+    field_validator,
+    model_serializer,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
 
 from ..core.yaml_files import shorten
 
@@ -74,9 +87,26 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+def _tidy(value: object) -> object:
+    """A text as the workbook's form saves it: without spaces around it (text of spaces only is
+    kept as it is, so a file holding one still loads)."""
+    return (value.strip() or value) if isinstance(value, str) else value
+
+
+def _tidy_optional(value: object) -> object:
+    """An optional text as the form saves it: without spaces around it, and none when blank."""
+    return (value.strip() or None) if isinstance(value, str) else value
+
+
 class Evidence(_Model):
+    """An evidence item; its texts are tidied as the form tidies them (:func:`_tidy`), so what is
+    stored is what the form would save for it."""
+
     description: str = Field(min_length=1)
     reference: str | None = None  # document reference or link
+
+    _description = field_validator("description", mode="before")(_tidy)
+    _reference = field_validator("reference", mode="before")(_tidy_optional)
 
 
 #: A date as people write it in the UK: day/month/year (``30/09/2025``, ``1-4-2025``).
@@ -99,10 +129,15 @@ def parse_date(value: object) -> object:
 
 
 class Action(_Model):
+    """An action; its text and owner are tidied as the form tidies them (see :class:`Evidence`)."""
+
     text: str = Field(min_length=1)
     owner: str | None = None
     due: dt.date | None = None
     done: bool = False
+
+    _text = field_validator("text", mode="before")(_tidy)
+    _owner = field_validator("owner", mode="before")(_tidy_optional)
 
     @field_validator("due", mode="before")
     @classmethod
@@ -130,7 +165,9 @@ class Answer(_Model):
         return "" if value is None else value  # type: ignore[return-value]
 
 
-REVIEWER_IS_PREPARER = "the reviewer must not be the person who prepared the assessment"
+#: The sign-offs in the order they are given, and what the person giving each is called.
+SIGNERS = {"prepared": "preparer", "reviewed": "reviewer", "approved": "approver"}
+Role = Literal["prepared", "reviewed", "approved"]
 
 
 def same_person(name: str, other: str) -> bool:
@@ -138,10 +175,44 @@ def same_person(name: str, other: str) -> bool:
     return name.strip().lower() == other.strip().lower()
 
 
-class SignOff(_Model):
+def not_the_preparer(role: str, preparer: str) -> str:
+    """The plain-words refusal of a reviewer or approver who is the preparer."""
+    return f"The {SIGNERS.get(role, role)} must be someone other than the preparer ({preparer})."
+
+
+class _Compact(_Model):
+    """A record written without its empty fields (a signature with no job title, user or
+    override is written as older files have it)."""
+
+    @model_serializer(mode="wrap")
+    def _without_empty(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        data: dict[str, Any] = handler(self)
+        return {key: value for key, value in data.items() if value is not None and value != {}}
+
+
+class Override(_Model):
+    """An approval given although the assessment was not complete: why, and what was outstanding."""
+
+    reason: str = Field(min_length=1)
+    gaps: list[str] = Field(default_factory=list)
+
+
+class SignOff(_Compact):
+    """One signature. ``name``, ``role`` and ``date`` are as the signer typed them (descriptive);
+    ``user`` is who was signed in when it was given (``None`` for a signature recorded before
+    users were, which is then told apart from others by its name only)."""
+
     name: str = Field(min_length=1)
     role: str | None = None
     date: dt.date
+    user: str | None = None
+    override: Override | None = None  # an approval given despite gaps, and why
+
+    def same_signer(self, other: SignOff) -> bool:
+        """Whether ``other`` was given by the same person: the same user, or the same name."""
+        if self.user and other.user and self.user.strip().lower() == other.user.strip().lower():
+            return True
+        return same_person(self.name, other.name)
 
 
 class SignOffs(_Model):
@@ -151,17 +222,34 @@ class SignOffs(_Model):
 
     @model_validator(mode="after")
     def _reviewer_is_not_preparer(self) -> SignOffs:
-        if self.prepared and self.reviewed and same_person(self.prepared.name, self.reviewed.name):
-            raise ValueError(REVIEWER_IS_PREPARER)
+        if self.prepared and self.reviewed and self.prepared.same_signer(self.reviewed):
+            raise PydanticCustomError("reviewer_is_preparer", not_the_preparer("reviewed", self.prepared.name))
         return self
 
 
 class Reopening(_Model):
-    """An approved assessment reopened for change, and why."""
+    """A reopening as files written before :class:`SignOffEvent` recorded it (kept and shown)."""
 
     by: str
     at: dt.datetime
     reason: str = Field(min_length=1)
+
+
+class SignOffEvent(_Compact):
+    """One change to the sign-off: a signature given (``old``: the one it replaced), or the
+    assessment reopened with a reason (``withdrawn``: the review and approval it took away).
+
+    Kept in the answers file, so the report's cover lists the whole sign-off history; the
+    history file holds the same entries among every other change."""
+
+    at: dt.datetime
+    user: str
+    event: Literal["signed", "reopened"]
+    role: Role | None = None
+    old: SignOff | None = None
+    new: SignOff | None = None
+    reason: str | None = None
+    withdrawn: dict[Role, SignOff] = Field(default_factory=dict)
 
 
 class Assessment(_Model):
@@ -171,7 +259,8 @@ class Assessment(_Model):
     revision: int = 0  # incremented by every saved change; detects concurrent editors
     carried_from: str | None = None  # the period whose answers this draft started from
     signoff: SignOffs = Field(default_factory=SignOffs)
-    reopenings: list[Reopening] = Field(default_factory=list)
+    reopenings: list[Reopening] = Field(default_factory=list)  # as files written before signoff_history kept them
+    signoff_history: list[SignOffEvent] = Field(default_factory=list)
     answers: dict[str, Answer] = Field(default_factory=dict)
 
     @field_validator("answers", mode="before")
@@ -201,5 +290,5 @@ def empty_assessment(landlord: str, period: str, code: str = "2024") -> Assessme
     return Assessment(landlord=landlord, period=period, code=code)
 
 
-__all__ = ["Action", "Answer", "Assessment", "Evidence", "Reopening", "SignOff", "SignOffs", "Status",
-           "empty_assessment"]
+__all__ = ["SIGNERS", "Action", "Answer", "Assessment", "Evidence", "Override", "Reopening", "SignOff", "SignOffEvent",
+           "SignOffs", "Status", "empty_assessment", "not_the_preparer"]

@@ -3,12 +3,14 @@
 Only an empty assessment is started this way. Every answer of the previous period is copied
 (status, evidence, commentary) as an **unconfirmed** draft, with the actions still open; the
 actions that were done stay behind, as does the sign-off. An answer stays unconfirmed until
-the auditor confirms or changes it, and the draft records the period it came from.
+the auditor confirms or changes it, and the draft records the period it came from. Several
+answers (a section's) can be confirmed at once: one save, one history entry per answer.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -43,3 +45,26 @@ def carried_forward(current: Assessment, previous: Assessment, user: str, *,
             updated_at=now,
         )
     return draft, {"carried_from": previous.period, "answers": len(draft.answers)}
+
+
+def confirmed_answers(current: Assessment, provision_ids: Iterable[str], user: str, *,
+                      path: Path | None = None) -> tuple[Assessment, list[dict[str, Any]]]:
+    """A copy of ``current`` with the carried-forward answers of ``provision_ids`` confirmed, and one
+    history entry per answer confirmed (those already confirmed, or not answered, are left alone).
+
+    An approved assessment is read-only: :class:`SignOffError`, naming ``path``.
+    """
+    if current.signoff.approved is not None:
+        raise SignOffError("the assessment is approved and read-only; reopen it (with a reason) to confirm answers",
+                           path=path)
+    result = current.model_copy(deep=True)
+    now = dt.datetime.now().replace(microsecond=0)
+    entries: list[dict[str, Any]] = []
+    for provision in dict.fromkeys(provision_ids):
+        answer = result.answers.get(provision)
+        if answer is None or answer.confirmed:
+            continue
+        result.answers[provision] = answer.model_copy(update={"confirmed": True, "updated_by": user,
+                                                              "updated_at": now})
+        entries.append({"provision": provision, "field": "confirmed", "old": False, "new": True})
+    return result, entries

@@ -1,4 +1,5 @@
-"""How far an assessment has got: answered provisions and counts by status."""
+"""How far an assessment has got: answered provisions, counts by status, and how many answers
+carried forward from last year are not yet confirmed."""
 
 from __future__ import annotations
 
@@ -14,15 +15,20 @@ class Progress:
     answered: int
     total: int
     by_status: dict[str, int]  # "Yes", "Partial", "No", "N/A" in that order
+    unconfirmed: int = 0  # answers carried forward and not yet confirmed or changed
 
 
 def progress(assessment: Assessment, provisions: Iterable[Provision]) -> Progress:
     """Progress over ``provisions`` (a section's, or the whole catalogue's)."""
     counts = {s.value: 0 for s in Status}
-    total = 0
+    total = unconfirmed = 0
     for provision in provisions:
         total += 1
-        status = assessment.answer(provision.id).status
-        if status is not None:
-            counts[status.value] += 1
-    return Progress(answered=sum(counts.values()), total=total, by_status=counts)
+        answer = assessment.answers.get(provision.id)
+        if answer is None:
+            continue
+        if answer.status is not None:
+            counts[answer.status.value] += 1
+        if not answer.confirmed:
+            unconfirmed += 1
+    return Progress(answered=sum(counts.values()), total=total, by_status=counts, unconfirmed=unconfirmed)

@@ -14,7 +14,9 @@ How a change is saved (:meth:`AnswerStore.change`):
    read it again and compare the field being changed with the value this editor started
    from: if the other editor changed the same field to something else, the change is a
    **conflict** and is returned as such, never written over the other's value; otherwise
-   the change is applied on top of the other editor's answers, so nothing is lost;
+   the change is applied on top of the other editor's answers, so nothing is lost. Evidence
+   and actions are merged item by item (:mod:`.merge`): items added by either editor are
+   kept, and only an item both changed (or one changed and the other removed) is a conflict;
 3. record the new revision and its history entry in the lock file (the journal, fsynced);
 4. write the file to a temporary file, ``fsync`` it and rename it over the old one (a crash
    or a killed kernel leaves either the old or the new file, never half of one); only the
@@ -26,12 +28,13 @@ reads (:meth:`AnswerStore._recover`, also run when a store is opened): for a jou
 revision is the file's, a torn last history line is cut off and whatever part of the journal
 the history does not already end with, byte for byte, is appended; any other journal is
 dropped, and temporary files left beside the answers file are removed. So every committed
-revision has exactly one history entry. A lock file whose first line is not a revision (or
+revision has its history entries exactly once. A lock file whose first line is not a revision (or
 whose journal is not that revision's history lines) is an error naming it, never guessed at.
 
 A change is *committed* once :meth:`AnswerStore.change` returns without a conflict. Signing,
-reopening and carrying forward are committed the same way, under the same lock; what they
-are allowed to do is decided by :mod:`.signoff` and :mod:`.carry_forward`.
+reopening, carrying forward and confirming a section's carried-forward answers (one entry per
+answer, one revision) are committed the same way, under the same lock; what they are
+allowed to do is decided by :mod:`.signoff` and :mod:`.carry_forward`.
 """
 
 from __future__ import annotations
@@ -40,6 +43,7 @@ import datetime as dt
 import getpass
 import json
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -49,15 +53,23 @@ from pydantic import ValidationError
 from ..code.catalogue import Catalogue
 from ..core.io import describe_validation_error
 from ..core.paths import answers_file
-from ..errors import AnswerStoreError
-from .answers import Answer, Assessment, Status
+from ..errors import AnswerStoreError, SignOffChangedError
+from .actions import due_date_problem
+from .answers import Action, Answer, Assessment, SignOff, SignOffs, Status
 from .answers_file import AnswersText, read_answers, save_assessment
-from .carry_forward import carried_forward
+from .carry_forward import carried_forward, confirmed_answers
 from .history import History, history_file
 from .lock import HeldLock, exclusive, lock_file
-from .signoff import check_reason, check_role, reopened, signed
+from .merge import ItemConflict, already_in, describe_value, list_conflict, merge_items
+from .signoff import check_reason, check_role, describe_signoffs, reopened, signed
 
 FIELDS: tuple[str, ...] = ("status", "evidence", "commentary", "actions", "confirmed")
+LIST_FIELDS: tuple[str, ...] = ("evidence", "actions")  # merged item by item (:mod:`.merge`)
+#: What the workbook's form calls each field; messages name a field by it.
+FIELD_LABELS = {"status": "Comply", "evidence": "Evidence", "commentary": "Commentary", "actions": "Actions",
+                "confirmed": "Confirmation"}
+_ITEM_WORDS = {"evidence": "evidence item", "actions": "action"}
+_UNSEEN: Any = object()  # no ``expected`` value given to :meth:`AnswerStore.change`
 USER_VARIABLE = "CHC_AUDIT_USER"
 
 
@@ -76,13 +88,27 @@ class Conflict:
     theirs: Any
     by: str | None
     at: dt.datetime | None
+    items: tuple[ItemConflict, ...] = ()  # for evidence and actions: each item both editors changed
+    number: str = ""  # the provision's number (6.3), as messages name it
 
     @property
     def message(self) -> str:
         who = f" by {self.by}" if self.by else ""
         when = f" at {self.at:%d/%m/%Y %H:%M}" if self.at else ""
-        return (f"{self.provision} {self.field} was changed{who}{when} while you were editing; your change was "
+        number = self.number or self.provision
+        label = FIELD_LABELS.get(self.field, self.field)
+        what = (f"{label} of {number}: the same {_ITEM_WORDS[self.field]}"
+                f"{' was' if len(self.items) == 1 else 's were'}" if self.items else f"{label} of {number} was")
+        return (f"{what} changed{who}{when} while you were editing; your change was "
                 "not saved. Review their value and apply yours again if it should replace it.")
+
+    @property
+    def sides(self) -> list[tuple[str, str]]:
+        """What the other editor saved and what you tried to save, in words: one pair per item in
+        conflict for evidence and actions, else one pair for the field."""
+        if self.items:
+            return [(item.theirs, item.yours) for item in self.items]
+        return [(describe_value(self.field, self.theirs), describe_value(self.field, self.yours))]
 
 
 @dataclass(frozen=True)
@@ -174,6 +200,21 @@ class AnswerStore:
         """Every recorded change, oldest first. A torn last line (a crash mid-append) is skipped."""
         return self._history.read()
 
+    def reload(self) -> bool:
+        """Take in what other editors have saved since this editor last read the file (nothing is
+        re-read when nobody has written it); ``True`` when the assessment changed."""
+        try:
+            with exclusive(self.lock_path) as lock:
+                current = self._sync_with_disk(lock)
+        except PermissionError:  # a folder this user cannot write: read without the lock
+            if self._signature() == self._seen:
+                return False
+            current = self._read()
+        if current is self._assessment:
+            return False
+        self._adopt(current)
+        return True
+
     # -- writing ---------------------------------------------------------------------------
     def _sync_with_disk(self, lock: HeldLock) -> Assessment:
         """The assessment as it is on disk now (re-read only when another editor wrote it).
@@ -215,37 +256,59 @@ class AnswerStore:
         self._seen = self._signature()
         return Saved(current.revision)
 
-    def change(self, provision_id: str, field: str, value: Any, expected: Any = None) -> Saved | Conflict:
+    def change(self, provision_id: str, field: str, value: Any, expected: Any = _UNSEEN) -> Saved | Conflict:
         """Save one field of one provision's answer now; a conflict is returned, not written.
 
-        ``expected`` is the value the user saw before changing it (a widget's old value);
-        by default, the value when this editor last read the file or saved that field.
+        ``expected`` is the value the user saw before changing it (a form's shown value, ``None``
+        for an unanswered status included); by default, the value when this editor last read the
+        file or saved that field. When another editor saved the field meanwhile, a status,
+        commentary or confirmation is a conflict (unless both made the same change, or this one
+        changed nothing); evidence and actions are merged item by item (:mod:`.merge`), and only
+        an item both changed is a conflict; a merge that would not hold this editor's change is
+        a conflict too, never a save with nothing written. A conflict saves nothing.
+
+        Whatever the outcome (saved, a conflict, or a value refused with :class:`AnswerStoreError`),
+        this store then holds the answers as they are on disk. A due date is checked only on the
+        actions that are new: neither on disk nor among those the editor saw (``expected``).
+        Messages name the provision by its number and the field by the form's label.
         """
         if field not in FIELDS:
             raise AnswerStoreError(f"unknown answer field {field!r}; expected one of {', '.join(FIELDS)}")
         provision = self.catalogue.provision(provision_id).id
         with exclusive(self.lock_path) as lock:
             current = self._sync_with_disk(lock)
+            self._adopt(current)  # first: refused or not, this editor (and its form) now holds what is on disk
             if current.signoff.approved is not None:
                 raise AnswerStoreError(
                     "the assessment is approved and read-only; reopen it (with a reason) to change answers",
                     path=self.path,
                 )
             before = current.answer(provision)
-            base_value = _plain(getattr(self._base.answer(provision), field) if expected is None else expected)
+            base_value = _plain(getattr(self._base.answer(provision), field) if expected is _UNSEEN else expected)
             disk_value = _plain(getattr(before, field))
-            try:
-                updated = Answer.model_validate(
-                    {**before.model_dump(), field: value, "updated_by": self.user, "updated_at": dt.datetime.now()}
-                )
-            except ValidationError as exc:
-                raise AnswerStoreError(f"{provision} {field}: {describe_validation_error(exc)}") from None
+            seen = base_value if field in LIST_FIELDS and isinstance(base_value, list) else []
+            updated = self._updated(provision, before, field, value, seen)
             new_value = _plain(getattr(updated, field))
-            self._adopt(current)
-            self._set_base(provision, field, getattr(before if disk_value != new_value else updated, field))
-            if disk_value != base_value and disk_value != new_value:
-                return Conflict(provision, field, new_value, disk_value, before.updated_by, before.updated_at)
+            if disk_value not in (base_value, new_value):  # another editor saved this field meanwhile
+                if new_value == base_value:  # and this editor changed nothing: theirs stands
+                    self._set_base(provision, field, getattr(before, field))
+                    return Saved(current.revision)
+                clashes: list[ItemConflict] = []
+                if field in LIST_FIELDS:
+                    mine = new_value
+                    merged, clashes = merge_items(seen, mine, disk_value)
+                    if not clashes and merged == disk_value and not already_in(seen, mine, disk_value):
+                        clashes = [list_conflict(seen, mine, disk_value)]  # this editor's change would not land
+                    if not clashes:
+                        updated = self._updated(provision, before, field, merged, seen)
+                        new_value = _plain(getattr(updated, field))
+                if field not in LIST_FIELDS or clashes:
+                    self._set_base(provision, field, getattr(before, field))  # this editor has now seen theirs
+                    by, at = self._last_change(provision, field, before)
+                    return Conflict(provision, field, new_value, disk_value, by, at, tuple(clashes),
+                                    self.catalogue.provision(provision).number)
             if disk_value == new_value:  # nothing to change (or the other editor made the same change)
+                self._set_base(provision, field, getattr(before, field))
                 return Saved(current.revision)
             if field != "confirmed" and not updated.confirmed:
                 updated.confirmed = True  # changing a carried-forward answer confirms it
@@ -255,19 +318,77 @@ class AnswerStore:
             self._set_base(provision, field, getattr(updated, field))
             return saved
 
-    def sign_off(self, role: str, name: str, date: dt.date, job_title: str | None = None) -> Saved:
-        """Record the preparer, reviewer or approver (the governing body); see :mod:`.signoff`."""
+    def _updated(self, provision: str, before: Answer, field: str, value: Any, seen: list[Any]) -> Answer:
+        """``before`` with ``field`` set to ``value``, validated; a new action's due date must be
+        plausible (an action is new when it is neither on disk nor among those the editor ``seen``)."""
+        where = f"{FIELD_LABELS[field]} of {self.catalogue.provision(provision).number}"
+        try:
+            updated = Answer.model_validate(
+                {**before.model_dump(), field: value, "updated_by": self.user, "updated_at": dt.datetime.now()}
+            )
+        except ValidationError as exc:
+            raise AnswerStoreError(f"{where}: {describe_validation_error(exc)}") from None
+        if field == "actions":
+            kept = {(a.text, a.due) for a in [*before.actions, *_actions(seen)]}
+            for action in updated.actions:
+                problem = due_date_problem(action.due)
+                if problem and (action.text, action.due) not in kept:
+                    raise AnswerStoreError(f"{where}: {problem}; nothing was saved")
+        return updated
+
+    def _last_change(self, provision: str, field: str, answer: Answer) -> tuple[str | None, dt.datetime | None]:
+        """Who last saved ``field`` of ``provision``, and when, from the history (else the answer's last change)."""
+        try:
+            entries = self._history.read()
+        except AnswerStoreError:
+            entries = []
+        for entry in reversed(entries):
+            if entry.get("provision") == provision and entry.get("field") == field:
+                try:
+                    return entry.get("user"), dt.datetime.fromisoformat(str(entry.get("at")))
+                except ValueError:
+                    return entry.get("user"), None
+        return answer.updated_by, answer.updated_at
+
+    def sign_off(self, role: str, name: str, date: dt.date, job_title: str | None = None, *,
+                 replacing: SignOff | None = None, override: str | None = None,
+                 seen: SignOffs | None = None) -> Saved:
+        """Record the preparer, reviewer or approver (the governing body), signed by this store's
+        user; ``name``, ``job_title`` and ``date`` are as typed. See :mod:`.signoff`.
+
+        A signature in place is replaced only when ``replacing`` is that signature (else
+        :class:`~audit_lib.errors.SignOffReplaceError` names it, for the signer to confirm);
+        ``override`` is the reason to approve an assessment that is not complete. ``seen`` is the
+        sign-off as the signer saw it: if another editor has changed it since, nothing is saved
+        (:class:`~audit_lib.errors.SignOffChangedError`). Refused or not, this store then holds the
+        assessment as it is on disk.
+        """
         check_role(role)
         with exclusive(self.lock_path) as lock:
-            current, entry = signed(self._sync_with_disk(lock), role, name, date, job_title, path=self.path)
+            current, entry = signed(self._signable(lock, seen), role, name, date, job_title, user=self.user,
+                                    replacing=replacing, override=override, provisions=self.catalogue.provisions,
+                                    path=self.path)
             return self._commit(lock, current, [entry])
 
-    def reopen(self, reason: str) -> Saved:
-        """Reopen an approved assessment for change; the approval is withdrawn and the reason kept."""
+    def reopen(self, reason: str, seen: SignOffs | None = None) -> Saved:
+        """Reopen a reviewed or approved assessment; the review and approval are withdrawn (kept in
+        the history) and the reason kept. ``seen``: as for :meth:`sign_off`."""
         check_reason(reason)
         with exclusive(self.lock_path) as lock:
-            current, entry = reopened(self._sync_with_disk(lock), reason, self.user)
+            current, entry = reopened(self._signable(lock, seen), reason, self.user)
             return self._commit(lock, current, [entry])
+
+    def _signable(self, lock: HeldLock, seen: SignOffs | None) -> Assessment:
+        """Under the lock: the assessment on disk, adopted as this editor's view (so a refused
+        sign-off still shows what others signed), unless its sign-off is not the one ``seen``."""
+        current = self._sync_with_disk(lock)
+        if current is not self._assessment:
+            self._adopt(current)
+        if seen is not None and current.signoff != seen:
+            raise SignOffChangedError(
+                "The sign-off was changed by someone else since you last saw it, so nothing was done. It now "
+                f"reads: {describe_signoffs(current.signoff)}. Check it and click again.")
+        return current.model_copy(deep=True)
 
     def carry_forward(self, previous: AnswerStore) -> Saved:
         """Start this period from ``previous``'s answers as an unconfirmed draft, open actions included."""
@@ -276,6 +397,34 @@ class AnswerStore:
             saved = self._commit(lock, draft, [entry])
             self._base = draft.model_copy(deep=True)  # this editor has seen the draft it made
             return saved
+
+    def confirm(self, provision_ids: Iterable[str]) -> Saved:
+        """Confirm these carried-forward answers in one save, with one history entry per answer confirmed.
+
+        Answers already confirmed (by anyone) are left alone; nothing to confirm saves nothing.
+        """
+        wanted = [self.catalogue.provision(p).id for p in provision_ids]
+        with exclusive(self.lock_path) as lock:
+            current = self._sync_with_disk(lock)
+            updated, entries = confirmed_answers(current, wanted, self.user, path=self.path)
+            self._adopt(current)
+            if not entries:
+                return Saved(current.revision)
+            saved = self._commit(lock, updated, entries)
+            for entry in entries:
+                self._set_base(entry["provision"], "confirmed", True)
+            return saved
+
+
+def _actions(items: list[Any]) -> list[Action]:
+    """The actions among ``items`` (as a form showed them) that are valid actions."""
+    actions = []
+    for item in items:
+        try:
+            actions.append(Action.model_validate(item))
+        except ValidationError:
+            continue  # not an action this editor could have kept: nothing to compare with
+    return actions
 
 
 def _journal_revision(recorded: str, journal: str, lock_path: Path) -> int:

@@ -120,3 +120,8 @@ def parse_as_of(value: str | dt.date | None) -> dt.date:
         except ValueError:
             pass
     raise UsageError(f"as_of must be a date written YYYY-MM-DD (e.g. 2025-06-01), or None for today; found {quoted(value)}")
+
+
+def uk_date(day: dt.date) -> str:
+    """DD/MM/YYYY, the year always with four digits (``31/03/0002``, not ``31/03/2``)."""
+    return f"{day.day:02d}/{day.month:02d}/{day.year:04d}"

@@ -19,6 +19,8 @@ from typing import Any
 
 import jinja2
 
+from ..core.periods import uk_date
+
 BADGE_CLASS = {"Yes": "yes", "Partial": "partial", "No": "no", "N/A": "na"}
 
 
@@ -82,6 +84,7 @@ def _environment() -> jinja2.Environment:
     )
     environment.filters["number"] = number
     environment.filters["percent"] = percent
+    environment.filters["uk_date"] = uk_date
     return environment
 
 

@@ -4,7 +4,9 @@ A notebook cell calls one method and displays what it returns. The façade loads
 (configuration, answers, case log, and the case statistics computed from it), each once and
 only when first needed, and hands them to :mod:`.views` (the report's HTML parts) and
 :mod:`.record` (the run record the batch writes to ``metrics.json``). Actions' states are
-judged at one date, the workbook's ``as_of``, in every part.
+judged at one date, the workbook's ``as_of``, in every part. Interactively, the parts that
+depend on the answers (cover, executive summary, action plan) are live: re-rendered from the
+answer store after every change (:mod:`.interactive`).
 """
 
 from __future__ import annotations
@@ -44,6 +46,12 @@ class Workbook:
     catalogue: Catalogue
     interactive: bool = False
     as_of: dt.date = field(default_factory=dt.date.today)  # the date actions' states are judged at
+    outputs_dir: Path | None = None  # where "Produce report" puts the report; None: ``outputs/`` beside ``inputs/``
+
+    @property
+    def outputs(self) -> Path:
+        """The outputs folder the report button's batch run writes to."""
+        return self.outputs_dir if self.outputs_dir is not None else self.landlord.folder.parent.resolve().parent / "outputs"
 
     # --- loading ------------------------------------------------------------------------------
 
@@ -84,14 +92,16 @@ class Workbook:
     def cover(self) -> HTMLFragment | Widget:
         """Title block: landlord, period, Code version, sign-off and overall progress.
 
-        Interactive: the title block followed by live progress, carry forward and sign-off.
+        Interactive: the title block, kept as the answers are, followed by live progress, carry
+        forward, sign-off and its history, and the "Produce report" button.
         """
-        title = views.cover(self.landlord, self.period, self.catalogue, self.assessment)
         if self.interactive:
             import ipywidgets
 
-            return ipywidgets.VBox([ipywidgets.HTML(title.html), self.live.controls()])
-        return title
+            title = self.live.part("cover", lambda: views.cover(self.landlord, self.period, self.catalogue,
+                                                                self.assessment))
+            return ipywidgets.VBox([title, self.live.controls()])
+        return views.cover(self.landlord, self.period, self.catalogue, self.assessment)
 
     def case_statistics(self) -> HTMLFragment:
         """Headline figures (CH01, CH02, ...), the quarterly table, charts, breakdowns and definitions."""
@@ -104,20 +114,36 @@ class Workbook:
         """
         if self.interactive:
             return self.live.section(number)
-        return views.section(self.catalogue, number, self.assessment, self.figures_by_provision)
+        return views.section(self.catalogue, number, self.assessment, self.figures_by_provision, self.as_of)
 
     def data_quality(self) -> HTMLFragment:
         """Every problem in the case log, what it kept the complaint out of, and rows read = complaints
         counted + rows excluded whole."""
         return views.data_quality(self.case_log, self.catalogue.code)
 
-    def executive_summary(self) -> HTMLFragment:
-        """Counts by status, the No and Partial provisions with their actions, and headline figures."""
+    def executive_summary(self) -> HTMLFragment | Widget:
+        """Counts by status, the No and Partial provisions with their actions, and headline figures.
+
+        Interactive: kept as the answers are.
+        """
+        if self.interactive:
+            return self.live.part("executive-summary", self._executive_summary)
+        return self._executive_summary()
+
+    def _executive_summary(self) -> HTMLFragment:
         return views.executive_summary(self.landlord, self.period, self.catalogue, self.assessment, self.stats,
                                        self.case_log, self.as_of)
 
-    def action_plan(self) -> HTMLFragment:
-        """Every action against a provision: owner, due date, and whether done, open or overdue."""
+    def action_plan(self) -> HTMLFragment | Widget:
+        """Every action against a provision: owner, due date, and whether done, open or overdue.
+
+        Interactive: kept as the answers are.
+        """
+        if self.interactive:
+            return self.live.part("action-plan", self._action_plan)
+        return self._action_plan()
+
+    def _action_plan(self) -> HTMLFragment:
         return views.action_plan(self.catalogue, self.assessment, self.as_of)
 
     def provenance(self) -> dict[str, Any]:
@@ -137,11 +163,12 @@ class Workbook:
 
 
 def open_workbook(landlord: str, period: str, inputs_dir: str | Path, interactive: bool = False,
-                  as_of: str | dt.date | None = None) -> Workbook:
+                  as_of: str | dt.date | None = None, outputs_dir: str | Path | None = None) -> Workbook:
     """Load a landlord's configuration for a period; errors name the file and the problem.
 
     ``as_of`` is the date actions' states are judged at: ``None`` for today, or an ISO date
-    (``"2025-06-01"``) to reproduce a report exactly.
+    (``"2025-06-01"``) to reproduce a report exactly. ``outputs_dir`` is where the interactive
+    "Produce report" button has the batch write (``None``: ``outputs/`` beside ``inputs_dir``).
     """
     show_audit_errors_briefly()
     when = parse_as_of(as_of)
@@ -152,4 +179,5 @@ def open_workbook(landlord: str, period: str, inputs_dir: str | Path, interactiv
         catalogue=load_catalogue(entry.entry.code),
         interactive=interactive,
         as_of=when,
+        outputs_dir=Path(outputs_dir) if outputs_dir is not None else None,
     )

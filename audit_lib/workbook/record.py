@@ -45,7 +45,7 @@ def metrics(*, landlord: Landlord, period: Period, catalogue: Catalogue, assessm
     provisions = catalogue.provisions
     done = progress(assessment, provisions)
     flagged = sum(
-        1 for p in provisions if any(f.code != "unanswered" for f in answer_flags(assessment.answer(p.id)))
+        1 for p in provisions if any(f.code != "unanswered" for f in answer_flags(assessment.answer(p.id), as_of))
     )
     return {
         "landlord": {"id": landlord.id, "name": landlord.name, "homes": landlord.homes},

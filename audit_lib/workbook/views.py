@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
 
 from ..assessment.actions import action_counts, action_rows, plan_order, shortfalls
-from ..assessment.answers import Assessment
+from ..assessment.answers import Answer, Assessment
 from ..assessment.checks import answer_flags
 from ..assessment.progress import progress
+from ..assessment.signoff import ROLES, describe_event, describe_override, describe_signature, signoff_events
 from ..cases.load import CaseLog
-from ..code.catalogue import Catalogue
+from ..code.catalogue import Catalogue, Provision
 from ..code.timescales import stages
 from ..config.landlords import Landlord
 from ..core.periods import Period
@@ -28,19 +31,60 @@ from ..stats.results import CaseStatistics
 
 
 def cover(landlord: Landlord, period: Period, catalogue: Catalogue, assessment: Assessment) -> HTMLFragment:
-    """Title block: landlord, period, Code version, sign-off and overall progress."""
+    """Title block: landlord, period, Code version, sign-off (each signature with the user who gave
+    it, an approval's override and its reason, and the sign-off history with every signature
+    replaced and every reopening and its reason) and overall progress."""
+    approved = assessment.signoff.approved
     return HTMLFragment(render(
         "cover",
         landlord=landlord,
         period=period,
         catalogue=catalogue,
         assessment=assessment,
+        signatures={role: describe_signature(s) if (s := getattr(assessment.signoff, role)) else None
+                    for role in ROLES},
+        override=describe_override(approved.override) if approved and approved.override else None,
+        signoff_history=[(event.at, describe_event(event)) for event in signoff_events(assessment)],
         progress=progress(assessment, catalogue.provisions),
     ))
 
 
+@dataclass(frozen=True)
+class Coverage:
+    """What the case log holds for the period, when that needs saying before any figure."""
+
+    empty: bool  # nothing at all in the period: no figures are shown, only the message
+    message: str
+
+
+def period_coverage(period: Period, stats: CaseStatistics, case_log: CaseLog) -> Coverage | None:
+    """A plain note when the case log has nothing in ``period`` (its figures would all be zero) or no
+    complaint received in it (its figures come only from earlier complaints); ``None`` otherwise."""
+    year = stats.year
+    if year.stage1_received + year.refused:
+        return None
+    source = case_log.source.name
+    steps = (year.stage2_received + year.stage1_ack.total + year.stage1_response.total + year.stage2_ack.total
+             + year.stage2_response.total + year.stage1_responded + year.stage2_responded
+             + year.ombudsman_determinations)
+    if steps:
+        return Coverage(False, f"No new complaint in the case log was received in {period.id}: the figures below "
+                               "come only from complaints received before it. If the period's complaints should be "
+                               f"here, check that the case log {source} is {period.id}'s export.")
+    still_open = stats.open_at_end.stage1_open + stats.open_at_end.stage2_open
+    open_note = (f" ({still_open:,} complaint{'s' if still_open != 1 else ''} received earlier "
+                 f"{'are' if still_open != 1 else 'is'} still recorded as open at its end)" if still_open else "")
+    held = (f"It holds {stats.complaints_counted:,} complaints, all from other periods: check that it is "
+            f"{period.id}'s export" if stats.complaints_counted else "It holds no complaints at all: check that "
+            "the export is complete")
+    return Coverage(True, f"The case log {source} has nothing in {period.id}: no complaint was received, "
+                          f"escalated, acknowledged or answered in the period{open_note}, so there are no figures "
+                          f"to show. {held} (the landlord's landlord.yaml names the file).")
+
+
 def case_statistics(period: Period, stats: CaseStatistics, case_log: CaseLog) -> HTMLFragment:
-    """Headline figures (CH01, CH02, ...), the quarterly table, charts, breakdowns and definitions."""
+    """Headline figures (CH01, CH02, ...), the quarterly table, charts, breakdowns and definitions;
+    when the case log has nothing in the period, a plain note instead of zeros."""
     headings, rows = quarterly_table(stats)
     labels = [q.label for q in period.quarters] + [period.label]
     return HTMLFragment(render(
@@ -54,26 +98,34 @@ def case_statistics(period: Period, stats: CaseStatistics, case_log: CaseLog) ->
         sha256=case_log.sha256,
         stages=stages(stats.code),
         has_problems=len(case_log.exclusions) > 0,
+        coverage=period_coverage(period, stats, case_log),
     ))
 
 
+def provision_row(provision: Provision, answer: Answer, figures: Sequence[str], as_of: dt.date | None) -> dict[str, Any]:
+    """What the report's section table and the workbook's card show of one provision."""
+    return {
+        "provision": provision,
+        "answer": answer,
+        "badge": BADGE_CLASS.get(answer.status.value, "none") if answer.status else "none",
+        "flags": answer_flags(answer, as_of),
+        "figures": list(figures),
+    }
+
+
 def section(catalogue: Catalogue, number: int, assessment: Assessment,
-            figures_by_provision: Mapping[str, Sequence[str]]) -> HTMLFragment:
-    """One Code section: each provision with its requirement, answer, review flags and case figures."""
+            figures_by_provision: Mapping[str, Sequence[str]], as_of: dt.date | None = None) -> HTMLFragment:
+    """One Code section: each provision with its requirement, answer, review flags (actions judged
+    at ``as_of``, default today) and case figures."""
     part = catalogue.section(number)
     provisions = catalogue.provisions_in(number)
     rows = []
     previous_sub = None
     for provision in provisions:
-        answer = assessment.answer(provision.id)
-        rows.append({
-            "provision": provision,
-            "answer": answer,
-            "badge": BADGE_CLASS.get(answer.status.value, "none") if answer.status else "none",
-            "flags": answer_flags(answer),
-            "figures": figures_by_provision.get(provision.number, []),
-            "subsection_start": provision.subsection if provision.subsection != previous_sub else None,
-        })
+        row = provision_row(provision, assessment.answer(provision.id), figures_by_provision.get(provision.number, []),
+                            as_of)
+        row["subsection_start"] = provision.subsection if provision.subsection != previous_sub else None
+        rows.append(row)
         previous_sub = provision.subsection
     return HTMLFragment(render(
         "section", section=part, rows=rows, progress=progress(assessment, provisions)
@@ -122,6 +174,7 @@ def executive_summary(landlord: Landlord, period: Period, catalogue: Catalogue, 
         complaints_counted=stats.complaints_counted,
         excluded_rows=case_log.excluded_rows,
         as_of=as_of,
+        coverage=period_coverage(period, stats, case_log),
     ))
 
 

@@ -11,107 +11,182 @@ from __future__ import annotations
 import datetime as dt
 import html
 from collections.abc import Callable
-from typing import Any
+from difflib import SequenceMatcher
+from functools import partial
+from typing import Any, cast
 
 import ipywidgets as w
 
-from ..assessment.answers import Action, Answer, Evidence, Status
+from ..assessment.actions import format_date, parse_due_date
+from ..assessment.answers import SIGNERS, Answer, SignOff, SignOffs, Status
 from ..assessment.checks import answer_flags
+from ..assessment.merge import item_key
 from ..assessment.progress import progress
-from ..assessment.signoff import ROLES
-from ..assessment.store import AnswerStore, Conflict
+from ..assessment.signoff import ROLES, SIGNED_BY, describe_override, describe_signature
+from ..assessment.store import LIST_FIELDS, AnswerStore, Conflict, Saved
 from ..code.catalogue import Catalogue, Provision, Section
-from ..errors import AuditError, SignOffError
+from ..errors import ApprovalIncompleteError, AuditError, SignOffError, SignOffReplaceError
+from .feedback import ERROR_STYLE, conflict_html, error_html, guarded, redraw_error_html
+from .history_panel import HistoryPanel, for_provision
+from .provision_card import ProvisionCard
 
 STATUS_OPTIONS = [("— not assessed —", ""), *[(s.value, s.value) for s in Status]]
-ROLE_LABELS = {"prepared": "Prepared by", "reviewed": "Reviewed by", "approved": "Approved by (governing body)"}
 FULL = w.Layout(width="100%")
 
 
-def _flags_html(answer: Answer) -> str:
-    flags = [f for f in answer_flags(answer) if f.code != "unanswered"]
+def _flags_html(answer: Answer, as_of: dt.date | None = None) -> str:
+    flags = [f for f in answer_flags(answer, as_of) if f.code != "unanswered"]
     return "".join(f'<div class="flag" style="color:#9a3412">&#9888; {html.escape(f.message)}</div>' for f in flags)
 
 
-class _Row:
-    """One evidence item or action: a few widgets and a remove button."""
+Item = dict[str, Any]
+_NOTE = '<span style="color:#7f1d1d;font-size:12px">{}</span>'
 
-    def __init__(self, fields: dict[str, w.Widget], on_edit: Callable[[], None], on_remove: Callable[[_Row], None]) -> None:
+
+class _Row:
+    """One evidence item or action: a few widgets, a remove button and a note beside them.
+
+    ``item`` is the item as saved when the row last showed or saved it (``None`` for a row not
+    saved yet); rows are matched to the stored list by it, so a row the auditor is working in is
+    kept as it is when another editor's items are merged in around it. ``shown`` gives the
+    widgets' values that show an item: a row whose widgets still show its item is untouched,
+    and an item saved is shown as stored (a date as DD/MM/YYYY).
+    """
+
+    def __init__(self, fields: dict[str, w.Widget], item: Item | None, shown: Callable[[Item | None], dict[str, Any]],
+                 on_edit: Callable[[], None], on_remove: Callable[[_Row], None]) -> None:
         self.fields = fields
+        self.item = item
+        self._shown = shown
+        self.note = w.HTML()
         self.remove = w.Button(description="Remove", layout=w.Layout(width="80px"), button_style="")
         self.remove.on_click(lambda _: on_remove(self))
         for widget in fields.values():
             widget.observe(lambda _: on_edit(), names="value")
-        self.box = w.HBox([*fields.values(), self.remove])
+        self.box = w.HBox([*fields.values(), self.remove, self.note])
 
     def value(self, name: str) -> Any:
         return self.fields[name].value
+
+    def shows(self, item: Item) -> bool:
+        """Whether the widgets show ``item`` as the form shows it (nothing typed in them since)."""
+        return all(self.fields[name].value == value for name, value in self._shown(item).items())
+
+    def show(self, item: Item) -> None:
+        """Put ``item`` in the widgets as the form shows it."""
+        for name, value in self._shown(item).items():
+            if self.fields[name].value != value:
+                self.fields[name].value = value
 
     def set_disabled(self, disabled: bool) -> None:
         for widget in [*self.fields.values(), self.remove]:
             widget.disabled = disabled
 
+    def say(self, text: str) -> None:
+        """A note beside the row (blank clears it)."""
+        note = _NOTE.format(html.escape(text)) if text else ""
+        if self.note.value != note:
+            self.note.value = note
 
-def _evidence_row(item: Evidence | None, on_edit: Callable[[], None], on_remove: Callable[[_Row], None]) -> _Row:
+
+def _evidence_shown(item: Item | None) -> dict[str, Any]:
+    """An evidence item as its row's widgets show it."""
+    return {"description": item["description"] if item else "",
+            "reference": (item.get("reference") or "") if item else ""}
+
+
+def _action_shown(item: Item | None) -> dict[str, Any]:
+    """An action as its row's widgets show it: the due date as DD/MM/YYYY."""
+    due = dt.date.fromisoformat(str(item["due"])) if item and item.get("due") else None
+    return {"text": item["text"] if item else "", "owner": (item.get("owner") or "") if item else "",
+            "due": format_date(due) if due else "", "done": bool(item and item.get("done"))}
+
+
+def _evidence_row(item: Item | None, on_edit: Callable[[], None], on_remove: Callable[[_Row], None]) -> _Row:
+    shown = _evidence_shown(item)
     return _Row(
         {
-            "description": w.Text(value=item.description if item else "", placeholder="Evidence: what it is",
-                                  continuous_update=False, layout=w.Layout(width="55%")),
-            "reference": w.Text(value=(item.reference or "") if item else "", placeholder="Document reference or link",
-                                continuous_update=False, layout=w.Layout(width="35%")),
+            "description": w.Text(value=shown["description"], placeholder="Evidence: what it is",
+                                  continuous_update=False, layout=w.Layout(width="50%")),
+            "reference": w.Text(value=shown["reference"], placeholder="Document reference or link",
+                                continuous_update=False, layout=w.Layout(width="30%")),
         },
-        on_edit, on_remove,
+        item, _evidence_shown, on_edit, on_remove,
     )
 
 
-def _action_row(item: Action | None, on_edit: Callable[[], None], on_remove: Callable[[_Row], None]) -> _Row:
+def _action_row(item: Item | None, on_edit: Callable[[], None], on_remove: Callable[[_Row], None]) -> _Row:
+    shown = _action_shown(item)
     return _Row(
         {
-            "text": w.Text(value=item.text if item else "", placeholder="Action", continuous_update=False,
-                           layout=w.Layout(width="40%")),
-            "owner": w.Text(value=(item.owner or "") if item else "", placeholder="Owner", continuous_update=False,
-                            layout=w.Layout(width="20%")),
-            "due": w.DatePicker(value=item.due if item else None, description="Due", layout=w.Layout(width="22%")),
-            "done": w.Checkbox(value=item.done if item else False, description="Done", indent=False,
-                               layout=w.Layout(width="70px")),
+            "text": w.Text(value=shown["text"], placeholder="Action", continuous_update=False,
+                           layout=w.Layout(width="34%")),
+            "owner": w.Text(value=shown["owner"], placeholder="Owner", continuous_update=False,
+                            layout=w.Layout(width="18%")),
+            # typed, and read when the auditor leaves the field (a date input would send every keystroke)
+            "due": w.Text(value=shown["due"], placeholder="DD/MM/YYYY", description="Due",
+                          continuous_update=False, style={"description_width": "30px"},
+                          layout=w.Layout(width="150px")),
+            "done": w.Checkbox(value=shown["done"], description="Done", indent=False,
+                               layout=w.Layout(width="60px")),
         },
-        on_edit, on_remove,
+        item, _action_shown, on_edit, on_remove,
     )
 
 
 class ProvisionForm:
-    """Status, evidence, commentary and actions of one provision, saved on every change."""
+    """Status, evidence, commentary and actions of one provision, each saved when the auditor
+    leaves the field (a choice or a tick at once).
+
+    After every save the form shows the provision as stored, so what it last showed is what the
+    next change is compared with: another editor's change is shown, merged or, where both changed
+    the same thing, reported as a conflict beside the provision, never silently written over.
+    A field's conflict stays shown (it may be the only copy of what the auditor typed) until that
+    field is saved again or the auditor dismisses it. Every error of a callback is shown beside
+    the provision, never only in the kernel's log; an error redrawing the rest of the page after
+    a save is told as that, not as the save failing. Actions are flagged as at ``as_of``
+    (default today).
+    """
 
     def __init__(self, provision: Provision, store: AnswerStore, figures: list[str],
-                 on_saved: Callable[[], None] = lambda: None) -> None:
+                 on_saved: Callable[[], None] = lambda: None, as_of: dt.date | None = None) -> None:
         self.provision = provision
         self.store = store
         self.on_saved = on_saved
+        self.as_of = as_of
         self._quiet = False  # True while the form itself sets widget values
         answer = store.answer(provision.id)
         self._shown: dict[str, Any] = {}
+        self._conflicts: dict[str, Conflict] = {}  # by field: its last conflict, shown until the field is saved
+        self._note = ""  # the last save's error, if any
 
         self.status = w.Dropdown(options=STATUS_OPTIONS, value=answer.status.value if answer.status else "",
                                  description="Comply", layout=w.Layout(width="260px"))
-        self.status.observe(self._status_changed, names="value")
+        self.status.observe(self._guard(lambda ch: self._save("status", ch["new"] or None)), names="value")
         self.commentary = w.Textarea(value=answer.commentary, placeholder="Commentary / explanation",
                                      continuous_update=False, layout=w.Layout(width="100%", height="70px"))
-        self.commentary.observe(lambda ch: self._save("commentary", ch["new"]), names="value")
+        self.commentary.observe(self._guard(lambda ch: self._save("commentary", ch["new"])), names="value")
         self.evidence_rows: list[_Row] = []
         self.evidence_box = w.VBox()
         self.add_evidence = w.Button(description="Add evidence", icon="plus")
-        self.add_evidence.on_click(lambda _: self._add_row("evidence"))
+        self.add_evidence.on_click(self._guard(lambda _: self._add_row("evidence")))
         self.action_rows: list[_Row] = []
         self.actions_box = w.VBox()
         self.add_action = w.Button(description="Add action", icon="plus")
-        self.add_action.on_click(lambda _: self._add_row("actions"))
+        self.add_action.on_click(self._guard(lambda _: self._add_row("actions")))
         self.confirm = w.Button(description="Confirm carried-forward answer", button_style="warning",
                                 layout=w.Layout(width="260px", display="" if not answer.confirmed else "none"))
-        self.confirm.on_click(lambda _: self._save("confirmed", True))
-        self.flags = w.HTML(_flags_html(answer))
+        self.confirm.on_click(self._guard(lambda _: self._save("confirmed", True)))
+        self.flags = w.HTML(_flags_html(answer, as_of))
         self.message = w.HTML()
-        self._load_lists(answer)
+        self.message.add_class("chc-message")
+        self.dismiss = w.Button(description="Dismiss conflicts", tooltip="Hide the conflicts shown above",
+                                layout=w.Layout(width="auto", display="none"))
+        self.dismiss.add_class("chc-dismiss")
+        self.dismiss.on_click(self._guard(lambda _: self._dismiss()))
         self._remember(answer)
+        for field in LIST_FIELDS:
+            self._show_list(field, self._shown[field])
 
         text = html.escape(provision.text).replace("\n", "<br>")
         figure_html = "".join(f"<li>{html.escape(f)}</li>" for f in figures)
@@ -130,7 +205,7 @@ class ProvisionForm:
                 w.HTML("<b>Evidence</b>"), self.evidence_box, self.add_evidence,
                 self.commentary,
                 w.HTML("<b>Actions</b>"), self.actions_box, self.add_action,
-                self.message,
+                self.message, self.dismiss,
             ],
             layout=w.Layout(border="1px solid #c9d1d9", padding="6px", margin="0 0 8px 0", width="100%"),
         )
@@ -139,6 +214,29 @@ class ProvisionForm:
         self.set_disabled(store.read_only)
 
     # -- state -------------------------------------------------------------------------------
+    def _guard(self, callback: Callable[..., Any]) -> Callable[..., None]:
+        """``callback`` with any error shown beside the provision, and the stored answer shown again."""
+        return guarded(callback, self._failed)
+
+    def _failed(self, exc: BaseException) -> None:
+        self._note = error_html(exc)
+        self._say()
+        self.show(self.store.answer(self.provision.id), reset=True)
+
+    def _say(self) -> None:
+        """The message beside the provision: the last save's error, then each field's conflict."""
+        self.message.value = self._note + "".join(conflict_html(c) for c in self._conflicts.values())
+        self.dismiss.layout.display = "" if self._conflicts else "none"
+
+    def _dismiss(self) -> None:
+        self._conflicts.clear()
+        self._say()
+
+    @property
+    def conflicts(self) -> dict[str, Conflict]:
+        """The conflicts shown beside the provision, by field."""
+        return dict(self._conflicts)
+
     def _remember(self, answer: Answer) -> None:
         self._shown = {
             "status": answer.status.value if answer.status else None,
@@ -148,24 +246,51 @@ class ProvisionForm:
             "confirmed": answer.confirmed,
         }
 
-    def _load_lists(self, answer: Answer) -> None:
-        self.evidence_rows = [_evidence_row(e, lambda: self._save_list("evidence"), self._remove_row) for e in answer.evidence]
-        self.action_rows = [_action_row(a, lambda: self._save_list("actions"), self._remove_row) for a in answer.actions]
-        self.evidence_box.children = [r.box for r in self.evidence_rows]
-        self.actions_box.children = [r.box for r in self.action_rows]
+    def _rows(self, field: str) -> list[_Row]:
+        return self.evidence_rows if field == "evidence" else self.action_rows
 
-    def show(self, answer: Answer) -> None:
-        """Put a stored answer back into the widgets without saving anything."""
+    def _new_row(self, field: str, item: Item | None) -> _Row:
+        make = _evidence_row if field == "evidence" else _action_row
+        row = make(item, self._guard(lambda: self._save_list(field)), self._guard(self._remove_row))
+        row.set_disabled(self.store.read_only)
+        return row
+
+    def _show_list(self, field: str, stored: list[Item], reset: bool = False) -> None:
+        """Make the rows show ``stored``: rows already showing a stored item are kept as they are
+        (with anything being typed in them, unless ``reset``), rows for items new to this form are
+        added in their place, rows of items no longer stored are dropped; rows not saved yet stay
+        at the end."""
+        rows = self._rows(field)
+        kept = [] if reset else [r for r in rows if r.item is not None]
+        pending = [r for r in rows if r.item is None]
+        matcher = SequenceMatcher(a=[item_key(r.item) for r in kept if r.item is not None],
+                                  b=[item_key(i) for i in stored], autojunk=False)
+        shown: list[_Row] = []
+        for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+            shown += kept[i1:i2] if tag == "equal" else [self._new_row(field, item) for item in stored[j1:j2]]
+        shown += pending
+        if shown != rows:
+            rows[:] = shown
+            box = self.evidence_box if field == "evidence" else self.actions_box
+            box.children = [r.box for r in shown]
+
+    def show(self, answer: Answer, reset: bool = False) -> None:
+        """Show the stored answer (another editor's changes included) without saving anything;
+        ``reset`` also puts back the stored value of rows being edited."""
         self._quiet = True
         try:
-            self.status.value = answer.status.value if answer.status else ""
-            self.commentary.value = answer.commentary
-            self._load_lists(answer)
+            status = answer.status.value if answer.status else ""
+            if self.status.value != status:
+                self.status.value = status
+            if self.commentary.value != answer.commentary:
+                self.commentary.value = answer.commentary
+            self._remember(answer)
+            for field in LIST_FIELDS:
+                self._show_list(field, self._shown[field], reset)
             self.confirm.layout.display = "" if not answer.confirmed else "none"
         finally:
             self._quiet = False
-        self._remember(answer)
-        self.flags.value = _flags_html(answer)
+        self.flags.value = _flags_html(answer, self.as_of)
         self.set_disabled(self.store.read_only)
 
     def set_disabled(self, disabled: bool) -> None:
@@ -175,71 +300,112 @@ class ProvisionForm:
             row.set_disabled(disabled)
 
     # -- saving ------------------------------------------------------------------------------
-    def _status_changed(self, change: dict[str, Any]) -> None:
-        self._save("status", change["new"] or None)
+    @staticmethod
+    def _evidence_item(row: _Row) -> tuple[Item | None, str]:
+        description, reference = row.value("description").strip(), row.value("reference").strip()
+        if description:
+            return {"description": description, "reference": reference or None}, ""
+        if row.item is not None:
+            return None, "Not saved: evidence needs a description (Remove deletes the item)."
+        return None, "Not saved yet: give the evidence a description." if reference else ""
 
-    def _evidence_value(self) -> list[dict[str, Any]]:
-        return [
-            {"description": r.value("description").strip(), "reference": r.value("reference").strip() or None}
-            for r in self.evidence_rows if r.value("description").strip()
-        ]
-
-    def _actions_value(self) -> list[dict[str, Any]]:
-        return [
-            {"text": r.value("text").strip(), "owner": r.value("owner").strip() or None,
-             "due": r.value("due").isoformat() if r.value("due") else None, "done": bool(r.value("done"))}
-            for r in self.action_rows if r.value("text").strip()
-        ]
+    @staticmethod
+    def _action_item(row: _Row) -> tuple[Item | None, str]:
+        text, owner = row.value("text").strip(), row.value("owner").strip()
+        try:
+            due = parse_due_date(row.value("due"))
+        except ValueError as exc:
+            return None, f"Not saved: {exc}."
+        if text:
+            return {"text": text, "owner": owner or None, "due": due.isoformat() if due else None,
+                    "done": bool(row.value("done"))}, ""
+        if row.item is not None:
+            return None, "Not saved: an action needs its text (Remove deletes the action)."
+        if owner or due or row.value("done"):
+            return None, "Not saved yet: type what the action is; the owner and date are saved with it."
+        return None, ""
 
     def _save_list(self, field: str) -> None:
-        self._save(field, self._evidence_value() if field == "evidence" else self._actions_value())
+        """Save the rows of ``field``. A row whose widgets still show its stored item sends that
+        item as stored; a row edited sends what its widgets hold, tidied; a row that cannot be
+        saved says why beside it and is left out (a row not saved yet) or saved as it was (a saved
+        row being corrected)."""
+        if self._quiet:
+            return
+        read = self._evidence_item if field == "evidence" else self._action_item
+        items: list[tuple[_Row, Item | None]] = []
+        for row in self._rows(field):
+            item: Item | None
+            if row.item is not None and row.shows(row.item):
+                item, note = row.item, ""
+            else:
+                item, note = read(row)
+            row.say(note)
+            items.append((row, row.item if item is None else item))
+        self._save(field, [item for _, item in items if item is not None], items)
 
     def _add_row(self, field: str) -> None:
-        if field == "evidence":
-            row = _evidence_row(None, lambda: self._save_list("evidence"), self._remove_row)
-            self.evidence_rows.append(row)
-            self.evidence_box.children = [*self.evidence_box.children, row.box]
-        else:
-            row = _action_row(None, lambda: self._save_list("actions"), self._remove_row)
-            self.action_rows.append(row)
-            self.actions_box.children = [*self.actions_box.children, row.box]
+        row = self._new_row(field, None)
+        self._rows(field).append(row)
+        box = self.evidence_box if field == "evidence" else self.actions_box
+        box.children = [*box.children, row.box]
 
     def _remove_row(self, row: _Row) -> None:
-        if row in self.evidence_rows:
-            self.evidence_rows.remove(row)
-            self.evidence_box.children = [r.box for r in self.evidence_rows]
-            self._save_list("evidence")
-        else:
-            self.action_rows.remove(row)
-            self.actions_box.children = [r.box for r in self.action_rows]
-            self._save_list("actions")
+        field = "evidence" if row in self.evidence_rows else "actions"
+        rows = self._rows(field)
+        rows.remove(row)
+        box = self.evidence_box if field == "evidence" else self.actions_box
+        box.children = [r.box for r in rows]
+        if row.item is not None:
+            self._save_list(field)
 
-    def _save(self, field: str, value: Any) -> None:
+    def _save(self, field: str, value: Any, rows: list[tuple[_Row, Item | None]] | None = None) -> None:
         if self._quiet:
             return
         try:
             result = self.store.change(self.provision.id, field, value, expected=self._shown[field])
-        except AuditError as exc:
-            self.message.value = f'<div style="color:#7f1d1d">Not saved: {html.escape(str(exc))}</div>'
-            self.show(self.store.answer(self.provision.id))
+        except AuditError as exc:  # bad input: one clear message, the stored answer shown again
+            self._failed(exc)
             return
-        answer = self.store.answer(self.provision.id)
+        restored: list[_Row] = []  # rows to show as stored
         if isinstance(result, Conflict):
-            self.message.value = (
-                f'<div style="color:#7f1d1d"><b>Conflict:</b> {html.escape(result.message)} Your value: '
-                f"<code>{html.escape(str(result.yours))}</code>.</div>"
-            )
-            self.show(answer)
+            self._conflicts[field] = result
+            for row, item in rows or []:
+                if row.item is None and item is not None:  # typed, sent and not saved: the conflict has it
+                    row.say("Not saved: see the conflict below.")
         else:
-            self.message.value = ""
-            self._remember(answer)
-            self.flags.value = _flags_html(answer)
-            self.confirm.layout.display = "" if not answer.confirmed else "none"
-        self.on_saved()
+            self._conflicts.pop(field, None)
+            for row, item in rows or []:
+                if item is not None and not row.note.value:  # (a row being corrected stays as typed)
+                    row.item = item  # these rows now show what is saved (a row not saved stays unsaved)
+                    restored.append(row)
+        self._note = ""
+        self._say()
+        self.show(self.store.answer(self.provision.id))
+        if isinstance(result, Conflict):  # the stored items back in their rows (the conflict has the auditor's)
+            restored = [row for row, _ in rows or [] if row.item is not None]
+        self._quiet = True
+        try:
+            for row in restored:
+                if row.item is not None and row in self._rows(field):
+                    row.show(row.item)  # as stored: tidied, a date as DD/MM/YYYY
+                    row.say("")
+        finally:
+            self._quiet = False
+        self._redraw(saved=isinstance(result, Saved))
+
+    def _redraw(self, saved: bool) -> None:
+        """The rest of the page after a change (``on_saved``); an error there is told as such, after
+        the save's own message: the change is saved (or not) whatever happens to the page."""
+        try:
+            self.on_saved()
+        except Exception as exc:  # never only in the kernel's log, and never as "Not saved"
+            self.message.value += redraw_error_html(exc, saved)
 
 
 class ProgressPanel:
-    """Answered / total and counts by status, per section and overall, kept up to date."""
+    """Answered / total and counts by status, per section and overall, kept up to date; while any
+    carried-forward answer is not yet confirmed, how many, per section and overall."""
 
     def __init__(self, store: AnswerStore, catalogue: Catalogue) -> None:
         self.store = store
@@ -255,54 +421,140 @@ class ProgressPanel:
             p = progress(a, self.catalogue.provisions_in(section.number))
             rows.append((f"{section.number}. {section.title}", p))
         total = progress(a, self.catalogue.provisions)
+        drafts = total.unconfirmed > 0
         cells = "".join(
             f"<tr><td>{html.escape(label)}</td><td>{p.answered} / {p.total}</td>"
-            + "".join(f"<td>{n}</td>" for n in p.by_status.values()) + "</tr>"
+            + "".join(f"<td>{n}</td>" for n in p.by_status.values())
+            + (f"<td>{p.unconfirmed}</td>" if drafts else "") + "</tr>"
             for label, p in [*rows, ("All sections", total)]
         )
-        heads = "".join(f"<th>{s}</th>" for s in total.by_status)
+        heads = "".join(f"<th>{s}</th>" for s in total.by_status) + ("<th>Unconfirmed</th>" if drafts else "")
+        unconfirmed = f", {total.unconfirmed} carried forward and not yet confirmed" if drafts else ""
         self.widget.value = (
-            f'<div class="chc"><b>Progress: {total.answered} of {total.total} provisions answered</b> '
+            f'<div class="chc"><b>Progress: {total.answered} of {total.total} provisions answered{unconfirmed}</b> '
             f"({html.escape(a.state)})<table><thead><tr><th>Section</th><th>Answered</th>{heads}</tr></thead>"
             f"<tbody>{cells}</tbody></table></div>"
         )
 
 
 class SectionPanel:
-    """A Code section as a collapsed panel whose form is built when the auditor opens it."""
+    """A Code section as a collapsed panel, drawn when the auditor opens it.
+
+    Each provision is first a card (:class:`~audit_lib.workbook.provision_card.ProvisionCard`:
+    its answer drawn as HTML, and an Edit button); Edit puts the provision's form, with its
+    history panel, in the card's place. While any answer in the section is carried forward and
+    not yet confirmed, a button confirms them all at once (one save, one history entry per answer).
+    """
 
     def __init__(self, section: Section, provisions: tuple[Provision, ...], store: AnswerStore,
-                 figures: dict[str, list[str]], on_saved: Callable[[], None]) -> None:
+                 figures: dict[str, list[str]], on_saved: Callable[[], None], as_of: dt.date | None = None) -> None:
         self.section = section
         self.provisions = provisions
         self.store = store
         self.figures = figures
         self.on_saved = on_saved
-        self.forms: list[ProvisionForm] = []
+        self.as_of = as_of
+        self.cards: list[ProvisionCard] = []
+        self.histories: dict[str, HistoryPanel] = {}
+        self.confirm_all = w.Button(button_style="warning", layout=w.Layout(width="auto", display="none"))
+        self.confirm_all.add_class("chc-confirm-all")
+        self.message = w.HTML()
+        self.confirm_all.on_click(guarded(lambda _: self._confirm_all(), self._show_error))
         self.widget = w.Accordion(children=[w.HTML("Open this section to assess it.")])
         self.widget.set_title(0, f"Section {section.number}: {section.title}")
         self.widget.selected_index = None
         self.widget.add_class(f"chc-section-{section.number}")
-        self.widget.observe(self._opened, names="selected_index")
+        self.widget.observe(guarded(self._opened, self._show_error), names="selected_index")
+
+    def _show_error(self, exc: BaseException) -> None:
+        message = error_html(exc, "Not done")
+        if self.cards:
+            self.message.value = message
+        else:  # the section could not be drawn: say so where its provisions would be
+            self.widget.children = [w.HTML(message)]
+
+    @property
+    def forms(self) -> list[ProvisionForm]:
+        """The forms the auditor has opened (a provision's form is built when its Edit is clicked)."""
+        return [card.form for card in self.cards if isinstance(card.form, ProvisionForm)]
 
     def _opened(self, change: dict[str, Any]) -> None:
-        if change["new"] == 0 and not self.forms:
+        if change["new"] == 0 and not self.cards:
             self.build()
 
+    def _form(self, provision: Provision) -> ProvisionForm:
+        form = ProvisionForm(provision, self.store, self.figures.get(provision.number, []), self.on_saved,
+                             as_of=self.as_of)
+        number = provision.number
+        history = HistoryPanel(self.store, f"History of {number}", for_provision(provision.id), number.replace(".", "-"))
+        self.histories[number] = history
+        form.widget.children = (*form.widget.children, history.widget)
+        return form
+
     def build(self) -> None:
-        """Build this section's forms from the store (once)."""
-        self.forms = [
-            ProvisionForm(p, self.store, self.figures.get(p.number, []), self.on_saved) for p in self.provisions
+        """Draw this section's provisions as cards from the store (once)."""
+        self.cards = [
+            ProvisionCard(p, self.store, self.figures.get(p.number, []), partial(self._form, p), self.as_of)
+            for p in self.provisions
         ]
-        self.widget.children = [w.VBox([f.widget for f in self.forms], layout=FULL)]
+        self.widget.children = [w.VBox([w.HBox([self.confirm_all, self.message]), *(c.widget for c in self.cards)],
+                                       layout=FULL)]
+        self.refresh()
+
+    def open_forms(self) -> dict[str, ProvisionForm]:
+        """Every provision's form, by number, as if the auditor had clicked each Edit."""
+        if not self.cards:
+            self.build()
+        return {card.provision.number: cast(ProvisionForm, card.open()) for card in self.cards}
+
+    def unconfirmed(self) -> list[str]:
+        """The provisions of this section whose answer is carried forward and not yet confirmed."""
+        answers = self.store.assessment.answers
+        return [p.id for p in self.provisions if p.id in answers and not answers[p.id].confirmed]
+
+    def refresh(self) -> None:
+        """After any change: the cards and the confirm-all button as the store now is, and open
+        history panels read again."""
+        waiting = self.unconfirmed()
+        self.confirm_all.description = (f"Confirm all {len(waiting)} carried-forward answers in section "
+                                        f"{self.section.number}")
+        self.confirm_all.layout.display = "" if waiting else "none"
+        self.confirm_all.disabled = self.store.read_only
+        for card in self.cards:
+            card.refresh()
+        for history in self.histories.values():
+            history.refresh()
+
+    def _confirm_all(self) -> None:
+        waiting = self.unconfirmed()
+        try:
+            self.store.confirm(waiting)
+            self.message.value = ""
+        except AuditError as exc:
+            self.message.value = f'<div style="color:#7f1d1d">Not confirmed: {html.escape(str(exc))}</div>'
+        for form in self.forms:
+            if form.provision.id in waiting:
+                form.show(self.store.answer(form.provision.id))
+        self.on_saved()
+        self.refresh()
 
     def set_disabled(self, disabled: bool) -> None:
         for form in self.forms:
             form.set_disabled(disabled)
+        for card in self.cards:
+            card.refresh()
+        self.confirm_all.disabled = disabled
 
 
 class SignOffPanel:
-    """Preparer, reviewer and approver, each with name and date; reopening needs a reason."""
+    """Preparer, reviewer and approver; the sign-off history; reopening with a reason.
+
+    The signer is the user signed in (shown at the top, recorded with the signature); the name,
+    job title and date typed describe the signature. Replacing a signature asks for a second
+    click naming whom it replaces; an approval of an assessment that is not complete is refused
+    with what is outstanding and a box for the reason to approve it anyway. Reopening withdraws
+    the review and the approval. Every refusal is a message in plain words below the panel.
+    """
 
     def __init__(self, store: AnswerStore, on_change: Callable[[], None]) -> None:
         self.store = store
@@ -310,55 +562,98 @@ class SignOffPanel:
         self.status = w.HTML()
         self.message = w.HTML()
         self.rows: dict[str, tuple[w.Text, w.Text, w.DatePicker, w.Button]] = {}
+        self._replacing: dict[str, SignOff] = {}  # a replacement asked for, waiting for its confirming click
+        self._seen: SignOffs = store.assessment.signoff  # the signatures as this panel last showed them
         boxes = []
         for role in ROLES:
             name = w.Text(placeholder="Name", layout=w.Layout(width="200px"))
-            title = w.Text(placeholder="Role (optional)", layout=w.Layout(width="220px"))
+            title = w.Text(placeholder="Job title (optional)", layout=w.Layout(width="220px"))
             date = w.DatePicker(value=dt.date.today(), layout=w.Layout(width="170px"))
             button = w.Button(description=f"Sign: {role}", button_style="primary")
-            button.on_click(lambda _, r=role: self._sign(r))
+            button.add_class(f"chc-sign-{role}")
+            button.on_click(guarded(lambda _, r=role: self._sign(r), self._show_error))
             self.rows[role] = (name, title, date, button)
-            boxes.append(w.HBox([w.Label(ROLE_LABELS[role], layout=w.Layout(width="220px")), name, title, date, button]))
+            boxes.append(w.HBox([w.Label(SIGNED_BY[role], layout=w.Layout(width="220px")), name, title, date, button]))
+        self.override = w.Text(placeholder="Reason to approve although not complete (the report shows it)",
+                               layout=w.Layout(width="640px", display="none"))
         self.reason = w.Text(placeholder="Reason for reopening", layout=w.Layout(width="420px"))
         self.reopen = w.Button(description="Reopen", button_style="warning")
-        self.reopen.on_click(lambda _: self._reopen())
-        self.widget = w.VBox([self.status, *boxes, w.HBox([self.reason, self.reopen]), self.message])
+        self.reopen.on_click(guarded(lambda _: self._reopen(), self._show_error))
+        self.widget = w.VBox([self.status, *boxes, self.override, w.HBox([self.reason, self.reopen]), self.message])
         self.widget.add_class("chc-signoff")
         self.refresh()
 
+    def _show_error(self, exc: BaseException) -> None:
+        self.message.value = error_html(exc, "Not done")
+
     def refresh(self) -> None:
         a = self.store.assessment
+        self._seen = a.signoff.model_copy(deep=True)
+        for role, asked in list(self._replacing.items()):  # a replacement asked for a signature no longer there
+            if getattr(a.signoff, role) != asked:
+                del self._replacing[role]
+                self.rows[role][3].description = f"Sign: {role}"
         lines = []
         for role in ROLES:
             s = getattr(a.signoff, role)
-            who = f"{html.escape(s.name)}{', ' + html.escape(s.role) if s.role else ''} on {s.date:%d/%m/%Y}" if s else "not yet"
-            lines.append(f"<li>{ROLE_LABELS[role]}: {who}</li>")
-        for r in a.reopenings:
-            lines.append(f"<li>Reopened by {html.escape(r.by)} on {r.at:%d/%m/%Y}: {html.escape(r.reason)}</li>")
+            lines.append(f"<li>{SIGNED_BY[role]}: "
+                         f"{html.escape(describe_signature(s, '%d/%m/%Y')) if s else 'not yet'}</li>")
+        if a.signoff.approved is not None and a.signoff.approved.override is not None:
+            lines.append(f"<li>{html.escape(describe_override(a.signoff.approved.override))}</li>")
         locked = " The assessment is approved and read-only until reopened." if self.store.read_only else ""
-        self.status.value = f"<b>Sign-off ({html.escape(a.state)}).</b>{locked}<ul>{''.join(lines)}</ul>"
+        self.status.value = (
+            f"<b>Sign-off ({html.escape(a.state)}).</b>{locked} You are signed in as "
+            f"<b>{html.escape(self.store.user)}</b>: a signature you give is recorded as yours, whatever name "
+            f"you type.<ul>{''.join(lines)}</ul>"  # the history is the panel below (interactive.py)
+        )
         for _, _, _, button in self.rows.values():
             button.disabled = self.store.read_only
-        self.reopen.disabled = not self.store.read_only
+        self.reopen.disabled = a.signoff.reviewed is None and a.signoff.approved is None
+
+    def _ask_to_replace(self, role: str, current: SignOff) -> None:
+        self._replacing[role] = current
+        self.rows[role][3].description = "Confirm: replace"
+        self.message.value = (f'<div style="color:#92400e">Replace {html.escape(current.name)} as {SIGNERS[role]}? '
+                              "Click again to confirm.</div>")
 
     def _sign(self, role: str) -> None:
-        name, title, date, _ = self.rows[role]
+        name, title, date, button = self.rows[role]
+        replacing = self._replacing.pop(role, None)
+        button.description = f"Sign: {role}"
+        asked = role == "approved" and self.override.layout.display != "none"
         try:
-            if not name.value.strip() or date.value is None:
-                raise SignOffError(f"give a name and a date to sign as {role}")
-            self.store.sign_off(role, name.value.strip(), date.value, title.value.strip() or None)
+            if date.value is None:
+                raise SignOffError(f"Give the date you sign as {SIGNERS[role]}.")
+            self.store.sign_off(role, name.value, date.value, title.value or None, replacing=replacing,
+                                override=self.override.value if asked else None, seen=self._seen)
             self.message.value = ""
-        except AuditError as exc:
-            self.message.value = f'<div style="color:#7f1d1d">Not signed: {html.escape(str(exc))}</div>'
-        self.refresh()
-        self.on_change()
+            if role == "approved":
+                self.override.value, self.override.layout.display = "", "none"
+        except SignOffReplaceError as exc:
+            self._ask_to_replace(role, exc.current)
+        except ApprovalIncompleteError as exc:  # only this refusal can be overridden, with a reason
+            self.message.value = error_html(exc, "Not signed")
+            self.override.layout.display = ""
+            self.message.value += (f'<div style="{ERROR_STYLE}">To approve it anyway, give the reason in the box '
+                                   "above and click again.</div>")
+        except Exception as exc:  # an AuditError in plain words; anything else still shown here, never only logged
+            self.message.value = error_html(exc, "Not signed")
+        self._after()
+
+    def _after(self) -> None:
+        """The panel and the page redrawn from the store (which a sign-off, even a refused one, has
+        brought up to date with the file); a failure to redraw is said as such."""
+        try:
+            self.refresh()
+            self.on_change()
+        except Exception as exc:
+            self.message.value += error_html(exc, "Done, but the page could not be redrawn")
 
     def _reopen(self) -> None:
         try:
-            self.store.reopen(self.reason.value)
+            self.store.reopen(self.reason.value, seen=self._seen)
             self.message.value = ""
             self.reason.value = ""
-        except AuditError as exc:
-            self.message.value = f'<div style="color:#7f1d1d">Not reopened: {html.escape(str(exc))}</div>'
-        self.refresh()
-        self.on_change()
+        except Exception as exc:  # an AuditError in plain words; anything else still shown here
+            self.message.value = error_html(exc, "Not reopened")
+        self._after()

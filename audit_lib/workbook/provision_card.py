@@ -1,0 +1,76 @@
+"""A provision as the auditor first sees it: its answer drawn as HTML, with one Edit button.
+
+A section's forms are many widgets each (a dropdown, text boxes, a date picker per action,
+buttons and their layouts), and a browser draws every one of them when the section opens. A
+card is three: the provision and its answer drawn as one HTML block (the same content the
+report shows for the provision), an Edit button, and the box holding them. The full form is
+built only when the auditor clicks Edit, and takes the card's place; the card's HTML is
+redrawn from the store whenever the answers change, so it never shows a stale answer.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from typing import Protocol
+
+import ipywidgets as w
+from ipywidgets.widgets.widget_string import HTMLStyle
+
+from ..assessment.store import AnswerStore
+from ..code.catalogue import Provision
+from ..report.render import render
+from .feedback import error_html, guarded
+from .views import provision_row
+
+#: One Layout and one style shared by every card: ipywidgets creates a model per layout and
+#: style object, and each model is a message to the browser.
+_BOX = w.Layout(width="100%", margin="0 0 8px 0")
+_BUTTON = w.Layout(width="120px", margin="0 0 0 8px")
+_BUTTON_STYLE = w.ButtonStyle()
+_HTML = w.Layout(width="100%")
+_HTML_STYLE = HTMLStyle()
+
+
+class _Form(Protocol):
+    widget: w.Widget
+
+
+class ProvisionCard:
+    """One provision drawn as HTML until the auditor clicks Edit; then its form (from ``build_form``)."""
+
+    def __init__(self, provision: Provision, store: AnswerStore, figures: Sequence[str],
+                 build_form: Callable[[], _Form], as_of: dt.date | None = None) -> None:
+        self.provision = provision
+        self.store = store
+        self.figures = list(figures)
+        self.as_of = as_of
+        self.build_form = build_form
+        self.form: _Form | None = None
+        self.html = w.HTML(layout=_HTML, style=_HTML_STYLE)
+        self.edit = w.Button(description="Edit", icon="pencil", tooltip=f"Edit the answer to {provision.number}",
+                             layout=_BUTTON, style=_BUTTON_STYLE)
+        self.edit.on_click(guarded(lambda _: self.open(), self._show_error))
+        self.widget = w.VBox([self.html, self.edit], layout=_BOX)
+        self.widget.add_class("chc-card")
+        self.widget.add_class(f"chc-card-{provision.number.replace('.', '-')}")
+        self.refresh()
+
+    def _show_error(self, exc: BaseException) -> None:
+        self.html.value = error_html(exc, "The form cannot be opened") + self.html.value
+
+    def refresh(self) -> None:
+        """Redraw the card from the store (the form, once open, keeps itself up to date)."""
+        if self.form is not None:
+            return
+        answer = self.store.answer(self.provision.id)
+        self.html.value = render("provision_card", row=provision_row(self.provision, answer, self.figures, self.as_of))
+        self.edit.disabled = False
+        self.edit.description = "View" if self.store.read_only else "Edit"
+
+    def open(self) -> _Form:
+        """Replace the card with the provision's full form (built once)."""
+        if self.form is None:
+            self.form = self.build_form()
+            self.widget.children = [self.form.widget]
+        return self.form
