@@ -5,8 +5,9 @@
 Targets (issue: the interactive workbook): showing a section under 0.5 s kernel-side and
 saving one change under 20 ms. Each is measured beside its naive alternative in the same run:
 
-* section: building the largest section's form (section 6, 20 provisions) when it is
-  opened, against building every section's form at once (all 72 provisions);
+* section: drawing the largest section (section 6, 20 provisions) when it is opened (each
+  provision a card: its answer as HTML and an Edit button), against building every
+  section's full forms at once (all 72 provisions, every field a widget);
 * save: the store's save (the journal in the lock file, only the changed lines of the
   auditor's file rewritten, no re-read unless another editor wrote, atomic replace, history
   append), against the naive save: re-read and re-validate the whole file, dump it all with
@@ -53,7 +54,7 @@ def bench_section(inputs: Path, repeat: int) -> tuple[float, float]:
         start = time.perf_counter()
         for number in range(1, 10):
             wb.section(number)
-            wb.live.sections[number].build()
+            wb.live.sections[number].open_forms()
         every.append(time.perf_counter() - start)
     return _median(one), _median(every)
 
@@ -93,7 +94,7 @@ def main() -> None:
         one, every = bench_section(inputs, args.repeat)
         save, naive = bench_save(inputs, args.repeat)
     rows = [
-        ("show section 6 (20 provisions)", one, 0.5, "build all 9 sections (72)", every),
+        ("show section 6 (20 provisions)", one, 0.5, "all 9 sections as full forms (72)", every),
         ("save one change", save, 0.020, "re-read + pure-Python dump + rewrite", naive),
     ]
     print(f"{'measure':34} {'median':>10} {'target':>8}  {'naive alternative':38} {'naive':>10} {'ratio':>6}  result")
