@@ -17,16 +17,19 @@ answer) are *findings*: data with reason codes, not exceptions.
     ├── CatalogueError      an unknown Code version or provision; a malformed Code data file
     ├── CaseLogError        a case log that cannot be read at all
     ├── AnswerStoreError    a missing, damaged or read-only answer file; an invalid answer
+    ├── EvidenceRegisterError  a damaged evidence register; a bad document id, link or file
     ├── SignOffError        a sign-off, reopening or carry forward the rules do not allow
     │   ├── SignOffReplaceError  a sign-off that would replace a signature without confirmation
     │   ├── SignOffChangedError  a sign-off or reopening against signatures another editor has since changed
-    │   └── ApprovalIncompleteError  an approval of an incomplete assessment without a reason to override
+    │   ├── ApprovalIncompleteError  an approval of an incomplete assessment without a reason to override
+    │   └── FindingsUnansweredError  an approval while contradicted findings have no response (no override)
     └── RunError            a batch run that could not be started or completed
         └── KernelStartError   a Jupyter kernel that did not start (retried before a landlord fails)
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -68,6 +71,12 @@ class AnswerStoreError(AuditError):
     """A missing, damaged or read-only answer file, or an answer that is not valid."""
 
 
+class EvidenceRegisterError(AuditError):
+    """A damaged evidence register (``inputs/<landlord>/evidence/register.yaml``), or a document,
+    link or file the register refuses (a bad id, a link that is not http(s), a file outside the
+    evidence folder, a symbolic link, a file too large)."""
+
+
 class SignOffError(AuditError):
     """A sign-off, reopening or carry forward that the assessment's state does not allow."""
 
@@ -93,6 +102,17 @@ class SignOffChangedError(SignOffError):
 class ApprovalIncompleteError(SignOffError):
     """An approval of an assessment that is not complete (provisions unassessed, blocking flags),
     given without a reason to approve it anyway."""
+
+
+class FindingsUnansweredError(SignOffError):
+    """An approval of an assessment the case data contradicts, where a contradicted finding has no
+    response from the auditor. An override reason does not stand in for a response: each finding
+    is answered first. ``findings`` are the unanswered findings
+    (:class:`~audit_lib.findings.model.Finding`)."""
+
+    def __init__(self, message: str, *, findings: Sequence[Any] = (), path: Path | str | None = None) -> None:
+        super().__init__(message, path=path)
+        self.findings = list(findings)
 
 
 class RunError(AuditError):

@@ -63,6 +63,11 @@ Readings of the definitions used here, where the text leaves a choice:
   reasonable adjustments (either flag any value but a "no" word) are about the accepted
   complaints received in the year; the same handler at both stages is counted over
   escalations requested in the year with both handlers recorded, ignoring case;
+* upheld without a remedy: complaints with an "upheld" or "partly upheld" outcome at either
+  stage whose response is dated in the year, with a compensation amount not above zero and
+  no remedy recorded (the loader keeps only whether the remedy column says anything), counted
+  once each; kept out when any outcome field of either stage, the compensation or the remedy
+  is unknown;
 * a complaint whose field is unknown (named in the ``unknown`` column, as ``field`` in every
   period or ``field@yyyy-mm-dd`` in periods ending on or after that day) is kept out of every
   figure that needs it, following the table "Which figures need which fields" of
@@ -120,6 +125,8 @@ FIGURE_FIELDS: dict[str, tuple[str, ...]] = {
     "reasonable_adjustments": ("reasonable_adjustment", "vulnerability"),
     "same_handler": ("stage2_requested", "stage1_handler", "stage2_handler"),
     "complaint_failure_orders": ("complaint_failure_order",),
+    "upheld_without_remedy": ("stage1_responded", "stage1_outcome", "stage2_requested", "stage2_responded",
+                              "stage2_outcome", "compensation", "remedy"),
 }
 
 
@@ -312,6 +319,7 @@ def naive_statistics(
     flag_columns = [c for c in ("reasonable_adjustment", "vulnerability") if c in columns]
     has_handlers = "stage1_handler" in columns and "stage2_handler" in columns
     has_unknown = "unknown" in columns
+    has_remedy = "remedy" in columns
 
     quarters = {name: Tally(start, stop) for name, start, stop in quarter_bounds}
     year = Tally(year_start, year_end)
@@ -327,6 +335,7 @@ def naive_statistics(
     compensation_total = Decimal(0)
     adjustments = 0
     same_handler = 0
+    upheld_without_remedy = 0
     open_counts = {"stage1_open": 0, "stage1_overdue": 0, "stage2_open": 0, "stage2_overdue": 0}
     ageing = {n: {"0-10": 0, "11-20": 0, "21-40": 0, "41+": 0} for n in (1, 2)}
     complaints = 0
@@ -366,6 +375,7 @@ def naive_statistics(
             if w.has(received) and cfo:
                 w.counts["complaint_failure_orders"] += 1
 
+        upheld = False
         for n in (1, 2):
             begun = start[n]
             if begun is None or not known(START[n]):
@@ -431,6 +441,11 @@ def naive_statistics(
             # outcomes of the responses in the year
             if known(*FIGURE_FIELDS[f"stage{n}_outcomes"]) and year.has(responded):
                 outcomes[n][outcome if outcome in OUTCOMES else NOT_RECORDED] += 1
+                upheld = upheld or outcome in ("upheld", "partly upheld")
+        remedy = has_remedy and _text(case["remedy"]) != ""
+        if upheld and known(*FIGURE_FIELDS["upheld_without_remedy"]) and not (
+                float(case["compensation"]) > 0 or remedy):
+            upheld_without_remedy += 1
 
         # the final response as at the period's end: Ombudsman determinations and compensation
         final = dates["stage2_responded"] if start[2] is not None else dates["stage1_responded"]
@@ -490,6 +505,7 @@ def naive_statistics(
         "channels": _sorted_counts(channels) if has_channel else None,
         "reasonable_adjustments": adjustments if flag_columns else None,
         "stage2_same_handler": same_handler if has_handlers else None,
+        "upheld_without_remedy": upheld_without_remedy,
         "quarters": {name: _window_json(q, sr.get(name), local, has_cfo) for name, q in quarters.items()},
         "extension_policy": extension_policy,
         "response_deadline": response_deadline,

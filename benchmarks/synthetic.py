@@ -9,7 +9,8 @@ bank holidays, refused complaints that were first acknowledged, complaints never
 acknowledged, withdrawals with and without a closing letter, extensions beyond the Code's
 limits, Ombudsman referrals after stage 1 only, a mix of Ombudsman determinations covering
 every one, compensation in pence, blank categories, handlers (a few the same at both stages),
-reasonable-adjustment flags, complaint failure orders, whether an extension had good reason
+reasonable-adjustment flags, complaint failure orders, remedies on some upheld complaints (a few
+"None" or "-"), whether an extension had good reason
 (``stageN_extension_good_reason``: mostly blank; "yes", "no", "Yes" or "N" on some rows with an
 extension, most often where it is beyond the Code's limit; "maybe" on a very few), a housing
 system's own outcome words outside the Code's vocabulary ("Resolved", "Justified", ...) on a
@@ -49,7 +50,10 @@ OMBUDSMAN = {
 }
 COMPENSATION = np.array([25, 50, 75.5, 100, 150, 250, 400, 1234.56, 35.99])
 COLUMNS = (*CANONICAL_COLUMNS, "channel", "stage1_handler", "stage2_handler", "reasonable_adjustment",
-           "complaint_failure_order", "stage1_extension_good_reason", "stage2_extension_good_reason")
+           "complaint_failure_order", "stage1_extension_good_reason", "stage2_extension_good_reason", "remedy")
+#: What a housing system records as done to put a complaint right (free text; "None" and "-" say nothing was).
+REMEDIES = np.array(["Apology and repair booked", "Apology", "Repair completed; apology given", "None", "-"],
+                    dtype=object)
 #: The Code's limits on an extension without good reason (stage 1, stage 2), in working days.
 EXTENSION_LIMITS = (10, 20)
 #: How a housing system records whether an extension had good reason (blank most often).
@@ -160,6 +164,13 @@ def case_log_frame(n: int, seed: int = 2024) -> pd.DataFrame:
     # extensions recorded only where one was agreed; blank otherwise
     for column in ("stage1_extension_days", "stage2_extension_days"):
         frame.loc[frame[column] == 0, column] = pd.NA
+    # what was done to put things right: on some upheld complaints, a few saying "None"; drawn from a
+    # generator of its own so that every other column is what it was before the column was added
+    extra = np.random.default_rng([seed, 71])
+    upheld_any = np.isin(frame["stage1_outcome"], ["upheld", "partly upheld"]) \
+        | np.isin(frame["stage2_outcome"], ["upheld", "partly upheld"])
+    frame["remedy"] = np.where(upheld_any & (extra.random(n) < 0.5),
+                               REMEDIES[extra.choice(len(REMEDIES), size=n, p=[0.4, 0.3, 0.2, 0.05, 0.05])], "")
     # steps out of order: acknowledged before receipt
     bad = rng.choice(n, size=max(1, n // 2000), replace=False)
     frame.loc[bad, "stage1_acknowledged"] = frame.loc[bad, "received"] - pd.Timedelta(days=3)

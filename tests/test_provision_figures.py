@@ -34,7 +34,7 @@ def figures(*, optional: bool) -> CaseStatistics:
         stage1_outcomes={"upheld": 20, "partly upheld": 15, "not upheld": 40, "withdrawn": 5},
         stage2_outcomes={"upheld": 10, "partly upheld": 0, "not upheld": 30, "withdrawn": 0},
         withdrawn_before_response=2, categories={"Repairs": 100}, compensation_cases=12, compensation_total=3456.5,
-        ombudsman_outcomes={"maladministration": 2, "service failure": 0, "no maladministration": 1},
+        upheld_without_remedy=21, ombudsman_outcomes={"maladministration": 2, "service failure": 0, "no maladministration": 1},
         open_at_end=OpenComplaints(1, 0, 0, 0, {}, {}),
         channels={"phone": 70, "email": 50} if optional else None,
         reasonable_adjustments=6 if optional else None, stage2_same_handler=1 if optional else None,
@@ -63,7 +63,8 @@ EVERY_FIGURE = {
              "TSM CH02 stage 2: 87.5% of 40 responses issued within Code timescales."],
     "6.15": ["4 of 40 stage 2 responses issued were extended; 1 beyond 20 working days: 0 with a good reason "
              "recorded, 1 without."],
-    "7.1": ["35 stage 1 complaint(s) upheld or partly upheld; compensation offered in 12 case(s), £3,456.50 in all."],
+    "7.1": ["35 stage 1 complaint(s) upheld or partly upheld; compensation offered in 12 case(s), £3,456.50 in all; 21 upheld or partly upheld "
+            "at either stage with no remedy or compensation recorded."],
     "8.1": ["Year: 120 stage 1 and 60 stage 2 complaints received; 4 refused.",
             "TSM CH01: 50.0 (stage 1) and 25.0 (stage 2) per 1,000 homes.",
             "TSM CH02: 87.5% (stage 1) and 87.5% (stage 2) within Code timescales."],

@@ -26,6 +26,8 @@ importable from here::
         commentary: ...
         actions:
           - {text: ..., owner: Head of Customer Experience, due: 2025-09-30, done: false}
+        responses:          # the auditor's explanation of a finding on this provision (by its code)
+          - {code: on-time-below-threshold, text: ...}
 
 Statuses are written quoted (``"Yes"``) because YAML 1.1 tools read a bare Yes/No as a boolean.
 The product reads YAML 1.2 booleans (:mod:`audit_lib.core.yaml_files`), so a bare Yes/No is
@@ -145,11 +147,52 @@ class Action(_Model):
         return None if value == "" else parse_date(value)
 
 
+_FINDING_CODE = re.compile(r"(?=.{1,64}$)[a-z0-9]+(-[a-z0-9]+)*")
+
+
+class FindingResponse(_Model):
+    """The auditor's explanation of a finding on this provision (``code``: the finding's code,
+    e.g. ``on-time-below-threshold``; see :mod:`audit_lib.findings.model`). The finding stands;
+    the report shows it with this response."""
+
+    code: str
+    text: str
+    #: The figures of the finding when it was answered (empty in files written before they were
+    #: kept): a response to other figures than the finding's now is to be read again.
+    figures: dict[str, int | float | str | None] = Field(default_factory=dict)
+
+    @model_serializer(mode="wrap")
+    def _without_empty_figures(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        data: dict[str, Any] = handler(self)
+        if not data.get("figures"):
+            data.pop("figures", None)  # written as files before figures were kept
+        return data
+
+    @field_validator("code", mode="before")
+    @classmethod
+    def _code(cls, value: object) -> object:
+        if not isinstance(value, str) or not _FINDING_CODE.fullmatch(value):
+            raise ValueError(f"expected a finding's code, such as on-time-below-threshold (lower-case words "
+                             f"joined by hyphens, at most 64 characters); found {shorten(value)}")
+        return value
+
+    @field_validator("text", mode="before")
+    @classmethod
+    def _text(cls, value: object) -> object:
+        text = value.strip() if isinstance(value, str) else value
+        if text == "":
+            raise ValueError("expected an explanation of the finding; found blank text (to withdraw a response, "
+                             "remove it)")
+        return text
+
+
 class Answer(_Model):
     status: Status | None = None
     evidence: list[Evidence] = Field(default_factory=list)
     commentary: str = ""
     actions: list[Action] = Field(default_factory=list)
+    #: The auditor's responses to this provision's findings, one per finding code.
+    responses: list[FindingResponse] = Field(default_factory=list)
     confirmed: bool = True  # False for an answer carried forward and not yet confirmed
     updated_by: str | None = None
     updated_at: dt.datetime | None = None
@@ -163,6 +206,25 @@ class Answer(_Model):
     @classmethod
     def _commentary(cls, value: object) -> str:
         return "" if value is None else value  # type: ignore[return-value]
+
+    @field_validator("responses")
+    @classmethod
+    def _one_response_per_finding(cls, value: list[FindingResponse]) -> list[FindingResponse]:
+        codes = [response.code for response in value]
+        twice = sorted({code for code in codes if codes.count(code) > 1})
+        if twice:
+            raise ValueError(f"expected one response per finding code; found more than one for {', '.join(twice)}: "
+                             "keep one response to each finding (join the texts)")
+        return value
+
+    @model_serializer(mode="wrap")
+    def _without_empty_responses(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        """An answer with no responses is written as files written before responses were kept (so
+        a file without them stays as it is, and older releases still read it)."""
+        data: dict[str, Any] = handler(self)
+        if not data.get("responses"):
+            data.pop("responses", None)
+        return data
 
 
 #: The sign-offs in the order they are given, and what the person giving each is called.
@@ -207,6 +269,9 @@ class SignOff(_Compact):
     date: dt.date
     user: str | None = None
     override: Override | None = None  # an approval given despite gaps, and why
+    #: The SHA-256 of every document of the evidence register the answers cited when this
+    #: signature was given (register id -> hash), so a document changed since shows as a finding.
+    documents: dict[str, str] = Field(default_factory=dict)
 
     def same_signer(self, other: SignOff) -> bool:
         """Whether ``other`` was given by the same person: the same user, or the same name."""
@@ -290,5 +355,5 @@ def empty_assessment(landlord: str, period: str, code: str = "2024") -> Assessme
     return Assessment(landlord=landlord, period=period, code=code)
 
 
-__all__ = ["SIGNERS", "Action", "Answer", "Assessment", "Evidence", "Override", "Reopening", "SignOff", "SignOffEvent",
+__all__ = ["SIGNERS", "Action", "Answer", "Assessment", "Evidence", "FindingResponse", "Override", "Reopening", "SignOff", "SignOffEvent",
            "SignOffs", "Status", "empty_assessment", "not_the_preparer"]

@@ -40,6 +40,9 @@ class CaseLog:
     sha256: str
     rows_read: int
     dropped_columns: tuple[str, ...] = field(default=())
+    #: The optional canonical columns the export has (the validated cases have every column, blank
+    #: where the export has none): what a figure of zero can be told apart from by.
+    optional_columns: frozenset[str] = field(default=frozenset())
 
     @property
     def excluded_rows(self) -> int:
@@ -136,4 +139,5 @@ def load_case_log(path: Path, settings: CaseLogSettings, *, folder: Path | None 
         sha256=sha256,
         rows_read=len(mapped),
         dropped_columns=dropped,
+        optional_columns=frozenset(column for column in OPTIONAL_COLUMNS if column in mapped.columns),
     )

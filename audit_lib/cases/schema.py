@@ -37,6 +37,7 @@ OPTIONAL_COLUMNS = (
     "complaint_failure_order",
     "stage1_extension_good_reason",
     "stage2_extension_good_reason",
+    "remedy",
 )
 
 DATE_COLUMNS = (
@@ -53,6 +54,14 @@ GOOD_REASON_COLUMNS = ("stage1_extension_good_reason", "stage2_extension_good_re
 #: Cell words read as "yes" and as "no" in a good-reason column (after trimming and lower-casing).
 YES_WORDS = ("yes", "y", "true", "1")
 NO_WORDS = ("no", "n", "false", "0")
+#: Free-text columns kept only as whether something is recorded: ``"yes"``, or ``""`` when the cell
+#: is blank or says nothing was (:data:`NOTHING_RECORDED_WORDS`). ``remedy`` is what was done to put
+#: a complaint right (Code 7.1); its words may describe a resident's circumstances, so they are
+#: replaced on load, before anything else reads the column, and never reach a figure, a message or
+#: the data-quality appendix.
+PRESENCE_COLUMNS = ("remedy",)
+#: Cell words of a presence column that mean nothing was recorded (after trimming and lower-casing).
+NOTHING_RECORDED_WORDS = ("no", "n", "none", "nil", "n/a", "na", "-", "false", "0")
 OUTCOME_COLUMNS = ("stage1_outcome", "stage2_outcome")
 #: Stage 1 and stage 2 outcomes, as stored (lower case).
 OUTCOMES = ("upheld", "partly upheld", "not upheld", "withdrawn")

@@ -2,7 +2,9 @@
 
 Dates are parsed explicitly (UK day-first ``dd/mm/yyyy``, ISO ``yyyy-mm-dd`` or real date
 cells; never guessed), extensions and amounts read as numbers, outcomes folded onto the
-vocabularies of :mod:`audit_lib.cases.schema` through the landlord's own words. Problems are
+vocabularies of :mod:`audit_lib.cases.schema` through the landlord's own words; a free-text
+column kept only for whether anything is in it (``remedy``) is reduced to that before anything
+else reads it (:func:`presence`), so its words never go further. Problems are
 collected, not raised: each one is a row of the exclusions table (file row, case reference,
 column, the cell as :func:`shown_value` shows it: only what a value of the column can look like,
 at most :data:`~audit_lib.cases.schema.MAX_VALUE_CHARS` characters, else its kind, "text, 43
@@ -48,12 +50,14 @@ from .schema import (
     MAX_VALUE_CHARS,
     NO_WORDS,
     NOT_RECORDED,
+    NOTHING_RECORDED_WORDS,
     OMBUDSMAN_OUTCOMES,
     OPTIONAL_COLUMNS,
     OTHER,
     OUTCOME_COLUMNS,
     OUTCOME_SYNONYMS,
     OUTCOMES,
+    PRESENCE_COLUMNS,
     REQUIRED_EARLIER_STEPS,
     STEP_ORDER,
     UNKNOWN_COLUMN,
@@ -460,6 +464,9 @@ def validate(frame: pd.DataFrame, outcomes: Mapping[str, str] | None = None,
     names, per column, the file rows of cells holding a formula with no value saved.
     """
     frame = frame.reset_index(drop=True)
+    for column in PRESENCE_COLUMNS:  # free text reduced to whether anything is recorded, before any use
+        if column in frame.columns:
+            frame[column] = presence(frame[column])
     out = pd.DataFrame(index=frame.index)
     out["_row"] = frame["_row"]
     case_id = as_text(frame["case_id"])
@@ -549,6 +556,14 @@ def validate(frame: pd.DataFrame, outcomes: Mapping[str, str] | None = None,
             keep = frozenset({"Not recorded"}) if column == "category" else frozenset()
             usable[column] = _vocabulary(usable[column], (vocabulary or {}).get(column, {}), rare_below, keep)
     return usable, exclusions
+
+
+def presence(values: pd.Series) -> pd.Series:
+    """A free-text column as whether something is recorded: ``"yes"``, or ``""`` for a blank cell or
+    one of :data:`~audit_lib.cases.schema.NOTHING_RECORDED_WORDS` (the words themselves are not kept)."""
+    words = _mapped_words(values, {})
+    recorded = ~words.isin(("", *NOTHING_RECORDED_WORDS)).to_numpy(dtype=bool)
+    return pd.Series(np.where(recorded, "yes", ""), index=values.index, dtype=object, name=values.name)
 
 
 def blank_rows(frame: pd.DataFrame) -> np.ndarray:

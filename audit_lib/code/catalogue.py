@@ -195,14 +195,19 @@ def remove_code_folder(folder: str | Path) -> None:
         _code_folders.remove(folder)
 
 
-def _data_file(code: str) -> Path | None:
-    """The data file of a Code version: the product's own, else the first in an added folder."""
-    name = f"code_{code}.yaml"
+def code_data_file(name: str) -> Path | None:
+    """A file of the Code's data by name (``code_2024.yaml``, ``findings_2024.yaml``): the
+    product's own, else the first in a folder given to :func:`add_code_folder`; ``None`` if none."""
     shipped = Path(str(resources.files("audit_lib.code") / "data" / name))
     for path in (shipped, *(folder / name for folder in _code_folders)):
         if path.is_file():
             return path
     return None
+
+
+def _data_file(code: str) -> Path | None:
+    """The data file of a Code version: the product's own, else the first in an added folder."""
+    return code_data_file(f"code_{code}.yaml")
 
 
 def load_catalogue_file(path: Path) -> Catalogue:

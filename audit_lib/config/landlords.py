@@ -27,6 +27,7 @@ from ..core.ids import CODE_VERSION, quoted, validate_landlord_id
 from ..core.io import describe_validation_error, load_yaml
 from ..core.paths import CONFIG_FILE, REGISTRY_FILE, answers_file, landlord_input_dir
 from ..errors import AuditError, ConfigError
+from .finding_settings import FindingSettings, merged_settings
 
 #: How an extension communicated to the resident counts towards CH02 and the on-time rates.
 ExtensionPolicy = Literal["good_reason", "code_limit", "full", "none"]
@@ -87,6 +88,8 @@ class LandlordEntry(_Strict):
 
 class Group(_Strict):
     name: Annotated[str, Field(strict=True)]
+    #: The findings' thresholds for every landlord of the group (a landlord's own win; docs/findings.md).
+    findings: FindingSettings | None = None
 
     @field_validator("name")
     @classmethod
@@ -142,6 +145,8 @@ class LandlordConfig(_Strict):
     service_requests: dict[str, dict[Literal["Q1", "Q2", "Q3", "Q4", "year"], NonNegativeCount]] = Field(
         default_factory=dict
     )
+    #: The findings' thresholds for this landlord, over the group's (docs/findings.md).
+    findings: FindingSettings | None = None
 
     @field_validator("service_requests")
     @classmethod
@@ -161,6 +166,8 @@ class Landlord(BaseModel):
     entry: LandlordEntry
     config: LandlordConfig
     folder: Path
+    #: The group's findings settings (``group: findings:`` in the registry), kept for :attr:`finding_settings`.
+    group_findings: FindingSettings | None = None
 
     @property
     def id(self) -> str:
@@ -173,6 +180,11 @@ class Landlord(BaseModel):
     @property
     def homes(self) -> int:
         return self.entry.homes
+
+    @property
+    def finding_settings(self) -> FindingSettings:
+        """The findings' thresholds in force: the landlord's own, else the group's, else the defaults."""
+        return merged_settings(self.group_findings, self.config.findings)
 
     @property
     def case_log_path(self) -> Path:
@@ -202,7 +214,8 @@ def load_registry(inputs: Path) -> Registry:
 def load_landlord(inputs: Path, landlord_id: str) -> Landlord:
     """Load one landlord's registry entry and configuration; the id is validated first."""
     folder = landlord_input_dir(inputs, landlord_id)
-    entry = load_registry(inputs).get(landlord_id)
+    registry = load_registry(inputs)
+    entry = registry.get(landlord_id)
     path = folder / CONFIG_FILE
     config = _validated(LandlordConfig, load_yaml(path, ConfigError), path)
-    return Landlord(entry=entry, config=config, folder=folder)
+    return Landlord(entry=entry, config=config, folder=folder, group_findings=registry.group.findings)

@@ -6,6 +6,8 @@ the id first, so a bad id never reaches the file system::
     inputs/landlords.yaml                       the group registry
     inputs/<landlord>/landlord.yaml             its configuration
     inputs/<landlord>/answers/<period>.yaml     its answers (with .history.jsonl and .lock beside)
+    inputs/<landlord>/evidence/register.yaml    its evidence register (with register.yaml.lock beside)
+    inputs/<landlord>/evidence/files/           the register's files, each named by its SHA-256
     outputs/<period>/<landlord>/                its executed notebook, report and metrics.json
     outputs/<period>/                           the group summary (index.html) and run.json
 """
@@ -39,6 +41,10 @@ DEFAULT_OUTPUTS = Path("outputs")
 REGISTRY_FILE = "landlords.yaml"
 CONFIG_FILE = "landlord.yaml"
 ANSWERS_FOLDER = "answers"
+#: The evidence register in ``inputs/<landlord>/evidence/``: the register and its files' folder.
+EVIDENCE_FOLDER = "evidence"
+EVIDENCE_REGISTER = "register.yaml"
+EVIDENCE_FILES = "files"
 #: Files of one landlord's run in ``outputs/<period>/<landlord>/``.
 NOTEBOOK_NAME = "self_assessment.ipynb"
 REPORT_NAME = "self_assessment.html"
@@ -57,6 +63,11 @@ def answers_file(landlord_folder: Path, period: Period | str) -> Path:
     """``<landlord folder>/answers/<period>.yaml``; the period id is validated."""
     period_id = period.id if isinstance(period, Period) else Period.parse(period).id
     return Path(landlord_folder) / ANSWERS_FOLDER / f"{period_id}.yaml"
+
+
+def evidence_dir(landlord_folder: Path) -> Path:
+    """``<landlord folder>/evidence/``: the register (:data:`EVIDENCE_REGISTER`) and its files."""
+    return Path(landlord_folder) / EVIDENCE_FOLDER
 
 
 def landlord_output_dir(outputs: Path, period: Period, landlord_id: str) -> Path:

@@ -17,13 +17,19 @@ from ..code.catalogue import DEFAULT_CODE, load_catalogue
 from ..code.timescales import Stage, stages
 from ..config.landlords import ExtensionPolicy, ResponseDeadline
 
-__all__ = ["AGEING_BANDS", "FAULT_FINDINGS", "MERITS_FINDINGS", "ExtensionPolicy", "ResponseDeadline", "definitions",
-           "extension_policies", "figure_definitions", "figure_needs", "kept_out_of"]
+__all__ = ["AGEING_BANDS", "FAULT_FINDINGS", "MERITS_FINDINGS", "UPHELD", "UPHELD_WITHOUT_REMEDY_FIELDS", "ExtensionPolicy",
+           "ResponseDeadline", "definitions", "extension_policies", "figure_definitions", "figure_needs", "kept_out_of"]
 
 #: Ombudsman determinations that find fault (the numerator of the maladministration rate).
 FAULT_FINDINGS = ("severe maladministration", "maladministration", "service failure")
 #: Determinations on the merits (the denominator of the maladministration rate).
 MERITS_FINDINGS = FAULT_FINDINGS + ("reasonable redress", "no maladministration")
+#: Outcomes that find something went wrong (Code 7.1: something to put right).
+UPHELD = ("upheld", "partly upheld")
+#: The fields "upheld without a remedy" needs: both stages' outcomes as at the period's end, the
+#: compensation and the remedy (the date received is always known).
+UPHELD_WITHOUT_REMEDY_FIELDS = ("stage1_responded", "stage1_outcome", "stage2_requested", "stage2_responded",
+                                "stage2_outcome", "compensation", "remedy")
 #: Ageing bands of open complaints at period end, in working days since receipt.
 AGEING_BANDS = ((0, 10, "0-10"), (11, 20, "11-20"), (21, 40, "21-40"), (41, None, "41+"))
 
@@ -66,6 +72,7 @@ def _figure_needs(code: str) -> Mapping[str, tuple[str, ...]]:
         "reasonable adjustments": ("reasonable_adjustment", "vulnerability"),
         "same handler at both stages": ("stage2_requested", "stage1_handler", "stage2_handler"),
         "complaint handling failure orders": ("complaint_failure_order",),
+        "upheld without a remedy": UPHELD_WITHOUT_REMEDY_FIELDS,
     }
     return MappingProxyType(needs)
 
@@ -164,6 +171,11 @@ def _figure_definitions(code: str) -> Mapping[str, str]:
                      "last day. An acknowledgement is still due for it.",
         "outcomes": "Responses dated in the period by outcome; a blank outcome, or a word the landlord has not "
                     "mapped, is counted as not recorded.",
+        "upheld_without_remedy": "Complaints upheld or partly upheld at stage 1 or stage 2 by a response dated in "
+                                 "the period with neither compensation above zero nor a remedy recorded (the case "
+                                 "log's remedy column: whether anything is written in it, never its words; without "
+                                 "that column, compensation alone). Each complaint is counted once; compensation and "
+                                 "remedies are read as recorded.",
         "other": "Categories, channels and reasons for not accepting a complaint are counted in the landlord's own "
                  "words: a word the landlord's configuration lists is counted under its label; any other word seen "
                  "fewer times in the case log than the configured threshold (3 unless set) is counted as Other, so "

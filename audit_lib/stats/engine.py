@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 import numpy as np
@@ -48,6 +48,8 @@ from ..core.periods import Period
 from .definitions import (
     AGEING_BANDS,
     FINAL_RESPONSE_FIELDS,
+    UPHELD,
+    UPHELD_WITHOUT_REMEDY_FIELDS,
     ExtensionPolicy,
     ResponseDeadline,
     definitions,
@@ -337,6 +339,19 @@ class _Cases:
         counts = _counts(cases.loc[rows, s.outcome_column], OUTCOMES)
         return counts | {NOT_RECORDED: _n(rows & (cases[s.outcome_column] == "").to_numpy(dtype=bool))}
 
+    def upheld_without_remedy(self, cases: pd.DataFrame) -> int:
+        """Complaints upheld or partly upheld at either stage by a response dated in the period,
+        with neither compensation above zero nor a remedy recorded (both read as recorded: the
+        log dates neither). A complaint with any of the fields this needs unknown is kept out."""
+        upheld = np.zeros(len(cases), dtype=bool)
+        for stage in (self.stage1, self.stage2):
+            outcome = cases[stage.stage.outcome_column].isin(UPHELD).to_numpy(dtype=bool)
+            upheld |= stage.applies & _YEAR.has(stage.response.done) & outcome
+        put_right = (cases["compensation"] > 0).to_numpy(dtype=bool)
+        if "remedy" in cases.columns:
+            put_right = put_right | (cases["remedy"] != "").to_numpy(dtype=bool)
+        return _n(upheld & self.known.known(*UPHELD_WITHOUT_REMEDY_FIELDS) & ~put_right)
+
 
 def _counts(values: pd.Series, order: tuple[str, ...] | None = None) -> dict[str, int]:
     counts = values[values != ""].value_counts()
@@ -439,6 +454,7 @@ def case_statistics(
         stage2_same_handler=same_handler,
         excluded_rows=excluded_rows,
         complaints_counted=len(cases),
+        upheld_without_remedy=c.upheld_without_remedy(cases),
         definitions=definitions(extension_policy, code, response_deadline),
         code=code,
     )
@@ -447,9 +463,10 @@ def case_statistics(
 def landlord_statistics(log: CaseLog, landlord: Landlord, period: Period, code: str) -> CaseStatistics:
     """:func:`case_statistics` of a landlord's case log with the settings of its configuration."""
     config = landlord.config
-    return case_statistics(
+    stats = case_statistics(
         log.cases, period, landlord.homes, extension_policy=config.extension_policy,
         response_deadline=config.response_deadline, local_targets=config.local_targets,
         service_requests=config.service_requests.get(period.id), excluded_rows=log.excluded_rows,
         rows_read=log.rows_read, code=code,
     )
+    return replace(stats, optional_columns=log.optional_columns)

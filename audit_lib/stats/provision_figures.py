@@ -70,7 +70,9 @@ def _same_handler(stats: CaseStatistics) -> str | None:
 def _upheld_and_compensation(stats: CaseStatistics) -> str:
     upheld = stats.stage1_outcomes.get("upheld", 0) + stats.stage1_outcomes.get("partly upheld", 0)
     return (f"{upheld} stage 1 complaint(s) upheld or partly upheld; compensation offered in "
-            f"{stats.compensation_cases} case(s), £{stats.compensation_total:,.2f} in all.")
+            f"{stats.compensation_cases} case(s), £{stats.compensation_total:,.2f} in all; "
+            f"{stats.upheld_without_remedy} upheld or partly upheld at either stage with no remedy or compensation "
+            "recorded.")
 
 
 def _year_received(stats: CaseStatistics) -> str:

@@ -178,11 +178,22 @@ class CaseStatistics:
     excluded_rows: int
     #: Complaints in the case log (any period): rows read = complaints counted + rows excluded whole.
     complaints_counted: int
+    #: Complaints upheld or partly upheld at stage 1 or stage 2 by a response dated in the period,
+    #: with neither compensation above zero nor a remedy recorded (7.1; ``docs/figures.md``).
+    upheld_without_remedy: int = 0
     definitions: dict[str, str] = field(default_factory=dict)
     #: The Code version whose timescales the figures were measured against (and whose map of
     #: figures to provisions :func:`~audit_lib.stats.provision_figures.provision_figures` uses).
     #: Not part of :meth:`to_json`.
     code: str = DEFAULT_CODE
+    #: The optional columns (:data:`~audit_lib.cases.schema.OPTIONAL_COLUMNS`) the case log has, so a
+    #: figure of zero can be told from one the log cannot give (``None``: not known, as for figures
+    #: built by hand). Not part of :meth:`to_json`.
+    optional_columns: frozenset[str] | None = None
+
+    def records(self, column: str) -> bool:
+        """Whether the case log has the optional ``column`` (taken as yes when not known)."""
+        return self.optional_columns is None or column in self.optional_columns
 
     @property
     def rows_read(self) -> int:
@@ -230,6 +241,7 @@ class CaseStatistics:
             "channels": self.channels,
             "reasonable_adjustments": self.reasonable_adjustments,
             "stage2_same_handler": self.stage2_same_handler,
+            "upheld_without_remedy": self.upheld_without_remedy,
             "quarters": {name: _window_json(q) for name, q in self.quarters.items()},
             "extension_policy": self.extension_policy,
             "response_deadline": self.response_deadline,
