@@ -3,6 +3,7 @@
     chc-audit code [--json]                    the Code catalogue
     chc-audit stats LANDLORD --period 2024-25 [--inputs DIR] [--json]
     chc-audit stats --cases FILE --homes N --period 2024-25 [--header-row N] [--json]
+    chc-audit check LANDLORD --period 2024-25 [--inputs DIR] [--json] [--as-of YYYY-MM-DD]
     chc-audit run (LANDLORD ... | --all) --period 2024-25 [--inputs DIR] [--outputs DIR] [--workers N]
                   [--executor local|dask] [--scheduler ADDRESS] [--timeout SECONDS] [--retry-failed]
                   [--as-of YYYY-MM-DD] [--notebook PATH]
@@ -11,7 +12,7 @@
 
 Errors a user can fix (wrong arguments, a bad file, a folder that cannot be read or written)
 print one line on stderr and exit 2, never a traceback; a batch in which any landlord failed
-exits 1.
+exits 1, and so does a check that finds a contradicted finding with no response.
 """
 
 from __future__ import annotations
@@ -94,6 +95,51 @@ def _cmd_stats(args: argparse.Namespace) -> int:
     for label, cells in rows:
         print(label.ljust(width) + "  " + "  ".join(c.rjust(w) for c, w in zip(cells, cols)))
     return 0
+
+
+def _cmd_check(args: argparse.Namespace) -> int:
+    """``chc-audit check``: the findings on a landlord's answers; exit 1 while a contradicted finding
+    has no response (what also refuses the approval), else 0."""
+    from .findings.assess import counts, unanswered_contradictions
+    from .findings.model import Severity
+    from .workbook.facade import open_workbook
+
+    period = Period.parse(args.period)
+    workbook = open_workbook(args.landlord, period.id, args.inputs, as_of=args.as_of)
+    findings = workbook.findings()
+    unanswered = unanswered_contradictions(findings)
+    if args.json:
+        print(json.dumps([finding.as_json() for finding in findings], indent=2, ensure_ascii=False))
+        return 1 if unanswered else 0
+    print(f"{workbook.landlord.name}, {period.id}: findings on the answers (Code {workbook.catalogue.code})")
+    answers = workbook.landlord.answers_path(period.id)
+    if not answers.is_file():
+        print(f"No answers file for {period.id} ({answers}): nothing is answered yet, so no answer can be questioned.")
+    width = max((len(f.number) for f in findings), default=0)
+    for severity in Severity:  # worst first
+        shown = [f for f in findings if f.severity is severity]
+        if not shown:
+            continue
+        label = "Contradicted by the case data" if severity is Severity.CONTRADICTED else severity.label
+        print(f"{label} ({len(shown)}):")
+        for finding in shown:
+            text = (finding.response or "").strip()
+            response = (f" Response: {_printable(text)}" if text
+                        else " No response." if finding.unanswered_contradiction else "")
+            print(f"  {finding.number.ljust(width)}  {finding.severity.value:<12}  {finding.code.value}: "
+                  f"{_printable(finding.message)}{response}")
+    tally = counts(findings)
+    summary = ", ".join(f"{n} {severity}" for severity, n in tally.items())
+    if unanswered and workbook.assessment.signoff.approved is not None:
+        verdict = (f"{len(unanswered)} contradicted without a response, although the assessment is approved: "
+                   "reopen it to respond.")
+    elif unanswered:
+        verdict = f"{len(unanswered)} contradicted without a response: respond to each before approving."
+    else:
+        verdict = "each contradicted finding has a response." if tally["contradicted"] else \
+            "the case data contradicts no answer."
+    print(f"{len(findings)} findings ({summary}); {verdict}")
+    return 1 if unanswered else 0
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
@@ -195,6 +241,12 @@ def one_line(text: str) -> str:
     return re.sub(r"[^\s':]{200,}", lambda m: f"{m.group(0)[:120]}... ({len(m.group(0)):,} characters)", flat)
 
 
+def _printable(text: str) -> str:
+    """A text typed by someone (a response) or written by a rule, on one line and without control
+    characters (which a terminal would act on)."""
+    return one_line("".join(c if c.isprintable() or c.isspace() else "\ufffd" for c in text))
+
+
 class _Parser(argparse.ArgumentParser):
     """An argument parser whose errors are one line (no usage block) and exit 2."""
 
@@ -221,6 +273,22 @@ def build_parser() -> argparse.ArgumentParser:
                        help="row of the column names, with --cases (1 for the first row)")
     stats.add_argument("--json", action="store_true", help="one JSON object")
     stats.set_defaults(handler=_cmd_stats)
+
+    check = sub.add_parser("check", help="the findings: where the case data or the evidence questions the answers",
+                           description="List the findings on a landlord's answers for a period: where the case "
+                                       "data contradicts an answer or gives a reason to look again, and evidence "
+                                       "that would not stand up, each with the auditor's response if any. Exits 1 "
+                                       "while a contradicted finding has no response (approval is refused until "
+                                       "each has one), else 0.")
+    check.add_argument("landlord", metavar="LANDLORD", help="landlord id from the registry")
+    check.add_argument("--period", required=True, help="reporting year, e.g. 2024-25")
+    check.add_argument("--inputs", type=Path, default=DEFAULT_INPUTS, help="inputs folder (default: ./inputs)")
+    check.add_argument("--json", action="store_true",
+                       help="a JSON list of findings (provision, number, severity, code, message, figures, responded, "
+                            "response)")
+    check.add_argument("--as-of", type=_iso_date, default=None, metavar="YYYY-MM-DD",
+                       help="the date the workbook judges the answers at, as for 'run --as-of' (default: today)")
+    check.set_defaults(handler=_cmd_check)
 
     run = sub.add_parser("run", help="execute the workbook per landlord and export the reports")
     run.add_argument("landlords", nargs="*", metavar="LANDLORD", help="landlord ids from the registry")

@@ -88,7 +88,7 @@ def test_a_colleagues_evidence_is_shown_and_kept_while_the_auditor_edits(lab):  
             colleague.change("2024:6.3", "evidence", [*seen, {"description": "Colleague's item", "reference": None}])
 
             # the auditor edits the commentary, typed key by key: saved once, when leaving the field
-            commentary = form.locator("textarea").first
+            commentary = form.locator("textarea[placeholder='Commentary / explanation']").first
             commentary.click()
             commentary.press("Control+End")
             commentary.press_sequentially(" Checked again.", delay=20)
@@ -133,7 +133,8 @@ def test_a_due_date_typed_key_by_key_is_saved_once_and_an_invalid_one_is_not_sav
             owner = form.locator("input[placeholder='Owner']").nth(count)
             owner.fill("Complaints Manager")
             owner.press("Tab")
-            _until(lambda: len(_stored(root, "2024:6.4").actions) == count + 1, "the new action is saved")
+            _until(lambda: len(actions := _stored(root, "2024:6.4").actions) == count + 1
+                   and actions[count].owner == "Complaints Manager", "the new action and its owner are saved")
             entries = len(_entries(root, "2024:6.4", "actions"))
 
             due = form.locator("input[placeholder='DD/MM/YYYY']").nth(count)

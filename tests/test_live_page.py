@@ -49,7 +49,7 @@ def _open(wb, number):
 def _sign(wb, period, role, name, user):
     store = open_store(wb.landlord.folder, CODE, wb.landlord.id, period, user)
     store.sign_off(role, name, dt.date.today(),
-                   override="Approved to test the workbook" if role == "approved" else None)
+                   override="Approved to test the workbook" if role == "approved" else None, facts=wb.signature_facts)
 
 
 def _approve(wb, period):

@@ -11,7 +11,8 @@ import pytest
 
 import audit_lib
 
-STAGES = ("core", "code", "config", "cases", "stats", "assessment", "workbook", "report", "group", "batch")
+STAGES = ("core", "code", "config", "cases", "stats", "assessment", "evidence", "findings", "workbook", "report", "group",
+          "batch")
 
 
 def test_every_public_name_resolves_and_is_listed_once():
@@ -84,10 +85,12 @@ ALLOWED = {
     "config": {"core", "cases"},
     "stats": {"core", "code", "cases", "config"},
     "assessment": {"core", "code"},
+    "evidence": {"core", "code", "assessment"},
+    "findings": {"core", "code", "cases", "config", "assessment", "stats", "evidence"},
     "report": {"core", "stats"},
     "batch": {"core", "config", "report"},
-    "workbook": {"core", "code", "cases", "config", "stats", "assessment", "report"},
-    "group": {"core", "code", "config", "stats", "assessment", "report", "batch"},
+    "workbook": {"core", "code", "cases", "config", "stats", "assessment", "evidence", "findings", "report"},
+    "group": {"core", "code", "config", "stats", "assessment", "findings", "report", "batch"},
 }
 
 

@@ -10,12 +10,15 @@ import pytest
 
 from audit_lib.assessment.answers import Action, Answer, Assessment, Evidence, SignOff
 from audit_lib.assessment.answers_file import dump_assessment, load_assessment
+from audit_lib.assessment.signoff import SignatureFacts as _Facts
 from audit_lib.assessment.store import open_store
 from audit_lib.code.catalogue import load_catalogue
 from audit_lib.errors import AnswerStoreError, SignOffError, SignOffReplaceError
 from audit_lib.workbook import views
 from audit_lib.workbook.facade import open_workbook
 from tests.conftest import write
+
+NO_FINDINGS = _Facts()  # an approval whose caller found no contradicted finding unanswered
 
 CODE = load_catalogue()
 LANDLORD = "calder-vale-housing"  # prepared by Gareth Lloyd (recorded before users were), 72 not all assessed
@@ -46,6 +49,20 @@ def _complete(folder, *, overrides: dict[str, Answer] | None = None) -> None:
     answers.update(overrides or {})
     complete = current.model_copy(update={"answers": answers})
     (folder / "answers" / "2024-25.yaml").write_text(dump_assessment(complete), encoding="utf-8")
+
+
+def respond_to_contradictions(inputs, landlord: str = LANDLORD) -> list[str]:
+    """Respond to each finding the case data contradicts (an approval is refused until each has a
+    response); the provisions' numbers."""
+    s = open_store(inputs / landlord, CODE, landlord, "2024-25", "alice")
+    answered = []
+    for finding in open_workbook(landlord, "2024-25", inputs).findings():
+        if finding.unanswered_contradiction:
+            responses = [r.model_dump() for r in s.answer(finding.provision).responses]
+            s.change(finding.provision, "responses", [*responses, {"code": finding.code.value,
+                                                                   "text": "Explained to the Board"}])
+            answered.append(finding.number)
+    return answered
 
 
 # --- the store -------------------------------------------------------------------------------
@@ -100,7 +117,7 @@ def test_the_same_user_cannot_review_or_approve_under_another_name(folder):
     store(folder, "rhian.review").sign_off("reviewed", "Rhiannon Review", DAY)
     _complete(folder)
     with pytest.raises(SignOffError) as refused:
-        gareth.sign_off("approved", "Chair of the Board", DAY)
+        gareth.sign_off("approved", "Chair of the Board", DAY, facts=NO_FINDINGS)
     assert refused.value.message == "The approver must be someone other than the preparer (Gareth Lloyd)."
     _plain(str(refused.value))
     assert on_disk(folder).signoff.approved is None
@@ -129,14 +146,14 @@ def test_approval_needs_every_provision_assessed(folder):
     board = store(folder, "board.chair")
     missing = 72 - len(on_disk(folder).answers)
     with pytest.raises(SignOffError) as refused:
-        board.sign_off("approved", "Board", DAY)
+        board.sign_off("approved", "Board", DAY, facts=NO_FINDINGS)
     assert f"{missing} of 72 provisions are not assessed" in refused.value.message
     assert "give a reason" in refused.value.message
     _plain(refused.value.message)
     assert on_disk(folder).signoff.approved is None
     with pytest.raises(SignOffError, match="give a reason"):
-        board.sign_off("approved", "Board", DAY, override="   ")
-    board.sign_off("approved", "Board", DAY, override="The Board accepted the gaps; completed by September")
+        board.sign_off("approved", "Board", DAY, override="   ", facts=NO_FINDINGS)
+    board.sign_off("approved", "Board", DAY, override="The Board accepted the gaps; completed by September", facts=NO_FINDINGS)
     approved = on_disk(folder).signoff.approved
     assert approved.override is not None
     assert approved.override.reason == "The Board accepted the gaps; completed by September"
@@ -151,7 +168,7 @@ def test_approval_is_blocked_by_an_unexplained_no_or_a_no_without_a_dated_action
     })
     store(folder, "rhian.review").sign_off("reviewed", "Rhiannon Review", DAY)
     with pytest.raises(SignOffError) as refused:
-        store(folder, "board.chair").sign_off("approved", "Board", DAY)
+        store(folder, "board.chair").sign_off("approved", "Board", DAY, facts=NO_FINDINGS)
     message = refused.value.message
     assert "6.2 is 'Partial' without an explanation" in message
     assert "6.16 is 'No' without an action with a due date" in message
@@ -164,14 +181,14 @@ def test_a_complete_assessment_is_approved_without_an_override(folder):
     _complete(folder)
     assert approval_gaps(on_disk(folder), CODE.provisions) == []
     store(folder, "rhian.review").sign_off("reviewed", "Rhiannon Review", DAY)
-    store(folder, "board.chair").sign_off("approved", "Board", DAY)
+    store(folder, "board.chair").sign_off("approved", "Board", DAY, facts=NO_FINDINGS)
     assert on_disk(folder).signoff.approved.override is None
 
 
 def test_reopening_withdraws_review_and_approval_and_keeps_them_in_the_history(folder):
     _complete(folder)
     store(folder, "rhian.review").sign_off("reviewed", "Rhiannon Review", DAY)
-    store(folder, "board.chair").sign_off("approved", "Board", DAY)
+    store(folder, "board.chair").sign_off("approved", "Board", DAY, facts=NO_FINDINGS)
     s = store(folder, "priya.shah")
     s.reopen("Ombudsman asked us to review section 6")
     after = on_disk(folder)
@@ -207,7 +224,7 @@ def test_the_cover_shows_users_overrides_and_the_sign_off_history_with_reopening
         s.sign_off("prepared", "Priya Shah", DAY, "Complaints Manager")
     s.sign_off("prepared", "Priya Shah", DAY, "Complaints Manager", replacing=info.value.current)
     store(folder, "rhian.review").sign_off("reviewed", "Rhiannon Review", DAY)
-    store(folder, "board.chair").sign_off("approved", "Board", DAY, override="Board accepted the gaps")
+    store(folder, "board.chair").sign_off("approved", "Board", DAY, override="Board accepted the gaps", facts=NO_FINDINGS)
     s.reopen("Ombudsman asked us to review section 6")
     wb = open_workbook(LANDLORD, "2024-25", demo_inputs)
     text = " ".join(views.cover(wb.landlord, wb.period, wb.catalogue, wb.assessment).html.split())
@@ -267,6 +284,7 @@ def test_panel_refuses_the_same_user_as_reviewer_in_plain_words(panel, demo_inpu
 
 
 def test_panel_blocks_approval_until_an_override_reason_is_given(panel, demo_inputs):
+    respond_to_contradictions(demo_inputs)
     store(demo_inputs / LANDLORD, "rhian.review").sign_off("reviewed", "Rhiannon Review", DAY)
     panel.store = store(demo_inputs / LANDLORD, "board.chair")
     panel.refresh()
@@ -285,7 +303,7 @@ def test_panel_blocks_approval_until_an_override_reason_is_given(panel, demo_inp
 def test_panel_reopening_clears_review_and_approval(panel, demo_inputs):
     _complete(demo_inputs / LANDLORD)
     store(demo_inputs / LANDLORD, "rhian.review").sign_off("reviewed", "Rhiannon Review", DAY)
-    store(demo_inputs / LANDLORD, "board.chair").sign_off("approved", "Board", DAY)
+    store(demo_inputs / LANDLORD, "board.chair").sign_off("approved", "Board", DAY, facts=NO_FINDINGS)
     panel.store = store(demo_inputs / LANDLORD, "auditor.one")
     panel.refresh()
     assert panel.reopen.disabled is False
@@ -323,7 +341,7 @@ def test_a_signature_dated_outside_the_period_and_today_is_refused_in_plain_word
 def test_an_approval_with_an_override_shows_its_reason_and_the_gaps_on_the_cover(demo_inputs):
     folder = demo_inputs / LANDLORD
     store(folder, "rhian.review").sign_off("reviewed", "Rhiannon Review", DAY)
-    store(folder, "board.chair").sign_off("approved", "Board", DAY, override="Sections 4, 5 and 9 follow in September")
+    store(folder, "board.chair").sign_off("approved", "Board", DAY, override="Sections 4, 5 and 9 follow in September", facts=NO_FINDINGS)
     wb = open_workbook(LANDLORD, "2024-25", demo_inputs)
     text = " ".join(views.cover(wb.landlord, wb.period, wb.catalogue, wb.assessment).html.split())
     assert ("Approval override Approved although 26 of 72 provisions are not assessed (4.1, 4.2, 4.3, 5.1"
@@ -333,6 +351,7 @@ def test_an_approval_with_an_override_shows_its_reason_and_the_gaps_on_the_cover
 
 def test_a_signature_given_meanwhile_by_someone_else_stops_the_approval_and_is_shown(panel, demo_inputs):
     _complete(demo_inputs / LANDLORD)
+    respond_to_contradictions(demo_inputs)
     panel.store = store(demo_inputs / LANDLORD, "board.chair")
     panel.refresh()
     assert "Reviewed by: not yet" in panel.status.value

@@ -4,9 +4,12 @@ import pytest
 
 from audit_lib.assessment.answers import Action, Status
 from audit_lib.assessment.answers_file import load_assessment, save_assessment
+from audit_lib.assessment.signoff import SignatureFacts as _Facts
 from audit_lib.assessment.store import Conflict, Saved, open_store
 from audit_lib.code.catalogue import load_catalogue
 from audit_lib.errors import AnswerStoreError, SignOffError
+
+NO_FINDINGS = _Facts()  # an approval whose caller found no contradicted finding unanswered
 
 CODE = load_catalogue()
 
@@ -89,15 +92,15 @@ def test_signoff_sequence_and_read_only_approval(folder):
     s = store(folder)
     assert s.assessment.signoff.prepared is not None  # the demo is prepared
     with pytest.raises(SignOffError, match="must be reviewed before it is approved"):
-        s.sign_off("approved", "Chair", dt.date(2025, 6, 1))
+        s.sign_off("approved", "Chair", dt.date(2025, 6, 1), facts=NO_FINDINGS)
     prepared_by = s.assessment.signoff.prepared.name
     with pytest.raises(SignOffError, match=r"The reviewer must be someone other than the preparer \(Gareth Lloyd\)"):
         s.sign_off("reviewed", prepared_by.upper(), dt.date(2025, 6, 1))
     s.sign_off("reviewed", "Rita Reviewer", dt.date(2025, 6, 1))
     with pytest.raises(SignOffError, match="provisions are not assessed"):  # the demo is not complete
-        s.sign_off("approved", "Board Chair", dt.date(2025, 6, 20), "Chair of the Board")
+        s.sign_off("approved", "Board Chair", dt.date(2025, 6, 20), "Chair of the Board", facts=NO_FINDINGS)
     s.sign_off("approved", "Board Chair", dt.date(2025, 6, 20), "Chair of the Board",
-               override="Approved with sections 4, 5 and 9 to follow")
+               override="Approved with sections 4, 5 and 9 to follow", facts=NO_FINDINGS)
     assert s.read_only and s.assessment.state == "Approved"
     with pytest.raises(AnswerStoreError, match="approved and read-only"):
         s.change("2024:4.1", "status", "Yes")

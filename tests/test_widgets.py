@@ -7,8 +7,11 @@ import pytest
 
 from audit_lib.assessment.answers import Status
 from audit_lib.assessment.answers_file import load_assessment
+from audit_lib.assessment.signoff import SignatureFacts as _Facts
 from audit_lib.code.catalogue import load_catalogue
 from audit_lib.workbook.facade import open_workbook
+
+NO_FINDINGS = _Facts()  # an approval whose caller found no contradicted finding unanswered
 
 CODE = load_catalogue()
 
@@ -111,6 +114,8 @@ def test_invalid_input_is_refused_with_a_message(wb):
 
 
 def test_signoff_and_read_only_after_approval(wb):
+    from tests.test_signoff import respond_to_contradictions
+
     wb.cover()
     panel = wb.live.signoff
     forms = _open(wb, 4)
@@ -122,6 +127,10 @@ def test_signoff_and_read_only_after_approval(wb):
     button.click()
     name, title, _date, button = panel.rows["approved"]
     name.value, title.value = "Board Chair", "Chair of the Board"
+    button.click()
+    assert "the case data contradicts an answer and this finding has no response: 6.13" in panel.message.value
+    assert panel.override.layout.display == "none"  # no reason to approve anyway gets round it
+    assert respond_to_contradictions(wb.landlord.folder.parent) == ["6.13"]
     button.click()
     assert "provisions are not assessed" in panel.message.value  # Calder Vale is not complete
     panel.override.value = "Sections 4, 5 and 9 to follow by September"
@@ -216,7 +225,7 @@ def test_a_card_escapes_what_the_auditor_typed(wb):
 def test_after_approval_a_card_offers_to_view_not_edit(wb):
     store = wb.live.store
     store.sign_off("reviewed", "Rhiannon Review", dt.date(2025, 5, 1))
-    store.sign_off("approved", "Board Chair", dt.date(2025, 5, 2), override="Sections 4, 5 and 9 to follow")
+    store.sign_off("approved", "Board Chair", dt.date(2025, 5, 2), override="Sections 4, 5 and 9 to follow", facts=NO_FINDINGS)
     wb.section(4).selected_index = 0
     card = wb.live.sections[4].cards[0]
     assert card.edit.description == "View"

@@ -1,4 +1,4 @@
-"""Two editors' changes to one list field (evidence, actions), merged item by item.
+"""Two editors' changes to one list field (evidence, actions, responses to findings), merged item by item.
 
 A list field is merged three ways: from what this editor last saw (``base``), what this editor
 wants now (``mine``) and what is on disk (``theirs``, another editor's saved change). Items
@@ -13,6 +13,10 @@ many are on each side: an item edited in place). Then, base item by base item:
   other, is a **conflict**: :class:`ItemConflict` gives both versions in words;
 - an item added by either side is kept (theirs first where both added at the same place; an
   item both added, once).
+
+A response to a finding is named by its finding's code, and a provision holds one response per
+code: two editors responding to different findings both land, while both responding to the same
+finding differently (:func:`same_code_conflicts`), like both changing one response, is a conflict.
 
 A merge without conflicts must hold exactly, as a multiset, ``base`` less what either side
 removed plus what either side added (:func:`expected_items`); where it does not (repeated
@@ -49,8 +53,24 @@ def item_key(item: Mapping[str, Any]) -> str:
 
 
 def item_name(item: Mapping[str, Any]) -> str:
-    """What an item is called: an evidence item's description, an action's text."""
+    """What an item is called: an evidence item's description, an action's text, a response's finding code."""
+    if "code" in item:
+        return str(item.get("code") or "")
     return str(item.get("text" if "text" in item else "description") or "")
+
+
+def same_code_conflicts(base: Sequence[Item], mine: Sequence[Item], theirs: Sequence[Item],
+                        merged: Sequence[Item], describe: Callable[[Item], str] | None = None) -> list[ItemConflict]:
+    """Responses to findings: a conflict for each finding code the ``merged`` list answers more
+    than once (both editors responded to the same finding, differently), each side in words."""
+    words = describe or describe_item
+    codes = [item_name(item) for item in merged]
+    conflicts = []
+    for code in sorted({c for c in codes if codes.count(c) > 1}, key=codes.index):
+        def side(items: Sequence[Item], code: str = code) -> str:
+            return "; ".join(words(i) for i in items if item_name(i) == code) or "none"
+        conflicts.append(ItemConflict(base=side(base), yours=side(mine), theirs=side(theirs)))
+    return conflicts
 
 
 def expected_items(base: Sequence[Item], mine: Sequence[Item], theirs: Sequence[Item]) -> Counter[str]:
@@ -253,7 +273,9 @@ def quote_text(text: Any, limit: int | None = None) -> str:
 
 def item_details(item: Mapping[str, Any]) -> list[str]:
     """What an item holds besides its name, in words: an evidence item's reference; an action's
-    owner, due date (DD/MM/YYYY) and whether it is done."""
+    owner, due date (DD/MM/YYYY) and whether it is done; a response's text (quoted)."""
+    if "code" in item:
+        return [quote_text(item.get("text"))]
     if "text" not in item:
         return [str(item["reference"])] if item.get("reference") else []
     details = [str(item["owner"])] if item.get("owner") else []
@@ -269,16 +291,19 @@ def item_details(item: Mapping[str, Any]) -> list[str]:
 
 
 def describe_item(item: Mapping[str, Any], limit: int | None = None) -> str:
-    """An evidence item or an action in words: ``“Board report” (BR-1)``, ``“Fix” (Head of Repairs,
-    due 30/09/2025, done)``; its name cut to ``limit`` characters if given (a conflict's words
-    are never cut: they may be the only copy of what the auditor typed)."""
+    """An evidence item, an action or a response in words: ``“Board report” (BR-1)``, ``“Fix” (Head of
+    Repairs, due 30/09/2025, done)``, ``on-time-below-threshold: “Two Q1 cases ...”``; its name (a
+    response's text) cut to ``limit`` characters if given (a conflict's words are never cut: they
+    may be the only copy of what the auditor typed)."""
+    if "code" in item:
+        return f"{item_name(item)}: {quote_text(item.get('text'), limit)}"
     details = item_details(item)
     return quote_text(item_name(item), limit) + (f" ({', '.join(details)})" if details else "")
 
 
 def describe_value(field: str, value: Any) -> str:
     """A field's value in words: a status, a commentary, a list of items, confirmed or not."""
-    if field in ("evidence", "actions"):
+    if field in ("evidence", "actions", "responses"):
         items = list(value or [])
         return "; ".join(describe_item(i) for i in items) if items else "none"
     if field == "status":
@@ -289,4 +314,4 @@ def describe_value(field: str, value: Any) -> str:
 
 
 __all__ = ["ItemConflict", "already_in", "describe_item", "describe_value", "expected_items", "item_details",
-           "item_key", "item_name", "list_conflict", "merge_items", "quote_text"]
+           "item_key", "item_name", "list_conflict", "merge_items", "quote_text", "same_code_conflicts"]

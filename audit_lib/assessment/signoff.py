@@ -11,6 +11,11 @@
 * Approval needs every provision assessed (carried-forward answers confirmed), every 'No' or
   'Partial' explained and every 'No' with an action with a due date, or an **override**: a
   reason, recorded with what was outstanding and shown on the report's cover.
+* Approval is refused while the case data contradicts an answer and the auditor has not
+  responded to that finding (:mod:`audit_lib.findings`): an override does not stand in for a
+  response. Preparing and reviewing are not refused for it.
+* Every signature records the SHA-256 of each register document the answers cite
+  (:attr:`~.answers.SignOff.documents`), so a document changed since shows as a finding.
 * An approved assessment is read-only: nothing is signed or changed until it is reopened.
 * Reopening withdraws the review and the approval and needs a reason.
 
@@ -25,14 +30,33 @@ words). The store (:mod:`.store`) applies them under its lock.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, NamedTuple, Protocol, cast
 
 from ..code.catalogue import Provision
 from ..core.periods import Period
-from ..errors import ApprovalIncompleteError, AuditError, SignOffError, SignOffReplaceError, UsageError
+from ..errors import (
+    ApprovalIncompleteError,
+    AuditError,
+    FindingsUnansweredError,
+    SignOffError,
+    SignOffReplaceError,
+    UsageError,
+)
 from .answers import SIGNERS, Assessment, Override, Role, SignOff, SignOffEvent, SignOffs, Status, not_the_preparer
+
+
+class FindingRef(Protocol):
+    """What the sign-off needs of a finding (:class:`audit_lib.findings.model.Finding`, which
+    depends on the assessment, not the other way round): its provision's number and its code."""
+
+    @property
+    def number(self) -> str: ...
+
+    @property
+    def code(self) -> str: ...
+
 
 ROLES = ("prepared", "reviewed", "approved")
 ROLE_NOUNS = {"reviewed": "review", "approved": "approval"}
@@ -92,6 +116,30 @@ def approval_gaps(assessment: Assessment, provisions: Iterable[Provision], *, li
     return gaps + problems
 
 
+class SignatureFacts(NamedTuple):
+    """What a signature depends on besides the sign-off itself, from the answers it signs: the
+    contradicted findings with no response (which refuse an approval) and the SHA-256 of each
+    cited register document (which every signature records). The workbook computes them
+    (:meth:`audit_lib.workbook.facade.Workbook.signature_facts`), having the case figures and the register."""
+
+    unanswered: Sequence[FindingRef] = ()
+    documents: Mapping[str, str] = {}
+
+
+def unanswered_message(unanswered: Sequence[FindingRef]) -> str:
+    """The refusal of an approval over ``unanswered`` contradicted findings, naming each by its
+    provision's number and code (never by its figures)."""
+    codes: dict[str, list[str]] = {}
+    for finding in unanswered:
+        codes.setdefault(finding.number, []).append(str(finding.code))
+    named = ", ".join(f"{number} ({', '.join(found)})" for number, found in codes.items())
+    one = len(unanswered) == 1
+    return (f"The assessment cannot be approved: the case data contradicts {'an answer' if one else 'answers'} "
+            f"and {'this finding has' if one else 'these findings have'} no response: {named}. Respond to each "
+            "contradicted finding (\"Your response\" under Findings, in the provision's form) before "
+            "approving; a reason to approve anyway does not replace a response.")
+
+
 def _check_date(assessment: Assessment, role: str, date: object, today: dt.date) -> dt.date:
     """A signature's date: a real date, not before the period starts and not after today."""
     if not isinstance(date, dt.date) or isinstance(date, dt.datetime):
@@ -109,7 +157,8 @@ def _check_date(assessment: Assessment, role: str, date: object, today: dt.date)
 def signed(assessment: Assessment, role: str, name: str, date: dt.date, job_title: str | None = None, *,
            user: str, replacing: SignOff | None = None, override: str | None = None,
            provisions: Iterable[Provision] | None = None, path: Path | None = None,
-           at: dt.datetime | None = None) -> tuple[Assessment, dict[str, Any]]:
+           at: dt.datetime | None = None, documents: Mapping[str, str] | None = None,
+           unanswered: Sequence[FindingRef] = ()) -> tuple[Assessment, dict[str, Any]]:
     """A copy of ``assessment`` signed as ``role`` by ``user`` (typed as ``name``, ``job_title``,
     dated ``date``), and its history entry (``old``: the signature replaced, or ``None``).
 
@@ -117,6 +166,11 @@ def signed(assessment: Assessment, role: str, name: str, date: dt.date, job_titl
     ``override`` is the reason to approve although :func:`approval_gaps` finds gaps in
     ``provisions`` (none are looked for without them). ``at`` defaults to now; ``path`` (the
     answers file) is named in the error when the assessment is approved.
+
+    ``documents`` (register id -> SHA-256 of each cited document) is recorded with the signature.
+    ``unanswered`` are the contradicted findings with no response: an approval is refused while
+    there are any (:class:`~audit_lib.errors.FindingsUnansweredError`, whatever ``override``
+    says); a preparer's or reviewer's signature is not.
     """
     check_role(role)
     now = at if at is not None else dt.datetime.now().replace(microsecond=0)
@@ -136,7 +190,8 @@ def signed(assessment: Assessment, role: str, name: str, date: dt.date, job_titl
     if not user.strip():
         raise SignOffError("Nobody is signed in: set CHC_AUDIT_USER to your user name to sign.")
     new = SignOff(name=typed, role=(job_title or "").strip() or None,
-                  date=_check_date(assessment, role, date, now.date()), user=user.strip())
+                  date=_check_date(assessment, role, date, now.date()), user=user.strip(),
+                  documents=dict(documents or {}))
     preparer = signoff.prepared
     if role != "prepared" and preparer is not None and preparer.same_signer(new):
         raise SignOffError(not_the_preparer(role, preparer.name))
@@ -146,6 +201,8 @@ def signed(assessment: Assessment, role: str, name: str, date: dt.date, job_titl
             f"{current.name} has already signed as {signer}; confirm that your signature replaces theirs.",
             role=role, current=current, path=path,
         )
+    if role == "approved" and unanswered:  # first: an override reason would not help
+        raise FindingsUnansweredError(unanswered_message(unanswered), findings=unanswered)
     if role == "approved" and provisions is not None:
         provisions = list(provisions)
         gaps = approval_gaps(assessment, provisions)

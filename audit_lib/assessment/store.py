@@ -14,9 +14,10 @@ How a change is saved (:meth:`AnswerStore.change`):
    read it again and compare the field being changed with the value this editor started
    from: if the other editor changed the same field to something else, the change is a
    **conflict** and is returned as such, never written over the other's value; otherwise
-   the change is applied on top of the other editor's answers, so nothing is lost. Evidence
-   and actions are merged item by item (:mod:`.merge`): items added by either editor are
-   kept, and only an item both changed (or one changed and the other removed) is a conflict;
+   the change is applied on top of the other editor's answers, so nothing is lost. Evidence,
+   actions and responses to findings are merged item by item (:mod:`.merge`): items added by
+   either editor are kept, and only an item both changed (or one changed and the other
+   removed, or a finding both responded to) is a conflict;
 3. record the new revision and its history entry in the lock file (the journal, fsynced);
 4. write the file to a temporary file, ``fsync`` it and rename it over the old one (a crash
    or a killed kernel leaves either the old or the new file, never half of one); only the
@@ -43,7 +44,7 @@ import datetime as dt
 import getpass
 import json
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -53,22 +54,22 @@ from pydantic import ValidationError
 from ..code.catalogue import Catalogue
 from ..core.io import describe_validation_error
 from ..core.paths import answers_file
-from ..errors import AnswerStoreError, SignOffChangedError
+from ..errors import AnswerStoreError, SignOffChangedError, UsageError
 from .actions import due_date_problem
 from .answers import Action, Answer, Assessment, SignOff, SignOffs, Status
 from .answers_file import AnswersText, read_answers, save_assessment
 from .carry_forward import carried_forward, confirmed_answers
 from .history import History, history_file
 from .lock import HeldLock, exclusive, lock_file
-from .merge import ItemConflict, already_in, describe_value, list_conflict, merge_items
-from .signoff import check_reason, check_role, describe_signoffs, reopened, signed
+from .merge import ItemConflict, already_in, describe_value, list_conflict, merge_items, same_code_conflicts
+from .signoff import SignatureFacts, check_reason, check_role, describe_signoffs, reopened, signed
 
-FIELDS: tuple[str, ...] = ("status", "evidence", "commentary", "actions", "confirmed")
-LIST_FIELDS: tuple[str, ...] = ("evidence", "actions")  # merged item by item (:mod:`.merge`)
+FIELDS: tuple[str, ...] = ("status", "evidence", "commentary", "actions", "responses", "confirmed")
+LIST_FIELDS: tuple[str, ...] = ("evidence", "actions", "responses")  # merged item by item (:mod:`.merge`)
 #: What the workbook's form calls each field; messages name a field by it.
 FIELD_LABELS = {"status": "Comply", "evidence": "Evidence", "commentary": "Commentary", "actions": "Actions",
-                "confirmed": "Confirmation"}
-_ITEM_WORDS = {"evidence": "evidence item", "actions": "action"}
+                "responses": "Responses to findings", "confirmed": "Confirmation"}
+_ITEM_WORDS = {"evidence": "evidence item", "actions": "action", "responses": "response"}
 _UNSEEN: Any = object()  # no ``expected`` value given to :meth:`AnswerStore.change`
 USER_VARIABLE = "CHC_AUDIT_USER"
 
@@ -88,7 +89,7 @@ class Conflict:
     theirs: Any
     by: str | None
     at: dt.datetime | None
-    items: tuple[ItemConflict, ...] = ()  # for evidence and actions: each item both editors changed
+    items: tuple[ItemConflict, ...] = ()  # for the list fields: each item both editors changed
     number: str = ""  # the provision's number (6.3), as messages name it
 
     @property
@@ -105,7 +106,7 @@ class Conflict:
     @property
     def sides(self) -> list[tuple[str, str]]:
         """What the other editor saved and what you tried to save, in words: one pair per item in
-        conflict for evidence and actions, else one pair for the field."""
+        conflict for evidence, actions and responses, else one pair for the field."""
         if self.items:
             return [(item.theirs, item.yours) for item in self.items]
         return [(describe_value(self.field, self.theirs), describe_value(self.field, self.yours))]
@@ -263,9 +264,11 @@ class AnswerStore:
         for an unanswered status included); by default, the value when this editor last read the
         file or saved that field. When another editor saved the field meanwhile, a status,
         commentary or confirmation is a conflict (unless both made the same change, or this one
-        changed nothing); evidence and actions are merged item by item (:mod:`.merge`), and only
-        an item both changed is a conflict; a merge that would not hold this editor's change is
-        a conflict too, never a save with nothing written. A conflict saves nothing.
+        changed nothing); evidence, actions and responses to findings are merged item by item
+        (:mod:`.merge`), and only an item both changed (or a finding both responded to) is a
+        conflict; a merge that would not hold this editor's change is a conflict too, never a
+        save with nothing written. A conflict saves nothing. A response to a finding does not
+        confirm a carried-forward answer (any other change does).
 
         Whatever the outcome (saved, a conflict, or a value refused with :class:`AnswerStoreError`),
         this store then holds the answers as they are on disk. A due date is checked only on the
@@ -297,6 +300,8 @@ class AnswerStore:
                 if field in LIST_FIELDS:
                     mine = new_value
                     merged, clashes = merge_items(seen, mine, disk_value)
+                    if not clashes and field == "responses":  # one response per finding
+                        clashes = same_code_conflicts(seen, mine, disk_value, merged)
                     if not clashes and merged == disk_value and not already_in(seen, mine, disk_value):
                         clashes = [list_conflict(seen, mine, disk_value)]  # this editor's change would not land
                     if not clashes:
@@ -310,8 +315,8 @@ class AnswerStore:
             if disk_value == new_value:  # nothing to change (or the other editor made the same change)
                 self._set_base(provision, field, getattr(before, field))
                 return Saved(current.revision)
-            if field != "confirmed" and not updated.confirmed:
-                updated.confirmed = True  # changing a carried-forward answer confirms it
+            if field not in ("confirmed", "responses") and not updated.confirmed:
+                updated.confirmed = True  # changing a carried-forward answer confirms it (a response to a finding does not)
             current = current.model_copy(update={"answers": {**current.answers, provision: updated}})
             saved = self._commit(lock, current, [{"provision": provision, "field": field, "old": disk_value,
                                                   "new": new_value}])
@@ -352,7 +357,8 @@ class AnswerStore:
 
     def sign_off(self, role: str, name: str, date: dt.date, job_title: str | None = None, *,
                  replacing: SignOff | None = None, override: str | None = None,
-                 seen: SignOffs | None = None) -> Saved:
+                 seen: SignOffs | None = None,
+                 facts: SignatureFacts | Callable[[Assessment], SignatureFacts] | None = None) -> Saved:
         """Record the preparer, reviewer or approver (the governing body), signed by this store's
         user; ``name``, ``job_title`` and ``date`` are as typed. See :mod:`.signoff`.
 
@@ -362,12 +368,26 @@ class AnswerStore:
         sign-off as the signer saw it: if another editor has changed it since, nothing is saved
         (:class:`~audit_lib.errors.SignOffChangedError`). Refused or not, this store then holds the
         assessment as it is on disk.
+
+        ``facts`` gives the documents the signature records and the contradicted findings with no
+        response (which refuse an approval: :class:`~audit_lib.errors.FindingsUnansweredError`):
+        best as a function of the answers (the workbook's
+        :meth:`~audit_lib.workbook.facade.Workbook.signature_facts`), called under the lock with
+        the answers being signed, so another editor's change just before cannot slip past it.
+        An approval without ``facts`` is refused (:class:`~audit_lib.errors.UsageError`): no path
+        approves without the findings being looked at. A preparer's or reviewer's signature
+        without it records no documents.
         """
         check_role(role)
+        if role == "approved" and facts is None:
+            raise UsageError("an approval needs the findings on the answers (facts=, e.g. the workbook's "
+                             "signature_facts): none were given, so nothing was signed")
         with exclusive(self.lock_path) as lock:
-            current, entry = signed(self._signable(lock, seen), role, name, date, job_title, user=self.user,
+            signing = self._signable(lock, seen)
+            known = facts(signing.model_copy(deep=True)) if callable(facts) else facts or SignatureFacts()
+            current, entry = signed(signing, role, name, date, job_title, user=self.user,
                                     replacing=replacing, override=override, provisions=self.catalogue.provisions,
-                                    path=self.path)
+                                    path=self.path, documents=known.documents, unanswered=known.unanswered)
             return self._commit(lock, current, [entry])
 
     def reopen(self, reason: str, seen: SignOffs | None = None) -> Saved:

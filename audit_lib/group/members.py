@@ -35,6 +35,9 @@ from ..core.periods import Period
 from ..errors import AuditError
 from ..report.provenance import base_provenance, file_entry
 
+#: What ``metrics.json`` counts of a landlord's findings: by severity, and the contradicted ones with no response.
+FINDINGS_COUNT_KEYS = ("contradicted", "caution", "evidence", "unanswered_contradictions")
+
 #: (due, done) of one action.
 ActionDate = tuple[dt.date | None, bool]
 #: Statuses by provision id, sign-off state and action dates, from an answers file or ``metrics.json``.
@@ -66,6 +69,68 @@ class Member:
     def status_of(self, provision_id: str) -> str | None:
         """The answer's status value, or ``None`` when not assessed (or unreadable)."""
         return (self.statuses or {}).get(provision_id)
+
+    @property
+    def findings(self) -> list[dict[str, Any]] | None:
+        """The findings its run recorded in ``metrics.json`` (each as ``Finding.as_json`` gives it), or
+        ``None`` when not known: no figures, or a ``metrics.json`` written before findings were recorded."""
+        items = (self.metrics or {}).get("findings")
+        if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
+            return None
+        return items
+
+    @property
+    def findings_counts(self) -> dict[str, int] | None:
+        """Contradicted, caution and evidence findings, and the contradicted ones with no response
+        (:data:`FINDINGS_COUNT_KEYS`), as its run recorded them; ``None`` when not known (never zero
+        for a ``metrics.json`` from before findings, or one edited so that a count is not a whole number)."""
+        counts = (self.metrics or {}).get("findings_counts")
+        if isinstance(counts, dict) and all(_count(counts.get(key)) for key in FINDINGS_COUNT_KEYS):
+            return {key: int(counts[key]) for key in FINDINGS_COUNT_KEYS}
+        findings = self.findings
+        if findings is None:
+            return None
+        tally = dict.fromkeys(FINDINGS_COUNT_KEYS, 0)
+        for finding in findings:
+            severity = finding.get("severity")
+            if severity in ("contradicted", "caution", "evidence"):
+                tally[str(severity)] += 1
+            if severity == "contradicted" and not _has_response(finding):
+                tally["unanswered_contradictions"] += 1
+        return tally
+
+    @property
+    def unanswered_contradicted(self) -> list[str] | None:
+        """The numbers of the provisions whose answer the subsidiary's own figures contradict with no
+        response recorded, each once, in the order its run recorded them (the Code's); ``None`` when
+        its findings are not known."""
+        findings = self.findings
+        if findings is None:
+            return None
+        numbers: list[str] = []
+        for finding in findings:
+            if finding.get("severity") != "contradicted" or _has_response(finding):
+                continue
+            number = finding.get("number")
+            if not isinstance(number, str):
+                provision = finding.get("provision")
+                number = provision.split(":", 1)[-1] if isinstance(provision, str) else None
+            if number and number not in numbers:
+                numbers.append(number)
+        return numbers
+
+
+def _count(value: object) -> bool:
+    """Whether a recorded count is a whole number of at least 0 (``true`` is not a count)."""
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
+def _has_response(finding: dict[str, Any]) -> bool:
+    """Whether a recorded finding has the auditor's response."""
+    if isinstance(finding.get("responded"), bool):
+        return bool(finding["responded"])
+    response = finding.get("response")  # as the first releases with findings recorded it
+    return isinstance(response, str) and bool(response.strip())
 
 
 @dataclass(frozen=True)

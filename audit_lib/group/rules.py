@@ -1,4 +1,5 @@
-"""The roll-up's rules: the group's pooled figures, each subsidiary's counts, and why it is behind.
+"""The roll-up's rules: the group's pooled figures, each subsidiary's counts, and why it is behind
+(including the answers its own figures contradict, from the findings its ``metrics.json`` records).
 
 Pure functions of the loaded :class:`~.members.Member` objects: nothing here reads a file.
 """
@@ -57,12 +58,34 @@ def pooled_figures(members: Iterable[Member]) -> dict[str, float | None]:
     }
 
 
+def contradiction_reason(member: Member) -> str | None:
+    """The answers a subsidiary's own figures contradict with no response recorded, in words
+    ("3 answers contradicted by its own figures (6.2, 6.3, 6.13)"); ``None`` when there are none
+    or its findings are not known (a ``metrics.json`` from before findings)."""
+    counts = member.findings_counts
+    if counts is None or not counts["unanswered_contradictions"]:
+        return None
+    numbers = member.unanswered_contradicted
+    if numbers:
+        return f"{_plural(len(numbers), 'answer')} contradicted by its own figures ({', '.join(numbers)})"
+    return f"{_plural(counts['unanswered_contradictions'], 'contradicted finding')} with no response recorded"
+
+
+def _plural(n: int, noun: str) -> str:
+    """``1 answer``, ``3 answers``."""
+    return f"{n} {noun}{'s' if n != 1 else ''}"
+
+
 def behind(member: Member, pooled: dict[str, float | None], as_of: dt.date) -> list[str]:
     """Why a subsidiary is behind (empty when it is on track), most serious first.
 
     ``pooled`` is the group's figures (:func:`pooled_figures`), computed once for all members.
+    An answer its own figures contradict, with no response recorded, comes before its statuses.
     """
     reasons = list(member.problems)  # first why its report is not linked, if it is not: failed, interrupted, never run
+    contradicted = contradiction_reason(member)
+    if contradicted:
+        reasons.append(contradicted)
     if member.statuses is not None:
         counts = status_counts(member)
         if counts["No"]:

@@ -46,10 +46,13 @@ def behind_table(reasons: Sequence[tuple[Member, list[str]]], as_of: dt.date,
                  failed: Sequence[FailedMember] = ()) -> HTMLFragment:
     """Which subsidiaries are behind and why (``reasons``: each member with its reasons); the most first.
 
+    Beside each, its contradicted findings (and how many have no response) and its cautions, as its
+    ``metrics.json`` records them, or "not known" when it records none (an earlier release's).
     Subsidiaries that could not be loaded come first, with their reasons.
     """
     rows = [(f, _not_summarised(f)) for f in failed] + sorted(reasons, key=lambda row: -len(row[1]))
-    return HTMLFragment(render("group_behind", rows=rows, as_of=as_of))
+    findings = {m.entry.id: m.findings_counts for m, _ in reasons}  # None: not known (never zero)
+    return HTMLFragment(render("group_behind", rows=rows, findings=findings, as_of=as_of))
 
 
 def key_figures(members: Sequence[Member], pooled: Mapping[str, float | None], period: Period,

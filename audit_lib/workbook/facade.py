@@ -7,6 +7,12 @@ only when first needed, and hands them to :mod:`.views` (the report's HTML parts
 judged at one date, the workbook's ``as_of``, in every part. Interactively, the parts that
 depend on the answers (cover, executive summary, action plan) are live: re-rendered from the
 answer store after every change (:mod:`.interactive`).
+
+Findings (:mod:`audit_lib.findings`: where the case data or the evidence questions an answer)
+are never stored: :meth:`Workbook.findings` computes them from the answers as they are now, the
+case statistics, the landlord's evidence register and its finding settings. A signature records
+the cited documents' hashes, and an approval is refused while a contradicted finding has no
+response (:meth:`Workbook.signature_facts`, which the sign-off panel hands to the store).
 """
 
 from __future__ import annotations
@@ -19,10 +25,14 @@ from typing import TYPE_CHECKING, Any
 
 from ..assessment.answers import Assessment
 from ..assessment.answers_file import load_assessment
+from ..assessment.signoff import SignatureFacts
 from ..cases.load import CaseLog, load_case_log
 from ..code.catalogue import Catalogue, load_catalogue
 from ..config.landlords import Landlord, load_landlord
 from ..core.periods import Period, parse_as_of
+from ..evidence.register import EvidenceRegister, document_hashes, load_register
+from ..findings.assess import assess, unanswered_contradictions
+from ..findings.model import Finding
 from ..report.provenance import RunRecord
 from ..report.render import HTMLFragment
 from ..stats.engine import landlord_statistics
@@ -47,6 +57,8 @@ class Workbook:
     interactive: bool = False
     as_of: dt.date = field(default_factory=dt.date.today)  # the date actions' states are judged at
     outputs_dir: Path | None = None  # where "Produce report" puts the report; None: ``outputs/`` beside ``inputs/``
+    _findings_memo: tuple[tuple[object, ...], list[Finding]] | None = field(default=None, init=False, repr=False,
+                                                                          compare=False)
 
     @property
     def outputs(self) -> Path:
@@ -87,6 +99,44 @@ class Workbook:
     def figures_by_provision(self) -> dict[str, list[str]]:
         return provision_figures(self.stats)
 
+    @cached_property
+    def register(self) -> EvidenceRegister:
+        """The landlord's evidence register (an empty one when it keeps none)."""
+        return load_register(self.landlord.folder)
+
+    # --- findings -------------------------------------------------------------------------------
+
+    def findings(self, assessment: Assessment | None = None, *, evidence: bool = True) -> list[Finding]:
+        """Every finding on the answers as they are now (or on ``assessment``), with the auditor's
+        responses: in the catalogue's order of provisions, worst first within one.
+
+        ``evidence=False``: the data's findings only, without reading the evidence register (the
+        live workbook's, when the register cannot be read, so the contradictions still show)."""
+        answers = assessment if assessment is not None else self.assessment
+        register = self.register if evidence else None
+        # The same answers and register give the same findings: worked out once for the sections,
+        # the summary and the metrics of one state (an answer saved, or the register read again, is a new one).
+        key = (answers, register.documents if register is not None else None, evidence)
+        memo = self._findings_memo
+        if memo is not None and all(a is b for a, b in zip(memo[0], key, strict=True)):
+            return list(memo[1])
+        found = assess(self.catalogue, answers, self.stats, register, self.landlord.finding_settings, evidence=evidence)
+        self._findings_memo = (key, found)
+        return list(found)
+
+    def signature_facts(self, assessment: Assessment | None = None) -> SignatureFacts:
+        """What a signature of ``assessment`` (default: the answers as they are now) records and is
+        refused for: the contradicted findings with no response (an approval is refused while
+        there are any) and the SHA-256 of each register document the answers cite.
+
+        The sign-off hands this method to :meth:`~audit_lib.assessment.store.AnswerStore.sign_off`
+        (``facts=``), which calls it under its lock with the answers being signed.
+        """
+        answers = assessment if assessment is not None else self.assessment
+        self.register.reload()  # what another editor attached since: the hash a signature records is the current one
+        return SignatureFacts(unanswered=unanswered_contradictions(self.findings(answers)),
+                              documents=document_hashes(answers, self.register))
+
     # --- one method per notebook cell -----------------------------------------------------------
 
     def cover(self) -> HTMLFragment | Widget:
@@ -114,7 +164,9 @@ class Workbook:
         """
         if self.interactive:
             return self.live.section(number)
-        return views.section(self.catalogue, number, self.assessment, self.figures_by_provision, self.as_of)
+        assessment = self.assessment
+        return views.section(self.catalogue, number, assessment, self.figures_by_provision, self.as_of,
+                             self.findings(assessment))
 
     def data_quality(self) -> HTMLFragment:
         """Every problem in the case log, what it kept the complaint out of, and rows read = complaints
@@ -131,8 +183,9 @@ class Workbook:
         return self._executive_summary()
 
     def _executive_summary(self) -> HTMLFragment:
-        return views.executive_summary(self.landlord, self.period, self.catalogue, self.assessment, self.stats,
-                                       self.case_log, self.as_of)
+        assessment = self.assessment
+        return views.executive_summary(self.landlord, self.period, self.catalogue, assessment, self.stats,
+                                       self.case_log, self.as_of, self.findings(assessment))
 
     def action_plan(self) -> HTMLFragment | Widget:
         """Every action against a provision: owner, due date, and whether done, open or overdue.
@@ -146,16 +199,28 @@ class Workbook:
     def _action_plan(self) -> HTMLFragment:
         return views.action_plan(self.catalogue, self.assessment, self.as_of)
 
+    def evidence_register(self) -> HTMLFragment | Widget:
+        """Appendix: every document in the evidence register and the provisions citing it; the
+        references naming no document in it, and its documents nothing cites.
+
+        Interactive: kept as the answers are.
+        """
+        def part() -> HTMLFragment:
+            return views.evidence_register(self.catalogue, self.assessment, self.register)
+
+        return self.live.part("evidence-register", part) if self.interactive else part()
+
     def provenance(self) -> dict[str, Any]:
         """What this run read: parameters, Code version, product version and each input file's SHA-256."""
         return record.provenance(landlord=self.landlord, period=self.period, catalogue=self.catalogue,
                                  case_log=self.case_log, interactive=self.interactive, as_of=self.as_of)
 
     def metrics(self) -> dict[str, Any]:
-        """Machine-readable figures: case statistics, answer counts by status, actions and provenance."""
+        """Machine-readable figures: case statistics, answer counts by status, actions, findings and provenance."""
+        assessment = self.assessment
         return record.metrics(landlord=self.landlord, period=self.period, catalogue=self.catalogue,
-                              assessment=self.assessment, case_log=self.case_log, stats=self.stats,
-                              interactive=self.interactive, as_of=self.as_of)
+                              assessment=assessment, case_log=self.case_log, stats=self.stats,
+                              interactive=self.interactive, as_of=self.as_of, findings=self.findings(assessment))
 
     def run_record(self) -> RunRecord:
         """The metrics as a notebook output; a batch run writes it to ``metrics.json``."""

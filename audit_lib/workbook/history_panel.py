@@ -3,8 +3,8 @@
 The history is the store's append-only file (:mod:`audit_lib.assessment.history`); a panel
 reads it when opened and again after every change while it is open, so it also shows what
 other editors saved. Each entry is told in plain words (:func:`describe_entry`): a status
-``Partial → No``, a commentary's old and new text, the evidence items and actions added,
-removed or changed, a carried-forward answer confirmed, a sign-off and whom it replaced, a
+``Partial → No``, a commentary's old and new text, the evidence items, actions and responses
+to findings added, removed or changed, a carried-forward answer confirmed, a sign-off and whom it replaced, a
 reopening and its reason.
 """
 
@@ -105,7 +105,7 @@ def describe_entry(entry: Entry) -> str:
             return f"Comply: {_status(old)} → {_status(new)}"
         if field == "commentary":
             return f"Commentary: {_quote(old)} → {_quote(new)}"
-        if field in ("evidence", "actions"):
+        if field in ("evidence", "actions", "responses"):
             return f"{FIELD_LABELS[field]}: {_list_change(old, new)}"
         if field == "confirmed":
             return "Confirmed the carried-forward answer" if new else "Marked as not yet confirmed"

@@ -1,24 +1,38 @@
-"""The interactive side of the workbook: live forms, progress, sign-off, carry forward, history and
-the report button.
+"""The interactive side of the workbook: live forms, progress, sign-off, carry forward, history,
+the evidence register and the report button.
 
 One truth on the page: every part that depends on the answers is either a form on the store or a
-*live part* (the cover, the executive summary, the action plan) re-rendered from the store after
-every change saved from this page (a form, a sign-off, a carry forward, a section confirmed), so
-no static count can contradict a live one. Parts that depend only on the case log (the case data,
-the data-quality appendix) do not change while the workbook is open.
+*live part* (the cover, the executive summary, the action plan, the register appendix)
+re-rendered from the store after every change saved from this page (a form, a sign-off, a carry
+forward, a section confirmed, a document added to the register), so no static count can
+contradict a live one. Parts that depend only on the case log (the case data, the data-quality
+appendix) do not change while the workbook is open.
+
+The findings beside each provision (where the case data or the evidence questions its answer)
+follow the answers the same way: :class:`LiveData` computes them once for each state of the
+answers and the register, however many cards and forms show them, so a page redrawn after a
+change computes them once, not once per provision.
 """
 
 from __future__ import annotations
 
 import html
-from collections.abc import Callable
+import logging
+import os
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 import ipywidgets as w
 
+from ..assessment.answers import Assessment
 from ..assessment.store import AnswerStore, open_store
+from ..core.paths import EVIDENCE_REGISTER, evidence_dir
 from ..errors import SignOffError
+from ..evidence.register import Document, EvidenceRegister
+from ..findings.assess import by_provision
+from ..findings.model import Finding
 from ..report.render import HTMLFragment
+from .evidence_panel import EvidencePanel, problem_text
 from .feedback import error_html, guarded
 from .history_panel import HistoryPanel, for_assessment
 from .report_panel import ReportPanel
@@ -26,6 +40,8 @@ from .widgets import ProgressPanel, SectionPanel, SignOffPanel
 
 if TYPE_CHECKING:
     from .facade import Workbook
+
+log = logging.getLogger(__name__)
 
 
 class InteractiveWorkbook:
@@ -36,7 +52,9 @@ class InteractiveWorkbook:
         self.store: AnswerStore = open_store(workbook.landlord.folder, workbook.catalogue, workbook.landlord.id,
                                              workbook.period.id, user)
         self.progress = ProgressPanel(self.store, workbook.catalogue)
-        self.signoff = SignOffPanel(self.store, self._after_signoff)
+        self.signoff = SignOffPanel(self.store, self._after_signoff, workbook.signature_facts)
+        self.data = LiveData(workbook, self.store)
+        self.evidence = EvidencePanel(lambda: workbook.register, self.changed)
         self.sections: dict[int, SectionPanel] = {}
         self.parts: dict[str, LivePart] = {}
         self.carry_message = w.HTML()
@@ -53,8 +71,11 @@ class InteractiveWorkbook:
 
     def changed(self) -> None:
         """After any change saved from this page: every part that depends on the answers, as they now
-        are on disk (with what other editors have saved meanwhile)."""
+        are on disk (with what other editors have saved meanwhile), the findings on them and the
+        evidence register (with what other editors have added)."""
         self.store.reload()
+        self.data.reload_register()
+        self.evidence.refresh()
         self.signoff.refresh()
         self.progress.refresh()
         for panel in self.sections.values():
@@ -72,7 +93,7 @@ class InteractiveWorkbook:
         """One section's panel; its form is built when opened (one section at a time)."""
         section = self.wb.catalogue.section(number)
         panel = SectionPanel(section, self.wb.catalogue.provisions_in(number), self.store,
-                             self.wb.figures_by_provision, self.changed, self.wb.as_of)
+                             self.wb.figures_by_provision, self.changed, self.wb.as_of, page=self.data)
         self.sections[number] = panel
         return panel.widget
 
@@ -97,8 +118,9 @@ class InteractiveWorkbook:
                                     "until you confirm or change it.")
 
     def controls(self) -> w.Widget:
-        """Progress, carry forward (when the assessment is empty), sign-off with its history, and the
-        report button, for the top of the workbook."""
+        """Progress, carry forward (when the assessment is empty), the evidence register (collapsed:
+        its documents, attach a file, add a link), sign-off with its history, and the report
+        button, for the top of the workbook."""
         parts: list[w.Widget] = [self.progress.widget]
         previous = self.previous_store()
         if previous is not None:
@@ -114,8 +136,105 @@ class InteractiveWorkbook:
 
             button.on_click(guarded(_clicked, _refused))
             parts += [button, self.carry_message]
-        parts += [self.signoff.widget, self.signoff_history.widget, self.report.widget]
+        parts += [self.evidence.widget, self.signoff.widget, self.signoff_history.widget, self.report.widget]
         return w.VBox(parts)
+
+
+def _signature(path: os.PathLike[str]) -> tuple[int, int, int] | None:
+    """A file's identity and size (``None`` when there is none): a change to it changes this."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_ino, st.st_mtime_ns, st.st_size)
+
+
+class LiveData:
+    """What the cards and forms show besides the answers, as it is now: the findings on the
+    answers (grouped by provision) and the evidence register's documents.
+
+    The findings are computed once for each state of the answers and the register: the store
+    holds a new assessment after every change, and the register new documents after every
+    addition, so a page redrawn after a change computes them once, however many cards and forms
+    ask. Whatever stops them being worked out (a damaged register, a case log that cannot be
+    read) is kept as :attr:`problem` and shown beside them, never only in the kernel's log.
+    """
+
+    def __init__(self, workbook: Workbook, store: AnswerStore) -> None:
+        self.wb = workbook
+        self.store = store
+        self._state: tuple[Assessment, dict[str, Document] | None] | None = None  # what the findings are of
+        self._findings: dict[str, list[Finding]] = {}
+        self._findings_problem: str | None = None
+        self._register_problem: str | None = None
+        self._register_seen: tuple[int, int, int] | None = None  # the register file when last read
+        self._unreadable: tuple[int, int, int] | None = None  # the register file when it could not be read
+
+    @property
+    def register(self) -> EvidenceRegister | None:
+        """The landlord's register (the workbook's), or ``None`` when it cannot be read (tried again
+        only once its file has changed)."""
+        path = evidence_dir(self.wb.landlord.folder) / EVIDENCE_REGISTER
+        if self._unreadable is not None and self._unreadable == _signature(path):
+            return None
+        try:
+            register = self.wb.register
+        except Exception as exc:  # a damaged register: said beside the findings and in the register panel
+            self._register_problem = problem_text(exc)
+            self._unreadable = _signature(path)
+            return None
+        if self._unreadable is not None:
+            self._unreadable, self._register_problem = None, None
+        if self._register_seen is None:
+            self._register_seen = _signature(register.path)
+        return register
+
+    def reload_register(self) -> None:
+        """Read the register again if its file changed since it was last read (another editor
+        added a document)."""
+        register = self.register
+        if register is None:
+            return
+        seen = _signature(register.path)
+        if seen == self._register_seen:
+            return
+        try:
+            register.reload()
+            self._register_problem = None
+        except Exception as exc:  # the documents read before stay; the problem is said
+            self._register_problem = problem_text(exc)
+        self._register_seen = seen
+
+    @property
+    def problem(self) -> str | None:
+        self._by_provision()
+        return self._findings_problem or self._register_problem
+
+    def _by_provision(self) -> dict[str, list[Finding]]:
+        register = self.register
+        state = (self.store.assessment, register.documents if register is not None else None)
+        if self._state is not None and self._state[0] is state[0] and self._state[1] is state[1]:
+            return self._findings
+        try:  # an unreadable register leaves the evidence out, never the data's findings
+            found = self.wb.findings(self.store.assessment, evidence=register is not None)
+            self._findings_problem = None
+        except Exception as exc:  # shown beside the findings; logged for whoever supports the workbook
+            log.warning("the findings could not be worked out", exc_info=exc)
+            found, self._findings_problem = [], problem_text(exc)
+        self._findings = by_provision(found)
+        self._state = state
+        return self._findings
+
+    def findings(self, provision_id: str) -> Sequence[Finding]:
+        return self._by_provision().get(provision_id, [])
+
+    def document_ids(self) -> Sequence[str]:
+        register = self.register
+        return list(register.documents) if register is not None else []
+
+    def document(self, reference: str | None) -> Document | None:
+        register = self.register
+        return register.resolve(reference) if register is not None else None
 
 
 class LivePart:

@@ -3,22 +3,30 @@
 A section's forms are many widgets each (a dropdown, text boxes, a date picker per action,
 buttons and their layouts), and a browser draws every one of them when the section opens. A
 card is three: the provision and its answer drawn as one HTML block (the same content the
-report shows for the provision), an Edit button, and the box holding them. The full form is
-built only when the auditor clicks Edit, and takes the card's place; the card's HTML is
-redrawn from the store whenever the answers change, so it never shows a stale answer.
+report shows for the provision, its findings and the auditor's responses to them included), an
+Edit button, and the box holding them. The full form is built only when the auditor clicks
+Edit, and takes the card's place; the card's HTML is redrawn from the store whenever the answers
+change, so it never shows a stale answer or a stale finding.
+
+What a card and a form show besides the answer (the findings, the evidence register's
+documents) comes from the page (:class:`PageData`): the interactive workbook computes the
+findings once for each state of the answers and the register, not once per provision.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
-from typing import Protocol
+from typing import Any, Protocol
 
 import ipywidgets as w
 from ipywidgets.widgets.widget_string import HTMLStyle
 
+from ..assessment.answers import Answer
 from ..assessment.store import AnswerStore
 from ..code.catalogue import Provision
+from ..evidence.register import Document, is_web_link
+from ..findings.model import Finding
 from ..report.render import render
 from .feedback import error_html, guarded
 from .views import provision_row
@@ -36,15 +44,75 @@ class _Form(Protocol):
     widget: w.Widget
 
 
+class PageData(Protocol):
+    """What the page knows besides the answers: the findings on them and the evidence register,
+    as they are now (the interactive workbook's :class:`~audit_lib.workbook.interactive.LiveData`)."""
+
+    def findings(self, provision_id: str) -> Sequence[Finding]:
+        """The provision's findings, worst first, each with the auditor's response if any."""
+        ...
+
+    @property
+    def problem(self) -> str | None:
+        """Why the findings or the register could not be worked out (shown beside them), else ``None``."""
+        ...
+
+    def document_ids(self) -> Sequence[str]:
+        """The register's document ids, in its order: what an evidence reference may cite."""
+        ...
+
+    def document(self, reference: str | None) -> Document | None:
+        """The register document an evidence reference cites, or ``None``."""
+        ...
+
+
+class NoPageData:
+    """A page without findings or a register (a card or form built on its own)."""
+
+    problem: str | None = None
+
+    def findings(self, provision_id: str) -> Sequence[Finding]:
+        return ()
+
+    def document_ids(self) -> Sequence[str]:
+        return ()
+
+    def document(self, reference: str | None) -> Document | None:
+        return None
+
+
+def document_title(document: Document) -> str:
+    """How a citation names a document: its title, and its version when it has one."""
+    return f"{document.title}, version {document.version}" if document.version else document.title
+
+
+def citations(answer: Answer, page: PageData) -> list[dict[str, Any] | None]:
+    """For each evidence item of ``answer``, in order, the document its reference cites as the
+    card shows it (``id``, ``title``; ``href`` for a web link the register holds; ``place``, the
+    place within the document the reference adds after the id, e.g. ``s3``), or ``None`` when the
+    reference cites no register document (the card then shows the reference as typed)."""
+    shown: list[dict[str, Any] | None] = []
+    for item in answer.evidence:
+        document = page.document(item.reference)
+        if document is None or item.reference is None:
+            shown.append(None)
+            continue
+        href = document.url.strip() if document.url is not None and is_web_link(document.url) else None
+        place = item.reference.strip()[len(document.id):].strip()
+        shown.append({"id": document.id, "title": document_title(document), "href": href, "place": place})
+    return shown
+
+
 class ProvisionCard:
     """One provision drawn as HTML until the auditor clicks Edit; then its form (from ``build_form``)."""
 
     def __init__(self, provision: Provision, store: AnswerStore, figures: Sequence[str],
-                 build_form: Callable[[], _Form], as_of: dt.date | None = None) -> None:
+                 build_form: Callable[[], _Form], as_of: dt.date | None = None, page: PageData | None = None) -> None:
         self.provision = provision
         self.store = store
         self.figures = list(figures)
         self.as_of = as_of
+        self.page: PageData = page if page is not None else NoPageData()
         self.build_form = build_form
         self.form: _Form | None = None
         self.html = w.HTML(layout=_HTML, style=_HTML_STYLE)
@@ -60,11 +128,16 @@ class ProvisionCard:
         self.html.value = error_html(exc, "The form cannot be opened") + self.html.value
 
     def refresh(self) -> None:
-        """Redraw the card from the store (the form, once open, keeps itself up to date)."""
+        """Redraw the card from the store and the page's findings (the form, once open, keeps
+        itself up to date)."""
         if self.form is not None:
             return
         answer = self.store.answer(self.provision.id)
-        self.html.value = render("provision_card", row=provision_row(self.provision, answer, self.figures, self.as_of))
+        row = provision_row(self.provision, answer, self.figures, self.as_of, self.page.findings(self.provision.id))
+        row["citations"] = citations(answer, self.page)
+        value = render("provision_card", row=row)
+        if self.html.value != value:
+            self.html.value = value
         self.edit.disabled = False
         self.edit.description = "View" if self.store.read_only else "Edit"
 
@@ -74,3 +147,6 @@ class ProvisionCard:
             self.form = self.build_form()
             self.widget.children = [self.form.widget]
         return self.form
+
+
+__all__ = ["NoPageData", "PageData", "ProvisionCard", "citations", "document_title"]

@@ -3,11 +3,18 @@
 The batch writes the record to ``metrics.json``; the group roll-up (:mod:`audit_lib.group`)
 reads it back, statuses and action dates included, so it need not parse an answers file that
 has not changed since (same SHA-256 as recorded under ``provenance.inputs.answers``).
+
+It also holds the findings (:mod:`audit_lib.findings`) as they were when the run computed them:
+``findings`` (each as :meth:`~audit_lib.findings.model.Finding.as_json` gives it: provision,
+severity, code, message in words with the figures, the figures, and the auditor's response) and
+``findings_counts`` (per severity, and the contradicted findings with no response). A finding's
+message and figures are counts, rates and words the rules wrote, never a case log's free text.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 from ..assessment.actions import action_counts, action_rows
@@ -17,8 +24,10 @@ from ..assessment.progress import progress
 from ..cases.load import CaseLog
 from ..code.catalogue import Catalogue
 from ..config.landlords import Landlord
-from ..core.paths import CONFIG_FILE, REGISTRY_FILE
+from ..core.paths import CONFIG_FILE, EVIDENCE_REGISTER, REGISTRY_FILE, evidence_dir
 from ..core.periods import Period
+from ..findings.assess import counts, unanswered_contradictions
+from ..findings.model import Finding
 from ..report.provenance import RunRecord, base_provenance, file_entry
 from ..stats.results import CaseStatistics
 
@@ -35,13 +44,15 @@ def provenance(*, landlord: Landlord, period: Period, catalogue: Catalogue, case
         "configuration": file_entry(landlord.folder / CONFIG_FILE, inputs),
         "case_log": {"file": landlord.case_log_path.relative_to(inputs).as_posix(), "sha256": case_log.sha256},
         "answers": file_entry(landlord.answers_path(period.id), inputs),
+        # the findings on the evidence read it (sha256 None: the landlord keeps no register)
+        "evidence_register": file_entry(evidence_dir(landlord.folder) / EVIDENCE_REGISTER, inputs),
     }
     return record
 
 
 def metrics(*, landlord: Landlord, period: Period, catalogue: Catalogue, assessment: Assessment, case_log: CaseLog,
-            stats: CaseStatistics, interactive: bool, as_of: dt.date) -> dict[str, Any]:
-    """Machine-readable figures: case statistics, answer counts by status, actions and provenance."""
+            stats: CaseStatistics, interactive: bool, as_of: dt.date, findings: Sequence[Finding] = ()) -> dict[str, Any]:
+    """Machine-readable figures: case statistics, answer counts by status, actions, findings and provenance."""
     provisions = catalogue.provisions
     done = progress(assessment, provisions)
     flagged = sum(
@@ -67,9 +78,17 @@ def metrics(*, landlord: Landlord, period: Period, catalogue: Catalogue, assessm
         "case_log": {"rows_read": case_log.rows_read, "complaints_counted": case_log.complaints,
                      "excluded_rows": case_log.excluded_rows},
         "case_statistics": stats.to_json(),
+        "findings": [finding.as_json(response_text=False) for finding in findings],
+        "findings_counts": findings_counts(findings),
         "provenance": provenance(landlord=landlord, period=period, catalogue=catalogue, case_log=case_log,
                                  interactive=interactive, as_of=as_of),
     }
+
+
+def findings_counts(findings: Sequence[Finding]) -> dict[str, int]:
+    """How many findings of each severity (``contradicted``, ``caution``, ``evidence``), and
+    ``unanswered_contradictions``: the contradicted findings with no response (which refuse approval)."""
+    return {**counts(findings), "unanswered_contradictions": len(unanswered_contradictions(findings))}
 
 
 def _status_value(assessment: Assessment, provision_id: str) -> str | None:

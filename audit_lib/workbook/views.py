@@ -2,14 +2,16 @@
 
 Nothing here reads a file: :class:`~audit_lib.workbook.facade.Workbook` loads the landlord's
 inputs once and passes them in. The rules (flags, progress, action states) come from
-:mod:`audit_lib.assessment`; the figures from :mod:`audit_lib.stats`; number formats are the
-template filters of :mod:`audit_lib.report.render`.
+:mod:`audit_lib.assessment`; the figures from :mod:`audit_lib.stats`; the findings (where the
+data or the evidence questions an answer) from :mod:`audit_lib.findings`, computed by the
+façade and passed in; number formats are the template filters of :mod:`audit_lib.report.render`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,7 +24,12 @@ from ..cases.load import CaseLog
 from ..code.catalogue import Catalogue, Provision
 from ..code.timescales import stages
 from ..config.landlords import Landlord
-from ..core.periods import Period
+from ..core.periods import Period, uk_date
+from ..evidence.register import Document, EvidenceRegister, cited_documents, is_web_link
+from ..findings.assess import by_provision, unanswered_contradictions
+from ..findings.assess import counts as finding_counts
+from ..findings.evidence_quality import SIGNATURE_WORDS, latest_recorded_documents
+from ..findings.model import Finding, FindingCode, Severity
 from ..report.charts import all_charts
 from ..report.render import BADGE_CLASS, HTMLFragment, render
 from ..stats.definitions import kept_out_of
@@ -102,28 +109,36 @@ def case_statistics(period: Period, stats: CaseStatistics, case_log: CaseLog) ->
     ))
 
 
-def provision_row(provision: Provision, answer: Answer, figures: Sequence[str], as_of: dt.date | None) -> dict[str, Any]:
-    """What the report's section table and the workbook's card show of one provision."""
+def provision_row(provision: Provision, answer: Answer, figures: Sequence[str], as_of: dt.date | None,
+                  findings: Iterable[Finding] = ()) -> dict[str, Any]:
+    """What the report's section table and the workbook's card show of one provision.
+
+    ``findings`` are this provision's (worst first, each with the auditor's response if any);
+    the card and the table draw them under the key ``findings``.
+    """
     return {
         "provision": provision,
         "answer": answer,
         "badge": BADGE_CLASS.get(answer.status.value, "none") if answer.status else "none",
         "flags": answer_flags(answer, as_of),
         "figures": list(figures),
+        "findings": [f for f in findings if f.provision == provision.id],
     }
 
 
 def section(catalogue: Catalogue, number: int, assessment: Assessment,
-            figures_by_provision: Mapping[str, Sequence[str]], as_of: dt.date | None = None) -> HTMLFragment:
+            figures_by_provision: Mapping[str, Sequence[str]], as_of: dt.date | None = None,
+            findings: Iterable[Finding] = ()) -> HTMLFragment:
     """One Code section: each provision with its requirement, answer, review flags (actions judged
-    at ``as_of``, default today) and case figures."""
+    at ``as_of``, default today), case figures, and its findings with the auditor's responses."""
     part = catalogue.section(number)
     provisions = catalogue.provisions_in(number)
+    grouped = by_provision(findings)
     rows = []
     previous_sub = None
     for provision in provisions:
         row = provision_row(provision, assessment.answer(provision.id), figures_by_provision.get(provision.number, []),
-                            as_of)
+                            as_of, grouped.get(provision.id, []))
         row["subsection_start"] = provision.subsection if provision.subsection != previous_sub else None
         rows.append(row)
         previous_sub = provision.subsection
@@ -152,10 +167,48 @@ def data_quality(case_log: CaseLog, code: str) -> HTMLFragment:
     ))
 
 
+def _code_words(code: FindingCode) -> str:
+    """A finding's code in words (``evidence-without-document`` -> ``evidence without document``)."""
+    return code.value.replace("-", " ")
+
+
+@dataclass(frozen=True)
+class FindingsSummary:
+    """What the executive summary says of the findings: counts, the questioned answers, the evidence."""
+
+    counts: dict[str, int]  # by severity value, every severity, worst first
+    questioned: list[Finding]  # contradicted, then caution; each in the Code's order
+    unanswered: int  # contradicted findings with no response recorded
+    evidence_findings: int
+    evidence_provisions: int  # how many provisions have an evidence finding
+    common_codes: list[tuple[str, int]]  # the evidence findings' most common codes, in words, with counts
+    no_figures: bool  # there were no case figures to check the answers against
+
+
+def findings_summary(findings: Sequence[Finding], no_figures: bool = False) -> FindingsSummary:
+    """The findings as the executive summary reports them (``no_figures``: no case figures for the period)."""
+    questioned = sorted((f for f in findings if f.severity is not Severity.EVIDENCE),
+                        key=lambda f: f.severity.rank)  # stable: the Code's order within a severity
+    evidence = [f for f in findings if f.severity is Severity.EVIDENCE]
+    common = Counter(f.code for f in evidence).most_common()
+    return FindingsSummary(
+        counts=finding_counts(findings),
+        questioned=questioned,
+        unanswered=len(unanswered_contradictions(findings)),
+        evidence_findings=len(evidence),
+        evidence_provisions=len({f.provision for f in evidence}),
+        common_codes=[(_code_words(code), n) for code, n in common[:3]],
+        no_figures=no_figures,
+    )
+
+
 def executive_summary(landlord: Landlord, period: Period, catalogue: Catalogue, assessment: Assessment,
-                      stats: CaseStatistics, case_log: CaseLog, as_of: dt.date) -> HTMLFragment:
-    """Counts by status, the No and Partial provisions with their actions, and headline figures."""
+                      stats: CaseStatistics, case_log: CaseLog, as_of: dt.date,
+                      findings: Sequence[Finding] | None = None) -> HTMLFragment:
+    """Counts by status, the No and Partial provisions with their actions, where the data questions
+    the answers (``findings``; the part is left out when ``None``), and headline figures."""
     done = progress(assessment, catalogue.provisions)
+    coverage = period_coverage(period, stats, case_log)
     status_counts = [(status, BADGE_CLASS[status], n) for status, n in done.by_status.items()]
     status_counts.append(("Not assessed", "none", done.total - done.answered))
     return HTMLFragment(render(
@@ -174,7 +227,10 @@ def executive_summary(landlord: Landlord, period: Period, catalogue: Catalogue, 
         complaints_counted=stats.complaints_counted,
         excluded_rows=case_log.excluded_rows,
         as_of=as_of,
-        coverage=period_coverage(period, stats, case_log),
+        coverage=coverage,
+        findings=None if findings is None else findings_summary(findings, bool(coverage and coverage.empty)),
+        approved=assessment.signoff.approved is not None,
+        severities=list(Severity),
     ))
 
 
@@ -183,4 +239,72 @@ def action_plan(catalogue: Catalogue, assessment: Assessment, as_of: dt.date) ->
     rows = action_rows(assessment, catalogue.provisions, as_of)
     return HTMLFragment(render(
         "action_plan", rows=plan_order(rows), counts=action_counts(rows), as_of=as_of, badge=BADGE_CLASS
+    ))
+
+
+def web_link(url: str | None) -> str | None:
+    """``url`` (trimmed) when it may be a link in a report: an ``http`` or ``https`` address the
+    register accepts (:func:`~audit_lib.evidence.register.is_web_link`); ``None`` otherwise, so a
+    ``javascript:`` or ``file:`` address, even one edited into the register by hand, is shown as
+    text and never becomes a link."""
+    return url.strip() if url is not None and is_web_link(url) else None
+
+
+@dataclass(frozen=True)
+class RegisterRow:
+    """One document of the register as the appendix lists it, with the provisions citing it."""
+
+    document: Document
+    href: str | None  # the document's address when it may be a link (see :func:`web_link`)
+    sha256_short: str | None  # the first 12 hex digits of a file's SHA-256
+    cited_by: list[str]  # provision numbers, in the Code's order
+    #: What is wrong with it now, in words: its file missing, altered or unsafe, or changed since
+    #: the latest signature that recorded the documents (``None``: nothing).
+    problem: str | None = None
+
+
+def evidence_register(catalogue: Catalogue, assessment: Assessment, register: EvidenceRegister | None) -> HTMLFragment:
+    """Appendix: every document in the evidence register (id, title, version, date, owner, its
+    address or its file's name and SHA-256, never its contents) and the provisions citing it; then
+    the references that name no document in the register (a web link given as the reference
+    among them, linked), and the documents nothing cites.
+
+    ``register`` is ``None`` when the landlord keeps none: every reference is then one not in it.
+    """
+    numbers = {p.id: p.number for p in catalogue.provisions}
+    order = {p.id: i for i, p in enumerate(catalogue.provisions)}
+
+    def in_order(provision_ids: Iterable[str]) -> list[str]:
+        unique = sorted(set(provision_ids), key=lambda pid: (order.get(pid, len(order)), pid))
+        return [numbers.get(pid, pid.split(":", 1)[-1]) for pid in unique]
+
+    documents = dict(register.documents) if register is not None else {}
+    cited = cited_documents(assessment, register)
+    unresolved: dict[str, list[str]] = {}  # reference -> the provisions giving it
+    links: dict[str, list[str]] = {}  # a web page given as the reference -> the provisions giving it
+    for provision in catalogue.provisions:
+        for item in assessment.answer(provision.id).evidence:
+            reference = (item.reference or "").strip()
+            if reference and (register is None or register.resolve(reference) is None):
+                (links if web_link(reference) else unresolved).setdefault(reference, []).append(provision.id)
+    problems = {p.document: p.message for p in register.verify()} if register is not None else {}
+    role, signature = latest_recorded_documents(assessment)
+    for doc_id, document in documents.items():
+        recorded = signature.documents.get(doc_id) if signature is not None else None
+        if doc_id not in problems and recorded is not None and recorded != document.sha256 and signature is not None:
+            problems[doc_id] = (f"Changed since {SIGNATURE_WORDS.get(role or '', 'the sign-off')} of "
+                                f"{uk_date(signature.date)}, which recorded SHA-256 {recorded[:12]}…")
+    rows = [
+        RegisterRow(document=document, href=web_link(document.url),
+                    sha256_short=document.sha256[:12] if document.sha256 else None,
+                    cited_by=in_order(cited.get(doc_id, [])), problem=problems.get(doc_id))
+        for doc_id, document in documents.items()
+    ]
+    return HTMLFragment(render(
+        "evidence_register",
+        has_register=register is not None and (register.path.is_file() or bool(register.documents)),
+        rows=rows,
+        not_in_register=[(reference, in_order(citing)) for reference, citing in unresolved.items()],
+        links=[(reference, web_link(reference), in_order(citing)) for reference, citing in links.items()],
+        not_cited=[row.document for row in rows if not row.cited_by],
     ))

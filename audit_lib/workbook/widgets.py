@@ -4,13 +4,18 @@ Widget state is never the source of truth: every form is built from
 :class:`~audit_lib.assessment.store.AnswerStore`, every change is saved to it at once, and a conflict
 or an error shows beside the provision and puts the stored value back in the widget.
 Sections are built one at a time, when the auditor opens them.
+
+Beside each answer the form shows its findings (where the case data or the evidence questions
+it), taken from the page (:class:`~audit_lib.workbook.provision_card.PageData`) after every
+save, each kind of finding with a box for the auditor's response. An evidence item's reference
+offers the evidence register's document ids (typing anything else is still allowed).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import html
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from difflib import SequenceMatcher
 from functools import partial
 from typing import Any, cast
@@ -18,19 +23,22 @@ from typing import Any, cast
 import ipywidgets as w
 
 from ..assessment.actions import format_date, parse_due_date
-from ..assessment.answers import SIGNERS, Answer, SignOff, SignOffs, Status
+from ..assessment.answers import SIGNERS, Answer, Assessment, SignOff, SignOffs, Status
 from ..assessment.checks import answer_flags
 from ..assessment.merge import item_key
 from ..assessment.progress import progress
-from ..assessment.signoff import ROLES, SIGNED_BY, describe_override, describe_signature
-from ..assessment.store import LIST_FIELDS, AnswerStore, Conflict, Saved
+from ..assessment.signoff import ROLES, SIGNED_BY, SignatureFacts, describe_override, describe_signature
+from ..assessment.store import AnswerStore, Conflict, Saved
 from ..code.catalogue import Catalogue, Provision, Section
 from ..errors import ApprovalIncompleteError, AuditError, SignOffError, SignOffReplaceError
+from ..findings.model import Finding
 from .feedback import ERROR_STYLE, conflict_html, error_html, guarded, redraw_error_html
 from .history_panel import HistoryPanel, for_provision
-from .provision_card import ProvisionCard
+from .provision_card import NoPageData, PageData, ProvisionCard
 
 STATUS_OPTIONS = [("— not assessed —", ""), *[(s.value, s.value) for s in Status]]
+#: The list fields this form edits row by row (the store also merges responses to findings item by item).
+LIST_FIELDS = ("evidence", "actions")
 FULL = w.Layout(width="100%")
 
 
@@ -102,14 +110,21 @@ def _action_shown(item: Item | None) -> dict[str, Any]:
             "due": format_date(due) if due else "", "done": bool(item and item.get("done"))}
 
 
-def _evidence_row(item: Item | None, on_edit: Callable[[], None], on_remove: Callable[[_Row], None]) -> _Row:
+REFERENCE_PLACEHOLDER = "Document: register id or link"
+
+
+def _evidence_row(item: Item | None, on_edit: Callable[[], None], on_remove: Callable[[_Row], None],
+                  documents: Sequence[str] = ()) -> _Row:
+    """An evidence row: what the evidence is, and its reference, which offers the register's
+    document ids (``documents``) while still taking any text (a link, a reference to correct)."""
     shown = _evidence_shown(item)
     return _Row(
         {
             "description": w.Text(value=shown["description"], placeholder="Evidence: what it is",
                                   continuous_update=False, layout=w.Layout(width="50%")),
-            "reference": w.Text(value=shown["reference"], placeholder="Document reference or link",
-                                continuous_update=False, layout=w.Layout(width="30%")),
+            "reference": w.Combobox(value=shown["reference"], options=tuple(documents), ensure_option=False,
+                                    placeholder=REFERENCE_PLACEHOLDER, continuous_update=False,
+                                    layout=w.Layout(width="30%")),
         },
         item, _evidence_shown, on_edit, on_remove,
     )
@@ -134,9 +149,59 @@ def _action_row(item: Item | None, on_edit: Callable[[], None], on_remove: Calla
     )
 
 
+_SEVERITY_STYLE = {"contradicted": "color:#7f1d1d;background:#fbd5d5;border:2px solid #7f1d1d",
+                   "caution": "color:#713f12;background:#fff1c2;border:1px dashed #713f12",
+                   "evidence": "color:#1e3a5f;background:#e0e7ef;border:1px dotted #1e3a5f"}
+
+
+def _findings_html(findings: Sequence[Finding]) -> str:
+    """Findings of one kind as a list: the severity as a word (and a colour), then the message."""
+    items = "".join(
+        f'<li class="finding {f.severity.value}" data-code="{html.escape(f.code.value)}" style="margin:2px 0">'
+        f'<span class="severity {f.severity.value}" style="{_SEVERITY_STYLE.get(f.severity.value, "")};'
+        f'padding:0 5px;border-radius:4px;font-size:12px;font-weight:600">{html.escape(f.severity.label)}</span> '
+        f"{html.escape(f.message)}</li>"
+        for f in findings
+    )
+    return f'<ul class="chc-finding-list" style="list-style:none;padding-left:0;margin:4px 0 2px 0">{items}</ul>'
+
+
+class _FindingBox:
+    """The findings of one kind (one code) on a provision, and the auditor's response to them:
+    one response per code, as the answers file keeps it, saved when the auditor leaves the box."""
+
+    def __init__(self, code: str, on_leave: Callable[[_FindingBox], None]) -> None:
+        self.code = code
+        self.findings: tuple[Finding, ...] = ()
+        self.text = w.HTML(layout=FULL)
+        self.response = w.Textarea(placeholder="Your response: why the answer stands, or what is being done",
+                                   description="Your response", continuous_update=False,
+                                   style={"description_width": "100px"},
+                                   layout=w.Layout(width="100%", height="48px"))
+        self.response.observe(lambda _: on_leave(self), names="value")
+        self.note = w.HTML()
+        self.box = w.VBox([self.text, self.response, self.note], layout=FULL)
+        self.box.add_class("chc-finding")
+        self.box.add_class(f"chc-finding-{code}")
+
+    def show(self, findings: Sequence[Finding]) -> None:
+        if tuple(findings) != self.findings:
+            self.findings = tuple(findings)
+            outdated = ('<div class="chc-response-outdated" style="color:#7f1d1d">&#9888; Your response was given when '
+                        "the figures were different: read it again and leave the box to save it for these.</div>"
+                        if any(f.response_outdated for f in findings) else "")
+            self.text.value = _findings_html(findings) + outdated
+
+    def say(self, text: str) -> None:
+        note = _NOTE.format(html.escape(text)) if text else ""
+        if self.note.value != note:
+            self.note.value = note
+
+
 class ProvisionForm:
     """Status, evidence, commentary and actions of one provision, each saved when the auditor
-    leaves the field (a choice or a tick at once).
+    leaves the field (a choice or a tick at once); its findings, each kind with the auditor's
+    response, saved the same way.
 
     After every save the form shows the provision as stored, so what it last showed is what the
     next change is compared with: another editor's change is shown, merged or, where both changed
@@ -149,11 +214,21 @@ class ProvisionForm:
     """
 
     def __init__(self, provision: Provision, store: AnswerStore, figures: list[str],
-                 on_saved: Callable[[], None] = lambda: None, as_of: dt.date | None = None) -> None:
+                 on_saved: Callable[[], None] = lambda: None, as_of: dt.date | None = None,
+                 page: PageData | None = None) -> None:
         self.provision = provision
         self.store = store
         self.on_saved = on_saved
         self.as_of = as_of
+        self.page: PageData = page if page is not None else NoPageData()
+        self.finding_boxes: dict[str, _FindingBox] = {}  # by finding code, in the order shown
+        self.findings = w.VBox(layout=FULL)
+        self.findings.add_class("chc-findings")
+        self._findings_problem = w.HTML()
+        self._findings_head = w.HTML(
+            '<b>Findings</b> <span style="font-size:12px;color:#57606a">where the case data or the evidence questions '
+            "this answer. The finding stands; write your response to each (the report shows it beside the "
+            "finding).</span>")
         self._quiet = False  # True while the form itself sets widget values
         answer = store.answer(provision.id)
         self._shown: dict[str, Any] = {}
@@ -187,6 +262,7 @@ class ProvisionForm:
         self._remember(answer)
         for field in LIST_FIELDS:
             self._show_list(field, self._shown[field])
+        self.show_findings()
 
         text = html.escape(provision.text).replace("\n", "<br>")
         figure_html = "".join(f"<li>{html.escape(f)}</li>" for f in figures)
@@ -202,6 +278,7 @@ class ProvisionForm:
                 header,
                 w.HBox([self.status, self.confirm]),
                 self.flags,
+                self.findings,
                 w.HTML("<b>Evidence</b>"), self.evidence_box, self.add_evidence,
                 self.commentary,
                 w.HTML("<b>Actions</b>"), self.actions_box, self.add_action,
@@ -243,6 +320,7 @@ class ProvisionForm:
             "commentary": answer.commentary,
             "evidence": [e.model_dump(mode="json") for e in answer.evidence],
             "actions": [a.model_dump(mode="json") for a in answer.actions],
+            "responses": [r.model_dump(mode="json") for r in answer.responses],
             "confirmed": answer.confirmed,
         }
 
@@ -250,8 +328,11 @@ class ProvisionForm:
         return self.evidence_rows if field == "evidence" else self.action_rows
 
     def _new_row(self, field: str, item: Item | None) -> _Row:
-        make = _evidence_row if field == "evidence" else _action_row
-        row = make(item, self._guard(lambda: self._save_list(field)), self._guard(self._remove_row))
+        on_edit, on_remove = self._guard(lambda: self._save_list(field)), self._guard(self._remove_row)
+        if field == "evidence":
+            row = _evidence_row(item, on_edit, on_remove, self.page.document_ids())
+        else:
+            row = _action_row(item, on_edit, on_remove)
         row.set_disabled(self.store.read_only)
         return row
 
@@ -291,13 +372,83 @@ class ProvisionForm:
         finally:
             self._quiet = False
         self.flags.value = _flags_html(answer, self.as_of)
+        self.show_findings()
         self.set_disabled(self.store.read_only)
+
+    # -- findings and the register ------------------------------------------------------------
+    def _response(self, code: str) -> str:
+        """The stored response to the findings of ``code`` (as this form last saw it), or ``""``."""
+        return next((str(r["text"]) for r in self._shown["responses"] if r["code"] == code), "")
+
+    def show_findings(self) -> None:
+        """The provision's findings as the page now has them, grouped by kind with a response box
+        for each; boxes of kinds still found are kept as they are (nothing rebuilt under the
+        auditor's cursor), and each shows the stored response."""
+        grouped: dict[str, list[Finding]] = {}
+        for finding in self.page.findings(self.provision.id):
+            grouped.setdefault(finding.code.value, []).append(finding)
+        boxes: dict[str, _FindingBox] = {}
+        quiet, self._quiet = self._quiet, True
+        try:
+            for code, found in grouped.items():
+                box = self.finding_boxes.get(code) or _FindingBox(code, self._guard(self._save_response))
+                box.show(found)
+                stored = self._response(code)
+                if box.response.value != stored:
+                    box.response.value = stored
+                box.response.disabled = self.store.read_only
+                boxes[code] = box
+        finally:
+            self._quiet = quiet
+        self.finding_boxes = boxes
+        problem = self.page.problem
+        note = (f'<div class="chc-error" style="{ERROR_STYLE}">The findings could not be worked out: '
+                f"{html.escape(problem)}</div>" if problem else "")
+        if self._findings_problem.value != note:
+            self._findings_problem.value = note
+        children = ((self._findings_problem,) if problem else ()) + ((self._findings_head,) if boxes else ()) + tuple(
+            box.box for box in boxes.values())
+        if children != tuple(self.findings.children):
+            self.findings.children = children
+
+    def refresh_page(self) -> None:
+        """After any change on the page: the findings, and the register's ids offered in each
+        evidence reference (a document just added to the register among them)."""
+        documents = tuple(self.page.document_ids())
+        for row in self.evidence_rows:
+            reference = row.fields["reference"]
+            if isinstance(reference, w.Combobox) and reference.options != documents:
+                reference.options = documents
+        self.show_findings()
+
+    def _save_response(self, box: _FindingBox) -> None:
+        """Save the response in ``box``: the provision's whole list of responses, this code's
+        replaced (a blank box removes it), the others as stored; a conflict or error is said
+        beside the box and below the form."""
+        if self._quiet:
+            return
+        text = box.response.value.strip()
+        responses = [dict(r) for r in self._shown["responses"]]
+        place = next((i for i, r in enumerate(responses) if r["code"] == box.code), len(responses))
+        kept = [r for r in responses if r["code"] != box.code]
+        if text:  # with the figures it answers, so a response to other figures is read again
+            figures = box.findings[0].figures if box.findings else {}
+            kept.insert(min(place, len(kept)), {"code": box.code, "text": text, "figures": dict(figures)})
+        self._save("responses", kept)
+        if "responses" in self._conflicts:
+            box.say("Not saved: see the conflict below.")
+        elif self._note:
+            box.say("Not saved: see the message below.")
+        else:
+            box.say("")
 
     def set_disabled(self, disabled: bool) -> None:
         for widget in (self.status, self.commentary, self.add_evidence, self.add_action, self.confirm):
             widget.disabled = disabled
         for row in [*self.evidence_rows, *self.action_rows]:
             row.set_disabled(disabled)
+        for box in self.finding_boxes.values():
+            box.response.disabled = disabled
 
     # -- saving ------------------------------------------------------------------------------
     @staticmethod
@@ -447,13 +598,15 @@ class SectionPanel:
     """
 
     def __init__(self, section: Section, provisions: tuple[Provision, ...], store: AnswerStore,
-                 figures: dict[str, list[str]], on_saved: Callable[[], None], as_of: dt.date | None = None) -> None:
+                 figures: dict[str, list[str]], on_saved: Callable[[], None], as_of: dt.date | None = None,
+                 page: PageData | None = None) -> None:
         self.section = section
         self.provisions = provisions
         self.store = store
         self.figures = figures
         self.on_saved = on_saved
         self.as_of = as_of
+        self.page: PageData = page if page is not None else NoPageData()
         self.cards: list[ProvisionCard] = []
         self.histories: dict[str, HistoryPanel] = {}
         self.confirm_all = w.Button(button_style="warning", layout=w.Layout(width="auto", display="none"))
@@ -484,7 +637,7 @@ class SectionPanel:
 
     def _form(self, provision: Provision) -> ProvisionForm:
         form = ProvisionForm(provision, self.store, self.figures.get(provision.number, []), self.on_saved,
-                             as_of=self.as_of)
+                             as_of=self.as_of, page=self.page)
         number = provision.number
         history = HistoryPanel(self.store, f"History of {number}", for_provision(provision.id), number.replace(".", "-"))
         self.histories[number] = history
@@ -494,7 +647,8 @@ class SectionPanel:
     def build(self) -> None:
         """Draw this section's provisions as cards from the store (once)."""
         self.cards = [
-            ProvisionCard(p, self.store, self.figures.get(p.number, []), partial(self._form, p), self.as_of)
+            ProvisionCard(p, self.store, self.figures.get(p.number, []), partial(self._form, p), self.as_of,
+                          self.page)
             for p in self.provisions
         ]
         self.widget.children = [w.VBox([w.HBox([self.confirm_all, self.message]), *(c.widget for c in self.cards)],
@@ -513,8 +667,8 @@ class SectionPanel:
         return [p.id for p in self.provisions if p.id in answers and not answers[p.id].confirmed]
 
     def refresh(self) -> None:
-        """After any change: the cards and the confirm-all button as the store now is, and open
-        history panels read again."""
+        """After any change: the cards, the open forms' findings and register ids, and the
+        confirm-all button as the store now is, and open history panels read again."""
         waiting = self.unconfirmed()
         self.confirm_all.description = (f"Confirm all {len(waiting)} carried-forward answers in section "
                                         f"{self.section.number}")
@@ -522,6 +676,8 @@ class SectionPanel:
         self.confirm_all.disabled = self.store.read_only
         for card in self.cards:
             card.refresh()
+        for form in self.forms:
+            form.refresh_page()
         for history in self.histories.values():
             history.refresh()
 
@@ -552,13 +708,17 @@ class SignOffPanel:
     The signer is the user signed in (shown at the top, recorded with the signature); the name,
     job title and date typed describe the signature. Replacing a signature asks for a second
     click naming whom it replaces; an approval of an assessment that is not complete is refused
-    with what is outstanding and a box for the reason to approve it anyway. Reopening withdraws
+    with what is outstanding and a box for the reason to approve it anyway; an approval while a
+    contradicted finding has no response is refused naming the provisions (a reason does not
+    stand in for a response: the auditor responds in each provision's form). Reopening withdraws
     the review and the approval. Every refusal is a message in plain words below the panel.
     """
 
-    def __init__(self, store: AnswerStore, on_change: Callable[[], None]) -> None:
+    def __init__(self, store: AnswerStore, on_change: Callable[[], None],
+                 facts: Callable[[Assessment], SignatureFacts] | None = None) -> None:
         self.store = store
         self.on_change = on_change
+        self.facts = facts  # the documents a signature records and the findings that refuse approval
         self.status = w.HTML()
         self.message = w.HTML()
         self.rows: dict[str, tuple[w.Text, w.Text, w.DatePicker, w.Button]] = {}
@@ -625,7 +785,7 @@ class SignOffPanel:
             if date.value is None:
                 raise SignOffError(f"Give the date you sign as {SIGNERS[role]}.")
             self.store.sign_off(role, name.value, date.value, title.value or None, replacing=replacing,
-                                override=self.override.value if asked else None, seen=self._seen)
+                                override=self.override.value if asked else None, seen=self._seen, facts=self.facts)
             self.message.value = ""
             if role == "approved":
                 self.override.value, self.override.layout.display = "", "none"
