@@ -42,6 +42,7 @@ lab: install
 
 data: install
 	$(BIN)/python scripts/generate_demo_data.py
+	$(BIN)/python scripts/demo_evidence.py
 
 clean:
 	rm -rf outputs/*/ .pytest_cache
