@@ -345,3 +345,26 @@ def test_the_notebook_shows_the_register_after_the_action_plan(riverbend):
     assert sources[at + 1:at + 3] == ["wb.evidence_register()", "wb.data_quality()"]
     soup = _soup(riverbend.evidence_register().html)
     assert soup.find("h2", id="evidence-register") is not None
+
+
+def test_bidirectional_controls_never_reorder_a_report(tmp_path):
+    register = load_register(tmp_path)
+    register.add_link("https://example.org/p", id="WEB-01", title="Policy \u202eoN\u202c page", owner="A \u2067B\u2069")
+    answers = {"2024:1.2": Answer(status="Yes", commentary="Fine \u202e2.6", evidence=[
+        Evidence(description="Page \u2066x\u2069", reference="WEB-01")])}
+    assessment = Assessment(landlord="l", period="2024-25", answers=answers)
+    for fragment in (views.evidence_register(CODE, assessment, register), views.section(CODE, 1, assessment, {})):
+        text = fragment.html
+        assert not any(ch in text for ch in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+    assert "Policy \ufffdoN\ufffd page" in views.evidence_register(CODE, assessment, register).html
+
+
+def test_the_report_s_section_table_names_a_cited_document_by_its_title(tmp_path):
+    register, assessment = _register_and_answers(tmp_path)
+    soup = _soup(views.section(CODE, 3, assessment, {}, register=register).html)
+    cited = [(span["data-document"], _text(span)) for span in soup.select("span.citation")]
+    assert cited == [("POL-01", f"[Complaints policy {SCRIPT}, version 4]"), ("WEB-01", "[Published self-assessment]")]
+    link = soup.select_one('span.citation[data-document="WEB-01"] a')
+    assert link["href"] == "https://example.org/self-assessment" and link["rel"] == ["noopener", "noreferrer"]
+    plain = _soup(views.section(CODE, 3, assessment, {}).html)  # without the register: references as typed
+    assert not plain.select("span.citation") and "[POL-01]" in _text(plain)

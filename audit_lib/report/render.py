@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import markupsafe
 
 from ..core.periods import uk_date
 
@@ -65,8 +66,30 @@ def _bytecode_cache() -> jinja2.BytecodeCache | None:
     if folder is None:
         return None
     with contextlib.suppress(OSError, RuntimeError):
-        return jinja2.FileSystemBytecodeCache(str(folder))
+        # Compiled code depends on the environment's options (finalize among them), not only on
+        # a template's source: the file names say which options, so older compilations are not used.
+        return jinja2.FileSystemBytecodeCache(str(folder), pattern=f"__jinja2_{_COMPILED_WITH}_%s.cache")
     return None
+
+
+#: Names the environment options templates are compiled with; change it when they change.
+_COMPILED_WITH = "autoescape-finalize-bidi-1"
+
+
+#: Unicode controls that reorder the text after them (embeddings, overrides, isolates): in a
+#: typed answer, a register title or a file's cell they could make a report read other than it
+#: says (U+202E turns "6.2 No" into "oN 2.6"); each is shown as U+FFFD instead.
+_BIDI_CONTROLS = dict.fromkeys([*range(0x202A, 0x202F), *range(0x2066, 0x206A)], "\ufffd")
+
+
+def _visible(value: Any) -> Any:
+    """Every value a template prints, with bidirectional controls made visible (HTML the
+    templates were given as safe stays safe)."""
+    if isinstance(value, markupsafe.Markup):
+        return markupsafe.Markup(str(value).translate(_BIDI_CONTROLS))
+    if isinstance(value, str):
+        return value.translate(_BIDI_CONTROLS)
+    return value
 
 
 @lru_cache(maxsize=1)
@@ -75,6 +98,7 @@ def _environment() -> jinja2.Environment:
     environment = jinja2.Environment(
         loader=jinja2.FileSystemLoader(folder),
         autoescape=True,
+        finalize=_visible,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,

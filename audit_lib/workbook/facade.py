@@ -166,7 +166,7 @@ class Workbook:
             return self.live.section(number)
         assessment = self.assessment
         return views.section(self.catalogue, number, assessment, self.figures_by_provision, self.as_of,
-                             self.findings(assessment))
+                             self.findings(assessment), self.register)
 
     def data_quality(self) -> HTMLFragment:
         """Every problem in the case log, what it kept the complaint out of, and rows read = complaints

@@ -17,15 +17,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
-from typing import Any, Protocol
+from typing import Protocol
 
 import ipywidgets as w
 from ipywidgets.widgets.widget_string import HTMLStyle
 
-from ..assessment.answers import Answer
 from ..assessment.store import AnswerStore
 from ..code.catalogue import Provision
-from ..evidence.register import Document, is_web_link
+from ..evidence.register import Document
 from ..findings.model import Finding
 from ..report.render import render
 from .feedback import error_html, guarded
@@ -81,28 +80,6 @@ class NoPageData:
         return None
 
 
-def document_title(document: Document) -> str:
-    """How a citation names a document: its title, and its version when it has one."""
-    return f"{document.title}, version {document.version}" if document.version else document.title
-
-
-def citations(answer: Answer, page: PageData) -> list[dict[str, Any] | None]:
-    """For each evidence item of ``answer``, in order, the document its reference cites as the
-    card shows it (``id``, ``title``; ``href`` for a web link the register holds; ``place``, the
-    place within the document the reference adds after the id, e.g. ``s3``), or ``None`` when the
-    reference cites no register document (the card then shows the reference as typed)."""
-    shown: list[dict[str, Any] | None] = []
-    for item in answer.evidence:
-        document = page.document(item.reference)
-        if document is None or item.reference is None:
-            shown.append(None)
-            continue
-        href = document.url.strip() if document.url is not None and is_web_link(document.url) else None
-        place = item.reference.strip()[len(document.id):].strip()
-        shown.append({"id": document.id, "title": document_title(document), "href": href, "place": place})
-    return shown
-
-
 class ProvisionCard:
     """One provision drawn as HTML until the auditor clicks Edit; then its form (from ``build_form``)."""
 
@@ -133,8 +110,8 @@ class ProvisionCard:
         if self.form is not None:
             return
         answer = self.store.answer(self.provision.id)
-        row = provision_row(self.provision, answer, self.figures, self.as_of, self.page.findings(self.provision.id))
-        row["citations"] = citations(answer, self.page)
+        row = provision_row(self.provision, answer, self.figures, self.as_of, self.page.findings(self.provision.id),
+                            self.page.document)
         value = render("provision_card", row=row)
         if self.html.value != value:
             self.html.value = value
@@ -149,4 +126,4 @@ class ProvisionCard:
         return self.form
 
 
-__all__ = ["NoPageData", "PageData", "ProvisionCard", "citations", "document_title"]
+__all__ = ["NoPageData", "PageData", "ProvisionCard"]

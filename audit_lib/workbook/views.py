@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -109,12 +109,39 @@ def case_statistics(period: Period, stats: CaseStatistics, case_log: CaseLog) ->
     ))
 
 
+def document_title(document: Document) -> str:
+    """How a citation names a document: its title, and its version when it has one."""
+    return f"{document.title}, version {document.version}" if document.version else document.title
+
+
+#: The register document an evidence reference cites, or ``None`` (``EvidenceRegister.resolve``).
+Resolve = Callable[[str | None], Document | None]
+
+
+def citations(answer: Answer, resolve: Resolve | None) -> list[dict[str, Any] | None]:
+    """For each evidence item of ``answer``, in order, the document its reference cites (``id``,
+    ``title``; ``href`` for a web link the register holds; ``place``, the place within the
+    document the reference adds after the id, e.g. ``s3``), or ``None`` when the reference cites
+    no register document (the reference is then shown as typed)."""
+    shown: list[dict[str, Any] | None] = []
+    for item in answer.evidence:
+        document = resolve(item.reference) if resolve is not None else None
+        if document is None or item.reference is None:
+            shown.append(None)
+            continue
+        place = item.reference.strip()[len(document.id):].strip()
+        shown.append({"id": document.id, "title": document_title(document), "href": web_link(document.url),
+                      "place": place})
+    return shown
+
+
 def provision_row(provision: Provision, answer: Answer, figures: Sequence[str], as_of: dt.date | None,
-                  findings: Iterable[Finding] = ()) -> dict[str, Any]:
+                  findings: Iterable[Finding] = (), resolve: Resolve | None = None) -> dict[str, Any]:
     """What the report's section table and the workbook's card show of one provision.
 
     ``findings`` are this provision's (worst first, each with the auditor's response if any);
-    the card and the table draw them under the key ``findings``.
+    the card and the table draw them under the key ``findings``. ``resolve`` finds the register
+    document an evidence reference cites: both show it by its title (``citations``).
     """
     return {
         "provision": provision,
@@ -123,14 +150,16 @@ def provision_row(provision: Provision, answer: Answer, figures: Sequence[str], 
         "flags": answer_flags(answer, as_of),
         "figures": list(figures),
         "findings": [f for f in findings if f.provision == provision.id],
+        "citations": citations(answer, resolve),
     }
 
 
 def section(catalogue: Catalogue, number: int, assessment: Assessment,
             figures_by_provision: Mapping[str, Sequence[str]], as_of: dt.date | None = None,
-            findings: Iterable[Finding] = ()) -> HTMLFragment:
-    """One Code section: each provision with its requirement, answer, review flags (actions judged
-    at ``as_of``, default today), case figures, and its findings with the auditor's responses."""
+            findings: Iterable[Finding] = (), register: EvidenceRegister | None = None) -> HTMLFragment:
+    """One Code section: each provision with its requirement, answer (evidence citing a document of
+    ``register`` shown by its title), review flags (actions judged at ``as_of``, default today),
+    case figures, and its findings with the auditor's responses."""
     part = catalogue.section(number)
     provisions = catalogue.provisions_in(number)
     grouped = by_provision(findings)
@@ -138,7 +167,7 @@ def section(catalogue: Catalogue, number: int, assessment: Assessment,
     previous_sub = None
     for provision in provisions:
         row = provision_row(provision, assessment.answer(provision.id), figures_by_provision.get(provision.number, []),
-                            as_of, grouped.get(provision.id, []))
+                            as_of, grouped.get(provision.id, []), register.resolve if register is not None else None)
         row["subsection_start"] = provision.subsection if provision.subsection != previous_sub else None
         rows.append(row)
         previous_sub = provision.subsection
