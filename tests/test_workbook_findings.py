@@ -171,7 +171,7 @@ def test_a_response_is_saved_on_leaving_the_box_and_shown_on_the_card(wb):
     assert [(r.code, r.text) for r in stored.responses] == [(EXTENSIONS, reply)]
     assert stored.status.value == "Yes"  # the finding stands; the answer is unchanged
     assert len(_entries(wb, "2024:6.13", "responses")) == count + 1  # one history entry per edit
-    assert form.finding_boxes[EXTENSIONS].note.value == "" and "Conflict" not in form.message.value
+    assert "Saved." in form.finding_boxes[EXTENSIONS].note.value and "Conflict" not in form.message.value
     assert wb.signature_facts().unanswered == []  # approval is no longer held up by it
 
     card = _cards(wb, 6)["6.13"]
@@ -389,6 +389,31 @@ def test_approval_is_refused_naming_the_provisions_until_each_contradiction_has_
     button.click()
     assert "6.13 (same-handler-both-stages)" not in html.unescape(panel.message.value)
     assert "provisions are not assessed" in panel.message.value  # the next refusal: Calder Vale is incomplete
+
+
+def test_a_refusal_over_findings_is_taken_down_once_a_response_is_saved(wb):
+    wb.cover()
+    panel = wb.live.signoff
+    name, _title, _date, button = panel.rows["reviewed"]
+    name.value = "Rhiannon Review"
+    button.click()
+    name, _title, _date, button = panel.rows["approved"]
+    name.value = "Board Chair"
+    button.click()
+    assert "6.13 (same-handler-both-stages)" in html.unescape(panel.message.value)
+    form = _forms(wb, 6)["6.13"]
+    assert "needed before the assessment can be approved" in form.finding_boxes[EXTENSIONS].text.value
+    form.finding_boxes[EXTENSIONS].response.value = "Stage 2 manager on leave; deputy list added."
+    assert "6.13" not in html.unescape(panel.message.value)  # the refusal no longer says what is not so
+    assert "needed before" not in form.finding_boxes[EXTENSIONS].text.value
+
+
+def test_a_response_to_references_answers_those_references_only(wb):
+    form = _forms(wb, 6)["6.13"]
+    form.finding_boxes[NOT_IN_REGISTER].response.value = "The register export is kept by the complaints team."
+    form.evidence_rows[0].fields["reference"].value = "CVH-REG-99"  # now another reference is missing
+    [finding] = [f for f in wb.findings() if f.provision == "2024:6.13" and f.code.value == NOT_IN_REGISTER]
+    assert finding.response_outdated and "CVH-REG-99" in finding.message
 
 
 def test_a_response_is_recorded_in_the_history_and_its_panel_in_words(wb):

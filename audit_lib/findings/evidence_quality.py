@@ -199,7 +199,7 @@ def _not_in_register(provision: str, answer: Answer, register: EvidenceRegister 
         provision, FindingCode.EVIDENCE_NOT_IN_REGISTER,
         f"{which} {named} {verb} in the evidence register, nor {link}: add each document to the "
         "register under its id (a reference may add the place within it after a space), or correct the reference.",
-        references=len(missing))]
+        references=len(missing), named="; ".join(missing))]  # a response answers these references, no others
 
 
 def _cited(answer: Answer, register: EvidenceRegister) -> list[str]:

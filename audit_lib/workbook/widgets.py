@@ -30,7 +30,7 @@ from ..assessment.progress import progress
 from ..assessment.signoff import ROLES, SIGNED_BY, SignatureFacts, describe_override, describe_signature
 from ..assessment.store import AnswerStore, Conflict, Saved
 from ..code.catalogue import Catalogue, Provision, Section
-from ..errors import ApprovalIncompleteError, AuditError, SignOffError, SignOffReplaceError
+from ..errors import ApprovalIncompleteError, AuditError, FindingsUnansweredError, SignOffError, SignOffReplaceError
 from ..findings.model import Finding
 from .feedback import ERROR_STYLE, conflict_html, error_html, guarded, redraw_error_html
 from .history_panel import HistoryPanel, for_provision
@@ -49,6 +49,7 @@ def _flags_html(answer: Answer, as_of: dt.date | None = None) -> str:
 
 Item = dict[str, Any]
 _NOTE = '<span style="color:#7f1d1d;font-size:12px">{}</span>'
+_DONE = '<span class="chc-saved" style="color:#14532d;font-size:12px">{}</span>'  # a save confirmed
 
 
 class _Row:
@@ -190,10 +191,13 @@ class _FindingBox:
             outdated = ('<div class="chc-response-outdated" style="color:#7f1d1d">&#9888; Your response was given when '
                         "the figures were different: read it again and leave the box to save it for these.</div>"
                         if any(f.response_outdated for f in findings) else "")
-            self.text.value = _findings_html(findings) + outdated
+            needed = ('<div class="chc-response-needed" style="color:#7f1d1d">&#9888; No response recorded: one is '
+                      "needed before the assessment can be approved.</div>"
+                      if any(f.unanswered_contradiction and not f.response for f in findings) else "")
+            self.text.value = _findings_html(findings) + outdated + needed
 
-    def say(self, text: str) -> None:
-        note = _NOTE.format(html.escape(text)) if text else ""
+    def say(self, text: str, done: bool = False) -> None:
+        note = (_DONE if done else _NOTE).format(html.escape(text)) if text else ""
         if self.note.value != note:
             self.note.value = note
 
@@ -440,7 +444,7 @@ class ProvisionForm:
         elif self._note:
             box.say("Not saved: see the message below.")
         else:
-            box.say("")
+            box.say("Saved." if text else "Response removed.", done=True)
 
     def set_disabled(self, disabled: bool) -> None:
         for widget in (self.status, self.commentary, self.add_evidence, self.add_action, self.confirm):
@@ -723,6 +727,9 @@ class SignOffPanel:
         self.message = w.HTML()
         self.rows: dict[str, tuple[w.Text, w.Text, w.DatePicker, w.Button]] = {}
         self._replacing: dict[str, SignOff] = {}  # a replacement asked for, waiting for its confirming click
+        #: The revision an approval was refused at over unanswered findings: the refusal is taken
+        #: down once the answers change (a response saved), so it never says what is no longer so.
+        self._refused_at: int | None = None
         self._seen: SignOffs = store.assessment.signoff  # the signatures as this panel last showed them
         boxes = []
         for role in ROLES:
@@ -749,6 +756,8 @@ class SignOffPanel:
     def refresh(self) -> None:
         a = self.store.assessment
         self._seen = a.signoff.model_copy(deep=True)
+        if self._refused_at is not None and a.revision != self._refused_at:
+            self._refused_at, self.message.value = None, ""
         for role, asked in list(self._replacing.items()):  # a replacement asked for a signature no longer there
             if getattr(a.signoff, role) != asked:
                 del self._replacing[role]
@@ -777,6 +786,7 @@ class SignOffPanel:
                               "Click again to confirm.</div>")
 
     def _sign(self, role: str) -> None:
+        self._refused_at = None  # this attempt's outcome is what the message says
         name, title, date, button = self.rows[role]
         replacing = self._replacing.pop(role, None)
         button.description = f"Sign: {role}"
@@ -796,6 +806,9 @@ class SignOffPanel:
             self.override.layout.display = ""
             self.message.value += (f'<div style="{ERROR_STYLE}">To approve it anyway, give the reason in the box '
                                    "above and click again.</div>")
+        except FindingsUnansweredError as exc:  # said until a change to the answers (a response) is saved
+            self.message.value = error_html(exc, "Not signed")
+            self._refused_at = self.store.assessment.revision
         except Exception as exc:  # an AuditError in plain words; anything else still shown here, never only logged
             self.message.value = error_html(exc, "Not signed")
         self._after()
