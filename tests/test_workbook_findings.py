@@ -227,6 +227,7 @@ def test_a_response_refused_by_the_store_is_said_in_words(wb):
 def test_the_register_panel_is_in_the_cover_controls_and_starts_empty(wb):
     controls = wb.cover().children[1]
     panel = wb.live.evidence
+    panel.open()  # as the auditor's click on its header does
     assert panel.widget in controls.children and isinstance(panel.widget, w.Accordion)
     assert panel.widget.selected_index is None  # collapsed until opened
     assert "holds no documents" in panel.listing.value
@@ -238,6 +239,7 @@ def test_attaching_a_file_stores_it_by_hash_and_lists_it(wb):
     appendix = wb.evidence_register()
     form = _forms(wb, 6)["6.13"]
     panel = wb.live.evidence
+    panel.open()  # as the auditor's click on its header does
     _attach(panel, version="3", date="01/04/2024", owner="Customer Services Manager")
     digest = hashlib.sha256(POLICY).hexdigest()
 
@@ -267,6 +269,7 @@ def test_attaching_a_file_stores_it_by_hash_and_lists_it(wb):
 ])
 def test_an_attachment_that_cannot_be_stored_is_refused_beside_the_fields(wb, fields, expected):
     panel = wb.live.evidence
+    panel.open()  # as the auditor's click on its header does
     _attach(panel, **fields)
     assert "Not attached" in panel.attach_note.value and expected in html.unescape(panel.attach_note.value)
     assert not _register_file(wb).exists() or "TPL-EXT" not in _register_file(wb).read_text(encoding="utf-8")
@@ -275,6 +278,7 @@ def test_an_attachment_that_cannot_be_stored_is_refused_beside_the_fields(wb, fi
 
 def test_attaching_without_choosing_a_file_says_so(wb):
     panel = wb.live.evidence
+    panel.open()  # as the auditor's click on its header does
     panel.file.id.value, panel.file.title.value = "TPL-EXT", "Template"
     panel.attach.click()
     assert "choose the file to attach first" in html.unescape(panel.attach_note.value)
@@ -282,6 +286,7 @@ def test_attaching_without_choosing_a_file_says_so(wb):
 
 def test_an_id_already_in_the_register_asks_before_making_a_new_version(wb):
     panel = wb.live.evidence
+    panel.open()  # as the auditor's click on its header does
     _attach(panel)
     _attach(panel, title="Stage 1 extension letter template (2025)", content=POLICY + b"% v4\n", name="v4.pdf")
     assert "already in the register" in panel.attach_note.value and panel.attach.description == "Confirm: new version"
@@ -299,6 +304,7 @@ def test_an_id_already_in_the_register_asks_before_making_a_new_version(wb):
 ])
 def test_a_bad_link_is_refused_with_a_message_beside_the_field(wb, url, expected):
     panel = wb.live.evidence
+    panel.open()  # as the auditor's click on its header does
     panel.url.value = url
     panel.link.id.value, panel.link.title.value = "WEB-01", "How to complain"
     panel.add_link.click()
@@ -313,6 +319,7 @@ def test_a_link_is_added_listed_with_a_safe_new_tab_link_and_offered_for_citing(
     wb.cover()
     form = _forms(wb, 6)["6.13"]
     panel = wb.live.evidence
+    panel.open()  # as the auditor's click on its header does
     panel.url.value = "https://www.example.org/complaints?a=1&b=2"
     panel.link.id.value, panel.link.title.value = "WEB-01", "How to complain <online>"
     panel.add_link.click()
@@ -324,11 +331,21 @@ def test_a_link_is_added_listed_with_a_safe_new_tab_link_and_offered_for_citing(
     assert form.evidence_rows[0].fields["reference"].options == ("WEB-01",)
 
 
+def test_the_register_panel_builds_its_forms_only_when_opened(wb):
+    wb.cover()
+    panel = wb.live.evidence
+    assert not hasattr(panel, "upload") and len(panel.widget.children[0].children) == 1  # the list only
+    panel.widget.selected_index = 0  # the auditor opens it
+    assert isinstance(panel.upload, w.FileUpload) and len(panel.widget.children[0].children) == 3
+    assert panel.widget.get_title(0).startswith("Evidence register: 0 documents")
+
+
 # -- 4. citing a document from a provision's evidence ----------------------------------------------------
 
 def test_citing_a_registered_document_saves_the_reference_and_the_card_shows_its_title(wb):
     wb.cover()
     panel = wb.live.evidence
+    panel.open()  # as the auditor's click on its header does
     _attach(panel, version="3")
     form = _forms(wb, 6)["6.4"]
     assert "CVH-TPL-S1-EXT v2" in html.unescape(form.finding_boxes[NOT_IN_REGISTER].text.value)
@@ -356,6 +373,7 @@ def test_citing_a_registered_document_saves_the_reference_and_the_card_shows_its
 def test_free_text_is_still_a_reference_and_a_cited_link_is_a_safe_link_on_the_card(wb):
     wb.cover()
     panel = wb.live.evidence
+    panel.open()  # as the auditor's click on its header does
     panel.url.value, panel.link.id.value, panel.link.title.value = "https://example.org/p", "WEB-01", "Policy page"
     panel.add_link.click()
     form = _forms(wb, 6)["6.4"]
@@ -470,6 +488,7 @@ def test_a_damaged_register_is_said_in_the_panel_and_beside_the_findings(wb):
     (folder / "register.yaml").write_text("documents:\n  - id: A\n    id: B\n", encoding="utf-8")
     wb.cover()
     panel = wb.live.evidence
+    panel.open()  # as the auditor's click on its header does
     assert "The evidence register cannot be read" in panel.listing.value and "register.yaml" not in \
         panel.widget.get_title(0)
     form = _forms(wb, 6)["6.13"]

@@ -146,7 +146,20 @@ class EvidencePanel:
         self._replacing: dict[str, str] = {}  # by form ("file", "link"): the id a second click will replace
         self.listing = w.HTML()
         self.listing.add_class("chc-register-listing")
+        # Collapsed until the auditor opens it: its forms (some thirty widgets) are built then, so a
+        # Run All does not send them to the browser (the sections' forms are built on Edit likewise).
+        self.widget = w.Accordion(children=[w.VBox([self.listing])], layout=w.Layout(width="100%"))
+        self.widget.selected_index = None
+        self.widget.add_class("chc-evidence-panel")
+        self.widget.observe(lambda change: self.open() if change["new"] == 0 else None, names="selected_index")
+        self._built = False
+        self.refresh()
 
+    def open(self) -> None:
+        """Build the panel's forms (once) and show them: attach a file, add a link."""
+        if self._built:
+            return
+        self._built = True
         self.upload = w.FileUpload(accept="", multiple=False, description="Choose a file",
                                    layout=w.Layout(width="220px"))
         self.upload.add_class("chc-upload")
@@ -190,11 +203,8 @@ class EvidencePanel:
             self.add_link, self.link_note,
         ])
         link_box.add_class("chc-link-form")
-        body = w.VBox([self.listing, attach_box, link_box], layout=w.Layout(width="100%"))
-        self.widget = w.Accordion(children=[body], layout=w.Layout(width="100%"))
-        self.widget.selected_index = None
-        self.widget.add_class("chc-evidence-panel")
-        self.refresh()
+        self.widget.children = [w.VBox([self.listing, attach_box, link_box], layout=w.Layout(width="100%"))]
+        self.refresh()  # the title, as the register now is
 
     # -- showing ----------------------------------------------------------------------------------
     def refresh(self) -> None:
