@@ -390,7 +390,8 @@ def test_free_text_is_still_a_reference_and_a_cited_link_is_a_safe_link_on_the_c
 
 # -- 5. approval refused over unanswered contradictions -----------------------------------------------------
 
-def test_approval_is_refused_naming_the_provisions_until_each_contradiction_has_a_response(wb):
+def _review_then_try_to_approve(wb):
+    """Sign the review, then click to approve; the approval's button (to click again)."""
     wb.cover()
     panel = wb.live.signoff
     name, _title, _date, button = panel.rows["reviewed"]
@@ -399,6 +400,12 @@ def test_approval_is_refused_naming_the_provisions_until_each_contradiction_has_
     name, _title, _date, button = panel.rows["approved"]
     name.value = "Board Chair"
     button.click()
+    return button
+
+
+def test_approval_is_refused_naming_the_provisions_until_each_contradiction_has_a_response(wb):
+    button = _review_then_try_to_approve(wb)
+    panel = wb.live.signoff
     message = html.unescape(panel.message.value)
     assert "Not signed" in message and "6.13 (same-handler-both-stages)" in message and "no response" in message
     assert _on_disk(wb, "2024:6.13").responses == [] and wb.live.store.assessment.signoff.approved is None
@@ -410,14 +417,8 @@ def test_approval_is_refused_naming_the_provisions_until_each_contradiction_has_
 
 
 def test_a_refusal_over_findings_is_taken_down_once_a_response_is_saved(wb):
-    wb.cover()
+    _review_then_try_to_approve(wb)
     panel = wb.live.signoff
-    name, _title, _date, button = panel.rows["reviewed"]
-    name.value = "Rhiannon Review"
-    button.click()
-    name, _title, _date, button = panel.rows["approved"]
-    name.value = "Board Chair"
-    button.click()
     assert "6.13 (same-handler-both-stages)" in html.unescape(panel.message.value)
     form = _forms(wb, 6)["6.13"]
     assert "needed before the assessment can be approved" in form.finding_boxes[EXTENSIONS].text.value

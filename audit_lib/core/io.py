@@ -51,7 +51,7 @@ def sha256_of(path: Path) -> str | None:
     return digest.hexdigest()
 
 
-def _umask() -> int:
+def current_umask() -> int:
     """The process's umask (read by setting it and putting it back at once)."""
     mask = os.umask(0o022)
     os.umask(mask)
@@ -73,7 +73,7 @@ def atomic_write_text(path: Path, text: str, *, mode: int | None = None) -> Path
         old = os.stat(path)
         keep, group = stat.S_IMODE(old.st_mode), old.st_gid
     except FileNotFoundError:
-        keep = (0o666 & ~_umask()) if mode is None else mode
+        keep = (0o666 & ~current_umask()) if mode is None else mode
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:  # line endings as given
@@ -88,11 +88,11 @@ def atomic_write_text(path: Path, text: str, *, mode: int | None = None) -> Path
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    _fsync_folder(path.parent)
+    fsync_folder(path.parent)
     return path
 
 
-def _fsync_folder(folder: Path) -> None:
+def fsync_folder(folder: Path) -> None:
     """Make a rename in ``folder`` durable (a power cut could otherwise lose it after the call)."""
     try:
         fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))

@@ -63,7 +63,7 @@ from urllib.parse import urlsplit
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
 
-from ..core.io import atomic_write_text, describe_validation_error
+from ..core.io import atomic_write_text, current_umask, describe_validation_error, fsync_folder
 from ..core.paths import EVIDENCE_FILES, EVIDENCE_FOLDER, EVIDENCE_REGISTER, checked_input_path, evidence_dir
 from ..core.yaml_files import load_yaml, parse_yaml, shorten
 from ..errors import EvidenceRegisterError
@@ -515,7 +515,7 @@ class EvidenceRegister:
                 handle.write(data)
                 handle.flush()
                 os.fsync(handle.fileno())
-            os.chmod(tmp, 0o444 & ~_umask())  # stored files are not edited: a new version is a new file
+            os.chmod(tmp, 0o444 & ~current_umask())  # stored files are not edited: a new version is a new file
             try:
                 os.link(tmp, target)  # fails rather than replace a file that appeared meanwhile
             except FileExistsError:
@@ -527,7 +527,7 @@ class EvidenceRegister:
                     os.replace(tmp, target)
         finally:
             Path(tmp).unlink(missing_ok=True)
-        _fsync_folder(target.parent)
+        fsync_folder(target.parent)
 
     def _check_stored(self, target: Path, digest: str) -> None:
         if not target.is_file() or target.is_symlink() or _sha256_file(target) != digest:
@@ -553,22 +553,6 @@ def _size(count: int) -> str:
     """A size in MB, with the bytes when the MB alone would hide the difference (``50.0 MB``)."""
     megabytes = count / (1024 * 1024)
     return f"{megabytes:,.0f} MB" if megabytes == int(megabytes) else f"{megabytes:,.1f} MB ({count:,} bytes)"
-
-
-def _umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
-
-
-def _fsync_folder(folder: Path) -> None:
-    """Make a new file's name in ``folder`` durable."""
-    with contextlib.suppress(OSError):
-        fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
 
 
 def _problems(exc: ValidationError) -> str:
