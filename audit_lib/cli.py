@@ -75,7 +75,7 @@ def _stats_for(args: argparse.Namespace) -> tuple[CaseLog, CaseStatistics]:
         raise UsageError("name a landlord, or give --cases FILE --homes N")
     landlord = load_landlord(args.inputs, args.landlord)
     log = load_case_log(landlord.case_log_path, landlord.config.case_log)
-    return log, landlord_statistics(log, landlord, period, landlord.entry.code)
+    return log, landlord_statistics(log, landlord, period, landlord.code_for(period))
 
 
 def _cmd_stats(args: argparse.Namespace) -> int:

@@ -543,7 +543,7 @@ def test_the_words_of_a_remedy_go_no_further_than_the_loader(tmp_path):
 def test_the_demo_group_s_answers_against_its_data(demo_inputs, landlord_id):
     landlord = load_landlord(demo_inputs, landlord_id)
     log = load_case_log(landlord.case_log_path, landlord.config.case_log)
-    stats = landlord_statistics(log, landlord, P2425, landlord.entry.code)
+    stats = landlord_statistics(log, landlord, P2425, landlord.code_for(P2425))
     assessment = load_assessment(landlord.answers_path(P2425.id), CODE, landlord_id, P2425.id)
     result = data_findings(CODE, assessment, stats, landlord.finding_settings)
     ids = set(CODE.ids)

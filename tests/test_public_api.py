@@ -82,7 +82,7 @@ ALLOWED = {
     "core": set(),
     "code": {"core"},
     "cases": {"core"},
-    "config": {"core", "cases"},
+    "config": {"core", "code", "cases"},
     "stats": {"core", "code", "cases", "config"},
     "assessment": {"core", "code"},
     "evidence": {"core", "code", "assessment"},

@@ -66,14 +66,17 @@ def test_the_window_fields_are_the_stage_fields_of_each_stage_and_the_rest():
 
 def test_definitions_built_from_the_timescales_read_as_written():
     assert definitions("good_reason")["deadlines"] == (
-        "Working days exclude weekends and England and Wales bank holidays; the day of the event is day 0 and an "
-        "event on a non-working day counts from the next working day. Acknowledge 5 working days after receipt "
-        "(stage 2: after the escalation request). Respond 10 (stage 2: 20) working days, plus any allowed extension, "
-        "after the acknowledgement or after the day the acknowledgement was due, whichever is earlier (a late "
-        "acknowledgement buys no time). An acknowledgement not made by the period's last day counts as not made.")
+        "Deadlines are the 2024 Code's, the Code in force for the period. Working days exclude weekends and England "
+        "and Wales bank holidays; the day of the event is day 0 and an event on a non-working day counts from the next "
+        "working day. Stage 1: acknowledge within 5 working days of receipt (6.2); respond within 10 working days "
+        "(6.3), plus any allowed extension, of the acknowledgement or of the day the acknowledgement was due, "
+        "whichever is earlier (a late acknowledgement buys no time). Stage 2: acknowledge within 5 working days of "
+        "the escalation request (6.11); respond within 20 working days (6.14), plus any allowed extension, of the "
+        "acknowledgement or of the day the acknowledgement was due, whichever is earlier (a late acknowledgement buys "
+        "no time). An acknowledgement not made by the period's last day counts as not made.")
     assert "however late (the landlord's setting: the literal reading)" in definitions(
         "good_reason", response_deadline="from_acknowledgement")["deadlines"]
-    code = ("The Code (6.4: \u201cAny extension must be no more than 10 working days without good reason, and the "
+    code = ("The 2024 Code (6.4: \u201cAny extension must be no more than 10 working days without good reason, and the "
             "reason(s) must be clearly explained to the resident\u201d; 6.15: \u201cAny extension must be no more than "
             "20 working days without good reason, and the reason(s) must be clearly explained to the resident\u201d).")
     assert extension_policies() == extension_policies("2024") == {

@@ -265,9 +265,10 @@ def test_the_code_version_s_limits_set_the_figures(tmp_path, slow_code):
     # G's stage 2 (ack due 12/07, response due 5 Jul + 25) stays on time; acknowledgements (5 days) are unchanged
     assert (y.stage2_ack, y.stage2_response, y.stage1_ack) == (default.year.stage2_ack, default.year.stage2_response,
                                                                default.year.stage1_ack)
-    assert ("Acknowledge 5 working days after receipt (stage 2: 10 working days after the escalation request). "
-            "Respond 15 (stage 2: 25) working days, plus any allowed extension, after the acknowledgement"
+    assert ("Stage 1: acknowledge within 5 working days of receipt (6.2); respond within 15 working days (6.3)"
             in slow.definitions["deadlines"])
+    assert ("Stage 2: acknowledge within 10 working days of the escalation request (6.11); respond within 25 working "
+            "days (6.14)" in slow.definitions["deadlines"])
     assert ("An extension communicated to the resident counts up to the Code's limit (5 working days at stage 1, 10 "
             "at stage 2)" in slow.definitions["extensions"])
     assert default.definitions == definitions("good_reason")
@@ -278,9 +279,9 @@ def test_the_table_and_the_sentences_follow_the_figures_code_version(tmp_path, s
     slow = case_statistics(log_of(tmp_path, CASES), P2425, homes=1000, code=slow_code)
     labels = [label for label, _ in quarterly_table(slow)[1]]
     assert {"Acknowledged within 5 working days, of stage 1 acknowledgements made or due",
-            "Responded within 15 working days (+ allowed extension), of stage 1 responses made or due",
+            "Responded within 15 working days of acknowledgement (+ allowed extension), of stage 1 responses made or due",
             "Acknowledged within 10 working days, of stage 2 acknowledgements made or due",
-            "Responded within 25 working days (+ allowed extension), of stage 2 responses made or due"} <= set(labels)
+            "Responded within 25 working days of acknowledgement (+ allowed extension), of stage 2 responses made or due"} <= set(labels)
     figures = provision_figures(slow)
     assert figures["6.3"][0] == ("71.4% of stage 1 responses within 15 working days plus any allowed extension on "
                                  "time (5 of 7 made or due in the period; 2 late).")

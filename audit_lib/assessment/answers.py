@@ -186,14 +186,30 @@ class FindingResponse(_Model):
         return text
 
 
+class CarriedFrom(_Model):
+    """Where a draft carried across Code versions came from (:mod:`.carry_forward`): the older
+    version's provision, how its requirement changed (a crosswalk kind, e.g. ``strengthened``) and
+    the crosswalk's note on what changed, shown beside the draft."""
+
+    provision: str
+    kind: str
+    note: str
+
+
 class Answer(_Model):
     status: Status | None = None
+    #: The answer to a question asking for a figure or a written answer (the 2020 Code's "What
+    #: proportion of complaints are resolved at stage 1?"), as the auditor gave or confirmed it.
+    value: str | None = None
     evidence: list[Evidence] = Field(default_factory=list)
     commentary: str = ""
     actions: list[Action] = Field(default_factory=list)
     #: The auditor's responses to this provision's findings, one per finding code.
     responses: list[FindingResponse] = Field(default_factory=list)
     confirmed: bool = True  # False for an answer carried forward and not yet confirmed
+    #: The older version's provisions a draft was carried from, when the Code changed between
+    #: the periods (empty otherwise).
+    carried: list[CarriedFrom] = Field(default_factory=list)
     updated_by: str | None = None
     updated_at: dt.datetime | None = None
 
@@ -207,6 +223,8 @@ class Answer(_Model):
     def _commentary(cls, value: object) -> str:
         return "" if value is None else value  # type: ignore[return-value]
 
+    _value = field_validator("value", mode="before")(_tidy_optional)
+
     @field_validator("responses")
     @classmethod
     def _one_response_per_finding(cls, value: list[FindingResponse]) -> list[FindingResponse]:
@@ -219,11 +237,14 @@ class Answer(_Model):
 
     @model_serializer(mode="wrap")
     def _without_empty_responses(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
-        """An answer with no responses is written as files written before responses were kept (so
-        a file without them stays as it is, and older releases still read it)."""
+        """An answer with no responses, value or carried note is written as files written before
+        they were kept (so a file without them stays as it is, and older releases still read it)."""
         data: dict[str, Any] = handler(self)
-        if not data.get("responses"):
-            data.pop("responses", None)
+        for key in ("responses", "carried"):
+            if not data.get(key):
+                data.pop(key, None)
+        if data.get("value") is None:
+            data.pop("value", None)
         return data
 
 
@@ -355,5 +376,5 @@ def empty_assessment(landlord: str, period: str, code: str = "2024") -> Assessme
     return Assessment(landlord=landlord, period=period, code=code)
 
 
-__all__ = ["SIGNERS", "Action", "Answer", "Assessment", "Evidence", "FindingResponse", "Override", "Reopening", "SignOff", "SignOffEvent",
+__all__ = ["SIGNERS", "Action", "Answer", "CarriedFrom", "Assessment", "Evidence", "FindingResponse", "Override", "Reopening", "SignOff", "SignOffEvent",
            "SignOffs", "Status", "empty_assessment", "not_the_preparer"]

@@ -64,7 +64,7 @@ from .lock import HeldLock, exclusive, lock_file
 from .merge import ItemConflict, already_in, describe_value, list_conflict, merge_items, same_code_conflicts
 from .signoff import SignatureFacts, check_reason, check_role, describe_signoffs, reopened, signed
 
-FIELDS: tuple[str, ...] = ("status", "evidence", "commentary", "actions", "responses", "confirmed")
+FIELDS: tuple[str, ...] = ("status", "value", "evidence", "commentary", "actions", "responses", "confirmed")
 LIST_FIELDS: tuple[str, ...] = ("evidence", "actions", "responses")  # merged item by item (:mod:`.merge`)
 #: What the workbook's form calls each field; messages name a field by it.
 FIELD_LABELS = {"status": "Comply", "evidence": "Evidence", "commentary": "Commentary", "actions": "Actions",

@@ -51,6 +51,12 @@ class Provision(_CodeData):
     text: str
     #: A remark about the published wording (e.g. a slip kept as published), shown beside it.
     note: str | None = None
+    #: Where the wording comes from, when not from the sources the catalogue names.
+    source: str | None = None
+    #: What the provision asks for: a compliance ``status`` (Yes / Partial / No / N/A; every
+    #: 2022 and 2024 provision), a ``figure`` (a 2020 question such as "What proportion of
+    #: complaint responses are sent within code timescales?") or a written answer (``text``).
+    answer: Literal["status", "figure", "text"] = "status"
 
     @property
     def id(self) -> str:
@@ -67,15 +73,35 @@ class TimeLimit(_CodeData):
 
     provision: str
     working_days: PositiveInt
+    #: How the Code words the limit where that needs saying (e.g. "five days", counted here as
+    #: working days), with its source.
+    note: str | None = None
+
+
+#: What a stage's response limit is counted from: its acknowledgement (2024), its logging (the
+#: 2020 and 2022 Codes' stage 1: "within 10 working days of the complaint being logged") or the
+#: stage's start, the day received or escalated (their stage 2: "of the complaint being escalated").
+RespondFrom = Literal["acknowledged", "logged", "start"]
+
+
+class RespondLimit(TimeLimit):
+    """The response limit, and the step it is counted from."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+    counted_from: RespondFrom = Field("acknowledged", alias="from")
 
 
 class StageTimescales(_CodeData):
-    """One complaint stage's limits: acknowledge, respond, and the longest extension."""
+    """One complaint stage's limits: acknowledge, respond, and the longest extension without good
+    reason (``None`` where the Code sets no such limit, e.g. the 2022 Code's stage 2 acknowledgement)."""
 
     stage: PositiveInt
-    acknowledge: TimeLimit
-    respond: TimeLimit
-    extension: TimeLimit
+    #: A stage the landlord may choose not to have (the 2020 and 2022 Codes' stage 3).
+    optional: bool = False
+    acknowledge: TimeLimit | None
+    respond: RespondLimit
+    extension: TimeLimit | None
 
 
 class ExclusionWindow(_CodeData):
@@ -89,16 +115,19 @@ class Timescales(_CodeData):
     """The ``timescales:`` block of a Code data file."""
 
     stages: tuple[StageTimescales, ...] = Field(min_length=1)
-    exclusion_window: ExclusionWindow
+    #: ``None`` where the Code names no time limit for refusing a complaint about an old issue.
+    exclusion_window: ExclusionWindow | None = None
 
     @property
     def provisions(self) -> tuple[str, ...]:
         """Every provision number the timescales name."""
-        limits = [limit for s in self.stages for limit in (s.acknowledge, s.respond, s.extension)]
-        return (*(limit.provision for limit in limits), self.exclusion_window.provision)
+        limits = [limit for s in self.stages for limit in (s.acknowledge, s.respond, s.extension) if limit]
+        window = () if self.exclusion_window is None else (self.exclusion_window.provision,)
+        return (*(limit.provision for limit in limits), *window)
 
 
-#: A figure's name: the key of its sentence in :mod:`audit_lib.stats.provision_figures`.
+#: A figure's name: the key of its sentence in :mod:`audit_lib.stats.provision_figures`, or of a
+#: proposed answer in :mod:`audit_lib.stats.proposals`.
 FigureName = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
 
 
@@ -109,12 +138,17 @@ class Catalogue(_CodeData):
     title: str
     publisher: str
     in_force: str
+    #: Where the wording comes from (a provision from elsewhere names its own ``source``).
+    sources: tuple[str, ...] = ()
     sections: tuple[Section, ...]
     provisions: tuple[Provision, ...]
     #: The Code's timescales (``None`` for a version whose file does not give them yet).
     timescales: Timescales | None = None
     #: Provision number -> the names of the case figures written beside it, in order.
     figures: dict[str, tuple[FigureName, ...]] = Field(default_factory=dict)
+    #: Provision number -> the case figure proposed as the answer to a question asking for a
+    #: figure (the 2020 Code's "What proportion of ...?"); the auditor confirms or changes it.
+    proposals: dict[str, FigureName] = Field(default_factory=dict)
 
     @model_validator(mode="before")
     @classmethod
@@ -145,7 +179,19 @@ class Catalogue(_CodeData):
                 raise ValueError(f"figures: provision {number!r} is not one of this Code's provisions")
             if not names or len(set(names)) != len(names):
                 raise ValueError(f"figures: provision {number} needs a list of distinct figure names, found {list(names)}")
+        by_number = {p.number: p for p in self.provisions}
+        for number in self.proposals:
+            if number not in by_number:
+                raise ValueError(f"proposals: provision {number!r} is not one of this Code's provisions")
+            if by_number[number].answer == "status":
+                raise ValueError(f"proposals: provision {number} asks for a status; a proposal answers a question "
+                                 "asking for a figure or a written answer")
         return self
+
+    @property
+    def has_tiers(self) -> bool:
+        """Whether this Code sorts its provisions into must / should tiers (2022)."""
+        return any(p.tier is not None for p in self.provisions)
 
     def section(self, number: int) -> Section:
         for section in self.sections:

@@ -13,9 +13,21 @@ from dataclasses import dataclass
 from functools import cache
 
 from ..errors import CatalogueError
-from .catalogue import DEFAULT_CODE, ExclusionWindow, TimeLimit, Timescales, load_catalogue
+from .catalogue import (
+    DEFAULT_CODE,
+    ExclusionWindow,
+    RespondFrom,
+    RespondLimit,
+    StageTimescales,
+    TimeLimit,
+    Timescales,
+    load_catalogue,
+)
 
-__all__ = ["ExclusionWindow", "Stage", "TimeLimit", "exclusion_window", "stages"]
+__all__ = ["ExclusionWindow", "RespondLimit", "Stage", "TimeLimit", "exclusion_window", "optional_stages", "stages"]
+
+#: The stages a case log records (its columns ``stage1_*`` and ``stage2_*``).
+RECORDED_STAGES = (1, 2)
 
 
 @dataclass(frozen=True)
@@ -38,10 +50,13 @@ class Stage:
     outcome_column: str
     #: Who handled the stage (optional in a case log).
     handler_column: str
-    #: Acknowledge within this many working days of the start.
-    acknowledge: TimeLimit
-    #: Respond within this many working days of acknowledgement.
-    respond: TimeLimit
+    #: Case-log column of the day the complaint was logged at the stage (optional in a case log;
+    #: read where the Code counts the response from logging).
+    logged_column: str
+    #: Acknowledge within this many working days of the start (``None``: the Code sets no limit).
+    acknowledge: TimeLimit | None
+    #: Respond within this many working days of the step it is counted from (``respond.counted_from``).
+    respond: RespondLimit
     #: No more than this many further working days of extension without good reason.
     extension: TimeLimit
 
@@ -50,10 +65,14 @@ class Stage:
         return f"stage{self.number}_{name}"
 
     @property
-    def provision_ids(self) -> tuple[str, str, str]:
-        """The ids of the provisions setting the acknowledge, respond and extension limits."""
-        return (f"{self.code}:{self.acknowledge.provision}", f"{self.code}:{self.respond.provision}",
-                f"{self.code}:{self.extension.provision}")
+    def respond_from(self) -> RespondFrom:
+        return self.respond.counted_from
+
+    @property
+    def provision_ids(self) -> tuple[str, ...]:
+        """The ids of the provisions setting the stage's limits (acknowledge, respond, extension), each once."""
+        limits = (self.acknowledge, self.respond, self.extension)
+        return tuple(dict.fromkeys(f"{self.code}:{limit.provision}" for limit in limits if limit is not None))
 
 
 def _timescales(code: str) -> Timescales:
@@ -64,14 +83,33 @@ def _timescales(code: str) -> Timescales:
 
 
 def stages(code: str = DEFAULT_CODE) -> tuple[Stage, ...]:
-    """The stages of a Code version, stage 1 first, with their case-log columns and limits."""
+    """The stages a case log records (stage 1 and stage 2) under a Code version, stage 1 first,
+    with their case-log columns and limits."""
     return _stages(code)
+
+
+def optional_stages(code: str = DEFAULT_CODE) -> tuple[StageTimescales, ...]:
+    """The stages a Code allows a landlord to add (the 2020 and 2022 Codes' stage 3), with their
+    limits: named in the definitions, never counted (a case log records stages 1 and 2)."""
+    return tuple(s for s in _timescales(code).stages if s.stage not in RECORDED_STAGES)
 
 
 @cache
 def _stages(code: str) -> tuple[Stage, ...]:
-    return tuple(
-        Stage(
+    recorded = [s for s in _timescales(code).stages if s.stage in RECORDED_STAGES]
+    if [s.stage for s in recorded] != list(RECORDED_STAGES) or any(s.optional for s in recorded):
+        raise CatalogueError(f"the {code} Code's timescales must give stages 1 and 2, neither optional: a case "
+                             "log records both")
+    out = []
+    for s in recorded:
+        if s.extension is None:
+            raise CatalogueError(f"the {code} Code's timescales give stage {s.stage} no extension limit; expected "
+                                 "one (the further working days allowed without good reason)")
+        if s.acknowledge is None and s.respond.counted_from == "acknowledged":
+            raise CatalogueError(f"the {code} Code's stage {s.stage} response is counted from the acknowledgement, "
+                                 "which has no time limit; give the acknowledgement's limit or count the response "
+                                 "from: start")
+        out.append(Stage(
             number=s.stage,
             code=code,
             start_column="received" if s.stage == 1 else f"stage{s.stage}_requested",
@@ -81,14 +119,15 @@ def _stages(code: str) -> tuple[Stage, ...]:
             good_reason_column=f"stage{s.stage}_extension_good_reason",
             outcome_column=f"stage{s.stage}_outcome",
             handler_column=f"stage{s.stage}_handler",
+            logged_column=f"stage{s.stage}_logged",
             acknowledge=s.acknowledge,
             respond=s.respond,
             extension=s.extension,
-        )
-        for s in _timescales(code).stages
-    )
+        ))
+    return tuple(out)
 
 
-def exclusion_window(code: str = DEFAULT_CODE) -> ExclusionWindow:
-    """How old an issue may be before a complaint about it may be refused (2024: 12 months, 2.3)."""
+def exclusion_window(code: str = DEFAULT_CODE) -> ExclusionWindow | None:
+    """How old an issue may be before a complaint about it may be refused (2024: 12 months, 2.3;
+    ``None`` where the Code names no such limit)."""
     return _timescales(code).exclusion_window

@@ -26,6 +26,7 @@ from ..cases.settings import CaseLogSettings
 from ..core.ids import CODE_VERSION, quoted, validate_landlord_id
 from ..core.io import describe_validation_error, load_yaml
 from ..core.paths import CONFIG_FILE, REGISTRY_FILE, answers_file, landlord_input_dir
+from ..core.periods import Period
 from ..errors import AuditError, ConfigError
 from .finding_settings import FindingSettings, merged_settings
 
@@ -42,6 +43,13 @@ PositiveCount = Annotated[int, Field(strict=True, gt=0)]
 NonNegativeCount = Annotated[int, Field(strict=True, ge=0)]
 #: Names are shown on every report; longer than this is a paste, not a name.
 MAX_NAME_LENGTH = 200
+
+
+def _version(value: str) -> str:
+    if not CODE_VERSION.fullmatch(value):
+        raise ValueError(f"expected a Code version such as '2024' (letters, digits, '.', '_' or '-', at most "
+                         f"32 characters); found {quoted(value)}")
+    return value
 
 
 def _name(value: str) -> str:
@@ -65,7 +73,12 @@ class LandlordEntry(_Strict):
     name: Annotated[str, Field(strict=True)]
     #: Homes owned or managed: the denominator of CH01 (complaints per 1,000 homes).
     homes: PositiveCount
-    code: Annotated[str, Field(strict=True)] = "2024"
+    #: The Code version every period of this landlord is assessed against; ``None`` (the default):
+    #: the version in force for the period (:func:`audit_lib.code.versions.code_in_force`).
+    code: Annotated[str, Field(strict=True)] | None = None
+    #: Period id -> the Code version that period was assessed against, where not the one in force
+    #: (e.g. ``{"2023-24": "2024"}`` for a landlord that assessed early against the new Code).
+    codes: dict[str, Annotated[str, Field(strict=True)]] = Field(default_factory=dict)
 
     @field_validator("id")
     @classmethod
@@ -79,11 +92,23 @@ class LandlordEntry(_Strict):
 
     @field_validator("code")
     @classmethod
-    def _code_version(cls, value: str) -> str:
-        if not CODE_VERSION.fullmatch(value):
-            raise ValueError(f"expected a Code version such as '2024' (letters, digits, '.', '_' or '-', at most "
-                             f"32 characters); found {quoted(value)}")
+    def _code_version(cls, value: str | None) -> str | None:
+        return None if value is None else _version(value)
+
+    @field_validator("codes")
+    @classmethod
+    def _period_versions(cls, value: dict[str, str]) -> dict[str, str]:
+        for period_id, version in value.items():
+            Period.parse(period_id)
+            _version(version)
         return value
+
+    def code_for(self, period: Period) -> str:
+        """The Code version ``period`` is assessed against: this landlord's override for the period,
+        else its ``code`` for every period, else the version in force (``data/versions.yaml``)."""
+        from ..code.versions import code_in_force
+
+        return self.codes.get(period.id) or self.code or code_in_force(period)
 
 
 class Group(_Strict):
@@ -180,6 +205,10 @@ class Landlord(BaseModel):
     @property
     def homes(self) -> int:
         return self.entry.homes
+
+    def code_for(self, period: Period) -> str:
+        """The Code version the landlord's ``period`` is assessed against (:meth:`LandlordEntry.code_for`)."""
+        return self.entry.code_for(period)
 
     @property
     def finding_settings(self) -> FindingSettings:

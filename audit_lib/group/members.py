@@ -241,7 +241,7 @@ def load_member(entry: LandlordEntry, period: Period, inputs: Path, outputs: Pat
     ``checked``: a run record exists, so only a complete set from its latest run is used.
     """
     folder = landlord_output_dir(outputs, period, entry.id)
-    catalogue = load_catalogue(entry.code)
+    catalogue = load_catalogue(entry.code_for(period))
     current, problems = _current_set(folder, run, checked)
     if current:
         metrics, metrics_sha256, problem = read_metrics(folder / METRICS_NAME)

@@ -12,13 +12,17 @@ from dataclasses import dataclass, field
 
 from markupsafe import Markup
 
-from ..stats.results import CaseStatistics
+from ..stats.results import CaseStatistics, Rate
 from .render import render
 
 COLOURS = {"stage1": "#1f4e79", "stage2": "#c0504d", "third": "#4f8a3c", "target": "#6b7280", "grid": "#e5e7eb",
            "text": "#1d2327"}
 WIDTH, HEIGHT = 520, 270
 MARGIN_LEFT, MARGIN_RIGHT, MARGIN_TOP, MARGIN_BOTTOM = 48, 16, 52, 32
+
+
+def _pct(rate: Rate | None) -> float | None:
+    return None if rate is None else rate.pct
 
 
 @dataclass(frozen=True)
@@ -217,7 +221,7 @@ def timeliness_by_quarter(stats: CaseStatistics) -> Chart:
         "On time against the Code's timescales",
         names,
         [
-            ("Stage 1 acknowledged", COLOURS["stage1"], [stats.quarters[q].stage1_ack.pct for q in names]),
+            ("Stage 1 acknowledged", COLOURS["stage1"], [_pct(stats.quarters[q].stage1_ack) for q in names]),
             ("Stage 1 responded", COLOURS["third"], [stats.quarters[q].stage1_response.pct for q in names]),
             ("Stage 2 responded", COLOURS["stage2"], [stats.quarters[q].stage2_response.pct for q in names]),
         ],

@@ -14,7 +14,7 @@ from functools import cache
 from types import MappingProxyType
 
 from ..code.catalogue import DEFAULT_CODE, load_catalogue
-from ..code.timescales import Stage, stages
+from ..code.timescales import Stage, optional_stages, stages
 from ..config.landlords import ExtensionPolicy, ResponseDeadline
 
 __all__ = ["AGEING_BANDS", "FAULT_FINDINGS", "MERITS_FINDINGS", "UPHELD", "UPHELD_WITHOUT_REMEDY_FIELDS", "ExtensionPolicy",
@@ -98,19 +98,37 @@ def kept_out_of(fields: str | tuple[str, ...], code: str = DEFAULT_CODE) -> list
     return out
 
 
+def _start(stage: Stage) -> str:
+    return "receipt" if stage.number == 1 else "the escalation request"
+
+
+def _stage_deadlines(stage: Stage, response_deadline: ResponseDeadline) -> str:
+    """One stage's deadlines in words, naming the provision of each limit."""
+    n, ack = stage.number, stage.acknowledge
+    acknowledge = (f"acknowledge within {ack.working_days} working days of {_start(stage)} ({ack.provision})"
+                   if ack is not None else "the Code sets no time limit for the acknowledgement")
+    respond = f"respond within {stage.respond.working_days} working days ({stage.respond.provision}), plus any allowed extension, "
+    if stage.respond_from == "start":
+        return f"Stage {n}: {acknowledge}; {respond}of {_start(stage)}."
+    made = "the acknowledgement" if stage.respond_from == "acknowledged" else (
+        f"logging (the day logged where the case log records it, {stage.logged_column}; else the acknowledgement, the "
+        "step the Code logs it with)")
+    base = (f"of {made} or of the day the acknowledgement was due, whichever is earlier (a late acknowledgement buys "
+            "no time)" if response_deadline == "from_earlier" else
+            f"of {made} however late (the landlord's setting: the literal reading), or of the day the acknowledgement "
+            "was due while none is made")
+    return f"Stage {n}: {acknowledge}; {respond}{base}."
+
+
 def _deadlines(code: str, response_deadline: ResponseDeadline) -> str:
-    stage1, stage2 = stages(code)
-    ack1, ack2 = stage1.acknowledge.working_days, stage2.acknowledge.working_days
-    stage2_ack = "after the escalation request" if ack2 == ack1 else f"{ack2} working days after the escalation request"
-    base = ("after the acknowledgement or after the day the acknowledgement was due, whichever is earlier (a late "
-            "acknowledgement buys no time)" if response_deadline == "from_earlier" else
-            "after the acknowledgement, however late (the landlord's setting: the literal reading), or after the day "
-            "it was due while none is made")
-    return ("Working days exclude weekends and England and Wales bank holidays; the day of the event is day 0 and an "
-            f"event on a non-working day counts from the next working day. Acknowledge {ack1} working days after "
-            f"receipt (stage 2: {stage2_ack}). Respond {stage1.respond.working_days} (stage 2: "
-            f"{stage2.respond.working_days}) working days, plus any allowed extension, {base}. An acknowledgement not "
-            "made by the period's last day counts as not made.")
+    optional = "".join(
+        f" The Code's optional stage {s.stage} (respond within {s.respond.working_days} working days, "
+        f"{s.respond.provision}) is not in a case log and not counted." for s in optional_stages(code))
+    return (f"Deadlines are the {code} Code's, the Code in force for the period. Working days exclude weekends and "
+            "England and Wales bank holidays; the day of the event is day 0 and an event on a non-working day counts "
+            "from the next working day. "
+            + " ".join(_stage_deadlines(stage, response_deadline) for stage in stages(code))
+            + " An acknowledgement not made by the period's last day counts as not made." + optional)
 
 
 def _code_words(code: str, stage: Stage) -> str:
@@ -124,7 +142,7 @@ def _code_words(code: str, stage: Stage) -> str:
 def _extension_policies(code: str) -> Mapping[ExtensionPolicy, str]:
     stage1, stage2 = stages(code)
     limit1, limit2 = stage1.extension.working_days, stage2.extension.working_days
-    words = f"The Code ({_code_words(code, stage1)}; {_code_words(code, stage2)})."
+    words = f"The {code} Code ({_code_words(code, stage1)}; {_code_words(code, stage2)})."
     return MappingProxyType({
         "good_reason": f"{words} An extension communicated to the resident counts up to the Code's limit ({limit1} "
                        f"working days at stage 1, {limit2} at stage 2), and beyond it only where the case records a "

@@ -252,21 +252,43 @@ class _StageSteps:
         # as at the period's end: an acknowledgement made later is not made
         ack_by_end = np.where(_by_end(slots.of(acknowledged)), acknowledged, np.datetime64("NaT"))
         extension = _allowed_extension(days, good_reason, limit, options.extension_policy)
-        ack_due = add_working_days(self.start_days, stage.acknowledge.working_days)
-        self.ack = _Step(acknowledged, ack_due, self.applies & known.known(stage.acknowledged_column), slots)
-        respond_due = add_working_days(self._response_base(ack_by_end, ack_due, options.response_deadline),
-                                       stage.respond.working_days + extension)
-        self.response = _Step(self.responded_days, respond_due, responds, slots)
+        ack_applies = self.applies & known.known(stage.acknowledged_column)
+        ack_due = None if stage.acknowledge is None else add_working_days(self.start_days, stage.acknowledge.working_days)
+        self.ack = None if ack_due is None else _Step(acknowledged, ack_due, ack_applies, slots)
+        logged = (_days(cases[stage.logged_column]) if stage.respond_from == "logged"
+                  and stage.logged_column in cases.columns else None)
+        base = self._response_from(stage, ack_by_end, ack_due, logged, slots, options.response_deadline)
+        self.response = _Step(self.responded_days, add_working_days(base, stage.respond.working_days + extension),
+                              responds, slots)
         # local targets: the same rules with the landlord's own numbers of days
         local_ack, local_respond = options.targets[stage.key("acknowledge")], options.targets[stage.key("respond")]
         local_ack_due = add_working_days(self.start_days, local_ack) if local_ack else None
-        self.ack_local = None if local_ack_due is None else _Step(acknowledged, local_ack_due, self.ack.applies, slots)
+        self.ack_local = None if local_ack_due is None else _Step(acknowledged, local_ack_due, ack_applies, slots)
         self.response_local = None
         if local_respond:
-            base = self._response_base(ack_by_end, ack_due if local_ack_due is None else local_ack_due,
-                                       options.response_deadline)
-            self.response_local = _Step(self.responded_days, add_working_days(base, local_respond + extension),
+            local_base = self._response_from(stage, ack_by_end, ack_due if local_ack_due is None else local_ack_due,
+                                             logged, slots, options.response_deadline)
+            self.response_local = _Step(self.responded_days, add_working_days(local_base, local_respond + extension),
                                         responds, slots)
+
+    def _response_from(self, stage: Stage, ack_by_end: np.ndarray, ack_due: np.ndarray | None,
+                       logged: np.ndarray | None, slots: _Slots, reading: ResponseDeadline) -> np.ndarray:
+        """The day each response deadline runs from, as the Code counts it (``stage.respond_from``):
+
+        * ``acknowledged`` — the acknowledgement (see :meth:`_response_base`);
+        * ``logged`` — the day logged where the log records it (``stage1_logged``), read as an
+          acknowledgement is; else the acknowledgement, the step the Code logs it with ("acknowledged
+          and logged ... within five days of receipt", 2022 Code 4.1);
+        * ``start`` — the day the stage started (received, or escalation requested).
+        """
+        if stage.respond_from == "start" or (ack_due is None and logged is None):
+            return self.start_days
+        if stage.respond_from == "logged" and logged is not None:
+            logged_by_end = np.where(_by_end(slots.of(logged)), logged, np.datetime64("NaT"))
+            due = self.start_days if ack_due is None else ack_due
+            return self._response_base(logged_by_end, due, reading)
+        assert ack_due is not None
+        return self._response_base(ack_by_end, ack_due, reading)
 
     @staticmethod
     def _response_base(ack_by_end: np.ndarray, ack_due: np.ndarray, reading: ResponseDeadline) -> np.ndarray:
@@ -281,7 +303,7 @@ class _StageSteps:
         responded = self.response.applies & span.has(self.response.done)
         return StageFigures(
             received=_n(self.applies & span.has(self.start)),
-            ack=self.ack.rate(span),
+            ack=_optional_rate(self.ack, span),
             ack_local=_optional_rate(self.ack_local, span),
             response=self.response.rate(span),
             response_local=_optional_rate(self.response_local, span),

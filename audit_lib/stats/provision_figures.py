@@ -101,9 +101,11 @@ def _stage_sentences(stage: Stage) -> dict[str, Sentence]:
     """The sentences of one stage's figures, named ``stage1_ack``, ``tsm_ch02_stage1``, ..."""
     n = stage.number
 
-    def ack(stats: CaseStatistics) -> str:
-        days = stage.acknowledge.working_days
-        return _rate(stats.year.stage(n).ack, f"stage {n} acknowledgements within {days} working days")
+    def ack(stats: CaseStatistics) -> str | None:
+        rate, limit = stats.year.stage(n).ack, stage.acknowledge
+        if rate is None or limit is None:  # the Code sets no limit (2022 Code stage 2)
+            return None
+        return _rate(rate, f"stage {n} acknowledgements within {limit.working_days} working days")
 
     def ack_local(stats: CaseStatistics) -> str | None:
         rate = stats.year.stage(n).ack_local

@@ -27,6 +27,14 @@ def _count(value: int | None) -> str:
 
 Row = tuple[str, Callable[[WindowFigures], str]]
 
+#: What a response limit is counted from, in a row's words.
+def counted_from(stage: Stage) -> str:
+    """What the stage's response limit is counted from, in words ("acknowledgement")."""
+    if stage.respond_from == "start":
+        return "receipt" if stage.number == 1 else "the escalation request"
+    return {"acknowledged": "acknowledgement", "logged": "logging"}[stage.respond_from]
+
+
 #: Per stage: what its first row counts.
 RECEIVED = {1: "Stage 1 complaints received", 2: "Stage 2 escalations received"}
 
@@ -40,14 +48,15 @@ def _stage_rows(stats: CaseStatistics, stage: Stage) -> list[Row]:
     local = stats.local_targets
     acks, responses = f"of stage {n} acknowledgements made or due", f"of stage {n} responses made or due"
     limit = stage.extension.working_days
-    rows: list[Row] = [
-        (RECEIVED[n], cell(lambda s: _count(s.received))),
-        (f"Acknowledged within {stage.acknowledge.working_days} working days, {acks}", cell(lambda s: _rate(s.ack))),
-    ]
+    rows: list[Row] = [(RECEIVED[n], cell(lambda s: _count(s.received)))]
+    if stage.acknowledge is not None:  # the 2022 Code sets no limit for a stage 2 acknowledgement
+        rows.append((f"Acknowledged within {stage.acknowledge.working_days} working days, {acks}",
+                     cell(lambda s: _rate(s.ack))))
     if stage.key("acknowledge") in local:
         rows.append((f"Acknowledged within {local[stage.key('acknowledge')]} working days (local target), {acks}",
                      cell(lambda s: _rate(s.ack_local))))
-    rows.append((f"Responded within {stage.respond.working_days} working days (+ allowed extension), {responses}",
+    rows.append((f"Responded within {stage.respond.working_days} working days of {counted_from(stage)} "
+                 f"(+ allowed extension), {responses}",
                  cell(lambda s: _rate(s.response))))
     if stage.key("respond") in local:
         rows.append((f"Responded within {local[stage.key('respond')]} working days (local target), {responses}",
@@ -100,8 +109,10 @@ def headline(stats: CaseStatistics) -> list[str]:
              f"{stats.tsm_ch01_stage2_per_1000} (stage 2) per 1,000 homes."]
     for stage in stages(stats.code):
         s, n = y.stage(stage.number), stage.number
+        if s.ack is not None:
+            lines.append(f"Stage {n} acknowledgements on time: "
+                         f"{_of(s.ack.on_time, s.ack.total, 'acknowledgements made or due in the period')}.")
         lines += [
-            f"Stage {n} acknowledgements on time: {_of(s.ack.on_time, s.ack.total, 'acknowledgements made or due in the period')}.",
             f"TSM CH02 stage {n}: {_of(s.responded_on_time, s.responded, 'responses issued in the period')} "
             "within Code timescales.",
         ]

@@ -56,7 +56,8 @@ class StageFigures:
     """One stage's figures in a window: ``WindowFigures.stage(1).ack`` is ``WindowFigures.stage1_ack``."""
 
     received: int
-    ack: Rate
+    #: ``None`` where the Code sets no time limit for acknowledging the stage (2022 Code stage 2).
+    ack: Rate | None
     ack_local: Rate | None
     response: Rate
     response_local: Rate | None
@@ -86,7 +87,7 @@ class WindowFigures:
     stage2_received: int
     refused: int
     service_requests: int | None
-    stage1_ack: Rate
+    stage1_ack: Rate | None
     stage1_ack_local: Rate | None
     stage1_response: Rate
     stage1_response_local: Rate | None
@@ -96,7 +97,7 @@ class WindowFigures:
     stage1_extended_beyond_limit: int
     stage1_extended_beyond_limit_with_reason: int
     stage1_extended_beyond_limit_without_reason: int
-    stage2_ack: Rate
+    stage2_ack: Rate | None
     stage2_ack_local: Rate | None
     stage2_response: Rate
     stage2_response_local: Rate | None
@@ -268,7 +269,7 @@ def _window_json(w: WindowFigures) -> dict[str, object]:
     for number in STAGE_NUMBERS:
         s, key = w.stage(number), f"stage{number}_"
         out |= {
-            f"{key}ack_on_time_pct": s.ack.pct,
+            f"{key}ack_on_time_pct": None if s.ack is None else s.ack.pct,
             f"{key}ack": _rate_json(s.ack),
             f"{key}ack_local": _rate_json(s.ack_local),
             f"{key}response": _rate_json(s.response),

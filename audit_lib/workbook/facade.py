@@ -238,10 +238,11 @@ def open_workbook(landlord: str, period: str, inputs_dir: str | Path, interactiv
     show_audit_errors_briefly()
     when = parse_as_of(as_of)
     entry = load_landlord(Path(inputs_dir), landlord)
+    parsed = Period.parse(period)
     return Workbook(
         landlord=entry,
-        period=Period.parse(period),
-        catalogue=load_catalogue(entry.entry.code),
+        period=parsed,
+        catalogue=load_catalogue(entry.code_for(parsed)),
         interactive=interactive,
         as_of=when,
         outputs_dir=Path(outputs_dir) if outputs_dir is not None else None,

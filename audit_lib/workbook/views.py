@@ -71,7 +71,8 @@ def period_coverage(period: Period, stats: CaseStatistics, case_log: CaseLog) ->
     if year.stage1_received + year.refused:
         return None
     source = case_log.source.name
-    steps = (year.stage2_received + year.stage1_ack.total + year.stage1_response.total + year.stage2_ack.total
+    acks = sum(rate.total for rate in (year.stage1_ack, year.stage2_ack) if rate is not None)
+    steps = (year.stage2_received + acks + year.stage1_response.total
              + year.stage2_response.total + year.stage1_responded + year.stage2_responded
              + year.ombudsman_determinations)
     if steps:
