@@ -1,6 +1,7 @@
 """``chc-audit``: the command line for everything a script or a scheduler needs.
 
-    chc-audit code [--json]                    the Code catalogue
+    chc-audit code [--version 2020|2022|2024] [--json]   a version of the Code (docs/code-versions.md)
+    chc-audit crosswalk OLDER NEWER [--json]             where each provision went, e.g. from 2022 to 2024
     chc-audit stats LANDLORD --period 2024-25 [--inputs DIR] [--json]
     chc-audit stats --cases FILE --homes N --period 2024-25 [--header-row N] [--json]
     chc-audit check LANDLORD --period 2024-25 [--inputs DIR] [--json] [--as-of YYYY-MM-DD]
@@ -22,11 +23,13 @@ import datetime as dt
 import json
 import re
 import sys
+from collections import Counter
+from itertools import pairwise
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 from .batch.worker import DEFAULT_CELL_TIMEOUT
-from .code.catalogue import DEFAULT_CODE, load_catalogue
+from .code.catalogue import DEFAULT_CODE, Catalogue, load_catalogue
 from .core.ids import CODE_VERSION, quoted
 from .core.paths import DEFAULT_INPUTS, DEFAULT_OUTPUTS
 from .core.periods import Period, parse_as_of
@@ -37,21 +40,140 @@ if TYPE_CHECKING:
     from .stats.results import CaseStatistics
 
 
+def _known_version(version: str) -> str:
+    """``version`` if the product has its catalogue, else a :class:`UsageError` naming the versions it has."""
+    from .code.catalogue import code_data_file
+    from .code.versions import versions
+
+    if version not in versions() and code_data_file(f"code_{version}.yaml") is None:
+        raise UsageError(f"unknown Code version {quoted(version)}; expected one of {', '.join(versions())}")
+    return version
+
+
+def _limits_by_provision(catalogue: Catalogue) -> dict[str, list[dict[str, object]]]:
+    """Provision number -> the time limits it sets (a stage's acknowledgement, response, extension;
+    the exclusion window), as JSON."""
+    out: dict[str, list[dict[str, object]]] = {}
+    if catalogue.timescales is None:
+        return out
+    for stage in catalogue.timescales.stages:
+        for step in ("acknowledge", "respond", "extension"):
+            limit = getattr(stage, step)
+            if limit is None:
+                continue
+            row: dict[str, object] = {"stage": stage.stage, "optional": stage.optional, "step": step,
+                                      "working_days": limit.working_days}
+            if step == "respond":
+                row["from"] = limit.counted_from
+            row["note"] = limit.note
+            out.setdefault(limit.provision, []).append(row)
+    window = catalogue.timescales.exclusion_window
+    if window is not None:
+        out.setdefault(window.provision, []).append({"step": "exclusion_window", "months": window.months})
+    return out
+
+
+def _timescale_lines(catalogue: Catalogue) -> list[str]:
+    """The Code's time limits in words, one line per stage (and the exclusion window)."""
+    if catalogue.timescales is None:
+        return ["   none given in the Code's data file"]
+    lines = []
+    for stage in catalogue.timescales.stages:
+        start = "receipt" if stage.stage == 1 else "the escalation request"
+        counted = {"acknowledged": "the acknowledgement", "logged": "logging", "start": start}
+        ack = ("no acknowledgement limit" if stage.acknowledge is None else
+               f"acknowledge within {stage.acknowledge.working_days} of {start} ({stage.acknowledge.provision})")
+        respond = (f"respond within {stage.respond.working_days} of {counted[stage.respond.counted_from]} "
+                   f"({stage.respond.provision})")
+        extension = ("no extension limit" if stage.extension is None else
+                     f"extend by at most {stage.extension.working_days} more without good reason "
+                     f"({stage.extension.provision})")
+        label = f"Stage {stage.stage}" + (" (optional)" if stage.optional else "")
+        lines.append(f"   {label}: {ack}; {respond}; {extension}")
+    window = catalogue.timescales.exclusion_window
+    lines.append("   Complaints about older issues: " + (
+        "the Code names no time limit" if window is None else
+        f"may be refused after {window.months} months ({window.provision})"))
+    return lines
+
+
 def _cmd_code(args: argparse.Namespace) -> int:
-    catalogue = load_catalogue(args.code)
+    """``chc-audit code``: one version's catalogue (its provisions, their tier or answer kind, its timescales)."""
+    catalogue = load_catalogue(_known_version(args.code))
     if args.json:
+        limits = _limits_by_provision(catalogue)
         rows = [
             {"id": p.id, "number": p.number, "section": p.section, "section_title": catalogue.section(p.section).title,
-             "subsection": p.subsection, "tier": p.tier, "text": p.text, "note": p.note}
+             "subsection": p.subsection, "tier": p.tier, "answer": p.answer, "text": p.text, "note": p.note,
+             "source": p.source, "timescales": limits.get(p.number, [])}
             for p in catalogue.provisions
         ]
         print(json.dumps(rows, indent=2, ensure_ascii=False))
         return 0
+    asks: Counter[str] = Counter(p.answer for p in catalogue.provisions)
+    kinds = ""
+    if catalogue.has_tiers:
+        tiers = Counter(p.tier for p in catalogue.provisions)
+        kinds = f": {tiers['must']} must, {tiers['should']} should"
+    elif set(asks) != {"status"}:
+        asked = {"status": "a status", "figure": "a figure", "text": "a written answer"}
+        kinds = ": " + ", ".join(f"{asks[kind]} asking for {words}" for kind, words in asked.items() if asks[kind])
+    print(f"{catalogue.title} {catalogue.code} ({catalogue.publisher}, in force from {catalogue.in_force}): "
+          f"{len(catalogue.sections)} sections, {len(catalogue.provisions)} provisions{kinds}")
+    column = "tier" if catalogue.has_tiers else "answer" if set(asks) != {"status"} else None
     for section in catalogue.sections:
         print(f"{section.number}  {section.title}")
+        subsection = None
         for p in catalogue.provisions_in(section.number):
+            if p.subsection != subsection and p.subsection is not None:
+                print(f"   {p.subsection}")
+            subsection = p.subsection
             first = p.text.splitlines()[0]
-            print(f"   {p.number:<5} {first[:90]}{'…' if len(first) > 90 else ''}")
+            kind = "" if column is None else f"{getattr(p, column) or '':<7}"
+            print(f"   {p.number:<5} {kind}{first[:90]}{'…' if len(first) > 90 else ''}")
+    print("Timescales (working days):")
+    for line in _timescale_lines(catalogue):
+        print(line)
+    return 0
+
+
+def _cmd_crosswalk(args: argparse.Namespace) -> int:
+    """``chc-audit crosswalk OLDER NEWER``: where each provision of one Code version went in the next."""
+    from .code.catalogue import code_data_file
+    from .code.crosswalk import LinkKind, load_crosswalk
+    from .code.versions import versions
+
+    older, newer = _known_version(args.older), _known_version(args.newer)
+    if code_data_file(f"crosswalk_{older}_{newer}.yaml") is None:
+        order = versions()
+        pairs = " or ".join(f"'{a} {b}'" for a, b in pairwise(order))
+        raise UsageError(f"no crosswalk from the {older} Code to the {newer} Code; expected two consecutive "
+                         f"versions, the older first: {pairs}")
+    crosswalk = load_crosswalk(older, newer)
+    old, new = load_catalogue(older), load_catalogue(newer)
+    links = sorted(crosswalk.links, key=lambda link: old.provision(link.source).sort_key)
+    fresh = [p for p in new.provisions if crosswalk.is_new(p.number)]
+    if args.json:
+        print(json.dumps({
+            "from": older, "to": newer,
+            "links": [{"from": f"{older}:{link.source}", "to": [f"{newer}:{n}" for n in link.to],
+                       "kind": link.kind.value, "note": link.note} for link in links],
+            "new": [{"id": p.id, "note": crosswalk.new[p.number]} for p in fresh],
+            "sources": list(crosswalk.sources),
+        }, indent=2, ensure_ascii=False))
+        return 0
+    print(f"Crosswalk from the {older} Code ({len(old.provisions)} provisions) to the {newer} Code "
+          f"({len(new.provisions)} provisions, {len(fresh)} of them new)")
+    targets = [", ".join(link.to) or "-" for link in links]
+    width = max(len(older), *(len(link.source) for link in links))
+    to_width = max(len(newer), *(len(t) for t in targets))
+    kind_width = max(len(kind.value) for kind in LinkKind)
+    print(f"{older:<{width}}  {newer:<{to_width}}  {'kind':<{kind_width}}  what changed")
+    for link, target in zip(links, targets):
+        print(f"{link.source:<{width}}  {target:<{to_width}}  {link.kind.value:<{kind_width}}  {_printable(link.note)}")
+    print(f"New in {newer} ({len(fresh)}):")
+    for p in fresh:
+        print(f"{p.number:<{width}}  {_printable(crosswalk.new[p.number])}")
     return 0
 
 
@@ -69,10 +191,17 @@ def _stats_for(args: argparse.Namespace) -> tuple[CaseLog, CaseStatistics]:
             raise UsageError("--cases names the case-log file (CSV, xlsx or Parquet); found no file name")
         settings = CaseLogSettings(path=args.cases.name, header_row=args.header_row)
         log = load_case_log(args.cases, settings)
+        from .code.versions import code_in_force
+
+        code = args.code or code_in_force(period)
+        load_catalogue(code)  # an unknown version: one line, before the log is read
         return log, case_statistics(log.cases, period, args.homes, excluded_rows=log.excluded_rows,
-                                    rows_read=log.rows_read, code=DEFAULT_CODE)
+                                    rows_read=log.rows_read, code=code)
     if not args.landlord:
         raise UsageError("name a landlord, or give --cases FILE --homes N")
+    if args.code is not None:
+        raise UsageError("--code goes with --cases; a landlord's period is counted under the Code its registry entry "
+                         "gives it (codes: in inputs/landlords.yaml)")
     landlord = load_landlord(args.inputs, args.landlord)
     log = load_case_log(landlord.case_log_path, landlord.config.case_log)
     return log, landlord_statistics(log, landlord, period, landlord.code_for(period))
@@ -171,9 +300,10 @@ def _cmd_run(args: argparse.Namespace) -> int:
         print(f"Group summary: {batch.index}")
     print(f"Run record: {batch.record}")
     if not batch.ok:
-        what = f"{len(batch.failed)} of {len(batch.results)} landlords failed"
+        parts = [f"{len(batch.failed)} of {len(batch.results)} landlords failed"] if batch.failed else []
         if batch.group and batch.group.status != "ok":
-            what += ("; " if batch.failed else "") + "the group summary failed"
+            parts.append("the group summary failed")
+        what = "; ".join(parts)
         print(f"{what}; failed notebooks are kept with the failing cell marked; "
               "'--retry-failed' re-runs only the failed landlords.", file=sys.stderr)
         return 1
@@ -258,10 +388,25 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="chc-audit", description="Complaint Handling Code audit workbook.")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    code = sub.add_parser("code", help="print the Code catalogue")
-    code.add_argument("--json", action="store_true", help="a JSON list of provisions")
-    code.add_argument("--code", type=_code_version, default=DEFAULT_CODE, help="Code version (default %(default)s)")
+    code = sub.add_parser("code", help="print a version of the Code: its provisions and timescales",
+                          description="Print one version of the Complaint Handling Code: its sections and provisions "
+                                      "(the 2022 Code's must / should tier, the 2020 questions' answer kind) and the "
+                                      "time limits of its stages.")
+    code.add_argument("--json", action="store_true",
+                      help="a JSON list of provisions (id, number, section, section_title, subsection, tier, answer, "
+                           "text, note, source, and the time limits each sets)")
+    code.add_argument("--version", "--code", dest="code", type=_code_version, default=DEFAULT_CODE,
+                      metavar="VERSION", help="Code version: 2020, 2022 or 2024 (default %(default)s)")
     code.set_defaults(handler=_cmd_code)
+
+    crosswalk = sub.add_parser("crosswalk", help="where each provision of one Code version went in the next",
+                               description="For each provision of the older Code version, the provisions of the newer "
+                                           "one that carry its requirement, the kind of link and what changed; then "
+                                           "the newer provisions no older one leads to (new).")
+    crosswalk.add_argument("older", type=_code_version, metavar="OLDER", help="the older version, e.g. 2022")
+    crosswalk.add_argument("newer", type=_code_version, metavar="NEWER", help="the next version, e.g. 2024")
+    crosswalk.add_argument("--json", action="store_true", help="one JSON object: from, to, links, new, sources")
+    crosswalk.set_defaults(handler=_cmd_crosswalk)
 
     stats = sub.add_parser("stats", help="case statistics for a landlord or a case-log file")
     stats.add_argument("landlord", nargs="?", metavar="LANDLORD", help="landlord id from the registry")
@@ -271,6 +416,9 @@ def build_parser() -> argparse.ArgumentParser:
     stats.add_argument("--homes", type=_positive_number, help="homes, with --cases (a whole number, at least 1)")
     stats.add_argument("--header-row", type=_positive_number, default=1,
                        help="row of the column names, with --cases (1 for the first row)")
+    stats.add_argument("--code", type=_code_version, default=None,
+                       help="with --cases: the Code version whose timescales count the figures (default: the "
+                            "one in force for the period)")
     stats.add_argument("--json", action="store_true", help="one JSON object")
     stats.set_defaults(handler=_cmd_stats)
 

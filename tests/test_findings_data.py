@@ -552,3 +552,15 @@ def test_the_demo_group_s_answers_against_its_data(demo_inputs, landlord_id):
         assert finding.message.startswith(("'Yes', but ", "'No', but ", "'Partial', but "))
         assert assessment.answer(finding.provision).status is not None
     assert len({(f.provision, f.code) for f in result}) == len(result)  # one finding per provision and code
+
+
+def test_the_2022_rules_check_the_2022_provisions_with_the_2022_limits():
+    from audit_lib.findings.rules import load_rules
+
+    rules = load_rules("2022")
+    checked = {(p, r.check_name) for r in rules.rules for p in r.provisions}
+    assert {("2022:4.1", "on_time_rate"), ("2022:5.1", "on_time_rate"), ("2022:5.13", "on_time_rate"),
+            ("2022:5.1", "extension_without_reason"), ("2022:5.13", "extension_without_reason"),
+            ("2022:5.12", "same_handler")} <= checked
+    assert not any(p.startswith("2024:") for r in rules.rules for p in r.provisions)
+    assert load_rules("2020").rules == ()

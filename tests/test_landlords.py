@@ -1,6 +1,7 @@
 import pytest
 
 from audit_lib.config.landlords import load_landlord, load_registry
+from audit_lib.core.periods import Period
 from audit_lib.errors import ConfigError, InvalidIdError
 
 from .conftest import DEMO_IDS, write
@@ -9,7 +10,7 @@ from .conftest import DEMO_IDS, write
 def test_demo_registry(demo_inputs):
     registry = load_registry(demo_inputs)
     assert [e.id for e in registry.landlords] == list(DEMO_IDS)
-    assert [e.homes for e in registry.landlords] == [12000, 3500, 400]
+    assert [e.homes for e in registry.landlords] == [12000, 3500, 400, 900]
 
 
 def test_demo_landlord_config(demo_inputs):
@@ -164,3 +165,19 @@ def test_the_unknown_landlord_message_lists_a_bounded_number_of_ids(tmp_path):
     write(tmp_path / "landlords.yaml", "group: {name: G}\nlandlords:\n" + rows)
     with pytest.raises(ConfigError, match=r"the registry lists: l0, l1, .*, l19 and 10 more$"):
         load_registry(tmp_path).get("nobody")
+
+
+@pytest.mark.parametrize("extra, version", [(", code: '2023'", "2023"), (", codes: {2023-24: '1999'}", "1999")])
+def test_a_code_version_the_product_does_not_have_is_refused_naming_the_landlord(tmp_path, extra, version):
+    write(tmp_path / "landlords.yaml", REGISTRY.format(name="A", homes=10, extra=extra))
+    entry = load_registry(tmp_path).landlords[0]  # the registry loads: one landlord's slip stops only that landlord
+    with pytest.raises(ConfigError, match=rf"landlord 'a' in landlords.yaml names Code version '{version}' for "
+                                          r"2023-24, which the product does not have; expected one of 2020, 2022, 2024"):
+        entry.code_for(Period.parse("2023-24"))
+
+
+def test_a_period_is_assessed_against_the_code_in_force_unless_the_registry_says_otherwise(tmp_path):
+    write(tmp_path / "landlords.yaml", REGISTRY.format(name="A", homes=10, extra=", codes: {2023-24: '2024'}"))
+    entry = load_registry(tmp_path).landlords[0]
+    assert [entry.code_for(Period.parse(p)) for p in ("2021-22", "2022-23", "2023-24", "2024-25")] == [
+        "2020", "2022", "2024", "2024"]

@@ -66,7 +66,8 @@ def test_the_window_fields_are_the_stage_fields_of_each_stage_and_the_rest():
 
 def test_definitions_built_from_the_timescales_read_as_written():
     assert definitions("good_reason")["deadlines"] == (
-        "Deadlines are the 2024 Code's, the Code in force for the period. Working days exclude weekends and England "
+        "Deadlines are the 2024 Code's, the Code the period is assessed against, for every complaint counted in it "
+        "(those received before that Code took effect included). Working days exclude weekends and England "
         "and Wales bank holidays; the day of the event is day 0 and an event on a non-working day counts from the next "
         "working day. Stage 1: acknowledge within 5 working days of receipt (6.2); respond within 10 working days "
         "(6.3), plus any allowed extension, of the acknowledgement or of the day the acknowledgement was due, "

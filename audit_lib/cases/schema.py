@@ -38,6 +38,7 @@ OPTIONAL_COLUMNS = (
     "stage1_extension_good_reason",
     "stage2_extension_good_reason",
     "remedy",
+    "stage1_logged",
 )
 
 DATE_COLUMNS = (
@@ -48,6 +49,10 @@ DATE_COLUMNS = (
     "stage2_acknowledged",
     "stage2_responded",
 )
+#: Optional date columns, read and checked as the date columns are where the case log has them.
+#: ``stage1_logged`` is the day the complaint was logged at stage 1: the 2020 and 2022 Codes count
+#: the stage 1 response from it ("within 10 working days of the complaint being logged").
+OPTIONAL_DATE_COLUMNS = ("stage1_logged",)
 EXTENSION_COLUMNS = ("stage1_extension_days", "stage2_extension_days")
 #: Whether the case records a good reason for an extension beyond the Code's limit (Code 6.4, 6.15).
 GOOD_REASON_COLUMNS = ("stage1_extension_good_reason", "stage2_extension_good_reason")
@@ -95,6 +100,7 @@ class Reason(StrEnum):
     BAD_DATE = "bad-date"
     MISSING_RECEIVED = "missing-received"
     STAGE1_ACKNOWLEDGED_BEFORE_RECEIVED = "stage1-acknowledged-before-received"
+    STAGE1_LOGGED_BEFORE_RECEIVED = "stage1-logged-before-received"
     STAGE1_RESPONDED_BEFORE_STAGE1_ACKNOWLEDGED = "stage1-responded-before-stage1-acknowledged"
     STAGE1_RESPONDED_BEFORE_RECEIVED = "stage1-responded-before-received"
     STAGE2_REQUESTED_BEFORE_STAGE1_RESPONDED = "stage2-requested-before-stage1-responded"
@@ -120,9 +126,11 @@ class Reason(StrEnum):
     FORMULA_NO_VALUE = "formula-no-value"
 
 
-#: Steps that must not come before another: (later step, earlier step, reason).
+#: Steps that must not come before another: (later step, earlier step, reason). A step of an
+#: optional column (:data:`OPTIONAL_DATE_COLUMNS`) is checked where the case log has the column.
 STEP_ORDER = (
     ("stage1_acknowledged", "received", Reason.STAGE1_ACKNOWLEDGED_BEFORE_RECEIVED),
+    ("stage1_logged", "received", Reason.STAGE1_LOGGED_BEFORE_RECEIVED),
     ("stage1_responded", "stage1_acknowledged", Reason.STAGE1_RESPONDED_BEFORE_STAGE1_ACKNOWLEDGED),
     ("stage1_responded", "received", Reason.STAGE1_RESPONDED_BEFORE_RECEIVED),
     ("stage2_requested", "stage1_responded", Reason.STAGE2_REQUESTED_BEFORE_STAGE1_RESPONDED),

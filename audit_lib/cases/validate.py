@@ -4,7 +4,9 @@ Dates are parsed explicitly (UK day-first ``dd/mm/yyyy``, ISO ``yyyy-mm-dd`` or 
 cells; never guessed), extensions and amounts read as numbers, outcomes folded onto the
 vocabularies of :mod:`audit_lib.cases.schema` through the landlord's own words; a free-text
 column kept only for whether anything is in it (``remedy``) is reduced to that before anything
-else reads it (:func:`presence`), so its words never go further. Problems are
+else reads it (:func:`presence`), so its words never go further. An optional date column
+(:data:`~audit_lib.cases.schema.OPTIONAL_DATE_COLUMNS`: the day logged at stage 1) is read and
+checked as the other dates are where the export has it, and left out where it has not. Problems are
 collected, not raised: each one is a row of the exclusions table (file row, case reference,
 column, the cell as :func:`shown_value` shows it: only what a value of the column can look like,
 at most :data:`~audit_lib.cases.schema.MAX_VALUE_CHARS` characters, else its kind, "text, 43
@@ -53,6 +55,7 @@ from .schema import (
     NOTHING_RECORDED_WORDS,
     OMBUDSMAN_OUTCOMES,
     OPTIONAL_COLUMNS,
+    OPTIONAL_DATE_COLUMNS,
     OTHER,
     OUTCOME_COLUMNS,
     OUTCOME_SYNONYMS,
@@ -75,6 +78,8 @@ UK_TIME = "Europe/London"
 #: Dates the working-day calendar covers; anything else is a keying error, not a complaint date.
 FIRST_DAY = np.datetime64(f"{FIRST_YEAR}-01-01")
 LAST_DAY = np.datetime64(f"{LAST_YEAR - 1}-12-31")
+#: Every date column, the optional ones (read where the case log has them) after the canonical ones.
+ALL_DATE_COLUMNS = (*DATE_COLUMNS, *OPTIONAL_DATE_COLUMNS)
 
 
 def _words(column: str) -> str:
@@ -241,7 +246,7 @@ def shown_value(column: str, text: str, common: bool = False) -> str:
     landlord's vocabulary (``common``: seen often in the column)); anything else by its kind."""
     if text == "":
         return ""
-    if column in DATE_COLUMNS:
+    if column in ALL_DATE_COLUMNS:
         match = DATE_LIKE.match(text)
         if match:
             years = [int(g) for g in (match.group(1), match.group(3)) if len(g) == 4]
@@ -292,7 +297,7 @@ class _Problems:
             return
         cells = as_text(values.iloc[np.flatnonzero(mask)])
         common: set[str] = set()
-        if column not in (*DATE_COLUMNS, *NUMBER_COLUMNS, "case_id"):  # words: the column's vocabulary
+        if column not in (*ALL_DATE_COLUMNS, *NUMBER_COLUMNS, "case_id"):  # words: the column's vocabulary
             counts = as_text(values).value_counts()
             common = set(counts.index[counts.to_numpy() >= self.rare_below])
         codes, uniques = pd.factorize(cells)
@@ -384,7 +389,7 @@ def _merge_duplicates(out: pd.DataFrame, frame: pd.DataFrame, problems: _Problem
         field_differs = kept & per_row[column].to_numpy()
         if field_differs.any():
             since = None
-            if column in DATE_COLUMNS:  # the copies agree until the earliest of their dates
+            if column in ALL_DATE_COLUMNS:  # the copies agree until the earliest of their dates
                 earliest = typed[column].groupby(group.to_numpy(), sort=False).transform("min")
                 since = pd.Series(pd.NaT, index=out.index, dtype=out[column].dtype)
                 since.iloc[positions] = earliest.to_numpy()
@@ -413,7 +418,7 @@ def _blank_unknown(out: pd.DataFrame, problems: _Problems) -> None:
     for name in names:
         mask = problems.unknown[name]
         anywhere |= mask
-        if name in DATE_COLUMNS:
+        if name in ALL_DATE_COLUMNS:
             out.loc[mask, name] = pd.NaT
         elif name in EXTENSION_COLUMNS:
             out.loc[mask, name] = 0
@@ -478,13 +483,15 @@ def validate(frame: pd.DataFrame, outcomes: Mapping[str, str] | None = None,
             problems.add(frame["_row"].isin(rows).to_numpy(), column, frame[column], Reason.FORMULA_NO_VALUE,
                          (column,), whole=column in ("case_id", "received"))
 
-    for column in DATE_COLUMNS:
+    for column in (c for c in ALL_DATE_COLUMNS if c in frame.columns):  # an optional one where the log has it
         parsed, bad = parse_dates(frame[column])
         out[column] = parsed
         problems.add(bad, column, frame[column], Reason.BAD_DATE, (column,), whole=column == "received")
     problems.add(out["received"].isna() & is_blank(frame["received"]), "received", frame["received"],
                  Reason.MISSING_RECEIVED)
     for later, earlier, reason in STEP_ORDER:
+        if later not in out.columns:  # an optional step the case log does not record
+            continue
         wrong = out[later].notna() & out[earlier].notna() & (out[later] < out[earlier])
         # the date received is the complaint's anchor: a step before it is the one in doubt. The
         # problem shows from the earlier of the two dates: before then neither step was taken
@@ -544,7 +551,7 @@ def validate(frame: pd.DataFrame, outcomes: Mapping[str, str] | None = None,
         out[column] = as_text(frame[column])
     out["category"] = out["category"].replace("", "Not recorded")
     for column in OPTIONAL_COLUMNS:
-        if column in frame.columns and column not in GOOD_REASON_COLUMNS:
+        if column in frame.columns and column not in (*GOOD_REASON_COLUMNS, *OPTIONAL_DATE_COLUMNS):
             out[column] = as_text(frame[column])
 
     _merge_duplicates(out, frame, problems)

@@ -279,7 +279,9 @@ def load_catalogue(code: str = DEFAULT_CODE) -> Catalogue:
 def _load_version(code: str) -> Catalogue:
     path = _data_file(code)
     if path is None:
-        raise CatalogueError(f"no catalogue for Code version {code!r}; this product ships {DEFAULT_CODE!r}")
+        shipped = sorted(p.name[5:-5] for p in Path(str(resources.files("audit_lib.code") / "data")).glob("code_*.yaml"))
+        raise CatalogueError(f"no catalogue for Code version {code!r}; expected one of the versions this product "
+                             f"ships ({', '.join(shipped)}) or one in a folder added with add_code_folder")
     catalogue = load_catalogue_file(path)
     if catalogue.code != code:
         raise CatalogueError(f"the file names Code version {catalogue.code!r}; {path.name} must give code: {code!r}",

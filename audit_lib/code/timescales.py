@@ -68,6 +68,16 @@ class Stage:
     def respond_from(self) -> RespondFrom:
         return self.respond.counted_from
 
+    def counted_from(self, logged_recorded: bool = True) -> str:
+        """What the response limit is counted from, in words: "acknowledgement", "logging", "receipt"
+        or "the escalation request"; for logging when the case log records no day logged
+        (``logged_recorded`` false), the acknowledgement the figures then count from."""
+        if self.respond_from == "start":
+            return "receipt" if self.number == 1 else "the escalation request"
+        if self.respond_from == "acknowledged":
+            return "acknowledgement"
+        return "logging" if logged_recorded else "acknowledgement (no day logged recorded)"
+
     @property
     def provision_ids(self) -> tuple[str, ...]:
         """The ids of the provisions setting the stage's limits (acknowledge, respond, extension), each once."""

@@ -103,12 +103,24 @@ class LandlordEntry(_Strict):
             _version(version)
         return value
 
-    def code_for(self, period: Period) -> str:
-        """The Code version ``period`` is assessed against: this landlord's override for the period,
-        else its ``code`` for every period, else the version in force (``data/versions.yaml``)."""
+    def version_named(self, period: Period) -> str:
+        """The Code version named for ``period`` (as :meth:`code_for`, without checking the product has it)."""
         from ..code.versions import code_in_force
 
         return self.codes.get(period.id) or self.code or code_in_force(period)
+
+    def code_for(self, period: Period) -> str:
+        """The Code version ``period`` is assessed against: this landlord's override for the period,
+        else its ``code`` for every period, else the version in force (``data/versions.yaml``); a
+        version the product does not have is :class:`~audit_lib.errors.ConfigError` naming the landlord."""
+        from ..code.catalogue import code_data_file
+
+        version = self.version_named(period)
+        if code_data_file(f"code_{version}.yaml") is None:  # checked here, so one landlord's slip stops only it
+            raise ConfigError(f"landlord {quoted(self.id)} in {REGISTRY_FILE} names Code version {quoted(version)} "
+                              f"for {period.id}, which the product does not have; expected one of 2020, 2022, 2024 "
+                              "(audit_lib/code/data/versions.yaml)")
+        return version
 
 
 class Group(_Strict):

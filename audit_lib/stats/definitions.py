@@ -36,9 +36,13 @@ AGEING_BANDS = ((0, 10, "0-10"), (11, 20, "11-20"), (21, 40, "21-40"), (41, None
 
 def response_fields(stage: Stage) -> tuple[str, ...]:
     """The fields a stage's response step needs (its good-reason flag only where the extension
-    is beyond the Code's limit)."""
-    return (stage.start_column, stage.acknowledged_column, stage.responded_column, stage.extension_column,
-            stage.outcome_column)
+    is beyond the Code's limit), among them the step its deadline is counted from: the
+    acknowledgement; under a Code counting from logging, the day logged (``stage1_logged``) and the
+    acknowledgement counted from where none is recorded; none beyond the start under a Code
+    counting from the start of the stage (the 2022 Code's stage 2)."""
+    counted_from = {"acknowledged": (stage.acknowledged_column,),
+                    "logged": (stage.acknowledged_column, stage.logged_column)}.get(stage.respond_from, ())
+    return (stage.start_column, *counted_from, stage.responded_column, stage.extension_column, stage.outcome_column)
 
 
 def open_fields(stage: Stage) -> tuple[str, ...]:
@@ -57,7 +61,8 @@ def _figure_needs(code: str) -> Mapping[str, tuple[str, ...]]:
     for stage in stages(code):
         n = stage.number
         needs[f"stage {n} received"] = (stage.start_column,)
-        needs[f"stage {n} acknowledgements on time"] = (stage.start_column, stage.acknowledged_column)
+        if stage.acknowledge is not None:  # no such figure where the Code sets no limit (2022 stage 2)
+            needs[f"stage {n} acknowledgements on time"] = (stage.start_column, stage.acknowledged_column)
         needs[f"stage {n} responses on time, CH02, extensions, overdue at the period end"] = (
             *response_fields(stage), stage.good_reason_column)
         needs[f"stage {n} open at the period end"] = open_fields(stage)
@@ -113,7 +118,8 @@ def _stage_deadlines(stage: Stage, response_deadline: ResponseDeadline) -> str:
     made = "the acknowledgement" if stage.respond_from == "acknowledged" else (
         f"logging (the day logged where the case log records it, {stage.logged_column}; else the acknowledgement, the "
         "step the Code logs it with)")
-    base = (f"of {made} or of the day the acknowledgement was due, whichever is earlier (a late acknowledgement buys "
+    late = "a late acknowledgement" if stage.respond_from == "acknowledged" else "late logging"
+    base = (f"of {made} or of the day the acknowledgement was due, whichever is earlier ({late} buys "
             "no time)" if response_deadline == "from_earlier" else
             f"of {made} however late (the landlord's setting: the literal reading), or of the day the acknowledgement "
             "was due while none is made")
@@ -124,7 +130,8 @@ def _deadlines(code: str, response_deadline: ResponseDeadline) -> str:
     optional = "".join(
         f" The Code's optional stage {s.stage} (respond within {s.respond.working_days} working days, "
         f"{s.respond.provision}) is not in a case log and not counted." for s in optional_stages(code))
-    return (f"Deadlines are the {code} Code's, the Code in force for the period. Working days exclude weekends and "
+    return (f"Deadlines are the {code} Code's, the Code the period is assessed against, for every complaint counted in "
+            "it (those received before that Code took effect included). Working days exclude weekends and "
             "England and Wales bank holidays; the day of the event is day 0 and an event on a non-working day counts "
             "from the next working day. "
             + " ".join(_stage_deadlines(stage, response_deadline) for stage in stages(code))
@@ -132,9 +139,12 @@ def _deadlines(code: str, response_deadline: ResponseDeadline) -> str:
 
 
 def _code_words(code: str, stage: Stage) -> str:
-    """The sentence of the Code's extension provision that sets the limit, as published."""
+    """The sentence of the Code's extension provision that sets the limit, as published (or, where
+    that provision states no number, as a 2020 question does not, the limit's note on its source)."""
     text = load_catalogue(code).provision(f"{code}:{stage.extension.provision}").text
     sentence = next((s.strip() for s in text.split(". ") if "good reason" in s), text.strip())
+    if not any(ch.isdigit() for ch in sentence) and stage.extension.note:
+        return f"{stage.extension.provision}: {stage.extension.note.rstrip('.')}"
     return f"{stage.extension.provision}: \u201c{sentence.rstrip('.')}\u201d"
 
 
@@ -169,7 +179,7 @@ def _figure_definitions(code: str) -> Mapping[str, str]:
                       "complaint.",
         "received": "Stage 1: date received in the window, refused complaints excluded. "
                     "Stage 2: escalation request dated in the window.",
-        "refused": "Received in the window and not accepted (Code section 2); counted apart, not as stage 1.",
+        "refused": "Received in the window and not accepted (the Code's exclusions: a refused_reason recorded); counted apart, not as stage 1.",
         "responded": "Responses dated in the window.",
         "on_time_rate": "Acknowledgements (responses) on time, of those made or due in the window: each step is "
                         "counted once, in the window it was done in or, if not done by the period's last day, in the "

@@ -8,12 +8,15 @@ Definitions (``docs/figures.md`` in full; written beside the figures in the repo
 * **Received in a window** — stage 1 uses ``received``; stage 2 uses ``stage2_requested``.
   Refused complaints (a ``refused_reason``) are counted apart and never as stage 1.
 * **Deadlines** — :func:`audit_lib.core.calendar.add_working_days` with the timescales of the
-  landlord's Code version (:func:`audit_lib.code.timescales.stages`): acknowledgement within
-  the Code's working days of receipt (stage 1) or of the escalation request (stage 2);
-  response within the Code's working days, plus the extension the policy allows, of the
-  acknowledgement or of the day it was due, whichever is earlier (``response_deadline``
-  ``"from_acknowledgement"``: of the acknowledgement however late). An acknowledgement not made
-  by the period's end runs from the day it was due.
+  Code the period is assessed against (:func:`audit_lib.code.timescales.stages`): acknowledgement
+  within the Code's working days of receipt (stage 1) or of the escalation request (stage 2; the
+  2022 and 2020 Codes set no limit, so no such figure); response within the Code's working days,
+  plus the extension the policy allows, of the step the Code counts it from — the acknowledgement
+  (2024), logging (2022 and 2020 stage 1: the ``stage1_logged`` column, else the acknowledgement) or
+  the escalation request (2022 and 2020 stage 2) — where that step is the acknowledgement or
+  logging, of it or of the day the acknowledgement was due, whichever is earlier
+  (``response_deadline`` ``"from_acknowledgement"``: of the step however late). An acknowledgement
+  not made by the period's last day runs from the day it was due.
 * **On-time rate of a step** — each step of the period is counted in exactly one window: the
   one it was done in or, if not done by the period's end, the one its deadline fell in. The
   rate is steps done on time over steps counted; quarters sum to the year.
@@ -276,17 +279,19 @@ class _StageSteps:
         """The day each response deadline runs from, as the Code counts it (``stage.respond_from``):
 
         * ``acknowledged`` — the acknowledgement (see :meth:`_response_base`);
-        * ``logged`` — the day logged where the log records it (``stage1_logged``), read as an
-          acknowledgement is; else the acknowledgement, the step the Code logs it with ("acknowledged
-          and logged ... within five days of receipt", 2022 Code 4.1);
+        * ``logged`` — the day logged where the log records it (``stage1_logged``) by the period's
+          end, read as an acknowledgement is; else (no such column, or none dated by then) the
+          acknowledgement, the step the Code logs it with ("acknowledged and logged ... within five
+          days of receipt", 2022 Code 4.1);
         * ``start`` — the day the stage started (received, or escalation requested).
         """
         if stage.respond_from == "start" or (ack_due is None and logged is None):
             return self.start_days
         if stage.respond_from == "logged" and logged is not None:
             logged_by_end = np.where(_by_end(slots.of(logged)), logged, np.datetime64("NaT"))
+            made = np.where(np.isnat(logged_by_end), ack_by_end, logged_by_end)
             due = self.start_days if ack_due is None else ack_due
-            return self._response_base(logged_by_end, due, reading)
+            return self._response_base(made, due, reading)
         assert ack_due is not None
         return self._response_base(ack_by_end, ack_due, reading)
 
@@ -479,6 +484,7 @@ def case_statistics(
         upheld_without_remedy=c.upheld_without_remedy(cases),
         definitions=definitions(extension_policy, code, response_deadline),
         code=code,
+        counted_from={s.number: s.counted_from(s.logged_column in cases.columns) for s in stages(code)},
     )
 
 

@@ -28,11 +28,9 @@ def _count(value: int | None) -> str:
 Row = tuple[str, Callable[[WindowFigures], str]]
 
 #: What a response limit is counted from, in a row's words.
-def counted_from(stage: Stage) -> str:
-    """What the stage's response limit is counted from, in words ("acknowledgement")."""
-    if stage.respond_from == "start":
-        return "receipt" if stage.number == 1 else "the escalation request"
-    return {"acknowledged": "acknowledgement", "logged": "logging"}[stage.respond_from]
+def counted_from(stats: CaseStatistics, stage: Stage) -> str:
+    """What the stage's response limit was counted from in these figures, in words ("acknowledgement")."""
+    return stats.counted_from.get(stage.number) or stage.counted_from()
 
 
 #: Per stage: what its first row counts.
@@ -55,7 +53,7 @@ def _stage_rows(stats: CaseStatistics, stage: Stage) -> list[Row]:
     if stage.key("acknowledge") in local:
         rows.append((f"Acknowledged within {local[stage.key('acknowledge')]} working days (local target), {acks}",
                      cell(lambda s: _rate(s.ack_local))))
-    rows.append((f"Responded within {stage.respond.working_days} working days of {counted_from(stage)} "
+    rows.append((f"Responded within {stage.respond.working_days} working days of {counted_from(stats, stage)} "
                  f"(+ allowed extension), {responses}",
                  cell(lambda s: _rate(s.response))))
     if stage.key("respond") in local:

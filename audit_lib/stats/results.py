@@ -191,6 +191,10 @@ class CaseStatistics:
     #: figure of zero can be told from one the log cannot give (``None``: not known, as for figures
     #: built by hand). Not part of :meth:`to_json`.
     optional_columns: frozenset[str] | None = None
+    #: Per stage, what its response deadlines were counted from, in words (:meth:`Stage.counted_from
+    #: <audit_lib.code.timescales.Stage.counted_from>`; empty for figures built by hand). Not part of
+    #: :meth:`to_json`.
+    counted_from: dict[int, str] = field(default_factory=dict)
 
     def records(self, column: str) -> bool:
         """Whether the case log has the optional ``column`` (taken as yes when not known)."""
