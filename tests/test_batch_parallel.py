@@ -91,7 +91,7 @@ def test_a_failing_landlord_and_a_hung_cell_do_not_stop_the_others(failing_run):
     moorside = _summary_row(run.stdout, "moorside-almshouses")
     assert " failed " in moorside and "CellTimeoutError" in moorside and "within 3 s" in moorside
     assert " ok " in _summary_row(run.stdout, "group summary")
-    assert "2 of 3 landlords failed" in run.stderr and run.stderr.count("\n") == 1
+    assert "2 of 4 landlords failed" in run.stderr and run.stderr.count("\n") == 1
 
 
 def test_failed_notebooks_are_kept_with_the_failing_cell_marked(failing_run):
@@ -116,12 +116,14 @@ def test_the_run_record_and_the_group_summary_name_the_failures(failing_run):
     *_, snapshot = failing_run
     entries = snapshot["record"]["landlords"]
     assert {k: v["status"] for k, v in entries.items()} == {
-        "riverbend-homes": "ok", "calder-vale-housing": "failed", "moorside-almshouses": "failed"}
+        "riverbend-homes": "ok", "calder-vale-housing": "failed", "moorside-almshouses": "failed",
+        "wharfedale-community-homes": "ok"}
     assert "CellTimeoutError" in entries["moorside-almshouses"]["error"]
     assert entries["riverbend-homes"]["report"] == "riverbend-homes/self_assessment.html"
     assert set(entries["riverbend-homes"]["timings"]) >= {"kernel_start", "execution", "shutdown", "export"}
     soup = BeautifulSoup(snapshot["index"], "html.parser")
-    assert [a["href"] for a in soup.select("table.reports a[href$='.html']")] == ["riverbend-homes/self_assessment.html"]
+    assert [a["href"] for a in soup.select("table.reports a[href$='.html']")] == [
+        "riverbend-homes/self_assessment.html", "wharfedale-community-homes/self_assessment.html"]
     behind = soup.select_one("table.behind").get_text(" ")
     assert "report not produced: its latest run failed: cell" in behind and "AnswerStoreError" in behind
     assert "no metrics.json" not in behind
@@ -381,7 +383,8 @@ def test_metrics_json_holds_the_figures_answer_counts_and_provenance(demo_batch)
         metrics = json.loads((folder / "metrics.json").read_text())
         wb = open_workbook(landlord, "2024-25", inputs)
         assert metrics["case_statistics"] == json.loads(json.dumps(wb.stats.to_json()))
-        saved = yaml.safe_load((inputs / landlord / "answers" / "2024-25.yaml").read_text())["answers"]
+        answers_file = inputs / landlord / "answers" / "2024-25.yaml"  # none for a landlord that has not started
+        saved = yaml.safe_load(answers_file.read_text())["answers"] if answers_file.is_file() else {}
         by_status = metrics["assessment"]["by_status"]
         for status in ("Yes", "Partial", "No", "N/A"):
             assert by_status[status] == sum(1 for a in saved.values() if a["status"] == status)
@@ -396,8 +399,8 @@ def test_metrics_json_holds_the_figures_answer_counts_and_provenance(demo_batch)
                                           "sha256": hashlib.sha256(SELF_ASSESSMENT.read_bytes()).hexdigest()}
         case_log = wb.landlord.case_log_path
         assert provenance["inputs"]["case_log"]["sha256"] == hashlib.sha256(case_log.read_bytes()).hexdigest()
-        answers_file = inputs / landlord / "answers" / "2024-25.yaml"
-        assert provenance["inputs"]["answers"]["sha256"] == hashlib.sha256(answers_file.read_bytes()).hexdigest()
+        answers_sha = hashlib.sha256(answers_file.read_bytes()).hexdigest() if answers_file.is_file() else None
+        assert provenance["inputs"]["answers"]["sha256"] == answers_sha
         executed = nbformat.read(folder / "self_assessment.ipynb", as_version=4)
         assert executed.metadata["chc_audit"]["provenance"] == provenance
 
@@ -420,11 +423,12 @@ def test_group_summary_compares_the_subsidiaries_and_links_their_reports(demo_ba
     folder = outputs / "2024-25"
     soup = _soup(folder / "index.html")
     names = [th.get_text(strip=True) for th in soup.select("table.matrix th.member")]
-    assert names == ["Riverbend Homes", "Calder Vale Housing", "Moorside Almshouses"]
+    assert names == ["Riverbend Homes", "Calder Vale Housing", "Moorside Almshouses", "Wharfedale Community Homes"]
     rows = soup.select("table.matrix tbody tr:has(th.provision)")
     assert len(rows) == 72 and rows[0].th.get_text() == "1.2" and rows[-1].th.get_text() == "9.8"
     for column, landlord in enumerate(DEMO_IDS):
-        saved = yaml.safe_load((inputs / landlord / "answers" / "2024-25.yaml").read_text())["answers"]
+        answers = inputs / landlord / "answers" / "2024-25.yaml"  # none for a landlord that has not started
+        saved = yaml.safe_load(answers.read_text())["answers"] if answers.is_file() else {}
         for row in rows:
             cell = row.select("td.cell")[column]
             status = (saved.get(f"2024:{row.th.get_text()}") or {}).get("status")
@@ -441,7 +445,7 @@ def test_group_summary_compares_the_subsidiaries_and_links_their_reports(demo_ba
     assert "not yet approved" in behind["Riverbend Homes"] and "answered No" in behind["Riverbend Homes"]
     links = [a["href"] for a in soup.select("table.reports a")]
     assert [link for link in links if link.endswith(".json")] == [f"{i}/metrics.json" for i in DEMO_IDS]
-    assert [a["href"] for a in soup.select("nav.toc a")] == ["#behind", "#key-figures", "#status-matrix", "#reports"]
+    assert [a["href"] for a in soup.select("nav.toc a")] == ["#behind", "#key-figures", "#movement", "#status-matrix", "#reports"]
     group_nb = nbformat.read(folder / "group_summary.ipynb", as_version=4)
     sources = group_nb.metadata["chc_audit"]["provenance"]["sources"]
     digest = hashlib.sha256((folder / "riverbend-homes" / "metrics.json").read_bytes()).hexdigest()

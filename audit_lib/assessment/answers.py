@@ -376,5 +376,20 @@ def empty_assessment(landlord: str, period: str, code: str = "2024") -> Assessme
     return Assessment(landlord=landlord, period=period, code=code)
 
 
-__all__ = ["SIGNERS", "Action", "Answer", "CarriedFrom", "Assessment", "Evidence", "FindingResponse", "Override", "Reopening", "SignOff", "SignOffEvent",
-           "SignOffs", "Status", "empty_assessment", "not_the_preparer"]
+__all__ = [
+    "SIGNERS",
+    "Action",
+    "Answer",
+    "Assessment",
+    "CarriedFrom",
+    "Evidence",
+    "FindingResponse",
+    "Override",
+    "Reopening",
+    "SignOff",
+    "SignOffEvent",
+    "SignOffs",
+    "Status",
+    "empty_assessment",
+    "not_the_preparer",
+]

@@ -31,7 +31,6 @@ import datetime as dt
 import io
 import json
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import Enum
 from functools import lru_cache
@@ -43,10 +42,12 @@ from pydantic import TypeAdapter, ValidationError
 from yaml import nodes
 
 from ..code.catalogue import Catalogue
+from ..code.versions import versions
 from ..core.io import SafeDumper, atomic_write_text, describe_validation_error
+from ..core.paths import REGISTRY_FILE
 from ..core.yaml_files import YamlDocument, load_yaml_document, parse_yaml, shorten
 from ..errors import AnswerStoreError, AuditError
-from .answers import Answer, Assessment, empty_assessment
+from .answers import Answer, Assessment, Status, empty_assessment
 
 
 def load_assessment(path: Path, catalogue: Catalogue, landlord: str, period: str) -> Assessment:
@@ -61,35 +62,102 @@ def read_answers(path: Path, catalogue: Catalogue, landlord: str,
     if not path.exists():
         return empty_assessment(landlord, period, catalogue.code), None
     document = load_yaml_document(path, AnswerStoreError, aliases=False)
-    assessment = _validated(document.data, path, landlord, period, catalogue.code, catalogue.ids)
+    assessment = _validated(document.data, path, landlord, period, catalogue.code, catalogue)
     return assessment, AnswersText(document, assessment, path)
 
 
 def _validated(raw: Any, path: Path, landlord: str, period: str, code: str,
-               ids: Iterable[str] | None = None) -> Assessment:
+               catalogue: Catalogue | None = None) -> Assessment:
     """The one check of an answers file's data: an assessment for this landlord, period and Code
-    (and, given the Code's provision ``ids``, answers only for its provisions)."""
+    (and, given the Code's ``catalogue``, answers only for its provisions, with a ``value`` only
+    where the provision asks for a figure or a written answer)."""
     if raw is None:
         raise AnswerStoreError("the file is empty; expected a YAML mapping with 'answers'", path=path)
     try:
         assessment = Assessment.model_validate(raw)
     except ValidationError as exc:
         raise AnswerStoreError(describe_validation_error(exc), path=path) from None
+    if (assessment.landlord, assessment.period) == (landlord, period) and assessment.code != code:
+        raise AnswerStoreError(_other_code(assessment.code, landlord, period, code), path=path)
     if (assessment.landlord, assessment.period, assessment.code) != (landlord, period, code):
         raise AnswerStoreError(
             f"the file is for landlord {shorten(assessment.landlord)}, period {shorten(assessment.period)}, "
             f"Code {shorten(assessment.code)}; expected {shorten(landlord)}, {shorten(period)}, {shorten(code)}",
             path=path,
         )
-    unknown = sorted(set(assessment.answers) - set(ids)) if ids is not None else []
+    if catalogue is None:
+        return assessment
+    unknown = sorted(set(assessment.answers) - set(catalogue.ids))
     if unknown:
-        shown = ", ".join(shorten(u) for u in unknown[:5]) + (f" and {len(unknown) - 5} more" if len(unknown) > 5 else "")
+        first, last = catalogue.provisions[0], catalogue.provisions[-1]
         raise AnswerStoreError(
-            f"answers for provisions not in the {code} Code: {shown}; expected ids such "
-            f"as '{code}:6.2' from 1.2 to 9.8",
+            f"answers for provisions not in the {code} Code: {_shown(unknown)}; expected ids such "
+            f"as '{last.id}' from {first.number} to {last.number}",
             path=path,
         )
+    statuses = {p.id for p in catalogue.provisions if p.answer == "status"}
+    valued = sorted((key for key, answer in assessment.answers.items() if key in statuses and answer.value is not None),
+                    key=_provision_key)
+    if valued:
+        raise AnswerStoreError(_value_on_status(valued), path=path)
+    questions = {p.id for p in catalogue.provisions if p.answer != "status"}
+    statused = sorted((key for key, answer in assessment.answers.items()
+                       if key in questions and answer.status not in (None, Status.NA)), key=_provision_key)
+    if statused:
+        raise AnswerStoreError(_status_on_question(statused), path=path)
     return assessment
+
+
+def check_value(catalogue: Catalogue, provision_id: str, value: object, field: str = "value") -> None:
+    """Refuse a ``value`` (not ``None``) for a provision of ``catalogue`` that asks for a status, or
+    a status other than N/A for a question asking for a figure or a written answer (``field``
+    ``"status"``), with the message reading the file gives (:class:`AnswerStoreError`): for a store
+    to call before it saves one, so that nothing is written the file would refuse."""
+    provision = catalogue.provision(provision_id)
+    if field == "value" and value is not None and provision.answer == "status":
+        raise AnswerStoreError(_value_on_status([provision.id]))
+    if field == "status" and provision.answer != "status" and value not in (None, "", Status.NA, Status.NA.value):
+        raise AnswerStoreError(_status_on_question([provision.id]))
+
+
+def _status_on_question(ids: list[str]) -> str:
+    one = len(ids) == 1
+    return (f"{'question' if one else 'questions'} {_listed(ids)} {'asks' if one else 'ask'} for a figure or a "
+            "written answer, not Yes, Partial or No: give it as 'value' (or the status N/A where it does not "
+            f"apply) and remove the status from {'that answer' if one else 'those answers'}")
+
+
+def _value_on_status(ids: list[str]) -> str:
+    one = len(ids) == 1
+    return (f"{'provision' if one else 'provisions'} {_listed(ids)} {'asks' if one else 'ask'} for a status; "
+            "'value' is for questions asking for a figure or a written answer: give the status (Yes, Partial, No "
+            f"or N/A) and remove 'value' from {'that answer' if one else 'those answers'} (a note belongs in "
+            "'commentary')")
+
+
+def _shown(keys: list[str]) -> str:
+    """Up to five ids, quoted as the file may hold anything, and how many more."""
+    return ", ".join(shorten(k) for k in keys[:5]) + (f" and {len(keys) - 5} more" if len(keys) > 5 else "")
+
+
+def _listed(ids: list[str]) -> str:
+    """Up to five of the Code's own provision ids (known ids: shown as they are), and how many more."""
+    return ", ".join(ids[:5]) + (f" and {len(ids) - 5} more" if len(ids) > 5 else "")
+
+
+def _other_code(found: str, landlord: str, period: str, code: str) -> str:
+    """The refusal of answers written under another version of the Code than the period's, and
+    how to put it right: the landlord's ``codes:`` in the group registry names the version a
+    period was assessed against (:meth:`audit_lib.config.landlords.LandlordEntry.code_for`)."""
+    if found not in versions():
+        return (f"the file answers Code {shorten(found)}, not one of the versions this product lists "
+                f"({', '.join(versions())}); {landlord}'s {period} is assessed against the {code} Code: give "
+                f"code: \"{code}\" with that Code's provision ids")
+    return (f"the file answers the {found} Code, but {landlord}'s {period} is assessed against the {code} Code. If "
+            f"{period} was assessed against the {found} Code, say so in the group registry "
+            f"({REGISTRY_FILE} in the inputs folder): under {landlord}, codes: {{\"{period}\": \"{found}\"}}. "
+            f"Otherwise the answers belong to the {code} Code: give code: \"{code}\" with its provision ids "
+            f"(start from last year's answers to carry them across)")
 
 
 def dump_assessment(assessment: Assessment) -> str:

@@ -45,6 +45,7 @@ from ..errors import (
     UsageError,
 )
 from .answers import SIGNERS, Assessment, Override, Role, SignOff, SignOffEvent, SignOffs, Status, not_the_preparer
+from .progress import asks_for_value, is_answered
 
 
 class FindingRef(Protocol):
@@ -83,9 +84,11 @@ def _numbers(numbers: list[str], limit: int | None) -> str:
 def approval_gaps(assessment: Assessment, provisions: Iterable[Provision], *, limit: int | None = None) -> list[str]:
     """What stands in the way of approval, in plain words (empty when nothing does).
 
-    Provisions not assessed, answers carried forward and not confirmed, a 'No' or 'Partial'
-    without an explanation and a 'No' without an action with a due date. ``limit`` shortens
-    each list (for a message); the full lists are what an override records.
+    Provisions not assessed (not answered as :func:`.progress.is_answered` says, as the progress
+    counts them: a question asking for a figure or a written answer needs its value or N/A),
+    answers carried forward and not confirmed, a 'No' or 'Partial' without an explanation and a
+    'No' without an action with a due date. ``limit`` shortens each list (for a message); the
+    full lists are what an override records.
     """
     total = 0
     unassessed: list[str] = []
@@ -94,11 +97,13 @@ def approval_gaps(assessment: Assessment, provisions: Iterable[Provision], *, li
     for provision in provisions:
         total += 1
         answer = assessment.answer(provision.id)
-        if answer.status is None:
+        if not is_answered(provision, answer):
             unassessed.append(provision.number)
             continue
         if not answer.confirmed:
             unconfirmed.append(provision.number)
+        if asks_for_value(provision):
+            continue  # answered by its value (or N/A): a 'No' or 'Partial' is not its answer
         if answer.status in (Status.NO, Status.PARTIAL) and not answer.commentary.strip():
             problems.append(f"{provision.number} is '{answer.status.value}' without an explanation")
         if answer.status is Status.NO and not any(action.due for action in answer.actions):

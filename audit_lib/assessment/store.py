@@ -57,8 +57,8 @@ from ..core.paths import answers_file
 from ..errors import AnswerStoreError, SignOffChangedError, UsageError
 from .actions import due_date_problem
 from .answers import Action, Answer, Assessment, SignOff, SignOffs, Status
-from .answers_file import AnswersText, read_answers, save_assessment
-from .carry_forward import carried_forward, confirmed_answers
+from .answers_file import AnswersText, check_value, read_answers, save_assessment
+from .carry_forward import carried_forward, confirmed_answers, crosswalk_between
 from .history import History, history_file
 from .lock import HeldLock, exclusive, lock_file
 from .merge import ItemConflict, already_in, describe_value, list_conflict, merge_items, same_code_conflicts
@@ -67,7 +67,7 @@ from .signoff import SignatureFacts, check_reason, check_role, describe_signoffs
 FIELDS: tuple[str, ...] = ("status", "value", "evidence", "commentary", "actions", "responses", "confirmed")
 LIST_FIELDS: tuple[str, ...] = ("evidence", "actions", "responses")  # merged item by item (:mod:`.merge`)
 #: What the workbook's form calls each field; messages name a field by it.
-FIELD_LABELS = {"status": "Comply", "evidence": "Evidence", "commentary": "Commentary", "actions": "Actions",
+FIELD_LABELS = {"status": "Comply", "value": "Answer", "evidence": "Evidence", "commentary": "Commentary", "actions": "Actions",
                 "responses": "Responses to findings", "confirmed": "Confirmation"}
 _ITEM_WORDS = {"evidence": "evidence item", "actions": "action", "responses": "response"}
 _UNSEEN: Any = object()  # no ``expected`` value given to :meth:`AnswerStore.change`
@@ -327,6 +327,8 @@ class AnswerStore:
         """``before`` with ``field`` set to ``value``, validated; a new action's due date must be
         plausible (an action is new when it is neither on disk nor among those the editor ``seen``)."""
         where = f"{FIELD_LABELS[field]} of {self.catalogue.provision(provision).number}"
+        if field in ("value", "status"):
+            check_value(self.catalogue, provision, value, field)
         try:
             updated = Answer.model_validate(
                 {**before.model_dump(), field: value, "updated_by": self.user, "updated_at": dt.datetime.now()}
@@ -411,9 +413,18 @@ class AnswerStore:
         return current.model_copy(deep=True)
 
     def carry_forward(self, previous: AnswerStore) -> Saved:
-        """Start this period from ``previous``'s answers as an unconfirmed draft, open actions included."""
+        """Start this period from ``previous``'s answers as an unconfirmed draft, open actions included.
+
+        ``previous`` is opened with the catalogue of its own Code: when that is not this period's,
+        its answers are carried through the crosswalk between the two (the next version only;
+        see :mod:`.carry_forward`).
+        """
+        crosswalk = None
+        if previous.catalogue.code != self.catalogue.code:
+            crosswalk = crosswalk_between(previous.catalogue.code, self.catalogue.code, path=self.path)
         with exclusive(self.lock_path) as lock:
-            draft, entry = carried_forward(self._sync_with_disk(lock), previous.assessment, self.user, path=self.path)
+            draft, entry = carried_forward(self._sync_with_disk(lock), previous.assessment, self.user, path=self.path,
+                                           crosswalk=crosswalk, catalogue=self.catalogue)
             saved = self._commit(lock, draft, [entry])
             self._base = draft.model_copy(deep=True)  # this editor has seen the draft it made
             return saved

@@ -2,7 +2,8 @@
 
 ``members`` loads each subsidiary as the roll-up sees it (figures, answers, last run, and what
 was read); ``rules`` pools the group's figures once, counts each subsidiary's answers and
-actions, and says why it is behind; ``views`` turns them into the summary's HTML parts;
+actions, and says why it is behind; ``movement`` counts each subsidiary's movement since last
+year (through the crosswalk where its Code changed); ``views`` turns them into the summary's HTML parts;
 ``summary`` is the façade the group notebook calls, one method per cell.
 """
 

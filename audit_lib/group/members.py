@@ -12,6 +12,10 @@ real reason (:func:`run_failure`): its latest run failed (with the one-line erro
 records), was interrupted or has not finished, it never ran, or its set is incomplete. A
 subsidiary whose inputs cannot be read at all (an unknown Code version, a damaged answers file)
 becomes a :class:`FailedMember` with its one-line reason; the others are reported as usual.
+
+Each subsidiary's answers of the period before are read too (:func:`load_last_year`), under the
+Code that period was assessed against, for its movement since last year (:mod:`.movement`); a
+missing or unreadable file there is a reason shown beside it, never a failure.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from typing import Any
 
 from ..assessment.answers import Assessment
 from ..assessment.answers_file import load_assessment
+from ..assessment.progress import answered_as
 from ..batch.outputs import verify_set
 from ..batch.runrecord import INTERRUPTED, load_run_record
 from ..code.catalogue import Catalogue, load_catalogue
@@ -41,7 +46,9 @@ FINDINGS_COUNT_KEYS = ("contradicted", "caution", "evidence", "unanswered_contra
 #: (due, done) of one action.
 ActionDate = tuple[dt.date | None, bool]
 #: Statuses by provision id, sign-off state and action dates, from an answers file or ``metrics.json``.
-Answers = tuple[dict[str, str | None], str, list[ActionDate]]
+#: Statuses by provision id, the sign-off state, action dates, and the provisions whose answer is a
+#: draft carried forward and not yet confirmed.
+Answers = tuple[dict[str, str | None], str, list[ActionDate], frozenset[str]]
 
 
 @dataclass
@@ -60,6 +67,9 @@ class Member:
     metrics_link: str | None
     metrics_sha256: str | None = None  # of the metrics.json read (None when there is none)
     no_report: str | None = None  # why no report is linked (None when one is)
+    last_year: LastYear | None = None  # the period before's answers, for the movement since (None: not read)
+    #: Provisions whose answer is a draft carried forward and not yet confirmed.
+    unconfirmed: frozenset[str] = frozenset()
 
     @property
     def stats(self) -> dict[str, Any]:
@@ -134,6 +144,39 @@ def _has_response(finding: dict[str, Any]) -> bool:
 
 
 @dataclass(frozen=True)
+class LastYear:
+    """A subsidiary's answers of the period before, under the Code that period was assessed against.
+
+    ``assessment`` is ``None`` when there is nothing to compare, and ``reason`` says why: no
+    answers file for that period (``assessed`` false: "no assessment last year"), or one that
+    cannot be read.
+    """
+
+    period: str
+    code: str
+    assessment: Assessment | None
+    reason: str | None = None
+    assessed: bool = True  # whether an answers file exists for the period
+
+
+def load_last_year(entry: LandlordEntry, period: Period, inputs: Path) -> LastYear:
+    """A subsidiary's answers of ``period.previous`` from its answer store, never raising: a
+    missing or unreadable file (or an unknown Code version for that period) becomes the reason
+    there is nothing to compare."""
+    before = period.previous
+    code = entry.version_named(before)  # an unknown version: the reason below, never an error
+    path = answers_file(landlord_input_dir(inputs, entry.id), before)
+    if not path.is_file():
+        return LastYear(before.id, code, None, f"no assessment last year (no answers for {before.id})", assessed=False)
+    try:
+        assessment = load_assessment(path, load_catalogue(entry.code_for(before)), entry.id, before.id)
+    except (AuditError, ValueError, RecursionError) as exc:  # last year's problem never stops this year's summary
+        why = _one_line_error(exc.message) if isinstance(exc, AuditError) else failure_reason(exc)
+        return LastYear(before.id, code, None, f"last year's answers ({before.id}) unreadable: {why}")
+    return LastYear(before.id, code, assessment)
+
+
+@dataclass(frozen=True)
 class FailedMember:
     """A subsidiary the roll-up could not load, with the one-line reason (never a resident's data)."""
 
@@ -148,9 +191,10 @@ def answers_from_assessment(assessment: Assessment, catalogue: Catalogue) -> Ans
     dates: list[ActionDate] = []
     for provision in catalogue.provisions:
         answer = assessment.answer(provision.id)
-        statuses[provision.id] = answer.status.value if answer.status else None
+        statuses[provision.id] = answered_as(provision, answer)
         dates.extend((a.due, a.done) for a in answer.actions)
-    return statuses, assessment.state, dates
+    drafts = frozenset(key for key, answer in assessment.answers.items() if not answer.confirmed)
+    return statuses, assessment.state, dates, drafts
 
 
 def answers_from_metrics(metrics: dict[str, Any]) -> Answers | None:
@@ -160,7 +204,9 @@ def answers_from_metrics(metrics: dict[str, Any]) -> Answers | None:
         return None
     dates = [(dt.date.fromisoformat(a["due"]) if a.get("due") else None, bool(a.get("done")))
              for a in assessment["action_dates"]]
-    return dict(assessment["statuses"]), str(assessment.get("state")), dates
+    drafts = assessment.get("unconfirmed") or []  # not in a metrics.json written before drafts were recorded
+    return (dict(assessment["statuses"]), str(assessment.get("state")), dates,
+            frozenset(str(key) for key in drafts if isinstance(key, str)))
 
 
 def read_metrics(path: Path) -> tuple[dict[str, Any] | None, str | None, str | None]:
@@ -259,15 +305,17 @@ def load_member(entry: LandlordEntry, period: Period, inputs: Path, outputs: Pat
             answers = answers_from_assessment(load_assessment(answers_path, catalogue, entry.id, period.id), catalogue)
         except AuditError as exc:
             problems.append(f"answers unreadable: {exc.message}")
-    statuses, state, dates = answers if answers else (None, None, [])
+    statuses, state, dates, drafts = answers if answers else (None, None, [], frozenset())
     report = f"{entry.id}/{REPORT_NAME}" if current and (folder / REPORT_NAME).is_file() else None
     return Member(
         entry=entry, catalogue=catalogue, metrics=metrics, statuses=statuses, state=state, action_dates=dates,
+        unconfirmed=drafts,
         problems=problems, run=run,
         report=report,
         metrics_link=f"{entry.id}/{METRICS_NAME}" if metrics is not None else None,
         metrics_sha256=metrics_sha256,
         no_report=None if report else (outputs_problem or "no report in its outputs"),
+        last_year=load_last_year(entry, period, inputs),
     )
 
 
@@ -326,7 +374,11 @@ def group_provenance(members: list[Member], period: Period, inputs: Path, output
         m.entry.id: {
             "metrics": file_entry(landlord_output_dir(outputs, period, m.entry.id) / METRICS_NAME, outputs / period.id),
             "answers": file_entry(answers_file(landlord_input_dir(inputs, m.entry.id), period), inputs),
+            # read for the movement since last year (sha256 None: no assessment last year)
+            "answers_last_year": file_entry(answers_file(landlord_input_dir(inputs, m.entry.id), period.previous),
+                                            inputs),
         }
         for m in members
     }
+    record["codes"] = {m.entry.id: m.catalogue.code for m in members}
     return record

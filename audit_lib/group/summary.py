@@ -23,6 +23,7 @@ from ..report.provenance import RunRecord
 from ..report.render import HTMLFragment
 from . import rules, views
 from .members import FailedMember, Member, group_provenance, load_members
+from .movement import SubsidiaryMovement, movement
 
 
 @dataclass
@@ -58,13 +59,23 @@ class GroupSummary:
         return rules.group_provisions(self.members)
 
     @cached_property
+    def codes(self) -> list[str]:
+        """The Code versions the subsidiaries assess against, the one most of them use first."""
+        return rules.code_order(self.members)
+
+    @cached_property
+    def movements(self) -> dict[str, SubsidiaryMovement]:
+        """Each subsidiary's movement since last year, by landlord id."""
+        return {m.entry.id: movement(m, self.period) for m in self.members}
+
+    @cached_property
     def pooled(self) -> dict[str, float | None]:
         """The group's figures: every subsidiary's counts added up, then the ratio taken."""
         return rules.pooled_figures(self.members)
 
     def behind(self, member: Member) -> list[str]:
         """Why a subsidiary is behind (empty when it is on track), most serious first."""
-        return rules.behind(member, self.pooled, self.as_of)
+        return rules.behind(member, self.pooled, self.as_of, name_code=len(self.codes) > 1)
 
     # --- one method per notebook cell -----------------------------------------------------------
 
@@ -80,6 +91,11 @@ class GroupSummary:
         """CH01, CH02, escalation and maladministration rates side by side, with the group's."""
         return views.key_figures(self.members, self.pooled, self.period, self.failed)
 
+    def movement(self) -> HTMLFragment:
+        """Each subsidiary's movement since last year: compliant provisions then and now, and its
+        provisions improved, worsened, unchanged and new (through the crosswalk where the Code changed)."""
+        return views.movement_table([(m, self.movements[m.entry.id]) for m in self.members], self.period, self.failed)
+
     def status_matrix(self) -> HTMLFragment:
         """Provisions by subsidiaries, each cell coloured by the answer's status."""
         return views.status_matrix(self.members, self.provisions, self.failed)
@@ -93,8 +109,10 @@ class GroupSummary:
         return group_provenance(self.members, self.period, self.inputs, self.outputs, self.as_of, self.failed)
 
     def run_record(self) -> RunRecord:
-        """The provenance as a notebook output, for the batch to store with the index page."""
-        return RunRecord({"provenance": self.provenance()},
+        """The provenance and each subsidiary's movement since last year (:meth:`SubsidiaryMovement.as_json`,
+        by landlord id) as a notebook output, for the batch to store with the index page."""
+        movement = {key: value.as_json() for key, value in self.movements.items()}
+        return RunRecord({"provenance": self.provenance(), "movement": movement},
                          f"Group summary of {len(self.members) + len(self.failed)} subsidiaries, {self.period.id}.")
 
 

@@ -14,15 +14,23 @@ from ..code.catalogue import Provision
 from ..core.periods import Period
 from ..report.render import BADGE_CLASS, HTMLFragment, render
 from .members import FailedMember, Member, run_failure
-from .rules import status_counts
+from .movement import SubsidiaryMovement
+from .rules import code_order, status_counts
 
 #: The status as it fits a cell of the matrix.
-SHORT_STATUS = {"Yes": "Yes", "Partial": "Part", "No": "No", "N/A": "N/A"}
+SHORT_STATUS = {"Yes": "Yes", "Partial": "Part", "No": "No", "N/A": "N/A", "Figure or text": "Fig"}
+
+
+def code_groups(members: Sequence[Member]) -> list[tuple[str, list[str]]]:
+    """Each Code version the subsidiaries assess against (:func:`~.rules.code_order`), with the
+    names of those that do."""
+    return [(code, [m.entry.name for m in members if m.catalogue.code == code]) for code in code_order(members)]
 
 
 def cover(group: str, period: Period, members: Sequence[Member], as_of: dt.date,
           failed: Sequence[FailedMember] = ()) -> HTMLFragment:
-    """Title block: group, period, subsidiaries, reports produced and assessments approved."""
+    """Title block: group, period, subsidiaries, reports produced and assessments approved; the
+    Code version, or each version with the subsidiaries assessed against it when they differ."""
     return HTMLFragment(render(
         "group_cover",
         group=group,
@@ -31,7 +39,7 @@ def cover(group: str, period: Period, members: Sequence[Member], as_of: dt.date,
         failed=failed,
         reports=sum(1 for m in members if m.report),
         approved=sum(1 for m in members if m.state == "Approved"),
-        codes=sorted({m.catalogue.code for m in members}),
+        codes=code_groups(members),
         as_of=as_of,
     ))
 
@@ -57,15 +65,27 @@ def behind_table(reasons: Sequence[tuple[Member, list[str]]], as_of: dt.date,
 
 def key_figures(members: Sequence[Member], pooled: Mapping[str, float | None], period: Period,
                 failed: Sequence[FailedMember] = ()) -> HTMLFragment:
-    """CH01, CH02, escalation and maladministration rates side by side, with the group's."""
-    return HTMLFragment(render("group_figures", members=members, group=pooled, period=period, failed=failed))
+    """CH01, CH02, escalation and maladministration rates side by side, with the group's (and, when
+    the subsidiaries assess against different Codes, which Code's timescales count each one's figures)."""
+    codes = code_groups(members)
+    return HTMLFragment(render("group_figures", members=members, group=pooled, period=period, failed=failed,
+                               codes=codes if len(codes) > 1 else []))
 
 
 def status_matrix(members: Sequence[Member], provisions: Sequence[Provision],
                   failed: Sequence[FailedMember] = ()) -> HTMLFragment:
-    """Provisions by subsidiaries, each cell coloured by the answer's status."""
-    sections: list[tuple[str, list[Provision]]] = []
+    """Provisions by subsidiaries, each cell coloured by the answer's status.
+
+    When the subsidiaries assess against different Codes, the rows are grouped by Code version
+    (headed by the version and the subsidiaries assessed against it), each version's provisions
+    by section; a subsidiary's cells for another version's provisions are left blank.
+    """
+    names = dict(code_groups(members))
+    blocks: list[tuple[str, list[str], list[tuple[str, list[Provision]]]]] = []
     for provision in provisions:
+        if not blocks or blocks[-1][0] != provision.code:
+            blocks.append((provision.code, names.get(provision.code, []), []))
+        sections = blocks[-1][2]
         catalogue = next(m.catalogue for m in members if m.catalogue.code == provision.code)
         title = f"{provision.section} {catalogue.section(provision.section).title}"
         if not sections or sections[-1][0] != title:
@@ -76,10 +96,18 @@ def status_matrix(members: Sequence[Member], provisions: Sequence[Provision],
         for m in members for p in provisions
     }
     return HTMLFragment(render(
-        "group_matrix", members=members, sections=sections, cells=cells,
+        "group_matrix", members=members, blocks=blocks, mixed=len(blocks) > 1, cells=cells,
         counts={m.entry.id: status_counts(m) for m in members}, badge=BADGE_CLASS, short=SHORT_STATUS,
         failed=failed,
     ))
+
+
+def movement_table(movements: Sequence[tuple[Member, SubsidiaryMovement]], period: Period,
+                   failed: Sequence[FailedMember] = ()) -> HTMLFragment:
+    """Each subsidiary's movement since last year: the Code of each year, its compliant (Yes)
+    provisions last year and this (count and share), and its provisions improved, worsened,
+    unchanged, new and not compared; or why there is nothing to compare."""
+    return HTMLFragment(render("group_movement", rows=movements, period=period, failed=failed))
 
 
 def reports(members: Sequence[Member], failed: Sequence[FailedMember] = ()) -> HTMLFragment:

@@ -22,7 +22,8 @@ import markupsafe
 
 from ..core.periods import uk_date
 
-BADGE_CLASS = {"Yes": "yes", "Partial": "partial", "No": "no", "N/A": "na"}
+#: A status (or "Figure or text": a 2020 question answered by a figure or written answer) -> its badge class.
+BADGE_CLASS = {"Yes": "yes", "Partial": "partial", "No": "no", "N/A": "na", "Figure or text": "value"}
 
 
 def number(value: float | None) -> str:

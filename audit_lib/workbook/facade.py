@@ -13,33 +13,55 @@ are never stored: :meth:`Workbook.findings` computes them from the answers as th
 case statistics, the landlord's evidence register and its finding settings. A signature records
 the cited documents' hashes, and an approval is refused while a contradicted finding has no
 response (:meth:`Workbook.signature_facts`, which the sign-off panel hands to the store).
+
+Under any version of the Code (the one the landlord's period is assessed against): a section the
+Code does not have is an empty part (the notebook asks for sections 1 to 9; the 2020 and 2022
+Codes have eight); the answers the case log proposes to the Code's questions asking for a figure
+are worked out once per workbook (:attr:`Workbook.proposals`); and the provisions new in this
+Code since the answers were carried from an older one are told by its crosswalk
+(:meth:`Workbook.new_provisions`).
+
+Year on year: last period's answers are read once (:attr:`Workbook.previous_assessment`; none
+when it has no answers file) and set beside this period's through the crosswalk when the Code
+changed (:meth:`Workbook.compared_with_last_period`); the headline figures of every period the
+case log covers are worked out from the one loaded case log, each under its own Code
+(:attr:`Workbook.period_figures`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cache, cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..assessment.answers import Assessment
 from ..assessment.answers_file import load_assessment
 from ..assessment.signoff import SignatureFacts
+from ..assessment.year_on_year import YearOnYear, load_previous_assessment, year_on_year
 from ..cases.load import CaseLog, load_case_log
-from ..code.catalogue import Catalogue, load_catalogue
+from ..code.catalogue import Catalogue, Provision, load_catalogue
+from ..code.crosswalk import load_crosswalk
+from ..code.versions import previous_version
 from ..config.landlords import Landlord, load_landlord
-from ..core.periods import Period, parse_as_of
+from ..core.periods import FIRST_PERIOD, Period, parse_as_of
+from ..errors import AuditError
 from ..evidence.register import EvidenceRegister, document_hashes, load_register
 from ..findings.assess import assess, unanswered_contradictions
 from ..findings.model import Finding
 from ..report.provenance import RunRecord
 from ..report.render import HTMLFragment
+from ..stats.by_period import PeriodFigures, figures_by_period
 from ..stats.engine import landlord_statistics
+from ..stats.proposals import Proposal
+from ..stats.proposals import proposals as proposed_answers
 from ..stats.provision_figures import provision_figures
 from ..stats.results import CaseStatistics
 from . import record, views
 from .notebook_errors import show_audit_errors_briefly
+from .views import NewProvision
 
 if TYPE_CHECKING:
     from ipywidgets import Widget
@@ -98,6 +120,37 @@ class Workbook:
     @cached_property
     def figures_by_provision(self) -> dict[str, list[str]]:
         return provision_figures(self.stats)
+
+    @cached_property
+    def proposals(self) -> dict[str, Proposal]:
+        """The answers the case log proposes to the Code's questions asking for a figure (the 2020
+        Code's "What proportion of complaints are resolved at stage 1?"), by provision number, for
+        the auditor to confirm or change: worked out once per workbook from the case statistics.
+        Empty for a Code without such questions (the case log is then not read for them)."""
+        if not self.catalogue.proposals:
+            return {}
+        return proposed_answers(self.catalogue, self.stats)
+
+    def proposal_for(self, provision: Provision) -> Proposal | None:
+        """The answer the case log proposes to ``provision`` (a question asking for a figure), or ``None``."""
+        return self.proposals.get(provision.number) if provision.code == self.catalogue.code else None
+
+    def new_provisions(self, assessment: Assessment | None = None) -> Mapping[str, NewProvision]:
+        """The provisions of this Code no provision of the older Code leads to (by number, with the
+        crosswalk's note), when the answers (``assessment``, default as they are now) were carried
+        from a period assessed against the previous version; else none."""
+        answers = assessment if assessment is not None else self.assessment
+        if not answers.carried_from:
+            return {}
+        try:
+            period = Period.parse(answers.carried_from)
+        except AuditError:  # a period id edited by hand: the period before this one
+            period = self.period.previous
+        return _new_provisions(self.landlord.code_for(period), self.catalogue.code)
+
+    def new_in_code(self, provision: Provision) -> NewProvision | None:
+        """Whether ``provision`` is new in this Code since the answers were carried from an older one."""
+        return self.new_provisions().get(provision.number) if provision.code == self.catalogue.code else None
 
     @cached_property
     def register(self) -> EvidenceRegister:
@@ -160,13 +213,18 @@ class Workbook:
     def section(self, number: int) -> HTMLFragment | Widget:
         """One Code section: each provision with its requirement, answer and flags.
 
-        Interactive: a panel whose form is built when the auditor opens it.
+        Interactive: a panel whose form is built when the auditor opens it. A section the Code does
+        not have (section 9 under the 2020 and 2022 Codes, which have eight) is an empty fragment:
+        nothing shown, nothing in the report.
         """
+        if number not in {s.number for s in self.catalogue.sections}:
+            return HTMLFragment("")
         if self.interactive:
             return self.live.section(number)
         assessment = self.assessment
         return views.section(self.catalogue, number, assessment, self.figures_by_provision, self.as_of,
-                             self.findings(assessment), self.register)
+                             self.findings(assessment), self.register, proposals=self.proposals,
+                             new=self.new_provisions(assessment))
 
     def data_quality(self) -> HTMLFragment:
         """Every problem in the case log, what it kept the complaint out of, and rows read = complaints
@@ -210,6 +268,57 @@ class Workbook:
 
         return self.live.part("evidence-register", part) if self.interactive else part()
 
+    # --- year on year ---------------------------------------------------------------------------
+
+    @cached_property
+    def previous_assessment(self) -> Assessment | None:
+        """Last period's answers as saved, to the Code it was assessed against (``None``: it has no
+        answers file); read once, as last period is not edited here."""
+        if self.period.start_year <= FIRST_PERIOD:
+            return None
+        previous = self.period.previous
+        code = self.landlord.code_for(previous)
+        return load_previous_assessment(self.landlord.answers_path(previous.id), load_catalogue(code),
+                                        self.landlord.id, previous.id)
+
+    def compared_with_last_period(self, assessment: Assessment | None = None) -> YearOnYear:
+        """The answers as they are now (or ``assessment``) beside last period's, provision by provision,
+        through the crosswalk when the Code changed (:mod:`audit_lib.assessment.year_on_year`)."""
+        previous = self.period.previous
+        previous_code = self.landlord.code_for(previous)
+        try:
+            last = self.previous_assessment
+        except AuditError as exc:  # last period's problem never stops this period's report
+            return YearOnYear(period=self.period.id, code=self.catalogue.code, previous_period=previous.id,
+                              previous_code=previous_code, assessed=True, rows=(),
+                              problem=f"{previous.id}'s answers cannot be read, so they are not compared: {exc}")
+        return year_on_year(assessment if assessment is not None else self.assessment, self.catalogue, last,
+                            previous_period=previous.id, previous_code=previous_code)
+
+    @cached_property
+    def period_figures(self) -> list[PeriodFigures]:
+        """The headline figures of every period the case log covers up to this one, each under its own
+        Code (:mod:`audit_lib.stats.by_period`), from the one loaded case log; this period's are
+        :attr:`stats`."""
+        return figures_by_period(self.case_log, self.landlord, self.period, {self.period.id: self.stats})
+
+    def year_on_year(self) -> HTMLFragment | Widget:
+        """Last period's answer to each provision (through the crosswalk when the Code changed), this
+        period's, the movement and what changed, with the counts by movement.
+
+        Interactive: kept as the answers are.
+        """
+        def part() -> HTMLFragment:
+            return views.year_on_year(self.catalogue, self.compared_with_last_period())
+
+        return self.live.part("year-on-year", part) if self.interactive else part()
+
+    def figures_by_period(self) -> HTMLFragment:
+        """The headline figures (CH01, CH02, acknowledgement and response rates, escalation rate) of
+        every period the case log covers, each under its own Code's timescales, the Code and its rule
+        named per row. Not live: the figures do not depend on the answers."""
+        return views.figures_by_period(self.period, self.period_figures, self.case_log, self.landlord)
+
     def provenance(self) -> dict[str, Any]:
         """What this run read: parameters, Code version, product version and each input file's SHA-256."""
         return record.provenance(landlord=self.landlord, period=self.period, catalogue=self.catalogue,
@@ -220,11 +329,24 @@ class Workbook:
         assessment = self.assessment
         return record.metrics(landlord=self.landlord, period=self.period, catalogue=self.catalogue,
                               assessment=assessment, case_log=self.case_log, stats=self.stats,
-                              interactive=self.interactive, as_of=self.as_of, findings=self.findings(assessment))
+                              interactive=self.interactive, as_of=self.as_of, findings=self.findings(assessment),
+                              year_on_year=self.compared_with_last_period(assessment),
+                              figures_by_period=self.period_figures)
 
     def run_record(self) -> RunRecord:
         """The metrics as a notebook output; a batch run writes it to ``metrics.json``."""
         return record.run_record(self.landlord, self.period, self.metrics())
+
+
+@cache
+def _new_provisions(older: str, newer: str) -> Mapping[str, NewProvision]:
+    """The ``newer`` Code's provisions no ``older`` provision leads to, from the crosswalk between
+    them: only when ``older`` is the version before ``newer`` (answers are carried one version at
+    a time); none otherwise, or when both are the same."""
+    if previous_version(newer) != older:
+        return {}
+    crosswalk = load_crosswalk(older, newer)
+    return {number: NewProvision(code=newer, older=older, note=note) for number, note in crosswalk.new.items()}
 
 
 def open_workbook(landlord: str, period: str, inputs_dir: str | Path, interactive: bool = False,

@@ -4,8 +4,9 @@ The history is the store's append-only file (:mod:`audit_lib.assessment.history`
 reads it when opened and again after every change while it is open, so it also shows what
 other editors saved. Each entry is told in plain words (:func:`describe_entry`): a status
 ``Partial → No``, a commentary's old and new text, the evidence items, actions and responses
-to findings added, removed or changed, a carried-forward answer confirmed, a sign-off and whom it replaced, a
-reopening and its reason.
+to findings added, removed or changed, a carry forward (across Code versions: how many answers went
+through the crosswalk, how many provisions are new, which answers were not carried), a carried-forward
+answer confirmed, a sign-off and whom it replaced, a reopening and its reason.
 """
 
 from __future__ import annotations
@@ -103,16 +104,15 @@ def describe_entry(entry: Entry) -> str:
         field, old, new = str(entry["field"]), entry.get("old"), entry.get("new")
         if field == "status":
             return f"Comply: {_status(old)} → {_status(new)}"
-        if field == "commentary":
-            return f"Commentary: {_quote(old)} → {_quote(new)}"
+        if field in ("commentary", "value"):
+            return f"{FIELD_LABELS[field]}: {_quote(old)} → {_quote(new)}"
         if field in ("evidence", "actions", "responses"):
             return f"{FIELD_LABELS[field]}: {_list_change(old, new)}"
         if field == "confirmed":
             return "Confirmed the carried-forward answer" if new else "Marked as not yet confirmed"
         return f"{field}: {old} → {new}"
     if "carried_from" in entry:
-        return (f"Started from {entry['carried_from']}'s answers ({entry.get('answers', 0)} answers, each "
-                "unconfirmed until confirmed or changed)")
+        return describe_carry(entry)
     if "signoff" in entry:
         role = SIGNERS.get(str(entry["signoff"]), str(entry["signoff"]))
         replaced = f" (replacing {_signer(entry['old'])})" if entry.get("old") else ""
@@ -127,6 +127,39 @@ def describe_entry(entry: Entry) -> str:
         return f"Reopened: {_quote(entry['reopened'])}" + (f" ({' and '.join(withdrawn)} withdrawn)" if withdrawn else "")
     rest = {k: v for k, v in entry.items() if k not in ("at", "user", "revision")}
     return "; ".join(f"{k}: {v}" for k, v in rest.items()) or "Changed"
+
+
+def _count(number: Any, one: str, many: str) -> str:
+    """``58 answers`` (or ``1 answer``): a count from the history in words."""
+    count = number if isinstance(number, int) else len(number) if isinstance(number, (list, Mapping)) else 0
+    return f"{count} {one if count == 1 else many}"
+
+
+def describe_carry(entry: Entry) -> str:
+    """A carry forward in words: from which period; across Code versions, how many answers went
+    through the crosswalk, how many provisions are new and start blank, and which answers were not
+    carried (their requirement removed)."""
+    period = entry["carried_from"]
+    older, newer = entry.get("from_code"), entry.get("to_code")
+    answers = entry.get("answers", 0)
+    if not older or not newer:  # within one version of the Code
+        return f"Started from {period}'s answers ({answers} answers, each unconfirmed until confirmed or changed)"
+    parts = [f"Started from {period}'s answers under the {older} Code: {_count(answers, 'answer', 'answers')} "
+             f"carried through the crosswalk to the {newer} Code, each unconfirmed"]
+    new = entry.get("new_provisions")
+    if new:
+        parts.append(f"{_count(new, f'provision new in {newer} starts', f'provisions new in {newer} start')} blank")
+    dropped = entry.get("not_carried")
+    if isinstance(dropped, Mapping) and dropped:
+        reasons = {str(reason) for reason in dropped.values()}
+        why = "requirement removed" if reasons == {"removed"} else ", ".join(sorted(reasons))
+        names = ", ".join(str(provision).replace(":", " ", 1) for provision in dropped)
+        parts.append(f"{_count(dropped, 'answer', 'answers')} not carried ({why}): {names}")
+    left = entry.get("open_actions_not_carried")
+    if isinstance(left, Mapping) and left:
+        names = ", ".join(f"{str(provision).replace(':', ' ', 1)} ({n})" for provision, n in left.items())
+        parts.append(f"open actions left with them, to close or move by hand: {names}")
+    return "; ".join(parts)
 
 
 def for_provision(provision_id: str) -> Callable[[Entry], bool]:

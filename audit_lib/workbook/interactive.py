@@ -19,15 +19,16 @@ from __future__ import annotations
 import html
 import logging
 import os
-from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 import ipywidgets as w
 
 from ..assessment.answers import Assessment
 from ..assessment.store import AnswerStore, open_store
+from ..code.catalogue import load_catalogue
 from ..core.paths import EVIDENCE_REGISTER, evidence_dir
-from ..errors import SignOffError
+from ..errors import AuditError, SignOffError
 from ..evidence.register import Document, EvidenceRegister
 from ..findings.assess import by_provision
 from ..findings.model import Finding
@@ -93,39 +94,57 @@ class InteractiveWorkbook:
         """One section's panel; its form is built when opened (one section at a time)."""
         section = self.wb.catalogue.section(number)
         panel = SectionPanel(section, self.wb.catalogue.provisions_in(number), self.store,
-                             self.wb.figures_by_provision, self.changed, self.wb.as_of, page=self.data)
+                             self.wb.figures_by_provision, self.changed, self.wb.as_of, page=self.data,
+                             notes=self.wb)  # proposals and new provisions, read when the panel opens
         self.sections[number] = panel
         return panel.widget
 
     def previous_store(self) -> AnswerStore | None:
-        """Last period's answers, if there are any to carry forward into an empty assessment."""
+        """Last period's answers, if there are any to carry forward into an empty assessment, read
+        with the catalogue of the Code that period is assessed against (which may be older)."""
         if self.store.assessment.answers:
             return None
-        previous = open_store(self.wb.landlord.folder, self.wb.catalogue, self.wb.landlord.id,
-                              self.wb.period.previous.id, self.store.user)
+        period = self.wb.period.previous
+        catalogue = load_catalogue(self.wb.landlord.code_for(period))
+        previous = open_store(self.wb.landlord.folder, catalogue, self.wb.landlord.id, period.id, self.store.user)
         return previous if previous.assessment.answers else None
 
     def carry_forward(self) -> None:
         previous = self.previous_store()
         if previous is None:
             raise SignOffError(f"nothing to carry forward into {self.wb.period.id}")
-        self.store.carry_forward(previous)
+        saved = self.store.carry_forward(previous)
         for panel in self.sections.values():
             for form in panel.forms:
                 form.show(self.store.answer(form.provision.id))
         self.changed()
-        self.carry_message.value = (f"Started from {previous.period}'s answers: every answer is marked unconfirmed "
-                                    "until you confirm or change it.")
+        if previous.catalogue.code == self.store.catalogue.code:
+            self.carry_message.value = (f"Started from {previous.period}'s answers: every answer is marked "
+                                        "unconfirmed until you confirm or change it.")
+            return
+        entry = next((e for e in reversed(self.store.history())
+                      if "carried_from" in e and e.get("revision") == saved.revision), None)
+        self.carry_message.value = html.escape(_carried_across_message(entry, previous, self.store), quote=False)
+
+    def _carry_button(self, previous: AnswerStore) -> w.Button:
+        """"Start from 2023-24's answers", naming last period's Code when it is not this period's."""
+        across = previous.catalogue.code != self.store.catalogue.code
+        label = f"Start from {previous.period}'s answers" + (f" ({previous.catalogue.code} Code)" if across else "")
+        return w.Button(description=label, button_style="info", layout=w.Layout(width="360px" if across else "300px"))
 
     def controls(self) -> w.Widget:
         """Progress, carry forward (when the assessment is empty), the evidence register (collapsed:
         its documents, attach a file, add a link), sign-off with its history, and the report
         button, for the top of the workbook."""
         parts: list[w.Widget] = [self.progress.widget]
-        previous = self.previous_store()
+        try:
+            previous = self.previous_store()
+        except AuditError as exc:  # last period's answers cannot be read: said here, the rest of the page stands
+            previous = None
+            self.carry_message.value = error_html(exc, "Last period's answers cannot be carried forward")
+            parts.append(self.carry_message)
         if previous is not None:
-            button = w.Button(description=f"Start from {previous.period}'s answers", button_style="info",
-                              layout=w.Layout(width="300px"))
+            button = self._carry_button(previous)
 
             def _clicked(_: w.Button) -> None:
                 self.carry_forward()
@@ -138,6 +157,24 @@ class InteractiveWorkbook:
             parts += [button, self.carry_message]
         parts += [self.evidence.widget, self.signoff.widget, self.signoff_history.widget, self.report.widget]
         return w.VBox(parts)
+
+
+def _carried_across_message(entry: Mapping[str, Any] | None, previous: AnswerStore, store: AnswerStore) -> str:
+    """What the page says after a carry forward across Code versions (from its history entry)."""
+    older, newer = previous.catalogue.code, store.catalogue.code
+    answers = entry.get("answers", 0) if entry else len(store.assessment.answers)
+    new = len(entry.get("new_provisions") or []) if entry else 0
+    dropped = len(entry.get("not_carried") or {}) if entry else 0
+    words = (f"Started from {previous.period}'s answers under the {older} Code: {answers} "
+             f"{'answer was' if answers == 1 else 'answers were'} carried through the crosswalk to the {newer} Code")
+    if new:
+        words += (f"; {new} {'provision is' if new == 1 else 'provisions are'} new in the {newer} Code and "
+                  f"{'starts' if new == 1 else 'start'} blank")
+    if dropped:
+        words += (f"; {dropped} {'answer was' if dropped == 1 else 'answers were'} not carried (requirement "
+                  "removed; the history lists them)")
+    return (words + ". Every answer is unconfirmed until you confirm or change it; the note of what changed is "
+            "shown beside each draft.")
 
 
 def _signature(path: os.PathLike[str]) -> tuple[int, int, int] | None:

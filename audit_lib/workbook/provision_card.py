@@ -10,14 +10,17 @@ change, so it never shows a stale answer or a stale finding.
 
 What a card and a form show besides the answer (the findings, the evidence register's
 documents) comes from the page (:class:`PageData`): the interactive workbook computes the
-findings once for each state of the answers and the register, not once per provision.
+findings once for each state of the answers and the register, not once per provision. What they
+show under a Code other than 2024 comes from the workbook (:class:`CodeNotes`): the answer the
+case log proposes to a question asking for a figure (computed once per workbook), and whether a
+provision is new in this Code since the answers were carried from an older one.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import ipywidgets as w
 from ipywidgets.widgets.widget_string import HTMLStyle
@@ -28,7 +31,10 @@ from ..evidence.register import Document
 from ..findings.model import Finding
 from ..report.render import render
 from .feedback import error_html, guarded
-from .views import provision_row
+from .views import NewProvision, provision_row
+
+if TYPE_CHECKING:
+    from ..stats.proposals import Proposal
 
 #: One Layout and one style shared by every card: ipywidgets creates a model per layout and
 #: style object, and each model is a message to the browser.
@@ -80,16 +86,42 @@ class NoPageData:
         return None
 
 
+class CodeNotes(Protocol):
+    """What the workbook knows of a provision under its Code version besides the answers (the
+    :class:`~audit_lib.workbook.facade.Workbook` itself)."""
+
+    def proposal_for(self, provision: Provision) -> Proposal | None:
+        """The answer the case log proposes to a question asking for a figure, or ``None``."""
+        ...
+
+    def new_in_code(self, provision: Provision) -> NewProvision | None:
+        """Whether ``provision`` is new in this Code since the answers were carried from an older
+        Code (no older provision leads to it), with the crosswalk's note; else ``None``."""
+        ...
+
+
+class NoCodeNotes:
+    """No proposals and nothing new (a card or form built on its own)."""
+
+    def proposal_for(self, provision: Provision) -> Proposal | None:
+        return None
+
+    def new_in_code(self, provision: Provision) -> NewProvision | None:
+        return None
+
+
 class ProvisionCard:
     """One provision drawn as HTML until the auditor clicks Edit; then its form (from ``build_form``)."""
 
     def __init__(self, provision: Provision, store: AnswerStore, figures: Sequence[str],
-                 build_form: Callable[[], _Form], as_of: dt.date | None = None, page: PageData | None = None) -> None:
+                 build_form: Callable[[], _Form], as_of: dt.date | None = None, page: PageData | None = None,
+                 notes: CodeNotes | None = None) -> None:
         self.provision = provision
         self.store = store
         self.figures = list(figures)
         self.as_of = as_of
         self.page: PageData = page if page is not None else NoPageData()
+        self.notes: CodeNotes = notes if notes is not None else NoCodeNotes()
         self.build_form = build_form
         self.form: _Form | None = None
         self.html = w.HTML(layout=_HTML, style=_HTML_STYLE)
@@ -111,7 +143,8 @@ class ProvisionCard:
             return
         answer = self.store.answer(self.provision.id)
         row = provision_row(self.provision, answer, self.figures, self.as_of, self.page.findings(self.provision.id),
-                            self.page.document)
+                            self.page.document, proposal=self.notes.proposal_for(self.provision),
+                            new=self.notes.new_in_code(self.provision))
         value = render("provision_card", row=row)
         if self.html.value != value:
             self.html.value = value
@@ -126,4 +159,4 @@ class ProvisionCard:
         return self.form
 
 
-__all__ = ["NoPageData", "PageData", "ProvisionCard"]
+__all__ = ["CodeNotes", "NoCodeNotes", "NoPageData", "PageData", "ProvisionCard"]

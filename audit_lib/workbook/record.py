@@ -9,6 +9,13 @@ It also holds the findings (:mod:`audit_lib.findings`) as they were when the run
 severity, code, message in words with the figures, the figures, and the auditor's response) and
 ``findings_counts`` (per severity, and the contradicted findings with no response). A finding's
 message and figures are counts, rates and words the rules wrote, never a case log's free text.
+
+``year_on_year`` says which period and Code the answers were compared with and how many
+provisions moved each way (:class:`~audit_lib.assessment.year_on_year.Movement` codes;
+``counts`` is ``None`` when there was nothing to compare with), and ``figures_by_period`` lists
+the headline figures of every period the case log covers, each under its own Code
+(:meth:`~audit_lib.stats.by_period.PeriodFigures.as_json`): counts, rates and reason codes only,
+no case log's value.
 """
 
 from __future__ import annotations
@@ -20,7 +27,8 @@ from typing import Any
 from ..assessment.actions import action_counts, action_rows
 from ..assessment.answers import Assessment
 from ..assessment.checks import answer_flags
-from ..assessment.progress import progress
+from ..assessment.progress import answered_as, progress
+from ..assessment.year_on_year import YearOnYear
 from ..cases.load import CaseLog
 from ..code.catalogue import Catalogue
 from ..config.landlords import Landlord
@@ -29,6 +37,7 @@ from ..core.periods import Period
 from ..findings.assess import counts, unanswered_contradictions
 from ..findings.model import Finding
 from ..report.provenance import RunRecord, base_provenance, file_entry
+from ..stats.by_period import PeriodFigures
 from ..stats.results import CaseStatistics
 
 
@@ -44,6 +53,8 @@ def provenance(*, landlord: Landlord, period: Period, catalogue: Catalogue, case
         "configuration": file_entry(landlord.folder / CONFIG_FILE, inputs),
         "case_log": {"file": landlord.case_log_path.relative_to(inputs).as_posix(), "sha256": case_log.sha256},
         "answers": file_entry(landlord.answers_path(period.id), inputs),
+        # the year on year reads it (sha256 None: last period has no answers file)
+        "answers_last_period": file_entry(landlord.answers_path(period.previous.id), inputs),
         # the findings on the evidence read it (sha256 None: the landlord keeps no register)
         "evidence_register": file_entry(evidence_dir(landlord.folder) / EVIDENCE_REGISTER, inputs),
     }
@@ -51,12 +62,16 @@ def provenance(*, landlord: Landlord, period: Period, catalogue: Catalogue, case
 
 
 def metrics(*, landlord: Landlord, period: Period, catalogue: Catalogue, assessment: Assessment, case_log: CaseLog,
-            stats: CaseStatistics, interactive: bool, as_of: dt.date, findings: Sequence[Finding] = ()) -> dict[str, Any]:
-    """Machine-readable figures: case statistics, answer counts by status, actions, findings and provenance."""
+            stats: CaseStatistics, interactive: bool, as_of: dt.date, findings: Sequence[Finding] = (),
+            year_on_year: YearOnYear | None = None,
+            figures_by_period: Sequence[PeriodFigures] = ()) -> dict[str, Any]:
+    """Machine-readable figures: case statistics, answer counts by status, actions, findings, the
+    movement since last period (``None`` when not given), the headline figures by period and provenance."""
     provisions = catalogue.provisions
     done = progress(assessment, provisions)
     flagged = sum(
-        1 for p in provisions if any(f.code != "unanswered" for f in answer_flags(assessment.answer(p.id), as_of))
+        1 for p in provisions
+        if any(f.code != "unanswered" for f in answer_flags(assessment.answer(p.id), as_of, provision=p))
     )
     return {
         "landlord": {"id": landlord.id, "name": landlord.name, "homes": landlord.homes},
@@ -66,10 +81,11 @@ def metrics(*, landlord: Landlord, period: Period, catalogue: Catalogue, assessm
             "state": assessment.state,
             "provisions": done.total,
             "answered": done.answered,
-            "by_status": {**done.by_status, "Not assessed": done.total - done.answered},
+            "by_status": {**done.counts, "Not assessed": done.total - done.answered},
             "with_review_flags": flagged,
             "actions": action_counts(action_rows(assessment, provisions, as_of)),
-            "statuses": {p.id: _status_value(assessment, p.id) for p in provisions},
+            "statuses": {p.id: answered_as(p, assessment.answer(p.id)) for p in provisions},
+            "unconfirmed": [p.id for p in provisions if not assessment.answer(p.id).confirmed],
             "action_dates": [
                 {"provision": p.number, "due": a.due.isoformat() if a.due else None, "done": a.done}
                 for p in provisions for a in assessment.answer(p.id).actions
@@ -80,6 +96,8 @@ def metrics(*, landlord: Landlord, period: Period, catalogue: Catalogue, assessm
         "case_statistics": stats.to_json(),
         "findings": [finding.as_json(response_text=False) for finding in findings],
         "findings_counts": findings_counts(findings),
+        "year_on_year": None if year_on_year is None else year_on_year.as_json(),
+        "figures_by_period": [figures.as_json() for figures in figures_by_period],
         "provenance": provenance(landlord=landlord, period=period, catalogue=catalogue, case_log=case_log,
                                  interactive=interactive, as_of=as_of),
     }
@@ -89,12 +107,6 @@ def findings_counts(findings: Sequence[Finding]) -> dict[str, int]:
     """How many findings of each severity (``contradicted``, ``caution``, ``evidence``), and
     ``unanswered_contradictions``: the contradicted findings with no response (which refuse approval)."""
     return {**counts(findings), "unanswered_contradictions": len(unanswered_contradictions(findings))}
-
-
-def _status_value(assessment: Assessment, provision_id: str) -> str | None:
-    """A provision's status as text, or ``None`` when not assessed."""
-    status = assessment.answer(provision_id).status
-    return status.value if status else None
 
 
 def run_record(landlord: Landlord, period: Period, figures: dict[str, Any]) -> RunRecord:

@@ -13,13 +13,14 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..assessment.actions import action_counts, action_rows, plan_order, shortfalls
 from ..assessment.answers import Answer, Assessment
 from ..assessment.checks import answer_flags
 from ..assessment.progress import progress
 from ..assessment.signoff import ROLES, describe_event, describe_override, describe_signature, signoff_events
+from ..assessment.year_on_year import Movement, YearOnYear
 from ..cases.load import CaseLog
 from ..code.catalogue import Catalogue, Provision
 from ..code.timescales import stages
@@ -32,9 +33,13 @@ from ..findings.evidence_quality import SIGNATURE_WORDS, latest_recorded_documen
 from ..findings.model import Finding, FindingCode, Severity
 from ..report.charts import all_charts
 from ..report.render import BADGE_CLASS, HTMLFragment, render
-from ..stats.definitions import kept_out_of
+from ..stats.by_period import PeriodFigures, log_span
+from ..stats.definitions import definitions, kept_out_of
 from ..stats.quarterly import quarterly_table
 from ..stats.results import CaseStatistics
+
+if TYPE_CHECKING:
+    from ..stats.proposals import Proposal
 
 
 def cover(landlord: Landlord, period: Period, catalogue: Catalogue, assessment: Assessment) -> HTMLFragment:
@@ -136,45 +141,129 @@ def citations(answer: Answer, resolve: Resolve | None) -> list[dict[str, Any] | 
     return shown
 
 
+#: A provision's tier (the 2022 Code's must / should) in words, as its badge says it.
+TIER_WORDS = {"must": "Must", "should": "Should"}
+
+#: What a tiered Code's section heading says under its title (the 2022 form's two lists in one).
+TIERS_HEADING = "Mandatory 'must' and best practice 'should' requirements"
+
+
+@dataclass(frozen=True)
+class NewProvision:
+    """A provision of this Code that no provision of the Code the answers were carried from leads
+    to (its crosswalk lists it as new), and the crosswalk's note on what is new."""
+
+    code: str  # this Code, e.g. "2024"
+    older: str  # the Code the answers were carried from, e.g. "2022"
+    note: str
+
+    @property
+    def words(self) -> str:
+        """``New in 2024: no 2022 provision leads to this one — <note>``."""
+        note = f" — {self.note}" if self.note else ""
+        return f"New in {self.code}: no {self.older} provision leads to this one{note}"
+
+
+def carried_lines(answer: Answer) -> list[str]:
+    """Where a draft carried across Code versions came from, one line per older provision: in full
+    while it is not confirmed (``Carried from the 2022 Code: 5.1 (split) — <note>``), then quieter
+    (``From 2022 5.1 (split)``)."""
+    lines = []
+    for carried in answer.carried:
+        code, _, number = carried.provision.partition(":")
+        if not number:  # an id without its version: the number alone
+            code, number = "", code
+        kind = f" ({carried.kind})" if carried.kind else ""
+        if answer.confirmed:
+            lines.append(f"From {code} {number}{kind}" if code else f"From {number}{kind}")
+        else:
+            where = f"the {code} Code" if code else "an older Code"
+            note = f" — {carried.note}" if carried.note else ""
+            lines.append(f"Carried from {where}: {number}{kind}{note}")
+    return lines
+
+
 def provision_row(provision: Provision, answer: Answer, figures: Sequence[str], as_of: dt.date | None,
-                  findings: Iterable[Finding] = (), resolve: Resolve | None = None) -> dict[str, Any]:
+                  findings: Iterable[Finding] = (), resolve: Resolve | None = None, *,
+                  proposal: Proposal | None = None, new: NewProvision | None = None) -> dict[str, Any]:
     """What the report's section table and the workbook's card show of one provision.
 
     ``findings`` are this provision's (worst first, each with the auditor's response if any);
     the card and the table draw them under the key ``findings``. ``resolve`` finds the register
     document an evidence reference cites: both show it by its title (``citations``).
+
+    Under any Code version: the provision's tier (``tier``: "Must" / "Should", or ``None``); for a
+    question asking for a figure or a written answer (``value_question``), the answer's value, the
+    answer the case log proposes (``proposal``) and, when the value is the proposal, its basis
+    (``value_basis``); where a draft was carried from an older Code (``carried``: one line per
+    older provision, see :func:`carried_lines`); and, for a provision new in this Code since the
+    answers were carried from an older one, ``new`` (the line saying so).
     """
+    value_basis = (proposal.basis if proposal is not None and answer.value is not None
+                   and answer.value == proposal.value else None)
+    carried = carried_lines(answer)
+    flags = answer_flags(answer, as_of, provision=provision)
+    if carried and not answer.confirmed:  # the carried lines say it, with where from
+        flags = [f for f in flags if f.code != "unconfirmed"]
     return {
         "provision": provision,
         "answer": answer,
         "badge": BADGE_CLASS.get(answer.status.value, "none") if answer.status else "none",
-        "flags": answer_flags(answer, as_of),
+        "flags": flags,
         "figures": list(figures),
         "findings": [f for f in findings if f.provision == provision.id],
         "citations": citations(answer, resolve),
+        "tier": TIER_WORDS.get(provision.tier or ""),
+        "value_question": provision.answer != "status",
+        "proposal": proposal,
+        "value_basis": value_basis,
+        "carried": carried,
+        "new": new.words if new is not None else None,
     }
 
 
 def section(catalogue: Catalogue, number: int, assessment: Assessment,
             figures_by_provision: Mapping[str, Sequence[str]], as_of: dt.date | None = None,
-            findings: Iterable[Finding] = (), register: EvidenceRegister | None = None) -> HTMLFragment:
-    """One Code section: each provision with its requirement, answer (evidence citing a document of
+            findings: Iterable[Finding] = (), register: EvidenceRegister | None = None, *,
+            proposals: Mapping[str, Proposal] | None = None,
+            new: Mapping[str, NewProvision] | None = None) -> HTMLFragment:
+    """One Code section: each provision with its requirement, answer (evidence cited from the
     ``register`` shown by its title), review flags (actions judged at ``as_of``, default today),
-    case figures, and its findings with the auditor's responses."""
+    case figures, and its findings with the auditor's responses.
+
+    Under a tiered Code (2022) the heading says "Mandatory 'must' and best practice 'should'
+    requirements" and each provision its tier; subsections (the 2022 Code's Stage 1, 2, 3) are
+    sub-headings. ``proposals`` (by provision number) are the answers the case log proposes to
+    questions asking for a figure; ``new`` (by number) the provisions new in this Code since the
+    answers were carried from an older one. A section the Code does not have is an empty fragment
+    (the 2020 and 2022 Codes have eight): nothing shown, nothing in the report.
+    """
+    if number not in {s.number for s in catalogue.sections}:
+        return HTMLFragment("")
     part = catalogue.section(number)
     provisions = catalogue.provisions_in(number)
     grouped = by_provision(findings)
+    proposed = proposals or {}
+    fresh = new or {}
     rows = []
     previous_sub = None
     for provision in provisions:
         row = provision_row(provision, assessment.answer(provision.id), figures_by_provision.get(provision.number, []),
-                            as_of, grouped.get(provision.id, []), register.resolve if register is not None else None)
+                            as_of, grouped.get(provision.id, []), register.resolve if register is not None else None,
+                            proposal=proposed.get(provision.number), new=fresh.get(provision.number))
         row["subsection_start"] = provision.subsection if provision.subsection != previous_sub else None
         rows.append(row)
         previous_sub = provision.subsection
     return HTMLFragment(render(
-        "section", section=part, rows=rows, progress=progress(assessment, provisions)
+        "section", section=part, rows=rows, progress=progress(assessment, provisions),
+        tiers=TIERS_HEADING if catalogue.has_tiers else None,
+        questions=any(p.answer != "status" for p in catalogue.provisions),  # the column's heading, one per Code
     ))
+
+
+def _kept_out(figures: list[str]) -> str:
+    return ("Kept out of: " + "; ".join(figures) if figures else
+            "Counted in every figure: no figure under this Code needs the field")
 
 
 def data_quality(case_log: CaseLog, code: str) -> HTMLFragment:
@@ -183,7 +272,7 @@ def data_quality(case_log: CaseLog, code: str) -> HTMLFragment:
     rows read = complaints counted + rows excluded whole."""
     problems = [
         {**e, "effect": "Row excluded whole" if e["excluded"] else
-         ("Kept out of: " + "; ".join(kept_out_of(e["unknown"], code)) if e["unknown"]
+         (_kept_out(kept_out_of(e["unknown"], code)) if e["unknown"]
           else "Counted; the value is read as not recorded")}
         for e in case_log.exclusions.to_dict("records")
     ]
@@ -239,7 +328,7 @@ def executive_summary(landlord: Landlord, period: Period, catalogue: Catalogue, 
     the answers (``findings``; the part is left out when ``None``), and headline figures."""
     done = progress(assessment, catalogue.provisions)
     coverage = period_coverage(period, stats, case_log)
-    status_counts = [(status, BADGE_CLASS[status], n) for status, n in done.by_status.items()]
+    status_counts = [(status, BADGE_CLASS.get(status, "value"), n) for status, n in done.counts.items()]
     status_counts.append(("Not assessed", "none", done.total - done.answered))
     return HTMLFragment(render(
         "executive_summary",
@@ -337,4 +426,45 @@ def evidence_register(catalogue: Catalogue, assessment: Assessment, register: Ev
         not_in_register=[(reference, in_order(citing)) for reference, citing in unresolved.items()],
         links=[(reference, web_link(reference), in_order(citing)) for reference, citing in links.items()],
         not_cited=[row.document for row in rows if not row.cited_by],
+    ))
+
+
+def year_on_year(catalogue: Catalogue, result: YearOnYear) -> HTMLFragment:
+    """This period's answers beside last period's, a table per section: last period's answer (when
+    the Code changed, that of each older provision leading to the provision, with the kind of link),
+    this period's, the movement and the crosswalk's note on what changed; the counts by movement
+    first, and the older provisions no provision carries last. When there is nothing to compare
+    with (no answers file for last period), a plain note instead."""
+    sections = []
+    for part in catalogue.sections:
+        rows = [row for row in result.rows if row.provision.section == part.number]
+        if rows:
+            sections.append((part, rows))
+    return HTMLFragment(render(
+        "year_on_year",
+        result=result,
+        sections=sections,
+        counts=[(Movement(code).words, code, n) for code, n in result.counts.items() if n],
+        badge=BADGE_CLASS,
+    ))
+
+
+def figures_by_period(period: Period, rows: Sequence[PeriodFigures], case_log: CaseLog,
+                      landlord: Landlord) -> HTMLFragment:
+    """The headline figures of every period the case log covers up to ``period``, one row per period
+    naming its Code and how that Code counts the response deadlines; a period the log covers only in
+    part is marked, and each Code's deadlines are written out under the table."""
+    config = landlord.config
+    codes = list(dict.fromkeys(row.code for row in rows))
+    first, last = log_span(case_log)
+    return HTMLFragment(render(
+        "figures_by_period",
+        period=period,
+        rows=list(rows),
+        first=first,
+        last=last,
+        source_name=case_log.source.name,
+        homes=landlord.homes,
+        deadlines=[(code, definitions(config.extension_policy, code, config.response_deadline)["deadlines"])
+                   for code in codes],
     ))

@@ -9,6 +9,14 @@ Beside each answer the form shows its findings (where the case data or the evide
 it), taken from the page (:class:`~audit_lib.workbook.provision_card.PageData`) after every
 save, each kind of finding with a box for the auditor's response. An evidence item's reference
 offers the evidence register's document ids (typing anything else is still allowed).
+
+Under any Code version: a provision's tier (the 2022 Code's "Must" / "Should") is a word beside
+its number and a section's subsections (Stage 1, 2, 3) are sub-headings; a question asking for a
+figure or a written answer (the 2020 Code's) has a value field in place of the status, saved when
+the auditor leaves it, with N/A still available and, where the case log gives one, the proposed
+answer and a button to use it (the auditor confirms it: the history records the auditor's
+change). A draft carried across Code versions says where it came from, and a provision new in
+this Code since the answers were carried from an older one says so.
 """
 
 from __future__ import annotations
@@ -34,7 +42,8 @@ from ..errors import ApprovalIncompleteError, AuditError, FindingsUnansweredErro
 from ..findings.model import Finding
 from .feedback import ERROR_STYLE, conflict_html, error_html, guarded, redraw_error_html
 from .history_panel import HistoryPanel, for_provision
-from .provision_card import NoPageData, PageData, ProvisionCard
+from .provision_card import CodeNotes, NoCodeNotes, NoPageData, PageData, ProvisionCard
+from .views import TIER_WORDS, TIERS_HEADING, carried_lines
 
 STATUS_OPTIONS = [("— not assessed —", ""), *[(s.value, s.value) for s in Status]]
 #: The list fields this form edits row by row (the store also merges responses to findings item by item).
@@ -42,9 +51,34 @@ LIST_FIELDS = ("evidence", "actions")
 FULL = w.Layout(width="100%")
 
 
-def _flags_html(answer: Answer, as_of: dt.date | None = None) -> str:
-    flags = [f for f in answer_flags(answer, as_of) if f.code != "unanswered"]
-    return "".join(f'<div class="flag" style="color:#9a3412">&#9888; {html.escape(f.message)}</div>' for f in flags)
+def _flags_html(answer: Answer, as_of: dt.date | None = None, provision: Provision | None = None) -> str:
+    """The review flags beside the provision (a draft carried across Code versions says it is
+    unconfirmed in its carried lines, :func:`_carried_html`)."""
+    hidden = {"unanswered", "unconfirmed"} if answer.carried and not answer.confirmed else {"unanswered"}
+    flags = [f for f in answer_flags(answer, as_of, provision=provision) if f.code not in hidden]
+    return "".join(f'<div class="flag" data-code="{html.escape(f.code)}" style="color:#9a3412">&#9888; '
+                   f"{html.escape(f.message)}</div>" for f in flags)
+
+
+def _carried_html(answer: Answer) -> str:
+    """Where a draft carried across Code versions came from, one line per older provision: in full
+    until the answer is confirmed, then a quieter line."""
+    style = ("font-size:12px;color:#6b7280" if answer.confirmed
+             else "font-size:12px;color:#1e3a5f;border-left:3px solid #1e3a5f;padding-left:6px;margin:2px 0")
+    css = "chc-carried confirmed" if answer.confirmed else "chc-carried"
+    return "".join(f'<div class="{css}" style="{style}">{html.escape(line)}</div>' for line in carried_lines(answer))
+
+
+_TIER_STYLE = {"must": "border:2px solid #1f4e79;font-weight:700;background:#eef3f8",
+               "should": "border:1px dashed #1f4e79;font-weight:600"}
+
+
+def _tier_html(provision: Provision) -> str:
+    """The provision's tier as a word in a badge (solid for must, dashed for should), or nothing."""
+    if provision.tier is None:
+        return ""
+    return (f' <span class="chc-tier {provision.tier}" style="{_TIER_STYLE[provision.tier]};color:#1f4e79;'
+            f'padding:0 6px;border-radius:4px;font-size:11px">{TIER_WORDS[provision.tier]}</span>')
 
 
 Item = dict[str, Any]
@@ -219,12 +253,17 @@ class ProvisionForm:
 
     def __init__(self, provision: Provision, store: AnswerStore, figures: list[str],
                  on_saved: Callable[[], None] = lambda: None, as_of: dt.date | None = None,
-                 page: PageData | None = None) -> None:
+                 page: PageData | None = None, notes: CodeNotes | None = None) -> None:
         self.provision = provision
         self.store = store
         self.on_saved = on_saved
         self.as_of = as_of
         self.page: PageData = page if page is not None else NoPageData()
+        self.notes: CodeNotes = notes if notes is not None else NoCodeNotes()
+        #: Whether the provision asks for a figure or a written answer (the value field) rather than a status.
+        self.asks_value = provision.answer != "status"
+        #: The answer the case log proposes (computed once per workbook), or ``None``.
+        self.proposal = self.notes.proposal_for(provision) if self.asks_value else None
         self.finding_boxes: dict[str, _FindingBox] = {}  # by finding code, in the order shown
         self.findings = w.VBox(layout=FULL)
         self.findings.add_class("chc-findings")
@@ -242,6 +281,34 @@ class ProvisionForm:
         self.status = w.Dropdown(options=STATUS_OPTIONS, value=answer.status.value if answer.status else "",
                                  description="Comply", layout=w.Layout(width="260px"))
         self.status.observe(self._guard(lambda ch: self._save("status", ch["new"] or None)), names="value")
+        # A question asking for a figure (or a written answer): a value field, saved when the auditor
+        # leaves it, and N/A as a tick (the status it saves); the status dropdown is shown only to
+        # take away a Yes, Partial or No given to the question (a file edited by hand).
+        if provision.answer == "text":
+            self.value_field: w.Text | w.Textarea = w.Textarea(
+                value=answer.value or "", placeholder="Your answer", description="Answer", continuous_update=False,
+                style={"description_width": "60px"}, layout=w.Layout(width="100%", height="70px"))
+        else:
+            self.value_field = w.Text(value=answer.value or "", placeholder="The figure, e.g. 87.5%",
+                                      description="Answer", continuous_update=False,
+                                      style={"description_width": "60px"}, layout=w.Layout(width="360px"))
+        self.value_field.add_class("chc-value")
+        self.value_field.observe(self._guard(lambda ch: self._save("value", ch["new"].strip() or None)), names="value")
+        self.not_applicable = w.Checkbox(value=answer.status is Status.NA, description="N/A (not applicable)",
+                                         indent=False, layout=w.Layout(width="200px"))
+        self.not_applicable.observe(self._guard(lambda ch: self._save("status", Status.NA.value if ch["new"] else None)),
+                                    names="value")
+        self.proposal_note = w.HTML()
+        self.proposal_note.add_class("chc-proposal")
+        self.use_proposal = w.Button(description="Use this figure" if provision.answer == "figure" else "Use this answer",
+                                     tooltip="Save the case log's proposed answer as yours",
+                                     layout=w.Layout(width="auto"))
+        self.use_proposal.add_class("chc-use-proposal")
+        self.use_proposal.on_click(self._guard(lambda _: self._use_proposal()))
+        self.carried = w.HTML(_carried_html(answer))
+        self.carried.add_class("chc-carried-from")
+        self.new_note = w.HTML()
+        self.new_note.add_class("chc-new-provision")
         self.commentary = w.Textarea(value=answer.commentary, placeholder="Commentary / explanation",
                                      continuous_update=False, layout=w.Layout(width="100%", height="70px"))
         self.commentary.observe(self._guard(lambda ch: self._save("commentary", ch["new"])), names="value")
@@ -256,7 +323,7 @@ class ProvisionForm:
         self.confirm = w.Button(description="Confirm carried-forward answer", button_style="warning",
                                 layout=w.Layout(width="260px", display="" if not answer.confirmed else "none"))
         self.confirm.on_click(self._guard(lambda _: self._save("confirmed", True)))
-        self.flags = w.HTML(_flags_html(answer, as_of))
+        self.flags = w.HTML(_flags_html(answer, as_of, provision))
         self.message = w.HTML()
         self.message.add_class("chc-message")
         self.dismiss = w.Button(description="Dismiss conflicts", tooltip="Hide the conflicts shown above",
@@ -267,20 +334,30 @@ class ProvisionForm:
         for field in LIST_FIELDS:
             self._show_list(field, self._shown[field])
         self.show_findings()
+        self._show_versions(answer)
 
         text = html.escape(provision.text).replace("\n", "<br>")
         figure_html = "".join(f"<li>{html.escape(f)}</li>" for f in figures)
         header = w.HTML(
-            f'<div id="provision-{provision.number}"><b>{provision.number}</b> {text}'
+            f'<div id="provision-{provision.number}"><b>{provision.number}</b>{_tier_html(provision)} {text}'
             + (f'<div style="background:#eef6ff;border-left:3px solid #1f4e79;padding:2px 8px;margin-top:4px;'
                f'font-size:12px"><b>Case data:</b><ul style="margin:0">{figure_html}</ul></div>' if figures else "")
             + "</div>",
             layout=FULL,
         )
+        if self.asks_value:
+            # the status only while one other than N/A is stored (flagged): to take it away
+            answer_rows: list[w.Widget] = [self.value_field, w.HBox([self.not_applicable, self.status, self.confirm])]
+            if self.proposal is not None:
+                answer_rows.append(w.HBox([self.proposal_note, self.use_proposal]))
+        else:
+            answer_rows = [w.HBox([self.status, self.confirm])]
         self.widget = w.VBox(
             [
                 header,
-                w.HBox([self.status, self.confirm]),
+                *answer_rows,
+                self.carried,
+                self.new_note,
                 self.flags,
                 self.findings,
                 w.HTML("<b>Evidence</b>"), self.evidence_box, self.add_evidence,
@@ -321,6 +398,7 @@ class ProvisionForm:
     def _remember(self, answer: Answer) -> None:
         self._shown = {
             "status": answer.status.value if answer.status else None,
+            "value": answer.value,
             "commentary": answer.commentary,
             "evidence": [e.model_dump(mode="json") for e in answer.evidence],
             "actions": [a.model_dump(mode="json") for a in answer.actions],
@@ -369,15 +447,52 @@ class ProvisionForm:
                 self.status.value = status
             if self.commentary.value != answer.commentary:
                 self.commentary.value = answer.commentary
+            if self.value_field.value != (answer.value or ""):
+                self.value_field.value = answer.value or ""
+            if self.not_applicable.value != (answer.status is Status.NA):
+                self.not_applicable.value = answer.status is Status.NA
             self._remember(answer)
             for field in LIST_FIELDS:
                 self._show_list(field, self._shown[field], reset)
             self.confirm.layout.display = "" if not answer.confirmed else "none"
         finally:
             self._quiet = False
-        self.flags.value = _flags_html(answer, self.as_of)
+        self.flags.value = _flags_html(answer, self.as_of, self.provision)
+        self._show_versions(answer)
         self.show_findings()
         self.set_disabled(self.store.read_only)
+
+    # -- Code versions -------------------------------------------------------------------------
+    def _show_versions(self, answer: Answer) -> None:
+        """The proposed answer (and whether the answer is it), where a carried draft came from, and
+        whether the provision is new in this Code, as ``answer`` and the workbook now have them."""
+        if self.asks_value:
+            self.status.layout.display = "" if answer.status not in (None, Status.NA) else "none"
+        proposal = self.proposal
+        if proposal is not None:
+            used = answer.value is not None and answer.value == proposal.value
+            words = ("Your answer is the case log's" if used else "Proposed from the case log")
+            note = (f'<span style="font-size:12px">{words}: <b>{html.escape(proposal.value)}</b> — '
+                    f"{html.escape(proposal.basis)}</span>")
+            if self.proposal_note.value != note:
+                self.proposal_note.value = note
+            self.use_proposal.layout.display = "none" if used else ""
+        carried = _carried_html(answer)
+        if self.carried.value != carried:
+            self.carried.value = carried
+        self._show_new()
+
+    def _show_new(self) -> None:
+        new = self.notes.new_in_code(self.provision)
+        note = ("" if new is None else
+                f'<div class="flag" data-code="new-in-code" style="color:#1e3a5f">&#9733; {html.escape(new.words)}</div>')
+        if self.new_note.value != note:
+            self.new_note.value = note
+
+    def _use_proposal(self) -> None:
+        """Save the case log's proposed answer as the auditor's (their change, in their name)."""
+        if self.proposal is not None:
+            self._save("value", self.proposal.value)
 
     # -- findings and the register ------------------------------------------------------------
     def _response(self, code: str) -> str:
@@ -423,6 +538,7 @@ class ProvisionForm:
             reference = row.fields["reference"]
             if isinstance(reference, w.Combobox) and reference.options != documents:
                 reference.options = documents
+        self._show_new()
         self.show_findings()
 
     def _save_response(self, box: _FindingBox) -> None:
@@ -447,7 +563,8 @@ class ProvisionForm:
             box.say("Saved." if text else "Response removed.", done=True)
 
     def set_disabled(self, disabled: bool) -> None:
-        for widget in (self.status, self.commentary, self.add_evidence, self.add_action, self.confirm):
+        for widget in (self.status, self.commentary, self.add_evidence, self.add_action, self.confirm,
+                       self.value_field, self.not_applicable, self.use_proposal):
             widget.disabled = disabled
         for row in [*self.evidence_rows, *self.action_rows]:
             row.set_disabled(disabled)
@@ -579,11 +696,11 @@ class ProgressPanel:
         drafts = total.unconfirmed > 0
         cells = "".join(
             f"<tr><td>{html.escape(label)}</td><td>{p.answered} / {p.total}</td>"
-            + "".join(f"<td>{n}</td>" for n in p.by_status.values())
+            + "".join(f"<td>{p.counts.get(kind, 0)}</td>" for kind in total.counts)
             + (f"<td>{p.unconfirmed}</td>" if drafts else "") + "</tr>"
             for label, p in [*rows, ("All sections", total)]
         )
-        heads = "".join(f"<th>{s}</th>" for s in total.by_status) + ("<th>Unconfirmed</th>" if drafts else "")
+        heads = "".join(f"<th>{s}</th>" for s in total.counts) + ("<th>Unconfirmed</th>" if drafts else "")
         unconfirmed = f", {total.unconfirmed} carried forward and not yet confirmed" if drafts else ""
         self.widget.value = (
             f'<div class="chc"><b>Progress: {total.answered} of {total.total} provisions answered{unconfirmed}</b> '
@@ -599,11 +716,16 @@ class SectionPanel:
     its answer drawn as HTML, and an Edit button); Edit puts the provision's form, with its
     history panel, in the card's place. While any answer in the section is carried forward and
     not yet confirmed, a button confirms them all at once (one save, one history entry per answer).
+
+    Under a tiered Code (2022) the panel opens with "Mandatory 'must' and best practice 'should'
+    requirements"; a section's subsections (Stage 1, 2, 3) are sub-headings between the cards.
+    What the cards and forms show under the Code's version (proposed answers, provisions new in
+    this Code) comes from ``notes`` (the workbook; settable until the section is opened).
     """
 
     def __init__(self, section: Section, provisions: tuple[Provision, ...], store: AnswerStore,
                  figures: dict[str, list[str]], on_saved: Callable[[], None], as_of: dt.date | None = None,
-                 page: PageData | None = None) -> None:
+                 page: PageData | None = None, notes: CodeNotes | None = None) -> None:
         self.section = section
         self.provisions = provisions
         self.store = store
@@ -611,6 +733,7 @@ class SectionPanel:
         self.on_saved = on_saved
         self.as_of = as_of
         self.page: PageData = page if page is not None else NoPageData()
+        self.notes: CodeNotes = notes if notes is not None else NoCodeNotes()
         self.cards: list[ProvisionCard] = []
         self.histories: dict[str, HistoryPanel] = {}
         self.confirm_all = w.Button(button_style="warning", layout=w.Layout(width="auto", display="none"))
@@ -641,7 +764,7 @@ class SectionPanel:
 
     def _form(self, provision: Provision) -> ProvisionForm:
         form = ProvisionForm(provision, self.store, self.figures.get(provision.number, []), self.on_saved,
-                             as_of=self.as_of, page=self.page)
+                             as_of=self.as_of, page=self.page, notes=self.notes)
         number = provision.number
         history = HistoryPanel(self.store, f"History of {number}", for_provision(provision.id), number.replace(".", "-"))
         self.histories[number] = history
@@ -652,11 +775,24 @@ class SectionPanel:
         """Draw this section's provisions as cards from the store (once)."""
         self.cards = [
             ProvisionCard(p, self.store, self.figures.get(p.number, []), partial(self._form, p), self.as_of,
-                          self.page)
+                          self.page, self.notes)
             for p in self.provisions
         ]
-        self.widget.children = [w.VBox([w.HBox([self.confirm_all, self.message]), *(c.widget for c in self.cards)],
-                                       layout=FULL)]
+        parts: list[w.Widget] = [w.HBox([self.confirm_all, self.message])]
+        if any(p.tier is not None for p in self.provisions):
+            heading = w.HTML(f'<div style="font-weight:600;color:#1f4e79">{html.escape(TIERS_HEADING)}</div>')
+            heading.add_class("chc-tiers-heading")
+            parts.append(heading)
+        previous = None
+        for card in self.cards:
+            subsection = card.provision.subsection
+            if subsection is not None and subsection != previous:
+                sub = w.HTML(f'<h4 style="margin:10px 0 4px 0;color:#1f4e79">{html.escape(subsection)}</h4>')
+                sub.add_class("chc-subsection")
+                parts.append(sub)
+            previous = subsection
+            parts.append(card.widget)
+        self.widget.children = [w.VBox(parts, layout=FULL)]
         self.refresh()
 
     def open_forms(self) -> dict[str, ProvisionForm]:
