@@ -8,6 +8,11 @@ realistic volumes (30-60 stage 1 complaints per 1,000 homes, 10-20% escalated), 
 acknowledgements and responses, extensions within and beyond the Code's limits, refused
 complaints, Ombudsman outcomes, and, in Riverbend's export, personal-data columns and a
 few faulty rows that the workbook must list rather than use.
+
+Calder Vale and Wharfedale, which assessed 2023-24 against the 2022 Code, export both years:
+their complaints from 1 April 2023 to 11 February 2024 are drawn from a random stream of their
+own (:data:`EARLIER`), handled as the 2022 Code counted them (the stage 2 response from the
+escalation request), so the 2024-25 rows are the same whether or not the earlier year is there.
 """
 
 from __future__ import annotations
@@ -29,6 +34,8 @@ from scripts.demo_vocabulary import CATEGORIES, CHANNELS, REFUSED_REASONS, STAGE
 EXPORT_DATE = dt.date(2025, 4, 4)
 FIRST_RECEIVED = dt.date(2024, 2, 12)
 LAST_RECEIVED = dt.date(2025, 3, 31)
+#: The earlier year's complaints run from the start of 2023-24 to the day before FIRST_RECEIVED.
+EARLIER_FIRST_RECEIVED = dt.date(2023, 4, 1)
 
 #: The demo's Ombudsman determinations and their shares (the benchmarks use a wider mix).
 OMBUDSMAN = {
@@ -57,7 +64,14 @@ PROFILES = (
     Profile("riverbend-homes", 12000, 46.0, 0.16, 0.10, 0.12, 2024),
     Profile("calder-vale-housing", 3500, 38.0, 0.13, 0.06, 0.09, 2025),
     Profile("moorside-almshouses", 400, 42.0, 0.12, 0.05, 0.08, 2026),
+    Profile("wharfedale-community-homes", 900, 50.0, 0.14, 0.07, 0.11, 2031),
 )
+#: How the landlords that export 2023-24 too behaved that year (under the 2022 Code), each drawn
+#: from its own seed: Calder Vale was slower then (more late acknowledgements and responses).
+EARLIER = {
+    "calder-vale-housing": Profile("calder-vale-housing", 3500, 36.0, 0.15, 0.10, 0.15, 2023),
+    "wharfedale-community-homes": Profile("wharfedale-community-homes", 900, 47.0, 0.12, 0.08, 0.12, 2042),
+}
 
 
 def _choice(rng: np.random.Generator, weights: dict[str, float], size: int) -> np.ndarray:
@@ -82,13 +96,16 @@ def _dates(values: np.ndarray, present: np.ndarray) -> list[dt.date | None]:
     return out
 
 
-def simulate(profile: Profile) -> list[dict[str, object]]:
-    """One landlord's complaints as canonical records (dates as ``datetime.date`` or None)."""
+def simulate(profile: Profile, first: dt.date = FIRST_RECEIVED, last: dt.date = LAST_RECEIVED,
+             code: str = "2024") -> list[dict[str, object]]:
+    """One landlord's complaints received from ``first`` to ``last`` as canonical records (dates as
+    ``datetime.date`` or None). Under the 2024 Code the stage 2 response is timed from its
+    acknowledgement; under ``code`` "2022" from the escalation request, as that Code counts it."""
     rng = np.random.default_rng(profile.seed)
-    span = (LAST_RECEIVED - FIRST_RECEIVED).days + 1
+    span = (last - first).days + 1
     n = round(profile.per_1000 * profile.homes / 1000 * span / 365)
     offsets = np.sort(rng.integers(0, span, size=n))
-    received = np.datetime64(FIRST_RECEIVED) + offsets.astype("timedelta64[D]")
+    received = np.datetime64(first) + offsets.astype("timedelta64[D]")
     refused = rng.random(n) < 0.04
     accepted = ~refused
 
@@ -102,7 +119,8 @@ def simulate(profile: Profile) -> list[dict[str, object]]:
     req2 = resp1 + rng.integers(1, 35, size=n).astype("timedelta64[D]")
     ack2 = add_working_days(req2, _delays(rng, n, 4, profile.late_ack, 8))
     ext2 = np.where(rng.random(n) < 0.18, rng.choice([10, 15, 20, 20, 25], size=n), 0)
-    resp2 = add_working_days(ack2, _delays(rng, n, 20, profile.late_response, 30) + np.minimum(ext2, rng.integers(0, 26, size=n)))
+    resp2 = add_working_days(ack2 if code == "2024" else req2,
+                             _delays(rng, n, 20, profile.late_response, 30) + np.minimum(ext2, rng.integers(0, 26, size=n)))
     outcome2 = _choice(rng, STAGE2_OUTCOMES, n)
     to_ombudsman = escalated & (rng.random(n) < 0.12)
     ombudsman = _choice(rng, OMBUDSMAN, n)
@@ -204,6 +222,7 @@ def write_riverbend(records: list[dict[str, object]], path: Path, seed: int) -> 
     rows[40]["Stage 1 Response Sent"] = "31/02/2025"
     rows[75]["Stage 1 Acknowledged"] = "05/13/2024"
     rows[120]["Date Received"], rows[120]["Stage 1 Acknowledged"] = rows[120]["Stage 1 Acknowledged"], rows[120]["Date Received"]
+    rows[121]["Date Received"] = "01/05/2024"  # keyed a day late (so the export has always read; no rule sees it)
     rows.insert(200, dict(rows[199]))  # the same case exported twice
     rows[301]["Stage 1 Outcome"] = "Resolved"
     with open(path, "w", newline="", encoding="utf-8") as handle:
@@ -227,6 +246,19 @@ def write_canonical(records: list[dict[str, object]], path: Path, title_lines: l
                              for k, v in record.items() if k in header})
 
 
+def complaints(profile: Profile) -> list[dict[str, object]]:
+    """A landlord's exported complaints, oldest first: its earlier year's (when :data:`EARLIER`
+    has one) and then 2024-25's (each case reference once)."""
+    records = simulate(profile)
+    earlier = EARLIER.get(profile.landlord)
+    if earlier is not None:
+        records = simulate(earlier, EARLIER_FIRST_RECEIVED, FIRST_RECEIVED - dt.timedelta(days=1), "2022") + records
+    ids = [record["case_id"] for record in records]
+    if len(set(ids)) != len(ids):
+        raise SystemExit(f"{profile.landlord}: the two years' case references overlap; change a seed")
+    return records
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--inputs", type=Path, default=Path(__file__).resolve().parent.parent / "inputs")
@@ -234,11 +266,11 @@ def main(argv: list[str] | None = None) -> None:
     for profile in PROFILES:
         folder = args.inputs / profile.landlord
         folder.mkdir(parents=True, exist_ok=True)
-        records = simulate(profile)
+        records = complaints(profile)
         if profile.landlord == "riverbend-homes":
             write_riverbend(records, folder / "complaints_export_2024-25.csv", profile.seed)
         elif profile.landlord == "calder-vale-housing":
-            write_canonical(records, folder / "complaints_2024-25.csv",
+            write_canonical(records, folder / "complaints_2023-25.csv",
                             ["Calder Vale Housing - complaints register", f"Exported {EXPORT_DATE:%d/%m/%Y}"], "uk")
         else:
             write_canonical(records, folder / "complaints.csv", [], "iso")

@@ -15,7 +15,8 @@ from audit_lib.assessment.checks import answer_flags
 from audit_lib.code.catalogue import load_catalogue
 from audit_lib.errors import AnswerStoreError
 
-from .conftest import DEMO_IDS, write
+from .conftest import write
+from .demo import DEMO_STARTED_2024_25
 
 CODE = load_catalogue()
 
@@ -89,7 +90,7 @@ def test_flags():
     assert [f.code for f in answer_flags(Answer(status="N/A"))] == ["na-without-reason"]
 
 
-@pytest.mark.parametrize("landlord", DEMO_IDS)
+@pytest.mark.parametrize("landlord", DEMO_STARTED_2024_25)
 def test_demo_answers_load_and_are_partly_complete(demo_inputs, landlord):
     a = load_assessment(demo_inputs / landlord / "answers" / "2024-25.yaml", CODE, landlord, "2024-25")
     assert 10 <= len(a.answers) < 72

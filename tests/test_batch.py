@@ -29,7 +29,7 @@ def _soup(path: Path) -> BeautifulSoup:
 def test_every_landlord_runs(demo_run):
     batch, _, outputs, _ = demo_run
     assert [r.landlord for r in batch.results] == list(DEMO_IDS)
-    assert [r.status for r in batch.results] == ["ok"] * 3, [r.error for r in batch.results]
+    assert [r.status for r in batch.results] == ["ok"] * len(DEMO_IDS), [r.error for r in batch.results]
     for landlord in DEMO_IDS:
         assert (outputs / "2024-25" / landlord / "self_assessment.ipynb").is_file()
         assert (outputs / "2024-25" / landlord / "self_assessment.html").is_file()
@@ -49,7 +49,8 @@ def test_report_shows_all_72_provisions_with_saved_answers(demo_run, landlord):
     rows = soup.select("tr[id^=provision-]")
     assert len(rows) == 72
     assert rows[0]["id"] == "provision-1.2" and rows[-1]["id"] == "provision-9.8"
-    saved = yaml.safe_load((inputs / landlord / "answers" / "2024-25.yaml").read_text())["answers"]
+    answers = inputs / landlord / "answers" / "2024-25.yaml"  # none for a landlord that has not started
+    saved = yaml.safe_load(answers.read_text())["answers"] if answers.is_file() else {}
     text = " ".join(soup.get_text(" ").split())
     for pid, answer in saved.items():
         row = soup.find("tr", id=f"provision-{pid.split(':')[1]}")

@@ -153,13 +153,14 @@ def test_the_index_never_links_a_half_written_report(demo_batch, tmp_path):
     report.write_bytes(report.read_bytes()[: report.stat().st_size // 8])  # what a kill during export left
     (copy / "2024-25" / "calder-vale-housing" / "manifest.json").unlink()  # outputs of no known run
     summary = open_group_summary("2024-25", inputs, copy, as_of=DEMO_AS_OF)
-    riverbend, calder, moorside = summary.members
+    riverbend, calder, moorside, wharfedale = summary.members
     assert riverbend.report is None and riverbend.metrics is None
     assert "its outputs are incomplete or changed since its run: run the batch again" in summary.behind(riverbend)
     assert calder.report is None and "no manifest" in " ".join(summary.behind(calder))
     assert moorside.report == "moorside-almshouses/self_assessment.html"
+    assert wharfedale.report == "wharfedale-community-homes/self_assessment.html"
     links = [a["href"] for a in BeautifulSoup(summary.reports().html, "html.parser").select("a[href$='.html']")]
-    assert links == ["moorside-almshouses/self_assessment.html"]
+    assert links == ["moorside-almshouses/self_assessment.html", "wharfedale-community-homes/self_assessment.html"]
 
 
 # --- item 9: a folder that cannot be replaced keeps no report that passes for the current one -------

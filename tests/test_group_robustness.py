@@ -45,17 +45,19 @@ def _text(html: str) -> str:
     return " ".join(BeautifulSoup(html, "html.parser").get_text(" ").split())
 
 
-def test_bad_inputs_of_two_subsidiaries_leave_a_summary_of_all_three(demo_inputs, tmp_path):
+def test_bad_inputs_of_two_subsidiaries_leave_a_summary_of_all_four(demo_inputs, tmp_path):
     head = (demo_inputs / "landlords.yaml").read_text()
     assert "- id: calder-vale-housing\n" in head
     _unknown_code(demo_inputs, "calder-vale-housing")
     _impossible_date(demo_inputs, "moorside-almshouses")
     batch = run_batch(None, PERIOD, demo_inputs, tmp_path / "out", progress=False, as_of=DEMO_AS_OF)
     status = {r.name: r.status for r in batch.results}
-    assert status == {"riverbend-homes": "ok", "calder-vale-housing": "failed", "moorside-almshouses": "failed"}
+    assert status == {"riverbend-homes": "ok", "calder-vale-housing": "failed", "moorside-almshouses": "failed",
+                      "wharfedale-community-homes": "ok"}
     assert batch.group is not None and batch.group.status == "ok", batch.group and batch.group.error
     index = BeautifulSoup((tmp_path / "out" / "2024-25" / "index.html").read_text(), "html.parser")
-    assert [a["href"] for a in index.select("table.reports a[href$='.html']")] == ["riverbend-homes/self_assessment.html"]
+    assert [a["href"] for a in index.select("table.reports a[href$='.html']")] == [
+        "riverbend-homes/self_assessment.html", "wharfedale-community-homes/self_assessment.html"]
     behind = {row.select_one("td").get_text(" ", strip=True): " ".join(row.get_text(" ").split())
               for row in index.select("table.behind tbody tr")}
     calder = behind["Calder Vale Housing"]
@@ -63,7 +65,7 @@ def test_bad_inputs_of_two_subsidiaries_leave_a_summary_of_all_three(demo_inputs
     moorside = behind["Moorside Almshouses"]
     assert "answers unreadable" in moorside and "2025-02-31" in moorside
     cover = _text(str(index.select_one(".cover")))
-    assert "Subsidiaries 3" in cover and "Could not be summarised 1 of 3: Calder Vale Housing" in cover
+    assert "Subsidiaries 4" in cover and "Could not be summarised 1 of 4: Calder Vale Housing" in cover
     figures = _text(str(index.select_one("table.figures-side-by-side")))
     assert "Riverbend" in figures and "44.7" in figures and "No figures: could not be summarised" in figures
 
@@ -74,7 +76,7 @@ def test_every_part_of_the_summary_survives_a_member_that_cannot_be_read(demo_ba
     _unknown_code(changed, "calder-vale-housing")
     _deeply_nested(changed, "riverbend-homes")
     summary = open_group_summary("2024-25", changed, outputs, as_of=DEMO_AS_OF)
-    assert [m.entry.id for m in summary.members] == ["riverbend-homes", "moorside-almshouses"]
+    assert [m.entry.id for m in summary.members] == ["riverbend-homes", "moorside-almshouses", "wharfedale-community-homes"]
     [failed] = summary.failed
     assert failed.entry.id == "calder-vale-housing" and "2099" in failed.reason and "\n" not in failed.reason
     riverbend = summary.members[0]
@@ -85,7 +87,7 @@ def test_every_part_of_the_summary_survives_a_member_that_cannot_be_read(demo_ba
         assert "Calder Vale Housing" in part.html
     assert "could not be summarised" in _text(summary.reports().html)
     assert summary.provenance()["not_summarised"]["calder-vale-housing"] == failed.reason
-    assert "Group summary of 3 subsidiaries" in summary.run_record().summary
+    assert "Group summary of 4 subsidiaries" in summary.run_record().summary
 
 
 # --- a subsidiary with no current outputs: the index gives the real reason ------------------------
@@ -120,13 +122,14 @@ def test_the_index_says_why_a_subsidiary_has_no_outputs(demo_batch, tmp_path):
 
     _edit_record(copy, change)
     summary = open_group_summary("2024-25", inputs, copy, as_of=DEMO_AS_OF)
-    riverbend_m, calder_m, moorside_m = summary.members
+    riverbend_m, calder_m, moorside_m, wharfedale_m = summary.members
     assert riverbend_m.no_report == f"report not produced: its latest run failed: {error}"
     assert "interrupted before it finished" in str(calder_m.no_report)
     assert moorside_m.no_report == "report not produced: never run for this period (no outputs)"
     html = " ".join(_text(part.html) for part in (summary.behind_table(), summary.key_figures(), summary.reports()))
     assert "no metrics.json" not in html
-    for member in summary.members:
+    assert wharfedale_m.no_report is None  # its outputs are left as they were
+    for member in (riverbend_m, calder_m, moorside_m):
         assert summary.behind(member)[0] == member.no_report
         assert html.count(str(member.no_report)) == 3  # why behind, why no figures, why no report
     reports = BeautifulSoup(summary.reports().html, "html.parser")
@@ -134,7 +137,7 @@ def test_the_index_says_why_a_subsidiary_has_no_outputs(demo_batch, tmp_path):
                 for row in reports.select("tbody tr")}
     assert last_run["Riverbend Homes"].startswith("failed") and last_run["Calder Vale Housing"].startswith("interrupted")
     assert last_run["Moorside Almshouses"] == "not run"
-    assert not reports.select("a[href$='.html']")
+    assert [a["href"] for a in reports.select("a[href$='.html']")] == ["wharfedale-community-homes/self_assessment.html"]
 
 
 def test_a_run_left_running_is_not_presented_as_current(demo_batch, tmp_path):

@@ -173,7 +173,7 @@ def test_selection_with_retry_failed(tmp_path):
 
     registry = load_registry(DEMO_INPUTS)
     assert select_landlords(registry, None, PERIOD, tmp_path) == ["riverbend-homes", "calder-vale-housing",
-                                                                  "moorside-almshouses"]
+                                                                  "moorside-almshouses", "wharfedale-community-homes"]
     write_run_record(tmp_path, PERIOD, [_result("riverbend-homes", "failed"), _result("moorside-almshouses", "failed"),
                                         _result("calder-vale-housing", "ok")], None, {})
     assert select_landlords(registry, None, PERIOD, tmp_path, retry_failed=True) == ["riverbend-homes",
