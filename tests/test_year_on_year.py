@@ -402,12 +402,19 @@ def test_interactive_part_follows_the_answers(tmp_path, monkeypatch):
     wb = open_workbook(LANDLORD, "2024-25", inputs, interactive=True, as_of=AS_OF)
     part = wb.year_on_year()
     assert "year-on-year" in wb.live.parts
-    row = _soup(part.value).find("tr", attrs={"data-provision": "6.3"})
+    folded = wb.live.parts["year-on-year"]
+    summary, toggle, detail = part.children
+    assert "Year on year: 2023-24 to 2024-25" in summary.value and 'data-movement="improved"' in summary.value
+    assert detail.value == "" and toggle.description == "Show each provision"  # drawn only when asked for
+    toggle.value = True
+    row = _soup(detail.value).find("tr", attrs={"data-provision": "6.3"})
     assert row["data-movement"] == "improved"
     wb.live.store.change("2024:6.3", "status", "No")
     wb.live.changed()
-    row = _soup(part.value).find("tr", attrs={"data-provision": "6.3"})
+    row = _soup(detail.value).find("tr", attrs={"data-provision": "6.3"})
     assert row["data-movement"] == "worsened"
+    toggle.value = False
+    assert detail.value == "" and folded.summary.widget is summary
 
 
 @pytest.mark.parametrize("last, this, movement", [

@@ -306,12 +306,14 @@ class Workbook:
         """Last period's answer to each provision (through the crosswalk when the Code changed), this
         period's, the movement and what changed, with the counts by movement.
 
-        Interactive: kept as the answers are.
+        Interactive: kept as the answers are; the table by provision drawn when asked for.
         """
-        def part() -> HTMLFragment:
+        if not self.interactive:
             return views.year_on_year(self.catalogue, self.compared_with_last_period())
-
-        return self.live.part("year-on-year", part) if self.interactive else part()
+        return self.live.folded_part(
+            "year-on-year", lambda: views.year_on_year(self.catalogue, self.compared_with_last_period(), "summary"),
+            lambda: views.year_on_year(self.catalogue, self.compared_with_last_period(), "detail"),
+            "Show each provision")
 
     def figures_by_period(self) -> HTMLFragment:
         """The headline figures (CH01, CH02, acknowledgement and response rates, escalation rate) of

@@ -57,7 +57,7 @@ class InteractiveWorkbook:
         self.data = LiveData(workbook, self.store)
         self.evidence = EvidencePanel(lambda: workbook.register, self.changed)
         self.sections: dict[int, SectionPanel] = {}
-        self.parts: dict[str, LivePart] = {}
+        self.parts: dict[str, LivePart | FoldedPart] = {}
         self.carry_message = w.HTML()
         self.signoff_history = HistoryPanel(self.store, "History of the sign-off (and carry forward)", for_assessment,
                                             "signoff")
@@ -67,6 +67,14 @@ class InteractiveWorkbook:
     def part(self, name: str, render: Callable[[], HTMLFragment]) -> w.HTML:
         """A part of the page re-rendered from the store after every change (re-running its cell replaces it)."""
         live = LivePart(name, render)
+        self.parts[name] = live
+        return live.widget
+
+    def folded_part(self, name: str, summary: Callable[[], HTMLFragment], detail: Callable[[], HTMLFragment],
+                    label: str) -> w.Widget:
+        """A live part whose ``summary`` is always drawn and whose ``detail`` (a long table) only
+        when the auditor asks, so Run All stays quick; both kept as the answers are while shown."""
+        live = FoldedPart(name, summary, detail, label)
         self.parts[name] = live
         return live.widget
 
@@ -290,3 +298,35 @@ class LivePart:
         except Exception as exc:  # shown in the part, never only in the kernel's log; the part is then not current
             self.widget.value = ('<div style="color:#7f1d1d">This part could not be brought up to date '
                                  f"({html.escape(type(exc).__name__)}); run its cell again.</div>")
+
+
+class FoldedPart:
+    """A live part in two: the summary, kept as the answers are, and a detail drawn only while its
+    toggle is on (and then kept as the answers are too)."""
+
+    def __init__(self, name: str, summary: Callable[[], HTMLFragment], detail: Callable[[], HTMLFragment],
+                 label: str) -> None:
+        self.summary = LivePart(name, summary)
+        self.render_detail = detail
+        self.toggle = w.ToggleButton(value=False, description=label, icon="table",
+                                     layout=w.Layout(width="auto"))
+        self.detail = w.HTML(layout=w.Layout(width="100%"))
+        self.detail.add_class("chc-live")
+        self.detail.add_class(f"chc-live-{name}-detail")
+        self.toggle.observe(lambda _: self._draw(), names="value")
+        self.widget = w.VBox([self.summary.widget, self.toggle, self.detail])
+
+    def _draw(self) -> None:
+        if not self.toggle.value:
+            self.detail.value = ""
+            return
+        try:
+            self.detail.value = self.render_detail().html
+        except Exception as exc:  # shown in the part, never only in the kernel's log
+            self.detail.value = ('<div style="color:#7f1d1d">This part could not be brought up to date '
+                                 f"({html.escape(type(exc).__name__)}); run its cell again.</div>")
+
+    def refresh(self) -> None:
+        self.summary.refresh()
+        if self.toggle.value:
+            self._draw()

@@ -429,12 +429,13 @@ def evidence_register(catalogue: Catalogue, assessment: Assessment, register: Ev
     ))
 
 
-def year_on_year(catalogue: Catalogue, result: YearOnYear) -> HTMLFragment:
+def year_on_year(catalogue: Catalogue, result: YearOnYear, show: str = "all") -> HTMLFragment:
     """This period's answers beside last period's, a table per section: last period's answer (when
     the Code changed, that of each older provision leading to the provision, with the kind of link),
     this period's, the movement and the crosswalk's note on what changed; the counts by movement
     first, and the older provisions no provision carries last. When there is nothing to compare
-    with (no answers file for last period), a plain note instead."""
+    with (no answers file for last period), a plain note instead. ``show``: ``"all"``, or the
+    ``"summary"`` (heading, note, counts) or the ``"detail"`` (the tables) alone."""
     sections = []
     for part in catalogue.sections:
         rows = [row for row in result.rows if row.provision.section == part.number]
@@ -443,6 +444,7 @@ def year_on_year(catalogue: Catalogue, result: YearOnYear) -> HTMLFragment:
     return HTMLFragment(render(
         "year_on_year",
         result=result,
+        show=show,
         sections=sections,
         counts=[(Movement(code).words, code, n) for code, n in result.counts.items() if n],
         badge=BADGE_CLASS,
