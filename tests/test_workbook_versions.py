@@ -401,3 +401,23 @@ def _flatten(widget):
     yield widget
     for child in getattr(widget, "children", ()):
         yield from _flatten(child)
+
+
+def test_new_provisions_follow_the_code_the_drafts_were_carried_from_not_the_registry_now(tmp_path):
+    """Drafts carried from 2022 keep their "new in 2024" flags even if the registry is later changed
+    to say the period carried from was assessed against 2024."""
+    from tests.conftest import write
+
+    inputs = tmp_path / "inputs"
+    write(inputs / "landlords.yaml", "group: {name: G}\nlandlords:\n"
+          "  - {id: a-homes, name: A Homes, homes: 10, codes: {2023-24: '2024'}}\n")
+    write(inputs / "a-homes" / "landlord.yaml", "case_log: {path: log.csv}\n")
+    wb = open_workbook("a-homes", "2024-25", inputs, as_of="2025-06-30")
+    drafts = Assessment(landlord="a-homes", period="2024-25", code="2024", carried_from="2023-24",
+                        answers={"2024:1.2": Answer(status="Yes", confirmed=False, carried=[
+                            CarriedFrom(provision="2022:1.2", kind="reworded", note="n")])})
+    new = wb.new_provisions(drafts)
+    assert "6.11" in new and new["6.11"].older == "2022"
+    without = Assessment(landlord="a-homes", period="2024-25", code="2024", carried_from="2023-24",
+                         answers={"2024:1.2": Answer(status="Yes", confirmed=False)})
+    assert wb.new_provisions(without) == {}  # the registry says 2023-24 was under 2024: nothing new

@@ -95,12 +95,12 @@ def _validated(raw: Any, path: Path, landlord: str, period: str, code: str,
             f"as '{last.id}' from {first.number} to {last.number}",
             path=path,
         )
-    statuses = {p.id for p in catalogue.provisions if p.answer == "status"}
+    statuses = {p.id for p in catalogue.provisions if not p.asks_for_value}
     valued = sorted((key for key, answer in assessment.answers.items() if key in statuses and answer.value is not None),
                     key=_provision_key)
     if valued:
         raise AnswerStoreError(_value_on_status(valued), path=path)
-    questions = {p.id for p in catalogue.provisions if p.answer != "status"}
+    questions = {p.id for p in catalogue.provisions if p.asks_for_value}
     statused = sorted((key for key, answer in assessment.answers.items()
                        if key in questions and answer.status not in (None, Status.NA)), key=_provision_key)
     if statused:
@@ -114,9 +114,9 @@ def check_value(catalogue: Catalogue, provision_id: str, value: object, field: s
     ``"status"``), with the message reading the file gives (:class:`AnswerStoreError`): for a store
     to call before it saves one, so that nothing is written the file would refuse."""
     provision = catalogue.provision(provision_id)
-    if field == "value" and value is not None and provision.answer == "status":
+    if field == "value" and value is not None and not provision.asks_for_value:
         raise AnswerStoreError(_value_on_status([provision.id]))
-    if field == "status" and provision.answer != "status" and value not in (None, "", Status.NA, Status.NA.value):
+    if field == "status" and provision.asks_for_value and value not in (None, "", Status.NA, Status.NA.value):
         raise AnswerStoreError(_status_on_question([provision.id]))
 
 

@@ -22,7 +22,7 @@ ANSWERED_BY_VALUE = "Figure or text"
 
 def asks_for_value(provision: Provision) -> bool:
     """Whether ``provision`` asks for a figure or a written answer rather than a status."""
-    return provision.answer != "status"
+    return provision.asks_for_value
 
 
 def is_answered(provision: Provision, answer: Answer) -> bool:

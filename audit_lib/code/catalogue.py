@@ -64,6 +64,11 @@ class Provision(_CodeData):
         return f"{self.code}:{self.number}"
 
     @property
+    def asks_for_value(self) -> bool:
+        """Whether the provision asks for a figure or a written answer rather than a status."""
+        return self.answer != "status"
+
+    @property
     def sort_key(self) -> tuple[int, ...]:
         return tuple(int(part) for part in self.number.split("."))
 

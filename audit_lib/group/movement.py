@@ -104,7 +104,7 @@ class SubsidiaryMovement:
 
 def compliant(catalogue: Catalogue, statuses: Mapping[str, str | None]) -> tuple[int, int]:
     """(provisions answered Yes, provisions asking for a status) of one year's answers."""
-    asked = [p for p in catalogue.provisions if p.answer == "status"]
+    asked = [p for p in catalogue.provisions if not p.asks_for_value]
     return sum(1 for p in asked if statuses.get(p.id) == "Yes"), len(asked)
 
 

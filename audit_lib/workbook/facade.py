@@ -142,11 +142,19 @@ class Workbook:
         answers = assessment if assessment is not None else self.assessment
         if not answers.carried_from:
             return {}
+        # the Code the drafts came from, as the carry recorded it; else the one the registry names
+        recorded = {item.provision.split(":", 1)[0] for answer in answers.answers.values() for item in answer.carried}
+        if len(recorded) == 1:
+            return _new_provisions(recorded.pop(), self.catalogue.code)
         try:
             period = Period.parse(answers.carried_from)
         except AuditError:  # a period id edited by hand: the period before this one
             period = self.period.previous
-        return _new_provisions(self.landlord.code_for(period), self.catalogue.code)
+        try:
+            older = self.landlord.code_for(period)
+        except AuditError:  # a version the product does not have: nothing to flag against
+            return {}
+        return _new_provisions(older, self.catalogue.code)
 
     def new_in_code(self, provision: Provision) -> NewProvision | None:
         """Whether ``provision`` is new in this Code since the answers were carried from an older one."""

@@ -214,7 +214,7 @@ def provision_row(provision: Provision, answer: Answer, figures: Sequence[str], 
         "findings": [f for f in findings if f.provision == provision.id],
         "citations": citations(answer, resolve),
         "tier": TIER_WORDS.get(provision.tier or ""),
-        "value_question": provision.answer != "status",
+        "value_question": provision.asks_for_value,
         "proposal": proposal,
         "value_basis": value_basis,
         "carried": carried,
@@ -257,7 +257,7 @@ def section(catalogue: Catalogue, number: int, assessment: Assessment,
     return HTMLFragment(render(
         "section", section=part, rows=rows, progress=progress(assessment, provisions),
         tiers=TIERS_HEADING if catalogue.has_tiers else None,
-        questions=any(p.answer != "status" for p in catalogue.provisions),  # the column's heading, one per Code
+        questions=any(p.asks_for_value for p in catalogue.provisions),  # the column's heading, one per Code
     ))
 
 

@@ -261,7 +261,7 @@ class ProvisionForm:
         self.page: PageData = page if page is not None else NoPageData()
         self.notes: CodeNotes = notes if notes is not None else NoCodeNotes()
         #: Whether the provision asks for a figure or a written answer (the value field) rather than a status.
-        self.asks_value = provision.answer != "status"
+        self.asks_value = provision.asks_for_value
         #: The answer the case log proposes (computed once per workbook), or ``None``.
         self.proposal = self.notes.proposal_for(provision) if self.asks_value else None
         self.finding_boxes: dict[str, _FindingBox] = {}  # by finding code, in the order shown
