@@ -15,6 +15,8 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -75,6 +77,23 @@ def lab(tmp_path_factory):
     except subprocess.TimeoutExpired:
         server.kill()
     log.close()
+
+
+@contextmanager
+def workbook_page(lab) -> Iterator:  # type: ignore[no-untyped-def]
+    """Debian's chromium on the lab's workbook, the notebook open and its kernel idle; closed after."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=BROWSER_ARGS, headless=True)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        try:
+            page.goto(lab["url"])
+            page.locator(".jp-Notebook").first.wait_for(timeout=120_000)
+            page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").first.wait_for(timeout=120_000)
+            yield page
+        finally:
+            browser.close()
 
 
 def _run_all(page) -> None:
@@ -161,47 +180,37 @@ def _wait_until_gone_or_disconnected(element, timeout: float = 60) -> None:
 
 
 def test_auditor_completes_a_provision_in_a_real_jupyterlab(lab):
-    from playwright.sync_api import sync_playwright
-
     store_path = lab["root"] / "inputs" / LANDLORD / "answers" / "2024-25.yaml"
     code = load_catalogue()
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=BROWSER_ARGS, headless=True)
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
-        try:
-            page.goto(lab["url"])
-            page.locator(".jp-Notebook").first.wait_for(timeout=120_000)
-            page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").first.wait_for(timeout=120_000)
-            _run_all(page)
-            form = _open_section_6(page)
-            assert form.locator(".widget-dropdown select").input_value() == "Partial"  # the saved answer
+    with workbook_page(lab) as page:
+        _run_all(page)
+        form = _open_section_6(page)
+        assert form.locator(".widget-dropdown select").input_value() == "Partial"  # the saved answer
 
-            form.locator(".widget-dropdown select").select_option("No")
-            form.get_by_role("button", name="Add evidence").click()
-            description = form.locator("input[placeholder='Evidence: what it is']").last
-            description.fill("Acknowledgement audit Q4 (browser)")
-            description.press("Enter")
-            deadline = time.monotonic() + 30
-            while True:
-                saved = load_assessment(store_path, code, LANDLORD, "2024-25").answer("2024:6.2")
-                if saved.status is Status.NO and any(e.description == "Acknowledgement audit Q4 (browser)"
-                                                     for e in saved.evidence):
-                    break
-                assert time.monotonic() < deadline, saved
-                time.sleep(0.3)
-            assert saved.updated_by == "browser.auditor"
+        form.locator(".widget-dropdown select").select_option("No")
+        form.get_by_role("button", name="Add evidence").click()
+        description = form.locator("input[placeholder='Evidence: what it is']").last
+        description.fill("Acknowledgement audit Q4 (browser)")
+        description.press("Enter")
+        deadline = time.monotonic() + 30
+        while True:
+            saved = load_assessment(store_path, code, LANDLORD, "2024-25").answer("2024:6.2")
+            if saved.status is Status.NO and any(e.description == "Acknowledgement audit Q4 (browser)"
+                                                 for e in saved.evidence):
+                break
+            assert time.monotonic() < deadline, saved
+            time.sleep(0.3)
+        assert saved.updated_by == "browser.auditor"
 
-            # restart the kernel and run everything again: the stored answers come back
-            previous = form.element_handle()
-            page.get_by_role("menuitem", name="Kernel", exact=True).click()
-            page.get_by_role("menuitem", name="Restart Kernel and Run All Cells…").click()
-            page.get_by_role("button", name="Confirm Kernel Restart").or_(
-                page.get_by_role("button", name="Restart", exact=True)).first.click()
-            _wait_until_gone_or_disconnected(previous)
-            form = _open_section_6(page)
-            assert form.locator(".widget-dropdown select").input_value() == "No"
-            values = [el.input_value() for el in form.locator("input[placeholder='Evidence: what it is']").all()]
-            assert "Acknowledgement audit Q4 (browser)" in values
-            page.screenshot(path=str(lab["root"] / "workbook.png"))
-        finally:
-            browser.close()
+        # restart the kernel and run everything again: the stored answers come back
+        previous = form.element_handle()
+        page.get_by_role("menuitem", name="Kernel", exact=True).click()
+        page.get_by_role("menuitem", name="Restart Kernel and Run All Cells…").click()
+        page.get_by_role("button", name="Confirm Kernel Restart").or_(
+            page.get_by_role("button", name="Restart", exact=True)).first.click()
+        _wait_until_gone_or_disconnected(previous)
+        form = _open_section_6(page)
+        assert form.locator(".widget-dropdown select").input_value() == "No"
+        values = [el.input_value() for el in form.locator("input[placeholder='Evidence: what it is']").all()]
+        assert "Acknowledgement audit Q4 (browser)" in values
+        page.screenshot(path=str(lab["root"] / "workbook.png"))

@@ -20,13 +20,12 @@ from audit_lib.code.catalogue import load_catalogue
 from tests import test_browser as shared
 from tests.conftest import write
 from tests.test_browser import (
-    BROWSER_ARGS,
-    CHROMIUM,
     LANDLORD,
     LIVE,
     _notebook_errors,
     _run_all,
     _wait_until_all_cells_ran,
+    workbook_page,
 )
 from tests.test_carry_across_versions import ANSWERS_2022
 
@@ -37,8 +36,6 @@ MESSAGE = ("Started from 2023-24's answers under the 2022 Code: 4 answers were c
 
 
 def test_one_click_starts_2024_25_from_the_2022_code_answers(lab):
-    from playwright.sync_api import sync_playwright
-
     answers = lab["root"] / "inputs" / LANDLORD / "answers"
     for current in answers.glob("2024-25*"):  # no 2024-25 answers yet (nor their history or lock)
         current.unlink()
@@ -49,37 +46,29 @@ def test_one_click_starts_2024_25_from_the_2022_code_answers(lab):
     def stored() -> Assessment | None:
         return load_assessment(store_path, code, LANDLORD, "2024-25") if store_path.exists() else None
 
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=BROWSER_ARGS, headless=True)
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
-        try:
-            page.goto(lab["url"])
-            page.locator(".jp-Notebook").first.wait_for(timeout=120_000)
-            page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").first.wait_for(timeout=120_000)
-            _run_all(page)
-            _wait_until_all_cells_ran(page)
-            button = page.locator(f".jupyter-widgets{LIVE}").get_by_role(
-                "button", name="Start from 2023-24's answers (2022 Code)", exact=True).first
-            button.wait_for(timeout=120_000)
-            button.scroll_into_view_if_needed()
-            button.click()
+    with workbook_page(lab) as page:
+        _run_all(page)
+        _wait_until_all_cells_ran(page)
+        button = page.locator(f".jupyter-widgets{LIVE}").get_by_role(
+            "button", name="Start from 2023-24's answers (2022 Code)", exact=True).first
+        button.wait_for(timeout=120_000)
+        button.scroll_into_view_if_needed()
+        button.click()
 
-            deadline = time.monotonic() + 60
-            while MESSAGE not in " ".join(page.locator(f".jupyter-widgets{LIVE}").all_text_contents()):
-                assert time.monotonic() < deadline, "the message did not show: " + _notebook_errors(page)
-                page.wait_for_timeout(300)
-            text = " ".join(" ".join(page.locator(f".jupyter-widgets{LIVE}").all_text_contents()).split())
-            assert ("Every answer is unconfirmed until you confirm or change it; the note of what changed is shown "
-                    "beside each draft.") in text
-            assert button.is_disabled()
+        deadline = time.monotonic() + 60
+        while MESSAGE not in " ".join(page.locator(f".jupyter-widgets{LIVE}").all_text_contents()):
+            assert time.monotonic() < deadline, "the message did not show: " + _notebook_errors(page)
+            page.wait_for_timeout(300)
+        text = " ".join(" ".join(page.locator(f".jupyter-widgets{LIVE}").all_text_contents()).split())
+        assert ("Every answer is unconfirmed until you confirm or change it; the note of what changed is shown "
+                "beside each draft.") in text
+        assert button.is_disabled()
 
-            drafts = stored()
-            assert drafts is not None and drafts.carried_from == "2023-24"
-            assert sorted(drafts.answers) == ["2024:1.2", "2024:5.8", "2024:6.3", "2024:6.4"]
-            assert all(not a.confirmed and a.carried and a.updated_by == "browser.auditor"
-                       for a in drafts.answers.values())
-            assert drafts.answer("2024:5.8").status is Status.NO
-            assert [c.provision for c in drafts.answer("2024:6.3").carried] == ["2022:5.1"]
-            page.screenshot(path=str(lab["root"] / "carry_across.png"))
-        finally:
-            browser.close()
+        drafts = stored()
+        assert drafts is not None and drafts.carried_from == "2023-24"
+        assert sorted(drafts.answers) == ["2024:1.2", "2024:5.8", "2024:6.3", "2024:6.4"]
+        assert all(not a.confirmed and a.carried and a.updated_by == "browser.auditor"
+                   for a in drafts.answers.values())
+        assert drafts.answer("2024:5.8").status is Status.NO
+        assert [c.provision for c in drafts.answer("2024:6.3").carried] == ["2022:5.1"]
+        page.screenshot(path=str(lab["root"] / "carry_across.png"))

@@ -22,8 +22,6 @@ import yaml
 from audit_lib.assessment.answers_file import load_assessment
 from audit_lib.code.catalogue import load_catalogue
 from tests.test_browser import (  # noqa: F401 - lab is a fixture used by name
-    BROWSER_ARGS,
-    CHROMIUM,
     LANDLORD,
     LIVE,
     _notebook_errors,
@@ -32,6 +30,7 @@ from tests.test_browser import (  # noqa: F401 - lab is a fixture used by name
     _wait_until_all_cells_ran,
     lab,
     open_provision,
+    workbook_page,
 )
 
 pytestmark = pytest.mark.browser
@@ -86,78 +85,68 @@ def _open_register_panel(page: Any) -> Any:
 
 
 def test_a_file_attached_in_the_browser_is_cited_and_a_contradiction_is_shown(lab):  # noqa: F811 - the fixture
-    from playwright.sync_api import sync_playwright
-
     root = lab["root"]
     digest = hashlib.sha256(DOCUMENT).hexdigest()
     before = [entry["id"] for entry in _register(root)]
     assert DOCUMENT_ID not in before
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=BROWSER_ARGS, headless=True)
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
-        try:
-            page.goto(lab["url"])
-            page.locator(".jp-Notebook").first.wait_for(timeout=120_000)
-            page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").first.wait_for(timeout=120_000)
-            _run_all(page)
-            _wait_until_all_cells_ran(page)
+    with workbook_page(lab) as page:
+        _run_all(page)
+        _wait_until_all_cells_ran(page)
 
-            # attach a file through the upload button's file chooser, give it an id and a title, store it
-            panel = _open_register_panel(page)
-            _until(lambda: "Evidence register:" in panel.inner_text(), "the register is listed", page)
-            with page.expect_file_chooser() as chooser:
-                panel.locator(".chc-upload").first.click()
-            chooser.value.set_files({"name": "Response audit Q4.pdf", "mimeType": "application/pdf",
-                                     "buffer": DOCUMENT})
-            _until(lambda: "Chosen: Response audit Q4.pdf" in panel.inner_text(), "the kernel has the file", page)
-            panel.locator(".chc-file-id input").fill(DOCUMENT_ID)
-            panel.locator(".chc-file-title input").fill(TITLE)
-            panel.locator(".chc-file-date input").fill("04/04/2025")
-            panel.locator(".chc-attach").click()
-            entry = _until(lambda: _entry(root), "the register lists the document", page)
-            assert entry["title"] == TITLE and entry["filename"] == "Response audit Q4.pdf"
-            assert entry["sha256"] == digest and entry["file"] == f"files/{digest}.pdf"
-            assert [e["id"] for e in _register(root)] == [*before, DOCUMENT_ID]  # the others kept as they were
-            stored = root / "inputs" / LANDLORD / "evidence" / "files" / f"{digest}.pdf"
-            assert stored.read_bytes() == DOCUMENT
-            _until(lambda: f"Attached {DOCUMENT_ID}" in panel.inner_text(), "the panel says it is attached", page)
-            listing = panel.locator(f"tr[data-document='{DOCUMENT_ID}']").first
-            _until(lambda: listing.count() > 0 and "04/04/2025" in listing.inner_text(), "the list shows it", page)
-            assert "Response audit Q4.pdf" in listing.inner_text()
-            panel.screenshot(path=str(root / "register.png"))
+        # attach a file through the upload button's file chooser, give it an id and a title, store it
+        panel = _open_register_panel(page)
+        _until(lambda: "Evidence register:" in panel.inner_text(), "the register is listed", page)
+        with page.expect_file_chooser() as chooser:
+            panel.locator(".chc-upload").first.click()
+        chooser.value.set_files({"name": "Response audit Q4.pdf", "mimeType": "application/pdf",
+                                 "buffer": DOCUMENT})
+        _until(lambda: "Chosen: Response audit Q4.pdf" in panel.inner_text(), "the kernel has the file", page)
+        panel.locator(".chc-file-id input").fill(DOCUMENT_ID)
+        panel.locator(".chc-file-title input").fill(TITLE)
+        panel.locator(".chc-file-date input").fill("04/04/2025")
+        panel.locator(".chc-attach").click()
+        entry = _until(lambda: _entry(root), "the register lists the document", page)
+        assert entry["title"] == TITLE and entry["filename"] == "Response audit Q4.pdf"
+        assert entry["sha256"] == digest and entry["file"] == f"files/{digest}.pdf"
+        assert [e["id"] for e in _register(root)] == [*before, DOCUMENT_ID]  # the others kept as they were
+        stored = root / "inputs" / LANDLORD / "evidence" / "files" / f"{digest}.pdf"
+        assert stored.read_bytes() == DOCUMENT
+        _until(lambda: f"Attached {DOCUMENT_ID}" in panel.inner_text(), "the panel says it is attached", page)
+        listing = panel.locator(f"tr[data-document='{DOCUMENT_ID}']").first
+        _until(lambda: listing.count() > 0 and "04/04/2025" in listing.inner_text(), "the list shows it", page)
+        assert "Response audit Q4.pdf" in listing.inner_text()
+        panel.screenshot(path=str(root / "register.png"))
 
-            # cite it from 6.3's evidence and leave the field: the answers file cites it
-            _open_section_6(page)
-            form = open_provision(page, "6.3")
-            reference = form.locator("input[placeholder='Document: register id or link']").first
-            _until(lambda: DOCUMENT_ID in (reference.evaluate(
-                "el => Array.from(el.list ? el.list.options : []).map(o => o.value).join(' ')") or ""),
-                "the reference offers the new document", page)
-            reference.fill(DOCUMENT_ID)
-            reference.press("Tab")
-            _until(lambda: _stored(root, "2024:6.3").evidence[0].reference == DOCUMENT_ID,
-                   "the evidence cites the document", page)
-            assert _entry(root)["sha256"] == digest
+        # cite it from 6.3's evidence and leave the field: the answers file cites it
+        _open_section_6(page)
+        form = open_provision(page, "6.3")
+        reference = form.locator("input[placeholder='Document: register id or link']").first
+        _until(lambda: DOCUMENT_ID in (reference.evaluate(
+            "el => Array.from(el.list ? el.list.options : []).map(o => o.value).join(' ')") or ""),
+            "the reference offers the new document", page)
+        reference.fill(DOCUMENT_ID)
+        reference.press("Tab")
+        _until(lambda: _stored(root, "2024:6.3").evidence[0].reference == DOCUMENT_ID,
+               "the evidence cites the document", page)
+        assert _entry(root)["sha256"] == digest
 
-            # a contradicted "Yes": the finding is shown beside the provision, and a response saved
-            form.locator(".widget-dropdown select").select_option("Yes")
-            finding = form.locator(".chc-finding-on-time-below-threshold").first
-            _until(lambda: finding.count() > 0 and "Contradicted" in finding.inner_text(),
-                   "the contradicted finding is shown beside 6.3", page)
-            assert "86.2%" in finding.inner_text() and "below the 90% threshold" in finding.inner_text()
-            response = finding.locator("textarea").first
-            response.fill("Q4 recovery plan: see the response audit.")
-            response.press("Tab")
-            _until(lambda: [r.code for r in _stored(root, "2024:6.3").responses] == ["on-time-below-threshold"],
-                   "the response is saved", page)
-            assert _stored(root, "2024:6.3").status.value == "Yes"
+        # a contradicted "Yes": the finding is shown beside the provision, and a response saved
+        form.locator(".widget-dropdown select").select_option("Yes")
+        finding = form.locator(".chc-finding-on-time-below-threshold").first
+        _until(lambda: finding.count() > 0 and "Contradicted" in finding.inner_text(),
+               "the contradicted finding is shown beside 6.3", page)
+        assert "86.2%" in finding.inner_text() and "below the 90% threshold" in finding.inner_text()
+        response = finding.locator("textarea").first
+        response.fill("Q4 recovery plan: see the response audit.")
+        response.press("Tab")
+        _until(lambda: [r.code for r in _stored(root, "2024:6.3").responses] == ["on-time-below-threshold"],
+               "the response is saved", page)
+        assert _stored(root, "2024:6.3").status.value == "Yes"
 
-            # back to Partial: the contradiction goes from the page
-            form.locator(".widget-dropdown select").select_option("Partial")
-            _until(lambda: form.locator(".chc-finding-on-time-below-threshold").count() == 0,
-                   "the contradiction goes with the answer", page)
-            assert page.locator(f"{LIVE} .jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']"
-                                ).count() == 0
-            page.screenshot(path=str(root / "evidence.png"))
-        finally:
-            browser.close()
+        # back to Partial: the contradiction goes from the page
+        form.locator(".widget-dropdown select").select_option("Partial")
+        _until(lambda: form.locator(".chc-finding-on-time-below-threshold").count() == 0,
+               "the contradiction goes with the answer", page)
+        assert page.locator(f"{LIVE} .jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']"
+                            ).count() == 0
+        page.screenshot(path=str(root / "evidence.png"))
