@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 PERIOD ?= 2024-25
 LANDLORD ?= riverbend-homes
 
-.PHONY: install browser demo test lint lab data clean
+.PHONY: install browser office demo test lint lab data clean
 
 install: $(STAMP)
 
@@ -33,7 +33,15 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 
-test: lint browser
+# The export tests open the Word files the product writes in LibreOffice (Debian's, headless).
+office:
+	@command -v soffice >/dev/null 2>&1 || { \
+		echo "Installing Debian's LibreOffice (Writer and Calc, no GUI) for the export tests"; \
+		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends \
+			libreoffice-writer-nogui libreoffice-calc-nogui; }
+
+test: lint browser office
 	$(BIN)/python -m pytest
 
 # The workbook for one landlord, as a working copy in work/ (git-ignored): make lab LANDLORD=calder-vale-housing

@@ -5,6 +5,8 @@
     chc-audit stats LANDLORD --period 2024-25 [--inputs DIR] [--json]
     chc-audit stats --cases FILE --homes N --period 2024-25 [--header-row N] [--json]
     chc-audit check LANDLORD --period 2024-25 [--inputs DIR] [--json] [--as-of YYYY-MM-DD]
+    chc-audit import FILE --landlord ID --period 2023-24 [--code VERSION] [--dry-run] [--replace [--yes]] [--json]
+    chc-audit export LANDLORD --period 2024-25 --format docx|xlsx|csv|summary [--output PATH]
     chc-audit run (LANDLORD ... | --all) --period 2024-25 [--inputs DIR] [--outputs DIR] [--workers N]
                   [--executor local|dask] [--scheduler ADDRESS] [--timeout SECONDS] [--retry-failed]
                   [--as-of YYYY-MM-DD] [--notebook PATH]
@@ -271,6 +273,70 @@ def _cmd_check(args: argparse.Namespace) -> int:
     return 1 if unanswered else 0
 
 
+def _cmd_import(args: argparse.Namespace) -> int:
+    """``chc-audit import``: a self-assessment file into a landlord's answers for a period."""
+    from .assessment.imported import has_content
+    from .assessment.store import open_store
+    from .config.landlords import load_landlord
+    from .form.importer import apply_import, plan_import, plan_lines
+
+    period = Period.parse(args.period)
+    landlord = load_landlord(args.inputs, args.landlord)
+    code = landlord.code_for(period)
+    if args.code is not None and args.code != code:
+        raise UsageError(
+            f"{landlord.id}'s {period.id} is assessed against the {code} Code (the registry, inputs/landlords.yaml); "
+            f"--code {args.code} asks for the {args.code} Code: give the period its Code in the registry "
+            f"(codes: {{\"{period.id}\": \"{args.code}\"}} in its entry), or import into a period under that Code")
+    catalogue = load_catalogue(code)
+    store = open_store(landlord.folder, catalogue, landlord.id, period.id)
+    plan = plan_import(args.file, catalogue, store.assessment)
+    replace = [d.provision for d in plan.differ] if args.replace else []
+    if args.json:
+        report = plan.to_json()
+    else:
+        for line in plan_lines(plan, recorded=sum(1 for a in store.assessment.answers.values() if has_content(a))):
+            print(_printable(line))
+    if args.dry_run:
+        if args.json:
+            print(json.dumps({**report, "dry_run": True, "written": []}, indent=2, ensure_ascii=False))
+        else:
+            print("Dry run: nothing was written.")
+        return 0
+    if replace and not args.yes:
+        numbers = ", ".join(d.number for d in plan.differ)
+        if not sys.stdin.isatty():
+            raise UsageError(f"--replace would replace the recorded answers of {numbers} with the file's: confirm "
+                             "with --yes (nothing was written)")
+        reply = input(f"Replace the recorded answers of {numbers} with the file's? Type 'yes' to confirm: ")
+        if reply.strip().lower() != "yes":
+            print("Not confirmed: nothing was written.")
+            return 1
+    written = plan.to_write(replace)
+    saved = apply_import(store, plan, replace)
+    if args.json:
+        print(json.dumps({**report, "dry_run": False, "written": sorted(written), "revision": saved.revision,
+                          "answers_file": str(store.path)}, indent=2, ensure_ascii=False))
+    elif written:
+        print(f"Imported {len(written)} answers into {store.path} (revision {saved.revision}); the history records "
+              f"each as imported from {plan.path.name} (SHA-256 {plan.sha256}).")
+    else:
+        print("Nothing to import: every provision the file answers already has an answer (see above).")
+    return 0
+
+
+def _cmd_export(args: argparse.Namespace) -> int:
+    """``chc-audit export``: the answers as the Ombudsman's form, a spreadsheet, a CSV or the residents' summary."""
+    from .config.landlords import load_landlord
+    from .form.exporter import FORMATS, export_form
+
+    period = Period.parse(args.period)
+    landlord = load_landlord(args.inputs, args.landlord)
+    written = export_form(landlord, period, args.format, output=args.output, outputs=args.outputs)
+    print(f"{FORMATS[args.format].label.capitalize()} for {landlord.name}, {period.id}: {written}")
+    return 0
+
+
 def _cmd_run(args: argparse.Namespace) -> int:
     """``chc-audit run``: the batch, its summary table, and exit 1 if anything failed."""
     from .batch.run import BatchOptions, run_batch, summary_lines  # the workers load papermill and nbconvert
@@ -437,6 +503,42 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--as-of", type=_iso_date, default=None, metavar="YYYY-MM-DD",
                        help="the date the workbook judges the answers at, as for 'run --as-of' (default: today)")
     check.set_defaults(handler=_cmd_check)
+
+    imp = sub.add_parser(
+        "import", help="import a self-assessment from Word, Excel, CSV or a published page",
+        description="Read a self-assessment in the Ombudsman's form (Word .docx, Excel .xlsx, .csv, a web page saved "
+                    "as .html, or text copied from a PDF or a web page as .txt), match its rows to the Code's "
+                    "provisions, and put its answers into the landlord's answers for the period: only where no "
+                    "answer is recorded yet. Provisions the file and the answers both answer, differently, are "
+                    "listed (--replace takes the file's, after confirmation); rows not understood are listed.")
+    imp.add_argument("file", type=Path, metavar="FILE", help="the file to import")
+    imp.add_argument("--landlord", required=True, metavar="ID", help="landlord id from the registry")
+    imp.add_argument("--period", required=True, help="the reporting year the file assesses, e.g. 2023-24")
+    imp.add_argument("--code", type=_code_version, default=None, metavar="VERSION",
+                     help="the Code version the file is against (default: the period's, from the registry); a "
+                          "file of another version is refused, naming the version it looks like")
+    imp.add_argument("--inputs", type=Path, default=DEFAULT_INPUTS, help="inputs folder (default: ./inputs)")
+    imp.add_argument("--dry-run", action="store_true", help="print what would be imported; write nothing")
+    imp.add_argument("--replace", action="store_true",
+                     help="also replace the recorded answers that differ from the file's (asks to confirm)")
+    imp.add_argument("--yes", action="store_true", help="with --replace: confirm without asking")
+    imp.add_argument("--json", action="store_true",
+                     help="one JSON object: the answers read, what is filled, what differs, what was not understood")
+    imp.set_defaults(handler=_cmd_import)
+
+    export = sub.add_parser(
+        "export", help="export the answers as the Ombudsman's form (Word), a spreadsheet, a CSV or a residents' summary",
+        description="Write a landlord's answers for a period as the Ombudsman's self-assessment form (docx), a "
+                    "spreadsheet (xlsx), the short fields as CSV (csv), or a plain-English page for residents "
+                    "(summary). The file carries the product version and the answers file's SHA-256.")
+    export.add_argument("landlord", metavar="LANDLORD", help="landlord id from the registry")
+    export.add_argument("--period", required=True, help="reporting year, e.g. 2024-25")
+    export.add_argument("--format", required=True, choices=("docx", "xlsx", "csv", "summary"))
+    export.add_argument("--output", type=Path, default=None, metavar="PATH",
+                        help="the file (or folder) to write (default: outputs/exports/<period>/<landlord>/)")
+    export.add_argument("--inputs", type=Path, default=DEFAULT_INPUTS, help="inputs folder (default: ./inputs)")
+    export.add_argument("--outputs", type=Path, default=DEFAULT_OUTPUTS, help="outputs folder (default: ./outputs)")
+    export.set_defaults(handler=_cmd_export)
 
     run = sub.add_parser("run", help="execute the workbook per landlord and export the reports")
     run.add_argument("landlords", nargs="*", metavar="LANDLORD", help="landlord ids from the registry")

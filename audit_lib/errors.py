@@ -18,6 +18,7 @@ answer) are *findings*: data with reason codes, not exceptions.
     ├── CaseLogError        a case log that cannot be read at all
     ├── AnswerStoreError    a missing, damaged or read-only answer file; an invalid answer
     ├── EvidenceRegisterError  a damaged evidence register; a bad document id, link or file
+    ├── FormError       a self-assessment file that cannot be imported; an export that cannot be written
     ├── SignOffError        a sign-off, reopening or carry forward the rules do not allow
     │   ├── SignOffReplaceError  a sign-off that would replace a signature without confirmation
     │   ├── SignOffChangedError  a sign-off or reopening against signatures another editor has since changed
@@ -75,6 +76,13 @@ class EvidenceRegisterError(AuditError):
     """A damaged evidence register (``inputs/<landlord>/evidence/register.yaml``), or a document,
     link or file the register refuses (a bad id, a link that is not http(s), a file outside the
     evidence folder, a symbolic link, a file too large)."""
+
+
+class FormError(AuditError):
+    """A self-assessment file (Word, Excel, CSV, a published page) that cannot be imported as a
+    whole (unreadable, no table of the Ombudsman's form in it, another version of the Code than the
+    one asked for), or an export that cannot be written. Rows that are not understood are not
+    errors: the import lists them."""
 
 
 class SignOffError(AuditError):

@@ -44,7 +44,7 @@ import datetime as dt
 import getpass
 import json
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -60,6 +60,7 @@ from .answers import Action, Answer, Assessment, SignOff, SignOffs, Status
 from .answers_file import AnswersText, check_value, read_answers, save_assessment
 from .carry_forward import carried_forward, confirmed_answers, crosswalk_between
 from .history import History, history_file
+from .imported import imported_answers
 from .lock import HeldLock, exclusive, lock_file
 from .merge import ItemConflict, already_in, describe_value, list_conflict, merge_items, same_code_conflicts
 from .signoff import SignatureFacts, check_reason, check_role, describe_signoffs, reopened, signed
@@ -427,6 +428,28 @@ class AnswerStore:
                                            crosswalk=crosswalk, catalogue=self.catalogue)
             saved = self._commit(lock, draft, [entry])
             self._base = draft.model_copy(deep=True)  # this editor has seen the draft it made
+            return saved
+
+    def import_answers(self, answers: Mapping[str, Answer], *, source: Mapping[str, str],
+                       replace: Iterable[str] = ()) -> Saved:
+        """Put answers read from a file into this period (:mod:`.imported`): only where there is
+        no answer yet, and where there is one only for the provisions in ``replace``; one save,
+        each field written recorded in the history with ``source`` (the file's name and SHA-256).
+        Nothing to write saves nothing."""
+        for provision, answer in answers.items():
+            if answer.value is not None:
+                check_value(self.catalogue, provision, answer.value, "value")
+            if answer.status is not None:
+                check_value(self.catalogue, provision, answer.status, "status")
+        with exclusive(self.lock_path) as lock:
+            current = self._sync_with_disk(lock)
+            self._adopt(current)
+            updated, entries = imported_answers(current, answers, self.user, source=source, replace=replace,
+                                                path=self.path)
+            if not entries:
+                return Saved(current.revision)
+            saved = self._commit(lock, updated, entries)
+            self._base = updated.model_copy(deep=True)
             return saved
 
     def confirm(self, provision_ids: Iterable[str]) -> Saved:

@@ -57,6 +57,10 @@ class Provision(_CodeData):
     #: 2022 and 2024 provision), a ``figure`` (a 2020 question such as "What proportion of
     #: complaint responses are sent within code timescales?") or a written answer (``text``).
     answer: Literal["status", "figure", "text"] = "status"
+    #: What the provision requires of the landlord in plain English for residents (the
+    #: residents' summary, :mod:`audit_lib.form.summary`), e.g. "Accept your complaint unless
+    #: there is a good reason not to, and tell you why if we do not."
+    plain: str | None = None
 
     @property
     def id(self) -> str:

@@ -1,0 +1,79 @@
+"""Answers imported from a file (:mod:`audit_lib.form.importer`) put into an assessment.
+
+An import never overwrites: it fills provisions that have no answer (nothing recorded: no
+status, value, evidence, commentary or action) and leaves the others as they are, unless the
+user asked to replace them by name. Each field it writes is a history entry like an edit's
+(provision, field, old, new) that also names the file imported and its SHA-256, so the history
+says where every imported word came from.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from ..errors import SignOffError
+from .answers import Answer, Assessment
+
+#: The fields an import writes, in the order their history entries are written.
+IMPORTED_FIELDS = ("status", "value", "evidence", "commentary", "actions")
+
+
+def has_content(answer: Answer | None) -> bool:
+    """Whether ``answer`` records anything an import could overwrite."""
+    return answer is not None and bool(
+        answer.status is not None or answer.value or answer.evidence or answer.commentary.strip() or answer.actions
+    )
+
+
+def field_value(answer: Answer | None, field: str) -> Any:
+    """``field`` of ``answer`` as plain data (as the history records it)."""
+    if answer is None:
+        return [] if field in ("evidence", "actions") else ("" if field == "commentary" else None)
+    value = getattr(answer, field)
+    if isinstance(value, list):
+        return [item.model_dump(mode="json") for item in value]
+    return value.value if hasattr(value, "value") else value
+
+
+def differing_fields(mine: Answer | None, theirs: Answer | None) -> list[str]:
+    """The fields in which two answers differ (of those an import writes)."""
+    return [field for field in IMPORTED_FIELDS if field_value(mine, field) != field_value(theirs, field)]
+
+
+def imported_answers(current: Assessment, answers: Mapping[str, Answer], user: str, *, source: Mapping[str, str],
+                     replace: Iterable[str] = (), path: Path | None = None,
+                     ) -> tuple[Assessment, list[dict[str, Any]]]:
+    """A copy of ``current`` with ``answers`` put in where it has none (and where it has one, for
+    the provisions in ``replace``), and a history entry per field written, each naming
+    ``source`` (the file's name and SHA-256). Responses to findings already given are kept.
+
+    An approved assessment is read-only: :class:`SignOffError`, naming ``path``.
+    """
+    if current.signoff.approved is not None:
+        raise SignOffError("the assessment is approved and read-only; reopen it (with a reason) to import answers",
+                           path=path)
+    result = current.model_copy(deep=True)
+    now = dt.datetime.now().replace(microsecond=0)
+    wanted = set(replace)
+    entries: list[dict[str, Any]] = []
+    for provision, answer in answers.items():
+        before = result.answers.get(provision)
+        if has_content(before) and provision not in wanted:
+            continue
+        changed = differing_fields(before, answer)
+        if not changed and before is not None:
+            continue
+        new = answer.model_copy(update={
+            "confirmed": True, "updated_by": user, "updated_at": now,
+            "responses": list(before.responses) if before is not None else [],
+        })
+        result.answers[provision] = new
+        entries.extend({"provision": provision, "field": field, "old": field_value(before, field),
+                        "new": field_value(new, field), "imported": dict(source)} for field in changed)
+    return result, entries
+
+
+__all__ = ["IMPORTED_FIELDS", "differing_fields", "field_value", "has_content", "imported_answers"]

@@ -1,0 +1,282 @@
+"""Reading the form's cells as people write them, and writing them so they read back the same.
+
+* A status: "Yes", "Y", "Yes – see policy", "Compliant", "Partially", "Partial", "No",
+  "Non-compliant", "N/A", "Not applicable", a tick (:func:`read_status`); the words after the
+  status ("see policy") are kept as the start of the commentary.
+* Evidence items (:func:`evidence_items`): a bulleted line starts an item and the lines after it
+  continue it; a cell with no bullets has an item per line; a line that lists documents ("the
+  Complaints Policy, the Compensation Policy and the Unacceptable Behaviour Policy") is an item
+  per document. A reference is recognised where it looks like one: a trailing ``[POL-01]`` (as
+  the exports write it, :func:`evidence_line`), a web link, or a document id such as ``POL-01``.
+* Actions (:func:`split_actions`): a line starting "Action:" or "Action –" in a commentary or
+  evidence cell is an action, with "(owner: …; due: DD/MM/YYYY; done)" after it as the exports
+  write it (:func:`action_line`) or "by DD/MM/YY" in its text as landlords write it.
+
+Everything else is kept word for word. What cannot be read (a status word not recognised, a due
+date that is not a date) is returned as an :class:`~.rows.Unread`, and the answer keeps the rest.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from pydantic import ValidationError
+
+from ..assessment.answers import Action, Answer, Evidence, Status
+from ..code.catalogue import Provision
+from .rows import BULLET, FormAction, FormRow, Unread, shortened
+
+# --- statuses ---------------------------------------------------------------------------------
+
+#: Status words at the start of a Comply cell, longest first within each status so that
+#: "not applicable" is not read as "no", nor "non-compliant" as "no".
+_STATUS_WORDS: tuple[tuple[str, Status], ...] = (
+    ("not applicable", Status.NA), ("n/a", Status.NA), ("n.a.", Status.NA), ("na", Status.NA),
+    ("partially compliant", Status.PARTIAL), ("partly compliant", Status.PARTIAL),
+    ("part compliant", Status.PARTIAL), ("partially met", Status.PARTIAL), ("partially", Status.PARTIAL),
+    ("partial", Status.PARTIAL), ("partly", Status.PARTIAL), ("in part", Status.PARTIAL),
+    ("non-compliant", Status.NO), ("non compliant", Status.NO), ("noncompliant", Status.NO),
+    ("not compliant", Status.NO), ("not met", Status.NO), ("no", Status.NO), ("n", Status.NO),
+    ("✗", Status.NO), ("✘", Status.NO),
+    ("fully compliant", Status.YES), ("compliant", Status.YES), ("complies", Status.YES), ("comply", Status.YES),
+    ("yes", Status.YES), ("met", Status.YES), ("y", Status.YES), ("✓", Status.YES), ("✔", Status.YES),
+)
+_STATUS_PATTERN = re.compile(
+    r"^\s*(" + "|".join(re.escape(word) for word, _ in _STATUS_WORDS) + r")(?![\w/])\s*[-–—:,;.)]*\s*",
+    re.IGNORECASE,
+)
+_BY_WORD = dict(_STATUS_WORDS)
+
+
+def read_status(text: str) -> tuple[Status | None, str]:
+    """The status a Comply cell states and the rest of its text (``"Yes – see policy"`` →
+    ``(Status.YES, "see policy")``); ``(None, text)`` when it states none."""
+    match = _STATUS_PATTERN.match(text.replace("\u00a0", " "))
+    if match is None:
+        return None, text.strip()
+    return _BY_WORD[match.group(1).lower()], text[match.end():].strip()
+
+
+# --- evidence -----------------------------------------------------------------------------------
+
+#: What starts a bulleted line: the readers' bullet, a dash, a middle dot, an asterisk, "1." or "a)".
+_BULLET_START = re.compile(r"^\s*(?:[•·▪◦●*–\-]|\d{1,2}[.)]|[a-z][.)])\s+")
+_TRAILING_REFERENCE = re.compile(r"^(?P<text>.*?)\s*\[(?P<ref>[^\[\]\s]{1,200})\]\s*$", re.DOTALL)
+_LINK = re.compile(r"https?://[^\s<>\"')\]]+", re.IGNORECASE)
+#: A document id as registers number them: letters, then digits (``POL-01``, ``HR12``, ``CP-2024-3``).
+_DOCUMENT_ID = re.compile(r"\b[A-Z]{2,6}[-_]?\d{1,4}(?:[-.]\d{1,4})*\b")
+#: Words that make a short phrase a document's name, for splitting "A, B and C" lists.
+_DOCUMENT_WORDS = re.compile(
+    r"\b(polic(y|ies)|procedures?|strateg(y|ies)|reports?|minutes|leaflets?|letters?|guidance|plans?|framework|"
+    r"handbook|register|log|statement|agreement|charter|website|web ?page|page|forms?|templates?|training|"
+    r"records?|audit|survey|newsletter|terms of reference|code|manual|guide|notes?|scheme)\b",
+    re.IGNORECASE,
+)
+_LIST_SEPARATOR = re.compile(r"\s*(?:,|;|\band\b|&)\s*(?:the\s+)?", re.IGNORECASE)
+
+
+def evidence_line(item: Evidence) -> str:
+    """An evidence item as the exports write it in a cell: ``description [reference]``."""
+    return f"{item.description} [{item.reference}]" if item.reference else item.description
+
+
+def _item(text: str, literal: bool = False) -> Evidence:
+    match = _TRAILING_REFERENCE.match(text)
+    if match and match.group("text").strip():
+        return Evidence(description=match.group("text"), reference=match.group("ref"))
+    if literal:
+        return Evidence(description=text)
+    link = _LINK.search(text)
+    if link:
+        return Evidence(description=text, reference=link.group(0).rstrip(".,;"))
+    ids = _DOCUMENT_ID.findall(text)
+    return Evidence(description=text, reference=ids[0] if len(ids) == 1 else None)
+
+
+def _documents(line: str) -> list[str]:
+    """``line`` split into documents when it is a list of documents' names, else ``[line]``."""
+    if ". " in line.rstrip(".") or _LINK.search(line) or "[" in line:
+        return [line]
+    parts = [part.strip(" .") for part in _LIST_SEPARATOR.split(line) if part and part.strip(" .")]
+    if len(parts) < 2 or any(len(part.split()) > 8 or not _DOCUMENT_WORDS.search(part) for part in parts):
+        return [line]
+    return parts
+
+
+def evidence_items(text: str, *, literal: bool = False) -> list[Evidence]:
+    """The evidence items a cell lists (see the module's description), in order.
+
+    ``literal``: the cell was written by this product's exports (:attr:`.rows.ReadForm.literal`):
+    each bulleted line is one item (lines after it continue it), and a reference is only the
+    trailing ``[...]`` that :func:`evidence_line` writes.
+    """
+    if literal:
+        literal_items: list[str] = []
+        for line in text.replace("\r", "").split("\n"):
+            if line.startswith(BULLET) or not literal_items:
+                literal_items.append(line.removeprefix(BULLET))
+            else:
+                literal_items[-1] += "\n" + line
+        return [_item(item, literal=True) for item in literal_items if item.strip()]
+    lines = [line.rstrip() for line in text.replace("\r", "").split("\n")]
+    bulleted = any(_BULLET_START.match(line) for line in lines)
+    items: list[str] = []
+    open_bullet = False
+    for line in lines:
+        if not line.strip():
+            open_bullet = False if not bulleted else open_bullet
+            continue
+        start = _BULLET_START.match(line)
+        if start:
+            items.append(line[start.end():].strip())
+            open_bullet = True
+        elif bulleted and open_bullet and items:
+            items[-1] = f"{items[-1]} {line.strip()}"
+        else:
+            items.append(line.strip())
+    return [_item(document) for item in items if item for document in _documents(item)]
+
+
+# --- actions ------------------------------------------------------------------------------------
+
+_ACTION_LINE = re.compile(r"^\s*(?:[•·\-*]\s*)?actions?\s*(?:[:–—]|-\s)\s*(?P<text>.+?)\s*$", re.IGNORECASE)
+_ACTION_META = re.compile(r"^(?P<text>.*?)\s*\((?P<meta>[^()]*)\)\s*$")
+_META_PART = re.compile(r"^\s*(?:(?P<key>owner|due)\s*:\s*(?P<value>.+?)|(?P<done>done|not done|open))\s*$",
+                        re.IGNORECASE)
+_BY_DATE = re.compile(r"\bby\s+(\d{1,2}/\d{1,2}/\d{2,4})\b", re.IGNORECASE)
+
+
+def action_line(action: Action) -> str:
+    """An action as the exports write it in a commentary cell:
+    ``Action: text (owner: X; due: 31/03/2026; done)``."""
+    meta = []
+    if action.owner:
+        meta.append(f"owner: {action.owner}")
+    if action.due is not None:
+        meta.append(f"due: {action.due:%d/%m/%Y}")
+    if action.done:
+        meta.append("done")
+    return f"Action: {action.text}" + (f" ({'; '.join(meta)})" if meta else "")
+
+
+def _action(text: str) -> FormAction:
+    owner = due = done = ""
+    match = _ACTION_META.match(text)
+    if match:
+        parts = [_META_PART.match(part) for part in match.group("meta").split(";")]
+        if all(parts):
+            text = match.group("text")
+            for part in parts:
+                assert part is not None
+                if part.group("key") and part.group("key").lower() == "owner":
+                    owner = part.group("value")
+                elif part.group("key"):
+                    due = part.group("value")
+                else:
+                    done = "yes" if part.group("done").lower() == "done" else "no"
+    if not due:
+        by = _BY_DATE.search(text)
+        due = by.group(1) if by else ""
+    return FormAction(text=text, owner=owner, due=due, done=done)
+
+
+def split_actions(text: str) -> tuple[str, list[FormAction]]:
+    """``text`` without its action lines, and the actions they state."""
+    kept, actions = [], []
+    for line in text.split("\n"):
+        match = _ACTION_LINE.match(line)
+        if match:
+            actions.append(_action(match.group("text")))
+        else:
+            kept.append(line)
+    return "\n".join(kept).strip("\n"), actions
+
+
+def _due(text: str) -> dt.date | None:
+    """A due date as written: DD/MM/YYYY, DD/MM/YY (20YY) or YYYY-MM-DD; ``ValueError`` if not a date."""
+    text = text.strip()
+    short = re.fullmatch(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{2})", text)
+    if short:
+        day, month, year = (int(g) for g in short.groups())
+        return dt.date(2000 + year, month, day)
+    action = Action.model_validate({"text": "-", "due": text})
+    return action.due
+
+
+def _done(text: str) -> bool:
+    return text.strip().lower() in ("yes", "y", "done", "true", "complete", "completed", "closed", "1")
+
+
+def read_actions(row: FormRow, found: list[FormAction]) -> tuple[list[Action], list[Unread]]:
+    """The row's actions (its action columns, then those found in its cells) as answers' actions;
+    a due date that is not a date is listed and the action kept without it."""
+    actions, unread = [], []
+    for item in (*row.actions, *found):
+        if not item.text.strip():
+            continue
+        due = None
+        if item.due.strip():
+            try:
+                due = _due(item.due)
+            except (ValueError, ValidationError):
+                unread.append(Unread(row.where, "a due date that is not a date (the action is kept without it)",
+                                     shortened(item.due)))
+        actions.append(Action(text=item.text, owner=item.owner or None, due=due, done=_done(item.done)))
+    return actions, unread
+
+
+# --- a row as an answer -------------------------------------------------------------------------
+
+def _bullets_apart(text: str) -> tuple[str, str]:
+    """A combined "Evidence, commentary and any explanations" cell split into its bulleted lines
+    (the evidence) and the rest (the commentary, word for word)."""
+    bullets: list[str] = []
+    rest: list[str] = []
+    for line in text.split("\n"):
+        (bullets if line.startswith(BULLET) else rest).append(line)
+    return "\n".join(bullets), "\n".join(rest).strip("\n")
+
+
+def answer_from_row(row: FormRow, provision: Provision, *,
+                    literal: bool = False) -> tuple[Answer | None, list[Unread]]:
+    """The answer ``row`` gives to ``provision``, and what in it could not be read; ``None`` when
+    the row gives nothing (no status, value, evidence, commentary or action). ``literal``: the
+    row is from this product's own export (see :func:`evidence_items`)."""
+    unread: list[Unread] = []
+    status: Status | None = None
+    value: str | None = None
+    said = ""
+    if provision.asks_for_value:
+        stated, rest = read_status(row.status)
+        if stated is Status.NA and not rest:
+            status = Status.NA
+        else:
+            value = row.status.strip() or None
+    elif row.status.strip():
+        status, said = read_status(row.status)
+        if status is None:
+            unread.append(Unread(row.where, f"a Comply cell that states no status (expected Yes, Partial, No or "
+                                            f"N/A) for {provision.number}", shortened(row.status)))
+            said = ""
+    if row.combined:
+        evidence_text, commentary_text = _bullets_apart(row.commentary)
+    else:
+        evidence_text, commentary_text = row.evidence, row.commentary
+    evidence_text, evidence_actions = split_actions(evidence_text)
+    commentary, commentary_actions = split_actions(commentary_text)
+    if said:
+        commentary = f"{said}\n{commentary}".strip("\n")
+    actions, action_problems = read_actions(row, [*evidence_actions, *commentary_actions])
+    unread.extend(action_problems)
+    evidence = evidence_items(evidence_text, literal=literal)
+    if status is None and value is None and not evidence and not commentary.strip() and not actions:
+        return None, unread
+    answer = Answer(status=status, value=value, evidence=evidence, commentary=commentary, actions=actions)
+    return answer, unread
+
+
+__all__ = [
+    "action_line", "answer_from_row", "evidence_items", "evidence_line", "read_actions", "read_status",
+    "split_actions",
+]
