@@ -9,6 +9,7 @@ stage of the pipeline (``docs/architecture.md``)::
     cases/       case logs: read, map, validate
     stats/       case statistics, the quarterly table, figures beside provisions
     assessment/  answers, the answer store, sign-off, carry forward, checks, actions, progress
+    form/        the Ombudsman's form in and out: import from Word, Excel, CSV, published pages; export
     workbook/    the notebook façade and the interactive forms
     report/      HTML parts, charts, provenance, nbconvert export and templates
     group/       the group roll-up

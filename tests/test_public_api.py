@@ -12,7 +12,7 @@ import pytest
 import audit_lib
 
 STAGES = ("core", "code", "config", "cases", "stats", "assessment", "evidence", "findings", "workbook", "report", "group",
-          "batch")
+          "batch", "form")
 
 
 def test_every_public_name_resolves_and_is_listed_once():
@@ -89,8 +89,9 @@ ALLOWED = {
     "findings": {"core", "code", "cases", "config", "assessment", "stats", "evidence"},
     "report": {"core", "stats"},
     "batch": {"core", "config", "report"},
-    "workbook": {"core", "code", "cases", "config", "stats", "assessment", "evidence", "findings", "report"},
+    "workbook": {"core", "code", "cases", "config", "stats", "assessment", "evidence", "findings", "report", "form"},
     "group": {"core", "code", "config", "stats", "assessment", "findings", "report", "batch"},
+    "form": {"core", "code", "config", "assessment", "report"},
 }
 
 
