@@ -296,7 +296,8 @@ def _cmd_import(args: argparse.Namespace) -> int:
         report = plan.to_json()
     else:
         for line in plan_lines(plan, recorded=sum(1 for a in store.assessment.answers.values() if has_content(a))):
-            print(_printable(line))
+            indent = len(line) - len(line.lstrip(" "))
+            print(" " * indent + _printable(line))
     if args.dry_run:
         if args.json:
             print(json.dumps({**report, "dry_run": True, "written": []}, indent=2, ensure_ascii=False))
