@@ -83,7 +83,7 @@ _COMPILED_WITH = "autoescape-finalize-bidi-1"
 _BIDI_CONTROLS = dict.fromkeys([*range(0x202A, 0x202F), *range(0x2066, 0x206A)], "\ufffd")
 
 
-def _visible(value: Any) -> Any:
+def visible(value: Any) -> Any:
     """Every value a template prints, with bidirectional controls made visible (HTML the
     templates were given as safe stays safe)."""
     if isinstance(value, markupsafe.Markup):
@@ -99,7 +99,7 @@ def _environment() -> jinja2.Environment:
     environment = jinja2.Environment(
         loader=jinja2.FileSystemLoader(folder),
         autoescape=True,
-        finalize=_visible,
+        finalize=visible,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
