@@ -107,7 +107,7 @@ def _cmd_code(args: argparse.Namespace) -> int:
         rows = [
             {"id": p.id, "number": p.number, "section": p.section, "section_title": catalogue.section(p.section).title,
              "subsection": p.subsection, "tier": p.tier, "answer": p.answer, "text": p.text, "note": p.note,
-             "source": p.source, "timescales": limits.get(p.number, [])}
+             "source": p.source, "plain": p.plain, "timescales": limits.get(p.number, [])}
             for p in catalogue.provisions
         ]
         print(json.dumps(rows, indent=2, ensure_ascii=False))

@@ -38,7 +38,7 @@ def test_code_version_2022_json(capsys):
     rows = run_json(capsys, "code", "--version", "2022", "--json")
     assert len(rows) == 72
     assert set(rows[0]) == {"id", "number", "section", "section_title", "subsection", "tier", "answer", "text", "note",
-                            "source", "timescales"}
+                            "source", "plain", "timescales"}
     five_one = next(r for r in rows if r["id"] == "2022:5.1")
     assert (five_one["number"], five_one["section"], five_one["subsection"], five_one["tier"], five_one["answer"]) == (
         "5.1", 5, "Stage 1", "must", "status")
