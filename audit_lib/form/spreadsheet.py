@@ -1,0 +1,847 @@
+"""The form as a spreadsheet: read a landlord's Excel workbook or CSV file, write the answers as
+an Excel workbook or a short CSV.
+
+**Reading** (:func:`read_xlsx`, :func:`read_csv`). Each sheet finds its own header row: the first
+of its first 20 rows that :func:`.columns.header_columns` recognises, so the columns may be in any
+order and a title (one line or several) may sit above them. Lines above the header are the
+form's title (on the first sheet with a header), or the sheet's section when they read as a
+section heading ("Section 2: Exclusions"); on a later sheet, a line that is neither is listed. A
+sheet with no header is listed (unless it is empty; a sheet "Sign-off", as the exports write it,
+is listed as the sign-off, which an import does not take); a workbook with no sheet that has one
+is refused. A cell's text is read without spaces or blank lines around it, its line ends as
+``\n``. Below the header, a row is:
+
+* a provision's row when its number cell is filled;
+* a continuation of the row above when its number cell is blank and other cells are filled (a
+  row split in two): each cell's text is added to the row's, on a new line;
+* a section heading when its only filled cell is a heading: text starting "Section N" or "Part
+  N", or a text in the number or section column (or a short line in the first column) that is
+  not a provision number. It names the section of the rows below it (a Section column, where
+  there is one, names each row's own);
+* the header again (a table printed page by page), which is skipped.
+
+A number cell that Excel stores as a number loses its trailing zero: ``5.10`` is stored as
+``5.1`` (and a CSV saved from Excel says ``5.1``). Such a number, and a CSV's number with one
+decimal, is recovered from its neighbours in the same section: after ``5.9`` (or
+any number from ``5.1`` to ``5.9``), a stored ``5.1`` is ``5.10``; with no number before it in
+its section, a next row ``5.11`` makes it ``5.10`` and a next row ``5.2`` keeps it ``5.1``. When
+the neighbours cannot tell, the number is read as stored (``5.1``) and, in a workbook, the row
+is also listed, asking for the column to be stored as text (a CSV cannot say whether its ``5.1``
+was a number, so it is taken as written). Other numbers are written as a spreadsheet shows
+them (a percentage as ``85%``, fixed decimals as formatted), dates as ``DD/MM/YYYY``, ``TRUE``
+and ``FALSE`` as such. Lines in an evidence or commentary cell starting with a bullet symbol
+(``•``, ``●``, ``▪``, the Symbol font's bullet) start with :data:`.rows.BULLET`.
+
+The action columns (Action, Action owner, Action due, Action done) hold one action per line: the
+owner, due and done cells' lines go with the action on the same line (a continuation row's
+lines with that row's actions). A line in an owner, due or done cell with no action beside it is
+listed. Any other filled cell under no recognised column is listed by its cell (``sheet 'Section
+1', cell H7``); nothing is dropped.
+
+A workbook is read with openpyxl in read-only mode for its cells' values (``.xlsm`` too: its
+macros are never run nor kept); a CSV's delimiter (comma, semicolon or tab) is the one with which
+a header row is found, its text UTF-8 (with or without a byte order mark), UTF-16 with a byte
+order mark (Excel's "Unicode text"), or else Windows-1252. Refused with :class:`FormError`: a
+symbolic link, a file over 50 MB (a workbook over 500 MB unpacked), a file that is not a
+workbook (an ``.xls`` from Excel 97-2003, a Word document, a damaged file) or not text, and a file
+with no header row of the form.
+
+**Writing** (:func:`write_xlsx`, :func:`write_csv`). The workbook has a sheet "Self-assessment",
+one row per provision under a title and a frozen header (Section | Code provision | Code
+requirement | Comply: Yes / No | Evidence | Commentary / explanation | Action | Action owner |
+Action due | Action done), the Comply cells of provisions answered by a status restricted to Yes,
+Partial, No and N/A (a 2020 question asking for a figure or a written answer is left free), and a
+sheet "Sign-off". Evidence items are bulleted lines (:func:`.interpret.evidence_line`); actions
+are one per line in the four action columns (a line break in an action's text or owner is written
+as a space), due dates ``DD/MM/YYYY``, done ``Yes`` or ``No``; the commentary is the commentary
+alone. Every text is stored as text, never as a formula: a text that a spreadsheet would run
+(starting ``=``, ``+``, ``-``, ``@``, a tab or a carriage return) is a string cell marked as quoted
+text, so editing it in Excel does not turn it into a formula either. The workbook's properties
+carry the product version and the answers' SHA-256 (core properties ``version`` and
+``identifier`` = ``answers-sha256:<sha>``, ``none`` for answers never saved, and custom
+properties "chc-audit version" and "answers SHA-256"); :func:`read_xlsx` reads a workbook so
+stamped literally (:attr:`.rows.ReadForm.literal`). The workbook holds the Code's wording and the
+landlord's answers only: no case data, so no resident's personal data.
+
+The CSV (for the Ombudsman's annual submission and for other tools) has one line per provision
+with short fields only: ``code_version, section, provision, tier, status, evidence_items,
+open_actions, next_action_due, chc_audit_version, answers_sha256`` (``section`` is its number,
+``tier`` must or should (2022) or blank, ``status`` the Comply column's text, the counts numbers,
+the next due date of an open action ``YYYY-MM-DD``; a CSV has no properties, so the last two
+columns carry the product version and the answers' SHA-256, blank when the answers were never
+saved). It is plain UTF-8 without a byte order mark (what other tools expect; Excel reads its
+accents right through Data > From Text/CSV), with CRLF line ends as RFC 4180 has them.
+A text starting ``=``, ``+``, ``-``, ``@``, a tab or a carriage return is written with a single
+quote before it (the usual guard against a spreadsheet running it as a formula).
+
+Both writers replace the file atomically (a temporary file renamed over it) and refuse an output
+path that is a symbolic link.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import math
+import os
+import re
+import stat
+import tempfile
+import warnings
+import zipfile
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+from typing import Any
+
+from ..assessment.answers import SignOff
+from ..core.io import atomic_write_text, current_umask, fsync_folder
+from ..core.paths import checked_input_path
+from ..errors import FormError
+from .columns import Columns, Role, header_columns
+from .filled import FilledForm, FilledRow
+from .rows import BULLET, FormAction, FormRow, ReadForm, Unread, shortened
+
+#: The largest file read, and the most a workbook may unpack to (a "zip bomb" is refused).
+MAX_BYTES = 50 * 1024 * 1024
+MAX_UNPACKED = 500 * 1024 * 1024
+#: The header row is looked for in a sheet's first rows.
+HEADER_WITHIN = 20
+#: Rows and columns read from a sheet (the form has fewer than a hundred rows); anything beyond is
+#: listed, not read.
+MAX_ROWS = 5000
+MAX_COLUMNS = 100
+#: The most text an Excel cell holds.
+EXCEL_CELL_LIMIT = 32767
+
+#: The values the exported Comply column accepts.
+COMPLY_CHOICES = ("Yes", "Partial", "No", "N/A")
+#: The exported sheet's header, as :func:`.columns.header_columns` reads it back.
+XLSX_HEADER = ("Section", "Code provision", "Code requirement", "Comply: Yes / No", "Evidence",
+               "Commentary / explanation", "Action", "Action owner", "Action due", "Action done")
+#: The exported CSV's header.
+CSV_HEADER = ("code_version", "section", "provision", "tier", "status", "evidence_items", "open_actions",
+              "next_action_due", "chc_audit_version", "answers_sha256")
+
+_FORM_HEADER = "Code provision | Code requirement | Comply: Yes / No | Evidence | Commentary / explanation"
+_TEXT_ROLES: tuple[Role, ...] = ("requirement", "status", "evidence", "commentary", "combined")
+_ACTION_ROLES: tuple[Role, ...] = ("action", "owner", "due", "done")
+#: What a spreadsheet would run as a formula when typed (or imported from CSV).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_HEADING = re.compile(r"^\s*(section|part)\s+\d+\b", re.IGNORECASE)
+_PROVISION_NUMBER = re.compile(r"^\s*\d+(\.\d+)*\.?\s*$")
+_ONE_DECIMAL = re.compile(r"^(\d+)\.(\d)$")
+_DOTTED = re.compile(r"^\s*(\d+)\.(\d+)\s*$")
+_BULLET_GLYPH = re.compile(r"^[ \t]*[•●▪◦‣\uf0b7][ \t]*", re.MULTILINE)
+_SIGN_OFF = re.compile(r"^\s*sign[- ]?off", re.IGNORECASE)
+# openpyxl refuses these control characters in a cell (XML 1.0 cannot hold them).
+_ILLEGAL = re.compile(r"[\000-\010\013\014\016-\037]")
+
+
+# --- reading: shared ------------------------------------------------------------------------------
+
+@dataclass
+class _Cells:
+    """One row of a sheet: its cells' texts, and which cells held a number (not text)."""
+
+    number: int  # the row's number, 1-based, as a spreadsheet shows it
+    texts: list[str]
+    numeric: frozenset[int] = frozenset()
+    #: ``numeric`` is a guess (a CSV's texts that read as numbers), not known from the file.
+    guessed: bool = False
+
+
+@dataclass
+class _Building:
+    """A form row being read (its continuation rows are added to it)."""
+
+    where: str
+    number: str | None
+    section: str | None
+    combined: bool
+    #: The number cell held a number (``5.1`` may be ``5.10``; see :func:`_recover_numbers`).
+    stored_as_number: bool = False
+    #: ... or may have: a CSV's number that the neighbours cannot tell is kept without a note.
+    guessed: bool = False
+    texts: dict[Role, list[str]] = field(default_factory=dict)
+    actions: list[FormAction] = field(default_factory=list)
+
+    def add(self, role: Role, text: str) -> None:
+        if text:
+            self.texts.setdefault(role, []).append(text)
+
+    def row(self) -> FormRow:
+        def text(role: Role) -> str:
+            return "\n".join(self.texts.get(role, []))
+
+        commentary = "\n".join(part for part in (text("combined"), text("commentary")) if part)
+        return FormRow(where=self.where, number=self.number, requirement=text("requirement"),
+                       status=text("status"), evidence=text("evidence"), commentary=commentary,
+                       combined=self.combined, actions=tuple(self.actions), section=self.section)
+
+
+def _tidy(text: str) -> str:
+    """A cell's text with line ends as ``\\n`` and no spaces around it."""
+    return text.replace("\r\n", "\n").replace("\r", "\n").replace("_x000D_", "").strip()
+
+
+def _bulleted(text: str) -> str:
+    """Lines starting with a bullet symbol start with :data:`BULLET` instead."""
+    return _BULLET_GLYPH.sub(BULLET, text)
+
+
+def _column(index: int) -> str:
+    """The spreadsheet's letter for the 0-based column ``index`` (0 -> A, 26 -> AA)."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def _is_heading(columns: Columns, cells: _Cells, filled: list[int]) -> bool:
+    """Whether a row with one filled cell is a section heading rather than text continuing a row."""
+    if len(filled) != 1:
+        return False
+    index = filled[0]
+    text = cells.texts[index]
+    if _HEADING.match(text):
+        return True
+    if _PROVISION_NUMBER.match(text):
+        return False
+    if index in (columns.roles.get("number"), columns.roles.get("section")):
+        return True
+    # A heading merged across the table (as a Word form pasted into Excel has it) is in its first
+    # column: a short line there, unless that column holds short texts itself (a status, a date).
+    first = min(columns.roles, key=lambda role: columns.roles[role])
+    return (index < columns.roles[first] or (index == columns.roles[first] and first == "requirement")) and (
+        "\n" not in text and len(text) <= 80 and not text.endswith((".", ",", ";")))
+
+
+def _repeated_header(columns: Columns, header: list[str], cells: _Cells) -> Columns | None:
+    """The columns of ``cells`` when the row is the header again (a table printed page by page)."""
+    if [t.lower() for t in cells.texts if t] == [t.lower() for t in header if t]:
+        return columns
+    again = header_columns(cells.texts)
+    if again is None or again.others(cells.texts):
+        return None
+    if _PROVISION_NUMBER.match(again.cell(cells.texts, "number")):
+        return None
+    return again
+
+
+class _TableReader:
+    """Reads the rows below a header into a :class:`ReadForm`'s rows and unread items."""
+
+    def __init__(self, form: ReadForm, building: list[_Building], prefix: str) -> None:
+        self.form = form
+        self.building = building
+        self.prefix = prefix  # "sheet 'Name', " or "" (CSV)
+
+    def where(self, row: int) -> str:
+        return f"{self.prefix}row {row}"
+
+    def cell_where(self, row: int, column: int) -> str:
+        return f"{self.prefix}cell {_column(column)}{row}"
+
+    def read(self, columns: Columns, header: list[str], rows: Iterable[_Cells], section: str | None) -> None:
+        current: _Building | None = None
+        for cells in rows:
+            filled = [i for i, text in enumerate(cells.texts) if text]
+            if not filled:
+                continue
+            again = _repeated_header(columns, header, cells)
+            if again is not None:
+                columns, header, current = again, cells.texts, None
+                continue
+            self.list_others(columns, header, cells)
+            if _is_heading(columns, cells, filled):
+                section, current = cells.texts[filled[0]], None
+                continue
+            if not set(filled) & set(columns.roles.values()):
+                continue  # only cells outside the form's columns, listed above
+            number = columns.cell(cells.texts, "number")
+            if number or current is None:
+                current = _Building(
+                    where=self.where(cells.number),
+                    number=number or None,
+                    section=columns.cell(cells.texts, "section") or section,
+                    combined="combined" in columns.roles,
+                    stored_as_number=columns.roles.get("number") in cells.numeric,
+                    guessed=cells.guessed,
+                )
+                self.building.append(current)
+            for role in _TEXT_ROLES:
+                text = columns.cell(cells.texts, role)
+                current.add(role, _bulleted(text) if role in ("evidence", "commentary", "combined") else text)
+            current.actions.extend(self.actions(columns, cells))
+
+    def list_others(self, columns: Columns, header: list[str], cells: _Cells) -> None:
+        """List the row's filled cells under no column of the form (unless the row is a heading)."""
+        others = columns.others(cells.texts)
+        if len(others) == 1 and len([text for text in cells.texts if text]) == 1 and _is_heading(
+                columns, cells, others):
+            return
+        for index in others:
+            title = header[index] if index < len(header) and header[index] else None
+            reason = (f"a cell under '{shortened(title, 40)}', not a column of the form" if title
+                      else "a cell outside the form's columns")
+            self.form.unread.append(Unread(self.cell_where(cells.number, index), reason,
+                                           shortened(cells.texts[index])))
+
+    def actions(self, columns: Columns, cells: _Cells) -> list[FormAction]:
+        """The actions in a row's action columns: one per line, the other columns' lines beside them."""
+        lines = {role: columns.cell(cells.texts, role).split("\n") for role in _ACTION_ROLES}
+        actions = []
+        for index in range(max(len(found) for found in lines.values())):
+            text, owner, due, done = (lines[role][index].strip() if index < len(lines[role]) else ""
+                                      for role in _ACTION_ROLES)
+            text = _BULLET_GLYPH.sub("", text)
+            if text:
+                actions.append(FormAction(text=text, owner=owner, due=due, done=done))
+            elif owner or due or done:
+                self.form.unread.append(Unread(
+                    self.where(cells.number), "an action's owner, due date or done with no action beside it",
+                    shortened("; ".join(part for part in (owner, due, done) if part))))
+        return actions
+
+
+def _recover_numbers(building: list[_Building], form: ReadForm) -> None:
+    """Put back the trailing zero Excel drops from a number stored as a number (``5.10`` -> ``5.1``),
+    from the numbers before and after it in its section; list the rows where they cannot tell."""
+    for index, row in enumerate(building):
+        if not row.stored_as_number or row.number is None:
+            continue
+        match = _ONE_DECIMAL.match(row.number)
+        if match is None:
+            continue
+        major, minor = match.group(1), int(match.group(2))
+        before = _neighbour(building[index - 1::-1] if index else [], major)
+        after = _neighbour(building[index + 1:], major)
+        tens = minor * 10
+        if before is not None:
+            if before < minor:
+                continue
+            if before < tens:
+                row.number = f"{row.number}0"
+                continue
+        elif after is not None:
+            if minor < after <= tens:
+                continue
+            if after == tens + 1:
+                row.number = f"{row.number}0"
+                continue
+        if row.guessed:
+            continue
+        form.unread.append(Unread(
+            row.where, f"a provision number stored as a number, {row.number}, which may be {row.number} or "
+                       f"{row.number}0 (a spreadsheet drops the trailing zero; read as {row.number}): store the "
+                       "number column as text",
+            shortened(row.texts.get("requirement", [""])[0])))
+
+
+def _neighbour(rows: Iterable[_Building], major: str) -> int | None:
+    """The minor part of the nearest numbered row in ``rows`` when it is in section ``major``."""
+    for row in rows:
+        if row.number is None:
+            continue
+        match = _DOTTED.match(row.number)
+        return int(match.group(2)) if match and match.group(1) == major else None
+    return None
+
+
+def _find_header(rows: Iterator[_Cells]) -> tuple[tuple[Columns, list[str]] | None, list[_Cells]]:
+    """The header (its columns and texts) within the first rows of ``rows``, which are consumed up
+    to it, and the rows above it (all the rows read when there is none)."""
+    above: list[_Cells] = []
+    for cells in rows:
+        columns = header_columns(cells.texts)
+        if columns is not None:
+            return (columns, cells.texts), above
+        above.append(cells)
+        if len(above) >= HEADER_WITHIN:
+            break
+    return None, above
+
+
+def _checked_source(path: Path | str) -> tuple[Path, bytes]:
+    """``path``'s bytes, refused when a symbolic link, not a file, or over :data:`MAX_BYTES`."""
+    path = Path(path)
+    checked_input_path(path.parent, path.name, error=FormError, what="self-assessment file")
+    if not path.is_file():
+        raise FormError("expected a self-assessment file to import; found no such file: check the path", path=path)
+    if path.stat().st_size > MAX_BYTES:
+        raise FormError(f"expected a self-assessment file of at most {MAX_BYTES // 2**20} MB; found "
+                        f"{path.stat().st_size / 2**20:.0f} MB: is this the right file?", path=path)
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    except OSError as exc:
+        raise FormError(f"expected a file that can be read; found it cannot be opened ({exc.strerror})",
+                        path=path) from None
+    with os.fdopen(fd, "rb") as handle:
+        data = handle.read(MAX_BYTES + 1)
+    if len(data) > MAX_BYTES:
+        raise FormError(f"expected a self-assessment file of at most {MAX_BYTES // 2**20} MB; found more",
+                        path=path)
+    return path, data
+
+
+def _finish(form: ReadForm, building: list[_Building]) -> ReadForm:
+    _recover_numbers(building, form)
+    form.rows = [row.row() for row in building]
+    return form
+
+
+# --- reading: Excel ---------------------------------------------------------------------------------
+
+def _number_text(value: float, number_format: str) -> str:
+    """A number as a spreadsheet shows it: a percentage, fixed decimals, or as entered."""
+    fmt = (number_format or "General").split(";")[0]
+    point = re.search(r"\.(0+)", fmt)
+    places = Decimal(1).scaleb(-len(point.group(1)) if point else 0)
+    if "%" in fmt:
+        return f"{(Decimal(repr(value)) * 100).quantize(places, ROUND_HALF_UP)}%"
+    if re.fullmatch(r"[#,]*0(\.0+)?", fmt):
+        shown = Decimal(repr(value)).quantize(places, ROUND_HALF_UP)  # as Excel rounds: halves away from zero
+        return f"{shown:,}" if "," in fmt else str(shown)
+    if not math.isfinite(value):
+        return repr(value)
+    if value == int(value) and abs(value) < 1e15:
+        return str(int(value))
+    return format(value, ".15g")
+
+
+def _cell_text(cell: Any) -> tuple[str, bool]:
+    """A cell's text as a spreadsheet shows it, and whether the cell held a number."""
+    value = getattr(cell, "value", None)
+    if value is None:
+        return "", False
+    if isinstance(value, str):
+        return _tidy(value), False
+    if isinstance(value, bool):
+        return ("TRUE" if value else "FALSE"), False
+    if isinstance(value, dt.datetime):
+        return value.strftime("%d/%m/%Y" if value.time() == dt.time() else "%d/%m/%Y %H:%M"), False
+    if isinstance(value, dt.date):
+        return value.strftime("%d/%m/%Y"), False
+    if isinstance(value, dt.time):
+        return value.strftime("%H:%M"), False
+    if isinstance(value, int):
+        return str(value), True
+    if isinstance(value, float):
+        return _number_text(value, getattr(cell, "number_format", "General")), True
+    return _tidy(str(value)), False
+
+
+def _unpacked_size(path: Path, data: bytes) -> None:
+    """Refuse a file that is not a workbook (naming what it looks like) or unpacks too big."""
+    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        raise FormError("expected an Excel workbook (.xlsx); found an Excel 97-2003 workbook (.xls) or a file "
+                        "protected with a password: open it in Excel and save it as an Excel Workbook (.xlsx) "
+                        "without a password", path=path)
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = set(archive.namelist())
+            size = sum(item.file_size for item in archive.infolist())
+    except zipfile.BadZipFile:
+        raise FormError("expected an Excel workbook (.xlsx); found a file that is not one (not a zip package): "
+                        "save it from Excel as an Excel Workbook (.xlsx)", path=path) from None
+    if "xl/workbook.xml" not in names:
+        found = "a Word document" if "word/document.xml" in names else "another kind of zip package"
+        raise FormError(f"expected an Excel workbook (.xlsx); found {found}: import it as what it is, or save "
+                        "the form from Excel as an Excel Workbook (.xlsx)", path=path)
+    if size > MAX_UNPACKED:
+        raise FormError(f"expected a workbook that unpacks to at most {MAX_UNPACKED // 2**20} MB; found "
+                        f"{size / 2**20:.0f} MB: is this the right file?", path=path)
+
+
+def _sheet_rows(sheet: Any, where: str, form: ReadForm) -> Iterator[_Cells]:
+    """A sheet's rows as texts (up to :data:`MAX_ROWS` and :data:`MAX_COLUMNS`; beyond is listed)."""
+    if (sheet.max_column or 0) > MAX_COLUMNS:
+        form.unread.append(Unread(where, f"cells beyond column {_column(MAX_COLUMNS - 1)} (not read: the form "
+                                         "has ten columns)"))
+    for number, row in enumerate(sheet.iter_rows(max_col=MAX_COLUMNS), start=1):
+        texts, numeric = [], set()
+        for index, cell in enumerate(row):
+            text, is_number = _cell_text(cell)
+            texts.append(text)
+            if is_number:
+                numeric.add(index)
+        if number > MAX_ROWS:
+            if any(texts):
+                form.unread.append(Unread(where, f"rows from row {number} on (not read: at most "
+                                                 f"{MAX_ROWS:,} rows are read)"))
+                return
+            continue
+        while texts and not texts[-1]:
+            texts.pop()
+        yield _Cells(number, texts, frozenset(numeric))
+
+
+def read_xlsx(path: Path | str) -> ReadForm:
+    """``path``, an Excel workbook, read as the Ombudsman's form (see the module's description)."""
+    path, data = _checked_source(path)
+    _unpacked_size(path, data)
+    import openpyxl  # type: ignore[import-untyped]
+
+    form = ReadForm(source=path.name, kind="xlsx")
+    building: list[_Building] = []
+    headed: list[str] = []
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # "extension not supported" and the like: values are read
+            book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True, keep_links=False)
+            try:
+                identifier = getattr(book.properties, "identifier", None) or ""
+                form.literal = identifier.startswith("answers-sha256:")
+                for sheet in book.worksheets:
+                    if _read_sheet(sheet, form, building, first=not headed):
+                        headed.append(sheet.title)
+            finally:
+                book.close()
+    except FormError:
+        raise
+    except Exception as exc:  # openpyxl raises many kinds for a damaged package (KeyError, ValueError, XML errors)
+        raise FormError(f"expected an Excel workbook that can be read; found a damaged one ({type(exc).__name__}: "
+                        f"{shortened(str(exc), 120)}): open it in Excel and save it again as .xlsx",
+                        path=path) from None
+    if not headed:
+        raise FormError(f"expected a sheet with the form's header row ({_FORM_HEADER}, in any order) within its "
+                        f"first {HEADER_WITHIN} rows; found none: check the workbook holds the self-assessment and "
+                        "its header row names the columns", path=path)
+    return _finish(form, building)
+
+
+def _read_sheet(sheet: Any, form: ReadForm, building: list[_Building], first: bool) -> bool:
+    """Read one sheet into ``form`` (``first``: no sheet before it had the header); whether it had
+    the form's header."""
+    where = f"sheet '{sheet.title}'"
+    rows = _sheet_rows(sheet, where, form)
+    found, above = _find_header(rows)
+    if found is None:
+        texts = [text for cells in above for text in cells.texts if text]
+        if texts:
+            signoff = _SIGN_OFF.match(sheet.title) or _SIGN_OFF.match(texts[0])
+            reason = ("the form's sign-off (not imported: the assessment is signed off in the workbook)" if signoff
+                      else "sheet without the form's header")
+            form.unread.append(Unread(where, reason, shortened(" | ".join(texts))))
+        return False
+    columns, header = found
+    section = _above_header(form, above, first, f"{where}, ")
+    _TableReader(form, building, f"{where}, ").read(columns, header, rows, section)
+    return True
+
+
+def _above_header(form: ReadForm, above: list[_Cells], first: bool, where: str) -> str | None:
+    """Read the lines above a header: the form's title (on the first sheet or file with a header),
+    the section they name; the section is returned. A line on a later sheet that is neither the
+    title again nor a heading is listed."""
+    section = None
+    titles = []
+    for cells in above:
+        line = " ".join(text for text in cells.texts if text)
+        if not line:
+            continue
+        if _HEADING.match(line):
+            section = line
+        elif first:
+            titles.append(line)
+        elif line not in (form.title or "").split("\n"):
+            form.unread.append(Unread(f"{where}row {cells.number}", "a line above the form's header",
+                                      shortened(line)))
+    if first:
+        form.title = "\n".join(titles) or None
+    return section
+
+
+# --- reading: CSV ----------------------------------------------------------------------------------
+
+def _decoded(path: Path, data: bytes) -> str:
+    """A CSV file's text: UTF-8 (a byte order mark allowed), UTF-16 with a byte order mark, or Windows-1252."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise FormError("expected a CSV file in UTF-16 (its byte order mark says so); found bytes that are "
+                            "not: save it again as CSV UTF-8", path=path) from None
+    if data.startswith(b"PK\x03\x04") or data.startswith(b"\xd0\xcf\x11\xe0") or b"\x00" in data[:8192]:
+        kind = "an Excel workbook or other Office file" if data[:2] in (b"PK", b"\xd0\xcf") else "a binary file"
+        raise FormError(f"expected a CSV file (text); found {kind}: save the form as CSV UTF-8 (comma delimited), "
+                        "or import the workbook as .xlsx", path=path)
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252")
+    except UnicodeDecodeError:
+        raise FormError("expected a CSV file in UTF-8 or Windows-1252 text; found bytes that are neither: save it "
+                        "again as CSV UTF-8 (comma delimited)", path=path) from None
+
+
+def _csv_rows(text: str, delimiter: str) -> Iterator[_Cells]:
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        for number, row in enumerate(reader, start=1):
+            texts = [_tidy(cell) for cell in row[:MAX_COLUMNS]]
+            while texts and not texts[-1]:
+                texts.pop()
+            # a CSV saved from Excel writes a number as shown: 5.10 stored as a number is "5.1"
+            yield _Cells(number, texts, frozenset(i for i, text in enumerate(texts) if _ONE_DECIMAL.match(text)),
+                         guessed=True)
+    except csv.Error:  # a NUL byte or a field too large: what was read is kept, the rest is not text
+        return
+
+
+def read_csv(path: Path | str) -> ReadForm:
+    """``path``, a CSV file, read as the Ombudsman's form (see the module's description)."""
+    path, data = _checked_source(path)
+    text = _decoded(path, data)
+    if not text.strip():
+        raise FormError(f"expected a CSV file with the form's header row ({_FORM_HEADER}); found an empty file",
+                        path=path)
+    best: tuple[int, str] | None = None
+    for delimiter in (",", ";", "\t"):
+        found, _ = _find_header(_csv_rows(text, delimiter))
+        if found is not None and (best is None or len(found[0].roles) > best[0]):
+            best = (len(found[0].roles), delimiter)
+    if best is None:
+        raise FormError(f"expected a CSV file with the form's header row ({_FORM_HEADER}, in any order, separated "
+                        f"by commas, semicolons or tabs) within its first {HEADER_WITHIN} rows; found none: check "
+                        "the header row names the columns", path=path)
+    delimiter = best[1]
+    form = ReadForm(source=path.name, kind="csv")
+    building: list[_Building] = []
+    rows = _csv_rows(text, delimiter)
+    found, above = _find_header(rows)
+    assert found is not None
+    columns, header = found
+    section = _above_header(form, above, True, "")
+    counted: list[_Cells] = []
+    for cells in rows:
+        if cells.number > MAX_ROWS:
+            if any(cells.texts):
+                form.unread.append(Unread(f"row {cells.number}", f"rows from row {cells.number} on (not read: at "
+                                                                 f"most {MAX_ROWS:,} rows are read)"))
+                break
+            continue
+        counted.append(cells)
+    _TableReader(form, building, "").read(columns, header, counted, section)
+    return _finish(form, building)
+
+
+# --- writing ---------------------------------------------------------------------------------------
+
+def _checked_output(path: Path | str) -> Path:
+    """``path`` to write, refused when it is a symbolic link (a link could make it another file)."""
+    path = Path(path)
+    if os.path.islink(path):
+        raise FormError("expected a file to write the export to; found a symbolic link: give the path of the "
+                        "file itself", path=path)
+    if path.is_dir():
+        raise FormError("expected a file to write the export to; found a folder: give a file name", path=path)
+    return path
+
+
+def _atomic_write_bytes(path: Path, data: bytes) -> Path:
+    """Write ``data`` to ``path`` atomically (temporary file, fsync, rename over), keeping the
+    permissions of the file it replaces (a new file gets ``0o666`` less the umask)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        keep = stat.S_IMODE(os.stat(path).st_mode)
+    except FileNotFoundError:
+        keep = 0o666 & ~current_umask()
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, keep)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    fsync_folder(path.parent)
+    return path
+
+
+def _section_text(form: FilledForm, row: FilledRow) -> str:
+    """The Section column: the section's number and title, and the part of it (``Stage 1``)."""
+    titles = {section.number: section.title for section in form.sections}
+    text = f"{row.section}. {titles[row.section]}" if row.section in titles else str(row.section)
+    return f"{text}: {row.subsection}" if row.subsection else text
+
+
+def _one_line(text: str | None) -> str:
+    return " ".join((text or "").split())
+
+
+def _action_columns(row: FilledRow) -> tuple[str, str, str, str]:
+    """The four action cells: one line per action, aligned."""
+    lines = [(_one_line(a.text), _one_line(a.owner), f"{a.due:%d/%m/%Y}" if a.due else "", "Yes" if a.done else "No")
+             for a in row.actions]
+    return tuple("\n".join(line[i] for line in lines) for i in range(4))  # type: ignore[return-value]
+
+
+def _form_title(form: FilledForm) -> str:
+    return f"{form.landlord_name}: {form.code_title} {form.code} self-assessment, {form.period}"
+
+
+def _stamp(form: FilledForm) -> str:
+    sha = form.answers_sha256 or "none (the answers were not yet saved)"
+    return f"Made by chc-audit {form.product_version} on {form.made:%d/%m/%Y} from the answers with SHA-256 {sha}"
+
+
+def _set_text(cell: Any, text: str, where: str) -> None:
+    """Put ``text`` in ``cell`` as a string, never a formula (see the module's description)."""
+    text = _ILLEGAL.sub("", text)
+    if len(text) > EXCEL_CELL_LIMIT:
+        raise FormError(f"expected texts Excel can hold (at most {EXCEL_CELL_LIMIT:,} characters a cell); found "
+                        f"{len(text):,} characters in {where}: shorten it, or export the form as Word (.docx)")
+    if not text:
+        return  # a blank cell
+    cell.value = text
+    cell.data_type = "s"  # openpyxl takes a text starting "=" for a formula
+    if text.startswith(_FORMULA_START):
+        cell.quotePrefix = True  # Excel keeps it text when the cell is edited
+
+
+def write_xlsx(form: FilledForm, path: Path | str) -> Path:
+    """``form`` written as an Excel workbook at ``path`` (see the module's description)."""
+    from openpyxl import Workbook
+    from openpyxl.packaging.custom import StringProperty  # type: ignore[import-untyped]
+    from openpyxl.styles import Alignment, Font, PatternFill  # type: ignore[import-untyped]
+    from openpyxl.worksheet.datavalidation import DataValidation  # type: ignore[import-untyped]
+
+    path = _checked_output(path)
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "Self-assessment"
+    _set_text(sheet.cell(1, 1), _form_title(form), "the title")
+    sheet.cell(1, 1).font = Font(bold=True, size=14)
+    _set_text(sheet.cell(2, 1), _stamp(form), "the title")
+    sheet.cell(2, 1).font = Font(italic=True, color="595959")
+    header_row = 3
+    fill = PatternFill("solid", fgColor="D9E1F2")
+    for column, title in enumerate(XLSX_HEADER, start=1):
+        cell = sheet.cell(header_row, column)
+        _set_text(cell, title, "the header")
+        cell.font = Font(bold=True)
+        cell.fill = fill
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    from .interpret import evidence_line
+
+    wrap = Alignment(wrap_text=True, vertical="top")
+    status_rows = []
+    for offset, row in enumerate(form.rows, start=1):
+        number = header_row + offset
+        evidence = "\n".join(BULLET + evidence_line(item) for item in row.evidence)
+        values = (_section_text(form, row), row.number, row.requirement, row.comply, evidence, row.commentary,
+                  *_action_columns(row))
+        for column, text in enumerate(values, start=1):
+            cell = sheet.cell(number, column)
+            _set_text(cell, text, f"provision {row.number}, {XLSX_HEADER[column - 1]}")
+            cell.alignment = wrap
+            cell.number_format = "@"
+        if not row.asks_for_value:
+            status_rows.append(number)
+    if status_rows:
+        choices = DataValidation(type="list", formula1='"' + ",".join(COMPLY_CHOICES) + '"', allow_blank=True,
+                                 showErrorMessage=True, errorTitle="Comply",
+                                 error="Choose Yes, Partial, No or N/A.")
+        for first, last in _runs(status_rows):
+            choices.add(f"D{first}:D{last}" if last > first else f"D{first}")
+        sheet.add_data_validation(choices)
+    sheet.freeze_panes = sheet.cell(header_row + 1, 1).coordinate
+    for letter, width in zip("ABCDEFGHIJ", (24, 10, 60, 12, 45, 50, 40, 22, 12, 10), strict=True):
+        sheet.column_dimensions[letter].width = width
+    sheet.print_title_rows = f"{header_row}:{header_row}"
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    _signoff_sheet(book.create_sheet("Sign-off"), form)
+
+    sha = form.answers_sha256 or "none"
+    properties = book.properties
+    properties.title = _form_title(form)
+    properties.subject = f"Self-assessment against the Housing Ombudsman's {form.code_title} ({form.code})"
+    properties.creator = f"chc-audit {form.product_version}"
+    properties.version = form.product_version
+    properties.identifier = f"answers-sha256:{sha}"
+    properties.keywords = f"chc-audit {form.product_version}; answers-sha256:{sha}"
+    properties.description = (f"Made by chc-audit {form.product_version} from the answers of {form.landlord} for "
+                              f"{form.period} (SHA-256 {sha}).")
+    made = dt.datetime.combine(form.made, dt.time())
+    properties.created = made
+    properties.modified = made
+    book.custom_doc_props.append(StringProperty(name="chc-audit version", value=form.product_version))
+    book.custom_doc_props.append(StringProperty(name="answers SHA-256", value=sha))
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return _atomic_write_bytes(path, buffer.getvalue())
+
+
+def _runs(numbers: Sequence[int]) -> Iterator[tuple[int, int]]:
+    """Consecutive runs in ascending ``numbers``, as (first, last)."""
+    first = last = numbers[0]
+    for number in numbers[1:]:
+        if number != last + 1:
+            yield first, last
+            first = number
+        last = number
+    yield first, last
+
+
+def _signoff_sheet(sheet: Any, form: FilledForm) -> None:
+    from openpyxl.styles import Alignment, Font
+
+    _set_text(sheet.cell(1, 1), "Sign-off", "the sign-off")
+    sheet.cell(1, 1).font = Font(bold=True, size=14)
+    for column, title in enumerate(("", "Name", "Role", "Date"), start=1):
+        _set_text(sheet.cell(3, column), title, "the sign-off")
+        sheet.cell(3, column).font = Font(bold=True)
+    signoffs: tuple[tuple[str, SignOff | None], ...] = (
+        ("Prepared by", form.signoff.prepared),
+        ("Reviewed by", form.signoff.reviewed),
+        ("Approved by (governing body)", form.signoff.approved),
+    )
+    for number, (label, signoff) in enumerate(signoffs, start=4):
+        texts = (label, signoff.name if signoff else "", (signoff.role or "") if signoff else "",
+                 f"{signoff.date:%d/%m/%Y}" if signoff else "")
+        for column, text in enumerate(texts, start=1):
+            _set_text(sheet.cell(number, column), text, f"the sign-off, {label}")
+            sheet.cell(number, column).alignment = Alignment(wrap_text=True, vertical="top")
+    for letter, width in zip("ABCD", (30, 30, 30, 14), strict=True):
+        sheet.column_dimensions[letter].width = width
+
+
+def _csv_safe(value: object) -> object:
+    """A text a spreadsheet would run as a formula, with a single quote before it."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def write_csv(form: FilledForm, path: Path | str) -> Path:
+    """``form``'s provisions, statuses and short fields as CSV at ``path`` (see the module's description)."""
+    path = _checked_output(path)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(CSV_HEADER)
+    for row in form.rows:
+        open_actions = [action for action in row.actions if not action.done]
+        dues = sorted(action.due for action in open_actions if action.due is not None)
+        writer.writerow([_csv_safe(value) for value in (
+            form.code, row.section, row.number, row.tier or "", row.comply, len(row.evidence), len(open_actions),
+            dues[0].isoformat() if dues else "", form.product_version, form.answers_sha256 or "",
+        )])
+    return atomic_write_text(path, buffer.getvalue())
+
+
+__all__ = ["COMPLY_CHOICES", "CSV_HEADER", "XLSX_HEADER", "read_csv", "read_xlsx", "write_csv", "write_xlsx"]
