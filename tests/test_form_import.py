@@ -74,6 +74,9 @@ def test_evidence_cells_split_into_items():
     assert [e.description for e in evidence_items(
         "Complaints Policy, Compensation Policy and the Unacceptable Behaviour Policy")] == [
         "Complaints Policy", "Compensation Policy", "Unacceptable Behaviour Policy"]
+    # "&" joins the parts of one document's name (seed 000)
+    assert len(evidence_items("Tenant Panel Approved Group the Complaints Policy & Inappropriate Behaviour "
+                              "Procedure Sept 2020")) == 1
     # a sentence with "and" in it is not a list of documents
     assert len(evidence_items("Staff are trained and the policy is on the website.")) == 1
 

@@ -59,7 +59,13 @@ def current_umask() -> int:
 
 
 def atomic_write_text(path: Path, text: str, *, mode: int | None = None) -> Path:
-    """Write ``text`` to ``path`` atomically (temporary file, fsync, rename over).
+    """Write ``text`` to ``path`` atomically, as UTF-8 with its line endings as given
+    (:func:`atomic_write_bytes`)."""
+    return atomic_write_bytes(path, text.encode("utf-8"), mode=mode)
+
+
+def atomic_write_bytes(path: Path, data: bytes, *, mode: int | None = None) -> Path:
+    """Write ``data`` to ``path`` atomically (temporary file, fsync, rename over).
 
     The file keeps the permissions and the group of the file it replaces (the group where this
     user may set it); a new file gets ``mode``, by
@@ -76,8 +82,8 @@ def atomic_write_text(path: Path, text: str, *, mode: int | None = None) -> Path
         keep = (0o666 & ~current_umask()) if mode is None else mode
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:  # line endings as given
-            handle.write(text)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
         if group is not None and group != os.stat(tmp).st_gid:

@@ -73,7 +73,8 @@ _DOCUMENT_WORDS = re.compile(
     r"records?|audit|survey|newsletter|terms of reference|code|manual|guide|notes?|scheme)\b",
     re.IGNORECASE,
 )
-_LIST_SEPARATOR = re.compile(r"\s*(?:,|;|\band\b|&)\s*(?:the\s+)?", re.IGNORECASE)
+#: What separates the documents of a list ("&" does not: "Policy & Procedure" is one document).
+_LIST_SEPARATOR = re.compile(r"\s*(?:,|;|\band\b)\s*(?:the\s+)?", re.IGNORECASE)
 
 
 def evidence_line(item: Evidence) -> str:
@@ -238,6 +239,18 @@ def _bullets_apart(text: str) -> tuple[str, str]:
     return "\n".join(bullets), "\n".join(rest).strip("\n")
 
 
+def _cell_status(text: str) -> tuple[Status | None, str, str]:
+    """The status a Comply cell states on its first line that states one (a copy from a PDF can
+    put stray words on a line above it), the words after it, and the lines before it."""
+    lines = text.strip().split("\n")
+    for index, line in enumerate(lines):
+        status, rest = read_status(line)
+        if status is not None:
+            said = "\n".join([rest, *lines[index + 1:]]).strip()
+            return status, said, "\n".join(lines[:index]).strip()
+    return None, text.strip(), ""
+
+
 def answer_from_row(row: FormRow, provision: Provision, *,
                     literal: bool = False) -> tuple[Answer | None, list[Unread]]:
     """The answer ``row`` gives to ``provision``, and what in it could not be read; ``None`` when
@@ -254,11 +267,14 @@ def answer_from_row(row: FormRow, provision: Provision, *,
         else:
             value = row.status.strip() or None
     elif row.status.strip():
-        status, said = read_status(row.status)
+        status, said, before = _cell_status(row.status)
         if status is None:
             unread.append(Unread(row.where, f"a Comply cell that states no status (expected Yes, Partial, No or "
                                             f"N/A) for {provision.number}", shortened(row.status)))
             said = ""
+        elif before:
+            unread.append(Unread(row.where, f"words before the status in the Comply cell of {provision.number} "
+                                            "(not imported)", shortened(before)))
     if row.combined:
         evidence_text, commentary_text = _bullets_apart(row.commentary)
     else:

@@ -86,8 +86,6 @@ import io
 import math
 import os
 import re
-import stat
-import tempfile
 import warnings
 import zipfile
 from collections.abc import Iterable, Iterator, Sequence
@@ -97,7 +95,7 @@ from pathlib import Path
 from typing import Any
 
 from ..assessment.answers import SignOff
-from ..core.io import atomic_write_text, current_umask, fsync_folder
+from ..core.io import atomic_write_bytes, atomic_write_text
 from ..core.paths import checked_input_path
 from ..errors import FormError
 from .columns import Columns, Role, header_columns
@@ -646,29 +644,6 @@ def _checked_output(path: Path | str) -> Path:
     return path
 
 
-def _atomic_write_bytes(path: Path, data: bytes) -> Path:
-    """Write ``data`` to ``path`` atomically (temporary file, fsync, rename over), keeping the
-    permissions of the file it replaces (a new file gets ``0o666`` less the umask)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        keep = stat.S_IMODE(os.stat(path).st_mode)
-    except FileNotFoundError:
-        keep = 0o666 & ~current_umask()
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, keep)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    fsync_folder(path.parent)
-    return path
-
-
 def _section_text(form: FilledForm, row: FilledRow) -> str:
     """The Section column: the section's number and title, and the part of it (``Stage 1``)."""
     titles = {section.number: section.title for section in form.sections}
@@ -784,7 +759,7 @@ def write_xlsx(form: FilledForm, path: Path | str) -> Path:
     book.custom_doc_props.append(StringProperty(name="answers SHA-256", value=sha))
     buffer = io.BytesIO()
     book.save(buffer)
-    return _atomic_write_bytes(path, buffer.getvalue())
+    return atomic_write_bytes(path, buffer.getvalue())
 
 
 def _runs(numbers: Sequence[int]) -> Iterator[tuple[int, int]]:

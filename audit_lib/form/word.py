@@ -35,19 +35,17 @@ whole or not at all (a temporary file in the same folder, then renamed over the 
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import io
 import os
 import re
-import tempfile
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..core.io import current_umask, fsync_folder
+from ..core.io import atomic_write_bytes
 from ..core.paths import checked_input_path
 from ..errors import FormError
 from .columns import Columns, Role, header_columns
@@ -802,28 +800,6 @@ def _refuse_link(path: Path) -> None:
                         "the link or give another output path", path=path)
 
 
-def _write_atomically(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` whole or not at all: a temporary file in the same folder,
-    fsynced, then renamed over ``path`` (which keeps its permissions)."""
-    try:
-        keep = os.stat(path).st_mode & 0o7777
-    except FileNotFoundError:
-        keep = 0o666 & ~current_umask()
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, keep)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            Path(tmp).unlink()
-        raise
-    fsync_folder(path.parent)
-
-
 def write_docx(form: FilledForm, path: Path) -> None:
     """Write ``form`` as the Ombudsman's self-assessment form to ``path`` (a Word .docx file).
 
@@ -836,7 +812,7 @@ def write_docx(form: FilledForm, path: Path) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         _refuse_link(path)
-        _write_atomically(path, data)
+        atomic_write_bytes(path, data)
     except OSError as exc:
         raise FormError(f"expected to write the Word file; found it cannot be written ({exc.strerror or exc}): "
                         "check that the folder exists and can be written, and that the file is not open in Word",
