@@ -108,7 +108,7 @@ def test_bad_files_are_one_line_errors(demo_inputs, tmp_path, capsys, name, mess
     path = tmp_path / name
     if name.endswith(".pdf"):
         path.write_bytes(b"%PDF-1.4\n")
-    code, out, err = run(capsys, "import", path, "--landlord", "riverbend-homes", "--period", "2024-25",
+    code, _, err = run(capsys, "import", path, "--landlord", "riverbend-homes", "--period", "2024-25",
                          "--inputs", demo_inputs)
     assert code == 2 and message in err and err.count("\n") == 1 and "Traceback" not in err
 
@@ -134,6 +134,10 @@ def test_export_writes_each_format_where_expected(demo_inputs, tmp_path, capsys,
     code, _, _ = run(capsys, "export", "riverbend-homes", "--period", "2024-25", "--format", fmt,
                      "--inputs", demo_inputs, "--output", tmp_path)
     assert code == 0 and (tmp_path / name).is_file()
+    # a folder that does not exist yet (a name without an extension) is made
+    code, _, _ = run(capsys, "export", "riverbend-homes", "--period", "2024-25", "--format", fmt,
+                     "--inputs", demo_inputs, "--output", tmp_path / "new" / "folder")
+    assert code == 0 and (tmp_path / "new" / "folder" / name).is_file()
 
 
 def test_export_refuses_a_symlink_as_the_file(demo_inputs, tmp_path, capsys):

@@ -360,7 +360,7 @@ def test_the_workbook_as_written(tmp_path):
     row = {cell.column_letter: cell.value for cell in sheet[5]}
     assert row["D"] == "Partial" and row["F"] == "-see above"
     assert (row["G"], row["H"], row["I"], row["J"]) == (
-        "Update letters\n@risk review", "Head of CX\nBoard", "31/03/2026\n", "No\nYes")
+        "Update letters\n@risk review", "Head of CX\nBoard", "31/03/2026\n—", "No\nYes")
     stage1 = next(r for r in sheet.iter_rows(min_row=4) if r[1].value == "6.2")
     assert stage1[0].value == "6. Complaint stages: Stage 1"
     assert sheet["C4"].alignment.wrap_text

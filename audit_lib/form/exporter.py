@@ -80,11 +80,12 @@ def landlord_form(landlord: Landlord, period: Period | str, *, made: dt.date | N
 
 
 def write_form(form: FilledForm, fmt: str, output: Path) -> Path:
-    """Write ``form`` as ``fmt`` to ``output`` (a file, or a folder to hold the format's default
-    name); a symbolic link as the file is refused. Returns the file written."""
+    """Write ``form`` as ``fmt`` to ``output``: a file, or a folder to hold the format's default
+    name (a folder that exists, or a name without an extension, made if need be); a symbolic link
+    as the file is refused. Returns the file written."""
     writer = _writer(fmt)
     output = Path(output)
-    if output.is_dir() and not output.is_symlink():
+    if (output.is_dir() and not output.is_symlink()) or (not output.exists() and not output.suffix):
         output = output / FORMATS[fmt].filename
     if os.path.islink(output):
         raise FormError("expected a file to write the export to, found a symbolic link; name another file",

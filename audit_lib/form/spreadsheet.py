@@ -295,9 +295,10 @@ class _TableReader:
         lines = {role: columns.cell(cells.texts, role).split("\n") for role in _ACTION_ROLES}
         actions = []
         for index in range(max(len(found) for found in lines.values())):
-            text, owner, due, done = (lines[role][index].strip() if index < len(lines[role]) else ""
+            text, owner, due, done = (_unless_none(lines[role][index]) if index < len(lines[role]) else ""
                                       for role in _ACTION_ROLES)
-            text = _BULLET_GLYPH.sub("", text)
+            if not self.form.literal:  # this product's exports write an action's text as it is
+                text = _BULLET_GLYPH.sub("", text)
             if text:
                 actions.append(FormAction(text=text, owner=owner, due=due, done=done))
             elif owner or due or done:
@@ -655,9 +656,21 @@ def _one_line(text: str | None) -> str:
     return " ".join((text or "").split())
 
 
+#: What an action column's line says for "none" (no owner, no due date), so that the lines of the
+#: four columns stay aligned when a spreadsheet drops a blank line at the top of a cell.
+NONE = "—"
+
+
+def _unless_none(line: str) -> str:
+    """An action column's line, blank for :data:`NONE` (or a dash typed for it)."""
+    text = line.strip()
+    return "" if text in (NONE, "–", "-") else text
+
+
 def _action_columns(row: FilledRow) -> tuple[str, str, str, str]:
-    """The four action cells: one line per action, aligned."""
-    lines = [(_one_line(a.text), _one_line(a.owner), f"{a.due:%d/%m/%Y}" if a.due else "", "Yes" if a.done else "No")
+    """The four action cells: one line per action, aligned (:data:`NONE` for no owner or due date)."""
+    lines = [(_one_line(a.text), _one_line(a.owner) or NONE, f"{a.due:%d/%m/%Y}" if a.due else NONE,
+              "Yes" if a.done else "No")
              for a in row.actions]
     return tuple("\n".join(line[i] for line in lines) for i in range(4))  # type: ignore[return-value]
 

@@ -204,7 +204,7 @@ class Workbook:
         """Title block: landlord, period, Code version, sign-off and overall progress.
 
         Interactive: the title block, kept as the answers are, followed by live progress, carry
-        forward, sign-off and its history, and the "Produce report" button.
+        forward, sign-off and its history, the "Produce report" button and the export buttons.
         """
         if self.interactive:
             import ipywidgets

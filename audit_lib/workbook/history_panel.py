@@ -4,9 +4,10 @@ The history is the store's append-only file (:mod:`audit_lib.assessment.history`
 reads it when opened and again after every change while it is open, so it also shows what
 other editors saved. Each entry is told in plain words (:func:`describe_entry`): a status
 ``Partial → No``, a commentary's old and new text, the evidence items, actions and responses
-to findings added, removed or changed, a carry forward (across Code versions: how many answers went
-through the crosswalk, how many provisions are new, which answers were not carried), a carried-forward
-answer confirmed, a sign-off and whom it replaced, a reopening and its reason.
+to findings added, removed or changed, a field imported from a file (named, with its SHA-256),
+a carry forward (across Code versions: how many answers went through the crosswalk, how many
+provisions are new, which answers were not carried), a carried-forward answer confirmed, a
+sign-off and whom it replaced, a reopening and its reason.
 """
 
 from __future__ import annotations
@@ -98,8 +99,29 @@ def _signer(value: Any) -> str:
     return f"{name}{role}{date}"
 
 
+def _blank(value: Any) -> bool:
+    return value in (None, "", [])
+
+
+def imported_from(source: Any) -> str:
+    """`` — imported from published.txt (SHA-256 1a2b3c4d…)``: where an imported field came from."""
+    source = source if isinstance(source, Mapping) else {}
+    name = str(source.get("file") or "a file")
+    digest = str(source.get("sha256") or "")
+    return f" — imported from {name}" + (f" (SHA-256 {digest[:8]}…)" if digest else "")
+
+
 def describe_entry(entry: Entry) -> str:
-    """One history entry in plain words (without its time and user)."""
+    """One history entry in plain words (without its time and user); a field written by an import
+    says so, and names the file and its SHA-256."""
+    if "field" in entry and "provision" in entry and "imported" in entry:
+        field, old, new = str(entry["field"]), entry.get("old"), entry.get("new")
+        if _blank(old) and field in ("status", "value", "commentary"):
+            shown = _status(new) if field == "status" else _quote(new)
+            text = f"{FIELD_LABELS[field]} set to {shown}"
+        else:
+            text = describe_entry({k: v for k, v in entry.items() if k != "imported"})
+        return text + imported_from(entry["imported"])
     if "field" in entry and "provision" in entry:
         field, old, new = str(entry["field"]), entry.get("old"), entry.get("new")
         if field == "status":

@@ -1,5 +1,5 @@
 """The interactive side of the workbook: live forms, progress, sign-off, carry forward, history,
-the evidence register and the report button.
+the evidence register, the report button and the export buttons.
 
 One truth on the page: every part that depends on the answers is either a form on the store or a
 *live part* (the cover, the executive summary, the action plan, the register appendix)
@@ -34,6 +34,7 @@ from ..findings.assess import by_provision
 from ..findings.model import Finding
 from ..report.render import HTMLFragment
 from .evidence_panel import EvidencePanel, problem_text
+from .export_panel import ExportPanel
 from .feedback import error_html, guarded
 from .history_panel import HistoryPanel, for_assessment
 from .report_panel import ReportPanel
@@ -63,6 +64,7 @@ class InteractiveWorkbook:
                                             "signoff")
         self.report = ReportPanel(workbook.landlord.id, workbook.period, workbook.landlord.folder.parent,
                                   workbook.outputs, workbook.as_of)
+        self.exports = ExportPanel(workbook.landlord, workbook.period, workbook.outputs)
 
     def part(self, name: str, render: Callable[[], HTMLFragment]) -> w.HTML:
         """A part of the page re-rendered from the store after every change (re-running its cell replaces it)."""
@@ -142,8 +144,8 @@ class InteractiveWorkbook:
 
     def controls(self) -> w.Widget:
         """Progress, carry forward (when the assessment is empty), the evidence register (collapsed:
-        its documents, attach a file, add a link), sign-off with its history, and the report
-        button, for the top of the workbook."""
+        its documents, attach a file, add a link), sign-off with its history, the report
+        button and the export buttons, for the top of the workbook."""
         parts: list[w.Widget] = [self.progress.widget]
         try:
             previous = self.previous_store()
@@ -163,7 +165,8 @@ class InteractiveWorkbook:
 
             button.on_click(guarded(_clicked, _refused))
             parts += [button, self.carry_message]
-        parts += [self.evidence.widget, self.signoff.widget, self.signoff_history.widget, self.report.widget]
+        parts += [self.evidence.widget, self.signoff.widget, self.signoff_history.widget, self.report.widget,
+                  self.exports.widget]
         return w.VBox(parts)
 
 
