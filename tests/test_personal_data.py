@@ -19,6 +19,7 @@ import re
 import shutil
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -316,6 +317,14 @@ def _planted_export(original: Path) -> tuple[str, set[str]]:
 
 
 @pytest.mark.slow
+def _text_of(path: Path) -> str:
+    """A file's text; for a Word or Excel file, the text of every part of its package."""
+    if path.suffix in (".docx", ".xlsx"):
+        with zipfile.ZipFile(path) as package:
+            return "\n".join(package.read(name).decode("utf-8", errors="replace") for name in package.namelist())
+    return path.read_text(encoding="utf-8", errors="replace")
+
+
 def test_planted_personal_data_reaches_no_output_and_no_terminal(tmp_path):
     inputs = tmp_path / "inputs"
     shutil.copytree(DEMO_INPUTS, inputs)
@@ -330,6 +339,8 @@ def test_planted_personal_data_reaches_no_output_and_no_terminal(tmp_path):
         ["stats", "riverbend-homes", "--period", "2024-25", "--inputs", str(inputs)],
         ["stats", "riverbend-homes", "--period", "2024-25", "--inputs", str(inputs), "--json"],
         ["stats", "--cases", str(export), "--homes", "100", "--period", "2024-25", "--header-row", "2"],
+        *(["export", "riverbend-homes", "--period", "2024-25", "--format", fmt, "--inputs", str(inputs),
+           "--outputs", str(outputs)] for fmt in ("docx", "xlsx", "csv", "summary")),
     ]
     terminal = []
     for args in commands:
@@ -351,8 +362,11 @@ def test_planted_personal_data_reaches_no_output_and_no_terminal(tmp_path):
     ragged = re.findall(r'<tr data-code="ragged-row"><td class="num">(\d+)</td><td></td><td></td><td></td>', report)
     assert ragged == ["2", "61", "62"], ragged
     assert "<td>Other</td>" in report
+    assert {"self_assessment.docx", "self_assessment.xlsx", "self_assessment.csv",
+            "summary_for_residents.html"} <= names, sorted(names)
+    assert all(code == 0 for command, code, _ in terminal if command == "export"), terminal[4:]
     for path in files:
-        content = path.read_text(encoding="utf-8", errors="replace")
+        content = _text_of(path)
         _no_telltale(content, str(path.relative_to(outputs)))
         leaked = sorted(value for value in originals if value in content)
         assert not leaked, f"{path.name} holds values of the export's personal-data columns: {leaked[:5]}"
