@@ -316,12 +316,16 @@ def _cmd_import(args: argparse.Namespace) -> int:
     written = plan.to_write(replace)
     saved = apply_import(store, plan, replace)
     if args.json:
-        print(json.dumps({**report, "dry_run": False, "written": sorted(written), "revision": saved.revision,
-                          "answers_file": str(store.path)}, indent=2, ensure_ascii=False))
-    elif written:
-        print(f"Imported {len(written)} answers into {store.path} (revision {saved.revision}); the history records "
-              f"each as imported from {plan.path.name} (SHA-256 {plan.sha256}).")
-    else:
+        print(json.dumps({**report, "dry_run": False, "written": sorted(set(written) - set(saved.kept)),
+                          "kept": list(saved.kept), "revision": saved.revision, "answers_file": str(store.path)},
+                         indent=2, ensure_ascii=False))
+    elif len(written) > len(saved.kept):
+        print(f"Imported {len(written) - len(saved.kept)} answers into {store.path} (revision {saved.revision}); the "
+              f"history records each as imported from {plan.path.name} (SHA-256 {plan.sha256}).")
+    if saved.kept and not args.json:
+        print("Left as they are, because someone answered or changed them while the file was read: "
+              + ", ".join(p.split(":", 1)[1] for p in saved.kept) + ". Import again to see how they differ.")
+    if not written and not args.json:
         print("Nothing to import: every provision the file answers already has an answer (see above).")
     return 0
 

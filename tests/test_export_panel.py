@@ -235,7 +235,8 @@ def test_imported_fields_read_as_imported_in_the_history(demo_inputs):
 
     # an imported value replacing one (--replace) reads old → new, still as imported
     store.change("2024:1.2", "status", Status.NO)
-    store.import_answers({"2024:1.2": Answer(status=Status.PARTIAL)}, source=SOURCE, replace=["2024:1.2"])
+    store.import_answers({"2024:1.2": Answer(status=Status.PARTIAL)}, source=SOURCE,
+                         replace={"2024:1.2": store.answer("2024:1.2")})
     last = [e for e in store.history() if e.get("provision") == "2024:1.2" and e.get("field") == "status"][-1]
     assert describe_entry(last) == "Comply: No → Partial" + suffix
     typed = [e for e in store.history() if e.get("provision") == "2024:1.2" and e.get("field") == "status"][-2]

@@ -248,6 +248,24 @@ def test_import_fills_only_what_is_unanswered_and_lists_what_differs(tmp_path, s
             and e["field"] == "status"] == ["No"]
 
 
+def test_an_answer_given_or_changed_after_the_plan_is_kept_and_listed(tmp_path, store):
+    store.change("2024:1.2", "status", "No")
+    form = ReadForm("published.txt", "text", rows=[
+        FormRow("line 1", "1.2", C2024.provision("1.2").text, "Yes"),
+        FormRow("line 2", "1.4", C2024.provision("1.4").text, "Partial"),
+        FormRow("line 3", "1.5", C2024.provision("1.5").text, "Yes"),
+    ])
+    plan = plan_import(_file(tmp_path), C2024, store.assessment, form=form)
+    assert list(plan.fill) == ["2024:1.4", "2024:1.5"] and [d.number for d in plan.differ] == ["1.2"]
+    colleague = AnswerStore(store.path, C2024, "riverbend-homes", "2024-25", user="colleague")
+    colleague.change("2024:1.2", "status", "Partial")  # after the user saw "No" and agreed to replace it
+    colleague.change("2024:1.4", "status", "No")  # answered after the plan found it empty
+    result = apply_import(store, plan, replace=["2024:1.2"])
+    assert result.kept == ("2024:1.2", "2024:1.4")
+    assert store.answer("2024:1.2").status is Status.PARTIAL and store.answer("2024:1.4").status is Status.NO
+    assert store.answer("2024:1.5").status is Status.YES
+
+
 def test_import_keeps_responses_to_findings_and_saves_nothing_when_nothing_is_new(tmp_path, store):
     form = ReadForm("f.txt", "text", rows=[FormRow("line 1", "1.2", C2024.provision("1.2").text, "Yes")])
     path = _file(tmp_path)

@@ -2,7 +2,7 @@
 
 An import never overwrites: it fills provisions that have no answer (nothing recorded: no
 status, value, evidence, commentary or action) and leaves the others as they are, unless the
-user asked to replace them by name. Each field it writes is a history entry like an edit's
+user saw them and asked to replace them (and nobody has changed them since). Each field it writes is a history entry like an edit's
 (provision, field, old, new) that also names the file imported and its SHA-256, so the history
 says where every imported word came from.
 """
@@ -10,7 +10,7 @@ says where every imported word came from.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -44,24 +44,30 @@ def differing_fields(mine: Answer | None, theirs: Answer | None) -> list[str]:
 
 
 def imported_answers(current: Assessment, answers: Mapping[str, Answer], user: str, *, source: Mapping[str, str],
-                     replace: Iterable[str] = (), path: Path | None = None,
-                     ) -> tuple[Assessment, list[dict[str, Any]]]:
-    """A copy of ``current`` with ``answers`` put in where it has none (and where it has one, for
-    the provisions in ``replace``), and a history entry per field written, each naming
-    ``source`` (the file's name and SHA-256). Responses to findings already given are kept.
+                     replace: Mapping[str, Answer] | None = None, path: Path | None = None,
+                     ) -> tuple[Assessment, list[dict[str, Any]], list[str]]:
+    """A copy of ``current`` with ``answers`` put in where it has none, a history entry per field
+    written (each naming ``source``: the file's name and SHA-256), and the provisions of
+    ``answers`` left as they are.
 
-    An approved assessment is read-only: :class:`SignOffError`, naming ``path``.
+    Where ``current`` has an answer, it is replaced only when ``replace`` holds the answer the
+    user saw and agreed to replace, and ``current``'s is still that one: an answer someone
+    changed after the user looked (or gave where there was none) is kept, and listed. Responses
+    to findings already given are kept. An approved assessment is read-only:
+    :class:`SignOffError`, naming ``path``.
     """
     if current.signoff.approved is not None:
         raise SignOffError("the assessment is approved and read-only; reopen it (with a reason) to import answers",
                            path=path)
+    seen = replace or {}
     result = current.model_copy(deep=True)
     now = dt.datetime.now().replace(microsecond=0)
-    wanted = set(replace)
     entries: list[dict[str, Any]] = []
+    kept: list[str] = []
     for provision, answer in answers.items():
         before = result.answers.get(provision)
-        if has_content(before) and provision not in wanted:
+        if has_content(before) and (provision not in seen or differing_fields(before, seen[provision])):
+            kept.append(provision)
             continue
         changed = differing_fields(before, answer)
         if not changed and before is not None:
@@ -73,7 +79,7 @@ def imported_answers(current: Assessment, answers: Mapping[str, Answer], user: s
         result.answers[provision] = new
         entries.extend({"provision": provision, "field": field, "old": field_value(before, field),
                         "new": field_value(new, field), "imported": dict(source)} for field in changed)
-    return result, entries
+    return result, entries, kept
 
 
 __all__ = ["IMPORTED_FIELDS", "differing_fields", "field_value", "has_content", "imported_answers"]

@@ -120,6 +120,14 @@ class Saved:
     revision: int
 
 
+@dataclass(frozen=True)
+class Imported(Saved):
+    """An import committed, and the provisions it left as they are because someone answered or
+    changed them after the import was planned."""
+
+    kept: tuple[str, ...] = ()
+
+
 def _plain(value: Any) -> Any:
     """A field value as JSON-able data (for comparison and history)."""
     if isinstance(value, Status):
@@ -431,11 +439,12 @@ class AnswerStore:
             return saved
 
     def import_answers(self, answers: Mapping[str, Answer], *, source: Mapping[str, str],
-                       replace: Iterable[str] = ()) -> Saved:
-        """Put answers read from a file into this period (:mod:`.imported`): only where there is
-        no answer yet, and where there is one only for the provisions in ``replace``; one save,
-        each field written recorded in the history with ``source`` (the file's name and SHA-256).
-        Nothing to write saves nothing."""
+                       replace: Mapping[str, Answer] | None = None) -> Imported:
+        """Put answers read from a file into this period (:mod:`.imported`) in one save: where there
+        is no answer yet, and where ``replace`` holds the answer the user saw and agreed to replace
+        (and it is still that one). Each field written is recorded in the history with ``source``
+        (the file's name and SHA-256). Nothing to write saves nothing. The result lists the
+        provisions left as they are because someone answered or changed them meanwhile."""
         for provision, answer in answers.items():
             if answer.value is not None:
                 check_value(self.catalogue, provision, answer.value, "value")
@@ -444,13 +453,14 @@ class AnswerStore:
         with exclusive(self.lock_path) as lock:
             current = self._sync_with_disk(lock)
             self._adopt(current)
-            updated, entries = imported_answers(current, answers, self.user, source=source, replace=replace,
-                                                path=self.path)
+            updated, entries, kept = imported_answers(current, answers, self.user, source=source, replace=replace,
+                                                      path=self.path)
+            kept = sorted(kept, key=lambda provision: self.catalogue.provision(provision).sort_key)
             if not entries:
-                return Saved(current.revision)
+                return Imported(current.revision, tuple(kept))
             saved = self._commit(lock, updated, entries)
             self._base = updated.model_copy(deep=True)
-            return saved
+            return Imported(saved.revision, tuple(kept))
 
     def confirm(self, provision_ids: Iterable[str]) -> Saved:
         """Confirm these carried-forward answers in one save, with one history entry per answer confirmed.
@@ -504,4 +514,4 @@ def open_store(landlord_folder: Path, catalogue: Catalogue, landlord: str, perio
     return AnswerStore(answers_file(landlord_folder, period), catalogue, landlord, period, user)
 
 
-__all__ = ["FIELDS", "AnswerStore", "Conflict", "Saved", "current_user", "open_store"]
+__all__ = ["FIELDS", "AnswerStore", "Conflict", "Imported", "Saved", "current_user", "open_store"]

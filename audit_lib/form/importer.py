@@ -21,7 +21,7 @@ from typing import Any
 
 from ..assessment.answers import Answer, Assessment
 from ..assessment.imported import differing_fields, field_value, has_content
-from ..assessment.store import AnswerStore, Saved
+from ..assessment.store import AnswerStore, Imported
 from ..code.catalogue import Catalogue
 from ..core.io import sha256_of
 from ..errors import FormError
@@ -90,11 +90,13 @@ def read_form(path: Path | str) -> ReadForm:
 
 @dataclass(frozen=True)
 class Difference:
-    """A provision the file and the recorded answers both answer, differently."""
+    """A provision the file and the recorded answers both answer, differently: the fields that
+    differ, and the answer recorded when the plan was made (what a replace replaces)."""
 
     provision: str
     number: str
     fields: list[str]
+    recorded: Answer
 
 
 @dataclass
@@ -181,7 +183,8 @@ def plan_import(path: Path | str, catalogue: Catalogue, existing: Assessment | N
             continue
         fields = differing_fields(before, answer)
         if fields:
-            plan.differ.append(Difference(provision, catalogue.provision(provision).number, fields))
+            assert before is not None  # has_content
+            plan.differ.append(Difference(provision, catalogue.provision(provision).number, fields, before))
         else:
             plan.same.append(provision)
     return plan
@@ -218,9 +221,13 @@ def _number(provision_id: str) -> str:
     return provision_id.split(":", 1)[1]
 
 
-def apply_import(store: AnswerStore, plan: ImportPlan, replace: Iterable[str] = ()) -> Saved:
-    """Write ``plan`` through ``store``: the answers it fills and those in ``replace`` (ids)."""
-    return store.import_answers(plan.to_write(replace), source=plan.source, replace=replace)
+def apply_import(store: AnswerStore, plan: ImportPlan, replace: Iterable[str] = ()) -> Imported:
+    """Write ``plan`` through ``store``: the answers it fills and those in ``replace`` (ids of its
+    differences), each only if nobody has answered or changed it since the plan was made (those
+    are listed in the result's ``kept``)."""
+    wanted = set(replace)
+    seen = {d.provision: d.recorded for d in plan.differ if d.provision in wanted}
+    return store.import_answers(plan.to_write(wanted), source=plan.source, replace=seen)
 
 
 __all__ = ["MAX_BYTES", "Difference", "ImportPlan", "apply_import", "plan_import", "plan_lines", "read_form"]
