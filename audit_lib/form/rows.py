@@ -80,6 +80,9 @@ class ReadForm:
     #: SHA-256): its cells are read literally, one evidence item per bulleted line and a
     #: reference only where written as ``[reference]`` (:func:`.interpret.evidence_items`).
     literal: bool = False
+    #: The Code version the file itself states, when it states one in a way a reader can take
+    #: (the CSV export's ``code_version`` column): checked against the version imported into.
+    stated_code: str | None = None
 
 
 def shortened(text: str, limit: int = 80) -> str:
