@@ -33,9 +33,9 @@ from typing import TYPE_CHECKING, NoReturn
 from .batch.worker import DEFAULT_CELL_TIMEOUT
 from .code.catalogue import DEFAULT_CODE, Catalogue, load_catalogue
 from .core.ids import CODE_VERSION, quoted
-from .core.paths import DEFAULT_INPUTS, DEFAULT_OUTPUTS
+from .core.paths import DEFAULT_INPUTS, DEFAULT_OUTPUTS, landlord_output_dir
 from .core.periods import Period, parse_as_of
-from .errors import AuditError, UsageError
+from .errors import AuditError, SignOffError, UsageError
 
 if TYPE_CHECKING:
     from .cases.load import CaseLog
@@ -280,7 +280,11 @@ def _cmd_import(args: argparse.Namespace) -> int:
     from .config.landlords import load_landlord
     from .form.importer import apply_import, plan_import, plan_lines
 
+    if args.yes and not args.replace:
+        raise UsageError("--yes confirms --replace; give both, or neither")
     period = Period.parse(args.period)
+    if args.code is not None:
+        _known_version(args.code)
     landlord = load_landlord(args.inputs, args.landlord)
     code = landlord.code_for(period)
     if args.code is not None and args.code != code:
@@ -290,7 +294,10 @@ def _cmd_import(args: argparse.Namespace) -> int:
             f"(codes: {{\"{period.id}\": \"{args.code}\"}} in its entry), or import into a period under that Code")
     catalogue = load_catalogue(code)
     store = open_store(landlord.folder, catalogue, landlord.id, period.id)
-    plan = plan_import(args.file, catalogue, store.assessment)
+    if store.read_only:
+        raise SignOffError(f"{landlord.id}'s {period.id} assessment is approved and read-only: nothing can be "
+                           "imported into it; reopen it (with a reason) first", path=store.path)
+    plan = plan_import(args.file, catalogue, store.assessment, version_given=args.code is not None)
     replace = [d.provision for d in plan.differ] if args.replace else []
     if args.json:
         report = plan.to_json()
@@ -337,8 +344,15 @@ def _cmd_export(args: argparse.Namespace) -> int:
 
     period = Period.parse(args.period)
     landlord = load_landlord(args.inputs, args.landlord)
+    if args.output is not None:
+        reports = landlord_output_dir(args.outputs, period, landlord.id).resolve()
+        if args.output.resolve().is_relative_to(reports):
+            raise UsageError(f"--output {args.output} is inside {reports}, the landlord's report folder, which each "
+                             "batch run replaces as a whole: write the export elsewhere (by default it goes to "
+                             "outputs/exports/)")
     written = export_form(landlord, period, args.format, output=args.output, outputs=args.outputs)
-    print(f"{FORMATS[args.format].label.capitalize()} for {landlord.name}, {period.id}: {written}")
+    label = FORMATS[args.format].label
+    print(f"{label[0].upper()}{label[1:]} for {landlord.name}, {period.id}: {written}")
     return 0
 
 

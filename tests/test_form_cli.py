@@ -163,3 +163,25 @@ def test_a_published_self_assessment_is_reviewed_with_check(demo_inputs, capsys)
     # seed 002 answers "Yes" throughout with "Covered in Complaints Policy Section 3" and the like: no document
     # cited, the same words on many provisions
     assert {"evidence-without-document", "evidence-boilerplate"} <= codes
+
+
+def test_usage_mistakes_are_one_line_errors(demo_inputs, tmp_path, capsys):
+    base = ("--landlord", "riverbend-homes", "--inputs", demo_inputs)
+    cases = [
+        (("import", SEED_2022, "--period", "2023-24", *base, "--yes"), "--yes confirms --replace"),
+        (("import", tmp_path, "--period", "2023-24", *base), "found a folder"),
+        (("import", SEED_2022, "--period", "2023-24", *base, "--code", "2030"), "unknown Code version '2030'"),
+        # an approved assessment: refused before anything is planned, dry run or not
+        (("import", SEED_2024, "--landlord", "moorside-almshouses", "--period", "2024-25", "--inputs", demo_inputs,
+          "--dry-run"), "approved and read-only"),
+        (("export", "riverbend-homes", "--period", "2024-25", "--format", "csv", "--inputs", demo_inputs,
+          "--output", tmp_path / "form.docx"), "expected a .csv file for --format csv"),
+        (("export", "riverbend-homes", "--period", "2024-25", "--format", "docx", "--inputs", demo_inputs,
+          "--outputs", tmp_path / "out", "--output", tmp_path / "out" / "2024-25" / "riverbend-homes" / "f.docx"),
+         "which each batch run replaces"),
+    ]
+    for args, message in cases:
+        code, out, err = run(capsys, *args)
+        assert code == 2 and message in err and err.count("\n") == 1 and "Traceback" not in err, (args, err)
+        assert "Dry run" not in out
+    assert not (tmp_path / "form.docx").exists()

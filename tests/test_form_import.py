@@ -91,6 +91,17 @@ def test_references_are_recognised_where_they_look_like_one():
     ]
 
 
+def test_the_public_description_leaves_out_references_links_and_document_ids():
+    from audit_lib.form.interpret import public_description
+
+    assert public_description(Evidence(description="Complaints policy (POL-01) section 3", reference="POL-01")) == \
+        "Complaints policy section 3"
+    assert public_description(Evidence(description="Letter CX-TPL-03 v3", reference="CX-TPL-03 v3")) == "Letter"
+    assert public_description(Evidence(description="Leaflet at https://example.org/leaflet.pdf")) == "Leaflet at"
+    assert public_description(Evidence(description="Board minutes 25/03/2025 item 6")) == \
+        "Board minutes 25/03/2025 item 6"
+
+
 def test_literal_cells_are_read_back_exactly():
     items = [Evidence(description="Complaints Policy and Compensation Policy"),
              Evidence(description="POL-09 is cited", reference=None),
@@ -154,9 +165,45 @@ def test_a_question_asking_for_a_figure_takes_the_value():
     assert unread == [] and answer is not None and answer.value == "78%" and answer.status is None
 
 
+def test_a_question_printed_twice_keeps_the_first_answer_and_lists_the_second():
+    q = C2020.provision("1.2").text
+    paragraphs = ["Definition of a Complaint", q, "Yes, approved 2020.", q, "No, withdrawn.", "More words."]
+    form = ReadForm("000.txt", "text", rows=[FormRow(f"line {i}", None, p) for i, p in enumerate(paragraphs, 1)])
+    matched = match_form(form, C2020)
+    assert matched.answers["2020:1.2"].status is Status.YES
+    assert matched.answers["2020:1.2"].commentary == "approved 2020."
+    assert [(u.where, u.reason.split(" (")[0]) for u in matched.unread] == [
+        ("line 4", "question 1.2 again"), ("line 4", "the answer under question 1.2 printed again")]
+
+
 def test_provision_numbers():
-    assert [provision_number(t) for t in ("1.2", " 5.10 ", "1.02", "3.1.", "Section 1", "12", None)] == [
-        "1.2", "5.10", "1.2", "3.1", None, None, None]
+    assert [provision_number(t) for t in ("1.2", " 5.10 ", "1.02", "3.1.", "Section 1", "12", None, "Section 1.2",
+                                          "1,2", "Provision 5.10", "Code section 4.1", "1.2.3")] == [
+        "1.2", "5.10", "1.2", "3.1", None, None, None, "1.2", "1.2", "5.10", "4.1", None]
+
+
+def test_rows_whose_numbers_are_not_read_are_listed_never_dropped():
+    rows = [FormRow("row 2", "Section 1.2", C2024.provision("1.2").text, "Yes"),
+            FormRow("row 3", "1,3", C2024.provision("1.3").text, "No"),
+            FormRow("row 4", "A1", C2024.provision("1.4").text, "Yes")]
+    matched = match_form(ReadForm("f.xlsx", "xlsx", rows=rows), C2024)
+    assert {pid: a.status for pid, a in matched.answers.items()} == {"2024:1.2": Status.YES, "2024:1.3": Status.NO}
+    assert [(u.where, u.reason) for u in matched.unread] == [
+        ("row 4", "a number that is not a provision's ('A1'; expected e.g. 1.2)")]
+
+
+def test_a_form_with_no_rows_or_no_wording_is_refused_unless_its_version_is_named():
+    with pytest.raises(FormError, match="found no rows"):
+        match_form(ReadForm("f.docx", "docx", rows=[]), C2024)
+    numbers_only = ReadForm("f.csv", "csv", rows=[FormRow(f"row {i}", n, "", "Yes") for i, n in
+                                                  enumerate(["1.2", "5.1", "5.2"], 2)])
+    with pytest.raises(FormError, match=r"prints no requirement wording .* --code 2024"):
+        match_form(numbers_only, C2024)
+    assert sorted(match_form(numbers_only, C2024, version_given=True).answers) == ["2024:1.2", "2024:5.1", "2024:5.2"]
+    numbers_only.stated_code = "2022"  # the CSV export's code_version column
+    with pytest.raises(FormError, match="says it is a self-assessment against the 2022 Code"):
+        match_form(numbers_only, C2024, version_given=True)
+    assert sorted(match_form(numbers_only, C2022).answers) == ["2022:1.2", "2022:5.1", "2022:5.2"]
 
 
 def _form(catalogue, numbers, status="Yes", kind="text"):
@@ -199,7 +246,9 @@ def test_an_unnumbered_questionnaire_is_matched_by_wording():
     form = ReadForm("000.txt", "text", rows=[FormRow(f"line {i}", None, p) for i, p in enumerate(paragraphs, 1)])
     assert version_fit(form).best == "2020"
     matched = match_form(form, C2020)
-    assert matched.answers["2020:1.2"].commentary == "Yes, set out in section 4 of the policy."
+    # an answer starting with a status gives the question's status
+    assert matched.answers["2020:1.2"].status is Status.YES
+    assert matched.answers["2020:1.2"].commentary == "set out in section 4 of the policy."
     assert [e.description for e in matched.answers["2020:1.3"].evidence] == ["Complaints Policy 2020", "Exclusions list"]
     assert matched.answers["2020:3.8"].value == "Stage 1"
     assert set(matched.held) == {"2020:1.2", "2020:1.3", "2020:3.8"}
@@ -246,6 +295,19 @@ def test_import_fills_only_what_is_unanswered_and_lists_what_differs(tmp_path, s
     assert store.answer("2024:1.2").status is Status.YES
     assert [e["old"] for e in store.history() if e.get("provision") == "2024:1.2" and "imported" in e
             and e["field"] == "status"] == ["No"]
+
+
+def test_a_replace_takes_only_the_fields_the_file_gives(tmp_path, store):
+    store.change("2024:1.2", "status", "No")
+    store.change("2024:1.2", "commentary", "Our own notes.")
+    store.change("2024:1.2", "actions", [{"text": "Revise the policy", "owner": "Head of CX"}])
+    form = ReadForm("f.txt", "text", rows=[FormRow("line 1", "1.2", C2024.provision("1.2").text, "Yes")])
+    plan = plan_import(_file(tmp_path), C2024, store.assessment, form=form)
+    assert [(d.number, d.fields) for d in plan.differ] == [("1.2", ["status"])]  # blank cells are not differences
+    apply_import(store, plan, replace=["2024:1.2"])
+    answer = store.answer("2024:1.2")
+    assert answer.status is Status.YES and answer.commentary == "Our own notes."
+    assert [a.text for a in answer.actions] == ["Revise the policy"]
 
 
 def test_an_answer_given_or_changed_after_the_plan_is_kept_and_listed(tmp_path, store):

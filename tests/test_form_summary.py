@@ -21,6 +21,7 @@ from audit_lib import __version__
 from audit_lib.assessment.answers import Action, Answer, Assessment, Evidence, SignOff, SignOffs, Status
 from audit_lib.assessment.answers_file import dump_assessment
 from audit_lib.code.catalogue import load_catalogue
+from audit_lib.core.io import sha256_of
 from audit_lib.errors import FormError
 from audit_lib.form.filled import FilledForm, filled_form
 from audit_lib.form.summary import PUBLISHED_ALONGSIDE, TITLE, summary_html, write_summary
@@ -97,8 +98,8 @@ def _form(tmp_path: Path, code: str, answers: dict[str, Answer], *, signoff: Sig
     if with_file:
         path = tmp_path / "answers.yaml"
         path.write_text(dump_assessment(assessment), encoding="utf-8")
-    return filled_form(load_catalogue(code), assessment, landlord_name="Riverbend Homes", answers_path=path,
-                       made=dt.date(2025, 7, 1))
+    return filled_form(load_catalogue(code), assessment, landlord_name="Riverbend Homes",
+                       answers_sha256=sha256_of(path) if path else None, made=dt.date(2025, 7, 1))
 
 
 def _answers_2024() -> dict[str, Answer]:

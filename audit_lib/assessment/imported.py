@@ -2,9 +2,11 @@
 
 An import never overwrites: it fills provisions that have no answer (nothing recorded: no
 status, value, evidence, commentary or action) and leaves the others as they are, unless the
-user saw them and asked to replace them (and nobody has changed them since). Each field it writes is a history entry like an edit's
-(provision, field, old, new) that also names the file imported and its SHA-256, so the history
-says where every imported word came from.
+user saw them and asked to replace them (and nobody has changed them since). A replace takes
+the fields the file gives; a field the file leaves blank (a form with no commentary column)
+keeps what is recorded. Each field written is a history entry like an edit's (provision,
+field, old, new) that also names the file imported and its SHA-256, so the history says where
+every imported word came from.
 """
 
 from __future__ import annotations
@@ -38,9 +40,20 @@ def field_value(answer: Answer | None, field: str) -> Any:
     return value.value if hasattr(value, "value") else value
 
 
-def differing_fields(mine: Answer | None, theirs: Answer | None) -> list[str]:
-    """The fields in which two answers differ (of those an import writes)."""
-    return [field for field in IMPORTED_FIELDS if field_value(mine, field) != field_value(theirs, field)]
+def given_fields(answer: Answer) -> list[str]:
+    """The fields a file's answer gives (those it leaves blank are not its say)."""
+    return [field for field in IMPORTED_FIELDS if field_value(answer, field) not in (None, "", [])]
+
+
+def differing_fields(mine: Answer | None, theirs: Answer | None, fields: tuple[str, ...] | list[str] = IMPORTED_FIELDS,
+                     ) -> list[str]:
+    """The ``fields`` in which two answers differ (by default, every field an import writes)."""
+    return [field for field in fields if field_value(mine, field) != field_value(theirs, field)]
+
+
+def file_differs(recorded: Answer, imported: Answer) -> list[str]:
+    """The fields the file gives that are not what is recorded: what a replace would change."""
+    return differing_fields(recorded, imported, given_fields(imported))
 
 
 def imported_answers(current: Assessment, answers: Mapping[str, Answer], user: str, *, source: Mapping[str, str],
@@ -69,17 +82,20 @@ def imported_answers(current: Assessment, answers: Mapping[str, Answer], user: s
         if has_content(before) and (provision not in seen or differing_fields(before, seen[provision])):
             kept.append(provision)
             continue
-        changed = differing_fields(before, answer)
-        if not changed and before is not None:
+        if before is not None and has_content(before):  # replacing: the fields the file gives, the rest kept
+            changed = file_differs(before, answer)
+            new = before.model_copy(update={field: getattr(answer, field) for field in changed})
+        else:
+            changed = differing_fields(before, answer)
+            new = answer.model_copy(update={"responses": list(before.responses) if before is not None else []})
+        if not changed:
             continue
-        new = answer.model_copy(update={
-            "confirmed": True, "updated_by": user, "updated_at": now,
-            "responses": list(before.responses) if before is not None else [],
-        })
+        new = new.model_copy(update={"confirmed": True, "updated_by": user, "updated_at": now})
         result.answers[provision] = new
         entries.extend({"provision": provision, "field": field, "old": field_value(before, field),
                         "new": field_value(new, field), "imported": dict(source)} for field in changed)
     return result, entries, kept
 
 
-__all__ = ["IMPORTED_FIELDS", "differing_fields", "field_value", "has_content", "imported_answers"]
+__all__ = ["IMPORTED_FIELDS", "differing_fields", "field_value", "file_differs", "given_fields", "has_content",
+           "imported_answers"]

@@ -25,6 +25,7 @@ from ..assessment.answers import empty_assessment
 from ..assessment.answers_file import read_answers
 from ..code.catalogue import load_catalogue
 from ..config.landlords import Landlord
+from ..core.io import sha256_of
 from ..core.periods import Period
 from ..errors import FormError
 from .filled import FilledForm, filled_form
@@ -71,12 +72,16 @@ def landlord_form(landlord: Landlord, period: Period | str, *, made: dt.date | N
     period_id = period.id
     catalogue = load_catalogue(landlord.code_for(period))
     path = landlord.answers_path(period_id)
-    if path.is_file():
-        assessment, _ = read_answers(path, catalogue, landlord.id, period_id)
-    else:
-        assessment = empty_assessment(landlord.id, period_id, catalogue.code)
-    return filled_form(catalogue, assessment, landlord_name=landlord.name,
-                       answers_path=path if path.is_file() else None, made=made)
+    for _ in range(3):  # an editor's save between reading the answers and hashing them: read again
+        sha256 = sha256_of(path)
+        if sha256 is None:
+            assessment = empty_assessment(landlord.id, period_id, catalogue.code)
+        else:
+            assessment, _ = read_answers(path, catalogue, landlord.id, period_id)
+        if sha256_of(path) == sha256:
+            return filled_form(catalogue, assessment, landlord_name=landlord.name, answers_sha256=sha256, made=made)
+    raise FormError("expected the answers file to stay as it is while it was read; found it saved again each time "
+                    "(someone is editing): export again in a moment", path=path)
 
 
 def write_form(form: FilledForm, fmt: str, output: Path) -> Path:
@@ -90,6 +95,10 @@ def write_form(form: FilledForm, fmt: str, output: Path) -> Path:
     if os.path.islink(output):
         raise FormError("expected a file to write the export to, found a symbolic link; name another file",
                         path=output)
+    expected = Path(FORMATS[fmt].filename).suffix
+    if output.suffix.lower() != expected:
+        raise FormError(f"expected a {expected} file for --format {fmt}; found the name {output.name}: name the file "
+                        f"…{expected}, or give a folder", path=output)
     output.parent.mkdir(parents=True, exist_ok=True)
     writer(form, output)
     return output

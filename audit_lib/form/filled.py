@@ -9,9 +9,7 @@ answers are the landlord's own words, and the exports carry nothing else.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from dataclasses import dataclass
-from pathlib import Path
 
 from .. import __version__
 from ..assessment.answers import Action, Assessment, Evidence, SignOffs, Status
@@ -47,11 +45,6 @@ class FilledRow:
             return self.value or ""
         return STATUS_WORDS[self.status] if self.status is not None else ""
 
-    @property
-    def needs_actions(self) -> bool:
-        """Whether the form expects actions and dates here (a No or a Partial)."""
-        return self.status in (Status.NO, Status.PARTIAL)
-
 
 @dataclass(frozen=True)
 class FilledForm:
@@ -79,18 +72,10 @@ class FilledForm:
         return tuple(s for s in self.sections if self.rows_in(s.number))
 
 
-def file_sha256(path: Path) -> str | None:
-    """The SHA-256 of ``path``'s bytes, or ``None`` when it does not exist."""
-    try:
-        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
-    except FileNotFoundError:
-        return None
-
-
 def filled_form(catalogue: Catalogue, assessment: Assessment, *, landlord_name: str,
-                answers_path: Path | None = None, made: dt.date | None = None) -> FilledForm:
+                answers_sha256: str | None = None, made: dt.date | None = None) -> FilledForm:
     """``assessment`` laid out on ``catalogue``'s form, every provision in order (unanswered ones
-    blank), with the answers file's SHA-256 when ``answers_path`` is given."""
+    blank), stamped with ``answers_sha256``: the SHA-256 of the answers file it was read from."""
     rows = []
     for provision in sorted(catalogue.provisions, key=lambda p: p.sort_key):
         answer = assessment.answers.get(provision.id)
@@ -118,10 +103,10 @@ def filled_form(catalogue: Catalogue, assessment: Assessment, *, landlord_name: 
         sections=catalogue.sections,
         rows=tuple(rows),
         signoff=assessment.signoff,
-        answers_sha256=file_sha256(answers_path) if answers_path is not None else None,
+        answers_sha256=answers_sha256,
         product_version=__version__,
         made=made or dt.date.today(),
     )
 
 
-__all__ = ["STATUS_WORDS", "FilledForm", "FilledRow", "file_sha256", "filled_form"]
+__all__ = ["STATUS_WORDS", "FilledForm", "FilledRow", "filled_form"]

@@ -12,15 +12,13 @@ the file's name and SHA-256. ``chc-audit import`` is this, in three steps.
 from __future__ import annotations
 
 import os
-import re
-import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ..assessment.answers import Answer, Assessment
-from ..assessment.imported import differing_fields, field_value, has_content
+from ..assessment.imported import field_value, file_differs, has_content
 from ..assessment.store import AnswerStore, Imported
 from ..code.catalogue import Catalogue
 from ..core.io import sha256_of
@@ -42,7 +40,6 @@ _READERS: dict[str, tuple[str, str]] = {
     ".txt": ("page", "read_text"),
     ".text": ("page", "read_text"),
 }
-_STAMP = re.compile(rb"<dc:identifier>answers-sha256:")
 
 
 def _reader(suffix: str, path: Path) -> Callable[[Path], ReadForm]:
@@ -59,22 +56,14 @@ def _reader(suffix: str, path: Path) -> Callable[[Path], ReadForm]:
     return reader
 
 
-def _stamped(path: Path) -> bool:
-    """Whether an Office file was written by this product's exports (its core properties name
-    the answers' SHA-256)."""
-    try:
-        with zipfile.ZipFile(path) as archive:
-            return bool(_STAMP.search(archive.read("docProps/core.xml")))
-    except (zipfile.BadZipFile, KeyError, OSError):
-        return False
-
-
 def read_form(path: Path | str) -> ReadForm:
     """``path`` read as the Ombudsman's form by its kind (:class:`FormError` for a symbolic link, a
     missing or oversized file, an unknown kind, or a file its reader cannot read)."""
     path = Path(path)
     if os.path.islink(path):
         raise FormError("expected an ordinary file, found a symbolic link; import the file itself", path=path)
+    if path.is_dir():
+        raise FormError("expected a self-assessment file to import; found a folder: give the file's path", path=path)
     if not path.is_file():
         raise FormError("expected a self-assessment file to import; found no such file: check the path",
                         path=path)
@@ -82,10 +71,7 @@ def read_form(path: Path | str) -> ReadForm:
     if size > MAX_BYTES:
         raise FormError(f"expected a self-assessment file of at most {MAX_BYTES // 2**20} MB; found "
                         f"{size / 2**20:.0f} MB: is this the right file?", path=path)
-    form = _reader(path.suffix.lower(), path)(path)
-    if form.kind in ("docx", "xlsx") and not form.literal:
-        form.literal = _stamped(path)
-    return form
+    return _reader(path.suffix.lower(), path)(path)
 
 
 @dataclass(frozen=True)
@@ -167,23 +153,27 @@ def _order(provision_id: str) -> tuple[int, ...]:
 
 
 def plan_import(path: Path | str, catalogue: Catalogue, existing: Assessment | None = None, *,
-                form: ReadForm | None = None) -> ImportPlan:
+                form: ReadForm | None = None, version_given: bool = False) -> ImportPlan:
     """What importing ``path`` into an assessment under ``catalogue`` (with ``existing`` answers,
-    if any) would do. Raises :class:`FormError` when the file cannot be read or is another
-    version's form."""
+    if any) would do. Raises :class:`FormError` when the file cannot be read, changes while it is
+    read, or is another version's form (``version_given``: the user named ``catalogue``'s version,
+    which lets a file that prints no wording be imported; see :func:`.match.check_version`)."""
     path = Path(path)
+    sha256 = sha256_of(path) or ""
     form = form if form is not None else read_form(path)
-    matched = match_form(form, catalogue)
-    plan = ImportPlan(path=path, sha256=sha256_of(path) or "", kind=form.kind, matched=matched)
+    if (sha256_of(path) or "") != sha256:
+        raise FormError("expected the file to stay as it is while it was read; found it changed meanwhile (is it "
+                        "still being saved?): import it again once it is saved", path=path)
+    matched = match_form(form, catalogue, version_given=version_given)
+    plan = ImportPlan(path=path, sha256=sha256, kind=form.kind, matched=matched)
     recorded = existing.answers if existing is not None else {}
     for provision, answer in sorted(matched.answers.items(), key=lambda item: _order(item[0])):
         before = recorded.get(provision)
-        if not has_content(before):
+        if before is None or not has_content(before):
             plan.fill[provision] = answer
             continue
-        fields = differing_fields(before, answer)
+        fields = file_differs(before, answer)
         if fields:
-            assert before is not None  # has_content
             plan.differ.append(Difference(provision, catalogue.provision(provision).number, fields, before))
         else:
             plan.same.append(provision)

@@ -21,8 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from pydantic import ValidationError
-
+from ..assessment.actions import parse_due_date
 from ..assessment.answers import Action, Answer, Evidence, Status
 from ..code.catalogue import Provision
 from .rows import BULLET, FormAction, FormRow, Unread, shortened
@@ -33,7 +32,8 @@ from .rows import BULLET, FormAction, FormRow, Unread, shortened
 #: "not applicable" is not read as "no", nor "non-compliant" as "no".
 _STATUS_WORDS: tuple[tuple[str, Status], ...] = (
     ("not applicable", Status.NA), ("n/a", Status.NA), ("n.a.", Status.NA), ("na", Status.NA),
-    ("partially compliant", Status.PARTIAL), ("partly compliant", Status.PARTIAL),
+    ("met in part", Status.PARTIAL), ("complies in part", Status.PARTIAL), ("compliant in part", Status.PARTIAL),
+    ("comply in part", Status.PARTIAL), ("partially compliant", Status.PARTIAL), ("partly compliant", Status.PARTIAL),
     ("part compliant", Status.PARTIAL), ("partially met", Status.PARTIAL), ("partially", Status.PARTIAL),
     ("partial", Status.PARTIAL), ("partly", Status.PARTIAL), ("in part", Status.PARTIAL),
     ("non-compliant", Status.NO), ("non compliant", Status.NO), ("noncompliant", Status.NO),
@@ -47,6 +47,8 @@ _STATUS_PATTERN = re.compile(
     re.IGNORECASE,
 )
 _BY_WORD = dict(_STATUS_WORDS)
+#: Words after a "Yes" that make it a partial one.
+_IN_PART = re.compile(r"^(partially|partly|in part)\b[\s,;:.)–-]*", re.IGNORECASE)
 
 
 def read_status(text: str) -> tuple[Status | None, str]:
@@ -55,13 +57,19 @@ def read_status(text: str) -> tuple[Status | None, str]:
     match = _STATUS_PATTERN.match(text.replace("\u00a0", " "))
     if match is None:
         return None, text.strip()
-    return _BY_WORD[match.group(1).lower()], text[match.end():].strip()
+    status, rest = _BY_WORD[match.group(1).lower()], text[match.end():].strip()
+    if status is Status.YES and _IN_PART.match(rest):  # "Yes – partially", "Yes, in part"
+        return Status.PARTIAL, _IN_PART.sub("", rest, count=1).strip()
+    return status, rest
 
 
 # --- evidence -----------------------------------------------------------------------------------
 
 #: What starts a bulleted line: the readers' bullet, a dash, a middle dot, an asterisk, "1." or "a)".
 _BULLET_START = re.compile(r"^\s*(?:[•·▪◦●*–\-]|\d{1,2}[.)]|[a-z][.)])\s+")
+#: The reference an export writes after an item's description: whatever is in the last brackets
+#: (register ids and titles may hold spaces: "POL-CX-001 v4 s3.1").
+_EXPORTED_REFERENCE = re.compile(r"^(?P<text>.*?)\s*\[(?P<ref>[^\[\]\n]{1,300})\]\s*$", re.DOTALL)
 _TRAILING_REFERENCE = re.compile(r"^(?P<text>.*?)\s*\[(?P<ref>[^\[\]\s]{1,200})\]\s*$", re.DOTALL)
 _LINK = re.compile(r"https?://[^\s<>\"')\]]+", re.IGNORECASE)
 #: A document id as registers number them: letters, then digits (``POL-01``, ``HR12``, ``CP-2024-3``).
@@ -78,12 +86,17 @@ _LIST_SEPARATOR = re.compile(r"\s*(?:,|;|\band\b)\s*(?:the\s+)?", re.IGNORECASE)
 
 
 def evidence_line(item: Evidence) -> str:
-    """An evidence item as the exports write it in a cell: ``description [reference]``."""
-    return f"{item.description} [{item.reference}]" if item.reference else item.description
+    """An evidence item as the exports write it in a cell: ``description [reference]`` (and a
+    description that itself ends in brackets, with no reference, as ``description []``)."""
+    if item.reference:
+        return f"{item.description} [{item.reference}]"
+    return f"{item.description} []" if item.description.rstrip().endswith("]") else item.description
 
 
 def _item(text: str, literal: bool = False) -> Evidence:
-    match = _TRAILING_REFERENCE.match(text)
+    if literal and text.endswith(" []"):
+        return Evidence(description=text[:-3])
+    match = (_EXPORTED_REFERENCE if literal else _TRAILING_REFERENCE).match(text)
     if match and match.group("text").strip():
         return Evidence(description=match.group("text"), reference=match.group("ref"))
     if literal:
@@ -103,6 +116,17 @@ def _documents(line: str) -> list[str]:
     if len(parts) < 2 or any(len(part.split()) > 8 or not _DOCUMENT_WORDS.search(part) for part in parts):
         return [line]
     return parts
+
+
+def public_description(item: Evidence) -> str:
+    """An evidence item's description as residents may read it: without its reference, web links
+    or document ids (the landlord's own filing), and without brackets left empty by taking them out."""
+    text = item.description
+    if item.reference:
+        text = text.replace(item.reference, " ")
+    text = _DOCUMENT_ID.sub(" ", _LINK.sub(" ", text))
+    text = re.sub(r"\(\s*[,;:.\s]*\)|\[\s*[,;:.\s]*\]", " ", text)
+    return " ".join(text.split()).strip(" ,;:–-")
 
 
 def evidence_items(text: str, *, literal: bool = False) -> list[Evidence]:
@@ -148,61 +172,87 @@ _META_PART = re.compile(r"^\s*(?:(?P<key>owner|due)\s*:\s*(?P<value>.+?)|(?P<don
 _BY_DATE = re.compile(r"\bby\s+(\d{1,2}/\d{1,2}/\d{2,4})\b", re.IGNORECASE)
 
 
+#: What an exported action line says for "none" (no owner, no due date).
+NONE = "—"
+#: The end of an exported action line: its owner, due date and state, all three.
+_EXPORTED_META = re.compile(r"\(owner: [^();]+; due: [^();]+; (open|done)\)\s*$")
+#: An action the text says there is none of ("Actions: none required"): not an action.
+_NO_ACTION = re.compile(r"^(none|nil|n/?a|no(ne)?( further)? actions?( is| are)?( required| needed)?|none (required|"
+                        r"needed|identified))\.?$", re.IGNORECASE)
+
+
 def action_line(action: Action) -> str:
-    """An action as the exports write it in a commentary cell:
-    ``Action: text (owner: X; due: 31/03/2026; done)``."""
-    meta = []
-    if action.owner:
-        meta.append(f"owner: {action.owner}")
-    if action.due is not None:
-        meta.append(f"due: {action.due:%d/%m/%Y}")
-    if action.done:
-        meta.append("done")
-    return f"Action: {action.text}" + (f" ({'; '.join(meta)})" if meta else "")
+    """An action as the exports write it in a commentary cell, always with its owner, due date and
+    state (:data:`NONE` for none), so that reading it back tells it from commentary that happens
+    to start "Action:": ``Action: text (owner: X; due: 31/03/2026; open)``."""
+    owner = " ".join((action.owner or NONE).split())
+    due = f"{action.due:%d/%m/%Y}" if action.due is not None else NONE
+    return f"Action: {action.text} (owner: {owner}; due: {due}; {'done' if action.done else 'open'})"
 
 
-def _action(text: str) -> FormAction:
-    owner = due = done = ""
+def _meta(text: str) -> tuple[str, str, str, str] | None:
+    """``text`` without its trailing "(owner: …; due: …; open)", and the owner, due date and state
+    it gives; ``None`` when it ends with no such parenthesis."""
     match = _ACTION_META.match(text)
-    if match:
-        parts = [_META_PART.match(part) for part in match.group("meta").split(";")]
-        if all(parts):
-            text = match.group("text")
-            for part in parts:
-                assert part is not None
-                if part.group("key") and part.group("key").lower() == "owner":
-                    owner = part.group("value")
-                elif part.group("key"):
-                    due = part.group("value")
-                else:
-                    done = "yes" if part.group("done").lower() == "done" else "no"
+    if not match:
+        return None
+    parts = [_META_PART.match(part) for part in match.group("meta").split(";")]
+    if not all(parts):
+        return None
+    owner = due = done = ""
+    for part in parts:
+        assert part is not None
+        key = (part.group("key") or "").lower()
+        if key == "owner":
+            owner = "" if part.group("value").strip() == NONE else part.group("value")
+        elif key == "due":
+            due = "" if part.group("value").strip() == NONE else part.group("value")
+        else:
+            done = "yes" if part.group("done").lower() == "done" else "no"
+    return match.group("text"), owner, due, done
+
+
+def _action(text: str, literal: bool) -> FormAction | None:
+    """The action an "Action:" line states; ``None`` when the line is not one (an export's line
+    always ends with its owner, due date and state; others may say there is none)."""
+    meta = _meta(text)
+    if literal:
+        if meta is None or not _EXPORTED_META.search(text):
+            return None
+        body, owner, due, done = meta
+        return FormAction(text=body, owner=owner, due=due, done=done)
+    if _NO_ACTION.match(text.strip()):
+        return None
+    body, owner, due, done = meta if meta is not None else (text, "", "", "")
     if not due:
-        by = _BY_DATE.search(text)
+        by = _BY_DATE.search(body)
         due = by.group(1) if by else ""
-    return FormAction(text=text, owner=owner, due=due, done=done)
+    return FormAction(text=body, owner=owner, due=due, done=done)
 
 
-def split_actions(text: str) -> tuple[str, list[FormAction]]:
-    """``text`` without its action lines, and the actions they state."""
+def split_actions(text: str, *, literal: bool = False) -> tuple[str, list[FormAction]]:
+    """``text`` without its action lines, and the actions they state. ``literal``: the text is
+    this product's export, whose action lines are exactly :func:`action_line`'s."""
     kept, actions = [], []
     for line in text.split("\n"):
         match = _ACTION_LINE.match(line)
-        if match:
-            actions.append(_action(match.group("text")))
+        action = _action(match.group("text"), literal) if match else None
+        if action is not None:
+            actions.append(action)
         else:
             kept.append(line)
     return "\n".join(kept).strip("\n"), actions
 
 
 def _due(text: str) -> dt.date | None:
-    """A due date as written: DD/MM/YYYY, DD/MM/YY (20YY) or YYYY-MM-DD; ``ValueError`` if not a date."""
+    """A due date as written: DD/MM/YYYY, DD/MM/YY (20YY) or YYYY-MM-DD, between the years
+    :func:`~audit_lib.assessment.actions.parse_due_date` allows; ``ValueError`` (its plain
+    message) if not."""
     text = text.strip()
-    short = re.fullmatch(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{2})", text)
+    short = re.fullmatch(r"(\d{1,2})([/.-])(\d{1,2})\2(\d{2})", text)
     if short:
-        day, month, year = (int(g) for g in short.groups())
-        return dt.date(2000 + year, month, day)
-    action = Action.model_validate({"text": "-", "due": text})
-    return action.due
+        text = f"{short.group(1)}/{short.group(3)}/20{short.group(4)}"
+    return parse_due_date(text)
 
 
 def _done(text: str) -> bool:
@@ -220,9 +270,9 @@ def read_actions(row: FormRow, found: list[FormAction]) -> tuple[list[Action], l
         if item.due.strip():
             try:
                 due = _due(item.due)
-            except (ValueError, ValidationError):
-                unread.append(Unread(row.where, "a due date that is not a date (the action is kept without it)",
-                                     shortened(item.due)))
+            except ValueError as exc:
+                unread.append(Unread(row.where, f"an action's due date not taken ({exc}); the action is kept "
+                                                "without it", shortened(item.due)))
         actions.append(Action(text=item.text, owner=item.owner or None, due=due, done=_done(item.done)))
     return actions, unread
 
@@ -245,7 +295,8 @@ def _cell_status(text: str) -> tuple[Status | None, str, str]:
     lines = text.strip().split("\n")
     for index, line in enumerate(lines):
         status, rest = read_status(line)
-        if status is not None:
+        # below the first line only a status on its own counts ("See commentary\nNo further action" is none)
+        if status is not None and (index == 0 or not rest):
             said = "\n".join([rest, *lines[index + 1:]]).strip()
             return status, said, "\n".join(lines[:index]).strip()
     return None, text.strip(), ""
@@ -279,8 +330,8 @@ def answer_from_row(row: FormRow, provision: Provision, *,
         evidence_text, commentary_text = _bullets_apart(row.commentary)
     else:
         evidence_text, commentary_text = row.evidence, row.commentary
-    evidence_text, evidence_actions = split_actions(evidence_text)
-    commentary, commentary_actions = split_actions(commentary_text)
+    evidence_text, evidence_actions = split_actions(evidence_text, literal=literal)
+    commentary, commentary_actions = split_actions(commentary_text, literal=literal)
     if said:
         commentary = f"{said}\n{commentary}".strip("\n")
     actions, action_problems = read_actions(row, [*evidence_actions, *commentary_actions])
@@ -293,6 +344,6 @@ def answer_from_row(row: FormRow, provision: Provision, *,
 
 
 __all__ = [
-    "action_line", "answer_from_row", "evidence_items", "evidence_line", "read_actions", "read_status",
-    "split_actions",
+    "action_line", "answer_from_row", "evidence_items", "evidence_line", "public_description", "read_actions",
+    "read_status", "split_actions",
 ]

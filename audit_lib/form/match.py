@@ -27,7 +27,7 @@ from ..assessment.answers import Answer
 from ..code.catalogue import Catalogue, Provision, load_catalogue
 from ..code.versions import versions
 from ..errors import FormError
-from .interpret import answer_from_row
+from .interpret import answer_from_row, read_status
 from .rows import BULLET, FormRow, ReadForm, Unread, shortened
 
 #: A row's wording matches its provision's from this likeness on.
@@ -41,7 +41,10 @@ OTHER_VERSION_MARGIN = 0.15
 #: How a questionnaire's answer paragraphs mark a list item (its evidence).
 _BULLETS = (BULLET.strip(), "·", "-", "*", "▪")
 
-_NUMBER = re.compile(r"^\s*(\d{1,2})\s*\.\s*(\d{1,2})\s*\.?\s*$")
+#: A provision number as forms print it: "1.2", "1.2.", "5.10", "1,2" (a decimal comma, as
+#: spreadsheets in some locales save it), after a word such as "Section" or "Provision".
+_NUMBER = re.compile(r"^\s*(?:(?:code\s+)?(?:section|provision|paragraph|para|clause|ref)\.?\s*)?"
+                     r"(\d{1,2})\s*[.,]\s*(\d{1,2})\s*\.?\s*$", re.IGNORECASE)
 
 
 def normalised_words(text: str) -> list[str]:
@@ -130,10 +133,27 @@ def _questionnaire_fit(form: ReadForm, codes: tuple[str, ...]) -> VersionFit:
     return VersionFit(scores, sum(1 for row in form.rows if row.requirement.strip()))
 
 
-def check_version(form: ReadForm, catalogue: Catalogue) -> VersionFit:
-    """The fit of every version to ``form``; :class:`FormError` when another version fits it
-    clearly better than ``catalogue``'s (saying which, and how to import it)."""
+def check_version(form: ReadForm, catalogue: Catalogue, *, version_given: bool = False) -> VersionFit:
+    """The fit of every version to ``form``, after checking that ``form`` is ``catalogue``'s
+    version (:class:`FormError` otherwise, saying which version it looks like and how to import it).
+
+    The file's wording decides; a file that states its version (the CSV export's ``code_version``)
+    must state ``catalogue``'s. A file that prints no wording beside its numbers and states no
+    version cannot be checked: it is imported only when the user named the version
+    (``version_given``: ``--code``), since only 3 of the 72 numbers have the same requirement in
+    the 2022 and 2024 Codes.
+    """
+    if form.stated_code is not None and form.stated_code != catalogue.code:
+        raise FormError(
+            f"this file says it is a self-assessment against the {form.stated_code} Code (its code_version column), "
+            f"not the {catalogue.code} Code: import it into a period assessed against the {form.stated_code} Code",
+            path=form.source)
     fit = version_fit(form)
+    if fit.rows == 0 and form.rows and form.stated_code is None and not version_given:
+        raise FormError(
+            "this file prints no requirement wording beside its provision numbers, so which Code it is against "
+            f"cannot be checked (provision 5.1 of the 2022 Code is not 5.1 of the 2024 Code): if it is against the "
+            f"{catalogue.code} Code, say so with --code {catalogue.code}", path=form.source)
     best = fit.best
     if best is None or best == catalogue.code:
         return fit
@@ -164,11 +184,16 @@ class MatchedForm:
     fit: VersionFit | None = None
 
 
-def match_form(form: ReadForm, catalogue: Catalogue) -> MatchedForm:
+def match_form(form: ReadForm, catalogue: Catalogue, *, version_given: bool = False) -> MatchedForm:
     """``form``'s rows as answers to ``catalogue``'s provisions (after :func:`check_version`)."""
-    fit = check_version(form, catalogue)
+    if not form.rows:
+        raise FormError("expected the form's rows under its header; found no rows: is this the filled-in form?",
+                        path=form.source)
+    fit = check_version(form, catalogue, version_given=version_given)
     matched = MatchedForm(code=catalogue.code, unread=list(form.unread), fit=fit)
-    numbered = any(provision_number(row.number) for row in form.rows)
+    # a form whose rows print numbers (even ones not read as provision numbers, which are listed);
+    # only a page with no numbers at all is read as the 2020 questionnaire
+    numbered = any((row.number or "").strip() for row in form.rows)
     rows = _numbered_rows(form, catalogue, matched) if numbered else _questionnaire_rows(form, catalogue, matched)
     for provision, row in rows:
         answer, unread = answer_from_row(row, provision, literal=form.literal)
@@ -187,7 +212,10 @@ def _numbered_rows(form: ReadForm, catalogue: Catalogue,
     for row in form.rows:
         number = provision_number(row.number)
         if number is None:
-            matched.unread.append(Unread(row.where, "a row without a provision number",
+            printed = (row.number or "").strip()
+            reason = (f"a number that is not a provision's ('{shortened(printed, 20)}'; expected e.g. 1.2)" if printed
+                      else "a row without a provision number")
+            matched.unread.append(Unread(row.where, reason,
                                          shortened(row.requirement or row.evidence or row.commentary)))
             continue
         provision = by_number.get(number)
@@ -231,46 +259,65 @@ def _question(text: str, catalogue: Catalogue) -> Provision | None:
 
 def _questionnaire_rows(form: ReadForm, catalogue: Catalogue,
                         matched: MatchedForm) -> list[tuple[Provision, FormRow]]:
-    """An unnumbered questionnaire's paragraphs as rows: each question with the paragraphs under it."""
+    """An unnumbered questionnaire's paragraphs as rows: each question with the paragraphs under it
+    (up to the next question or section heading), in the order printed."""
     titles = _section_titles(catalogue.code)
-    current: tuple[Provision, FormRow] | None = None
-    rows: list[tuple[Provision, FormRow]] = []
-    answer_lines: list[str] = []
-
-    def close() -> None:
-        if current is not None:
-            provision, row = current
-            lines = [line for line in answer_lines if line.strip()]
-            first, rest = (lines[0].lstrip("".join(_BULLETS) + " "), lines[1:]) if lines and provision.asks_for_value \
-                else ("", lines)
-            bullets = [line for line in rest if line.lstrip().startswith(_BULLETS)]
-            others = [line for line in rest if not line.lstrip().startswith(_BULLETS)]
-            rows.append((provision, FormRow(row.where, provision.number, row.requirement, status=first,
-                                            evidence="\n".join(bullets), commentary="\n".join(others))))
-
+    questions: list[tuple[Provision, FormRow, list[str]]] = []  # each question, its row, its answer's lines
+    seen: dict[str, str] = {}
+    answer: list[str] | None = None  # the lines of the answer being read (None: between questions)
+    headed = False  # a section heading was printed (text before it is the page's preamble)
     for row in form.rows:
         text = row.requirement.strip()
         if not text:
             continue
         if " ".join(normalised_words(text)) in titles:
-            close()
-            current, answer_lines = None, []
+            answer, headed = None, True
             continue
         question = _question(text, catalogue)
+        current = questions[-1][0] if questions and answer is not None else None
+        if question is not None and question is current and not answer:
+            continue  # the question's own next paragraph
+        if question is not None and question.number in seen:
+            matched.unread.append(Unread(row.where, f"question {question.number} again (the one at "
+                                                    f"{seen[question.number]} is imported; this one's answer is not)",
+                                         shortened(text)))
+            answer = []  # its answer is read, and listed, below
+            questions.append((question, row, answer))
+            continue
         if question is not None:
-            if current is not None and current[0] is question:  # the question's second paragraph
-                continue
-            close()
-            current, answer_lines = (question, row), []
-        elif current is not None:
-            if current[0].text.count("\n") and likeness(text, current[0].text) >= IS_QUESTION and not answer_lines:
+            seen[question.number] = row.where
+            answer = []
+            questions.append((question, row, answer))
+        elif current is not None and answer is not None:
+            if current.text.count("\n") and likeness(text, current.text) >= IS_QUESTION and not answer:
                 continue  # a further line of the question itself (the definition under 1.1)
-            answer_lines.append(text)
-        elif rows:
+            answer.append(text)
+        elif answer is not None:  # under a repeated question
+            answer.append(text)
+        elif headed or questions:
             matched.unread.append(Unread(row.where, "text after a section heading, before its first question",
                                          shortened(text)))
-    close()
+    rows = []
+    for provision, row, lines in questions:
+        if seen[provision.number] != row.where:
+            if lines:
+                matched.unread.append(Unread(row.where, f"the answer under question {provision.number} printed "
+                                                        "again (not imported)", shortened(" ".join(lines))))
+            continue
+        rows.append((provision, _answer_row(provision, row, lines)))
     return rows
+
+
+def _answer_row(provision: Provision, row: FormRow, lines: list[str]) -> FormRow:
+    """A question's row from the paragraphs under it: the first is the value asked for (or the
+    status, when it starts with one), bulleted ones the evidence, the others the commentary."""
+    first = ""
+    if lines and (provision.asks_for_value or read_status(lines[0])[0] is not None):
+        first, lines = lines[0].lstrip("".join(_BULLETS) + " "), lines[1:]
+    bullets = [line for line in lines if line.lstrip().startswith(_BULLETS)]
+    others = [line for line in lines if not line.lstrip().startswith(_BULLETS)]
+    return FormRow(row.where, provision.number, row.requirement, status=first, evidence="\n".join(bullets),
+                   commentary="\n".join(others))
 
 
 __all__ = [

@@ -5,8 +5,8 @@ landlords already publish): for each section of the Code, what the Housing Ombud
 (each provision's plain-English line from the catalogue, ``plain:``, under "We must:" or, for
 the 2022 Code's best-practice tier, "We should:") and how we comply, from the answers.
 
-Nothing internal reaches the page. Evidence is listed by its description only (document
-references and links are the landlord's own filing); commentary is left out (it may name staff
+Nothing internal reaches the page. Evidence is listed by its description only, without its
+reference and without the links and document ids it may name (the landlord's own filing); commentary is left out (it may name staff
 or hold internal detail); actions are shown by their text and month due, never their owner; no
 sign-off names, no "updated by". A provision's compliance is grouped by its answer: "We:" (Yes),
 "We do not yet fully:" (Partial), "We do not yet:" (No), each Partial or No with what we are
@@ -33,6 +33,7 @@ from ..core.io import atomic_write_text
 from ..errors import FormError
 from ..report.render import visible  # the reports' guard against bidirectional controls
 from .filled import FilledForm, FilledRow
+from .interpret import public_description
 
 #: The page's title (and its heading).
 TITLE = "How we meet the Housing Ombudsman's Complaint Handling Code"
@@ -129,7 +130,7 @@ def _requirements(rows: tuple[FilledRow, ...], *, tiered: bool, questionnaire: b
 
 
 def _compliance(row: FilledRow) -> Compliance:
-    evidence = tuple(item.description.strip() for item in row.evidence if item.description.strip())
+    evidence = tuple(text for item in row.evidence if (text := public_description(item)))
     if row.status == Status.NA:
         return Compliance(_plain(row))
     if row.status in (Status.PARTIAL, Status.NO):
