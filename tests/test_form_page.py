@@ -13,7 +13,7 @@ import pytest
 from audit_lib.assessment.answers import Status
 from audit_lib.code.catalogue import load_catalogue
 from audit_lib.errors import FormError
-from audit_lib.form import page
+from audit_lib.form import page, source
 from audit_lib.form.importer import plan_import, read_form
 from audit_lib.form.page import read_html, read_text
 from audit_lib.form.rows import BULLET, ReadForm
@@ -356,6 +356,98 @@ def test_what_starts_a_row(line, number):
     assert (match.group("number") if match else None) == number
 
 
+# --- small pages: a line starting with a number inside a row's text --------------------------------
+
+def test_tab_separated_rows_a_number_starting_a_continuation_line_starts_no_row(tmp_path):
+    # In a tab-separated table only a line with tabs starts a row: "1.3 Definitions ..." (no
+    # tabs) carries on 1.2's evidence, and the real 1.3 below is read as 1.3, not as 1.3 again.
+    # A continuation line whose tabs put a number in a later cell starts no row either.
+    text = (
+        f"{HEADER_2024}\n"
+        "1.2\tA complaint must be defined\tYes\tComplaints Policy, where\n"
+        "1.3 Definitions of the policy are in section 2\n"
+        "1.3\tA resident does not have to use the word\tYes\tTraining\n"
+        "\t\t\t2.1 Our exclusions list\n"
+        "\n"
+        "5.1 Printed in the margin\n"                       # after a blank line, no tabs: not the row's
+        "1.4 Landlords must recognise\tNo\tSurvey\n"      # a number and a space, then tabs: a row
+    )
+    form = read_text(write(tmp_path, "page.txt", text))
+    assert [row.number for row in form.rows] == ["1.2", "1.3", "1.4"]
+    first, second, third = form.rows
+    assert first.evidence == "Complaints Policy, where\n1.3 Definitions of the policy are in section 2"
+    assert (second.where, second.requirement, second.evidence) == (
+        "line 4", "A resident does not have to use the word", "Training\n2.1 Our exclusions list")
+    assert (third.requirement, third.status, third.evidence) == ("Landlords must recognise", "No", "Survey")
+    assert [(u.where, u.reason, u.text) for u in form.unread] == [
+        ("line 7", "text between the form's rows", "5.1 Printed in the margin")]
+    # the same without a header: the first row's tabs say the table is tab-separated
+    form = read_text(write(tmp_path, "page.txt", text.split("\n", 1)[1]))
+    assert [row.number for row in form.rows] == ["1.2", "1.3", "1.4"]
+    assert form.rows[0].evidence == "Complaints Policy, where\n1.3 Definitions of the policy are in section 2"
+
+
+def test_tab_separated_rows_imported_each_once(tmp_path):
+    text = (f"{HEADER_2024}\n"
+            "1.2\tA complaint must be defined\tYes\tComplaints Policy, where\n"
+            "1.3 Definitions of the policy are in section 2\n"
+            "1.3\tA resident does not have to use the word\tNo\tTraining\n")
+    plan = plan_import(write(tmp_path, "page.txt", text), load_catalogue("2024"))
+    assert plan.answers["2024:1.3"].status is Status.NO
+    assert plan.unread == []
+
+
+def test_rows_without_tabs_a_number_in_the_text_starts_a_row_only_in_sequence(tmp_path):
+    # Columns without tabs (seed 003's layout): a line starting with a number starts a row when
+    # its wording starts with a capital or a quote (or it is alone on the line) and the number
+    # comes next: in the same section, a number not read before (the 2022 form prints a
+    # section's 'must' provisions, then its 'should' ones: 1.6 before 1.4); the next section's
+    # first (x.1 to x.3); after a "Section N" heading, any number not read before. A wording
+    # glued on in small letters ("5.12full record", the PDF having lost the "A") only for the
+    # very next number.
+    text = (
+        "Code\nprovision\nCode requirementComply:\nYes / No\nEvidenceCommentary / explanation\n"
+        "1.2A complaint must be defined as:\n‘an expression of dissatisfaction’\nY\n\n"
+        "- The Complaints Policy (2.1).\n"
+        "1.2 Of the policy is reviewed each year.\n"          # 1.2 again: a line of 1.2's evidence
+        "\n"
+        "1.3A resident does not have to use the word.Y\n\n"
+        "- Training for staff; see\n"
+        "4.1 And 4.2 of the staff handbook.\n"               # section 4 after section 1: evidence
+        "2.5million pounds were spent on training.\n"        # small letters, not the next number
+        "\n"
+        "1.6An expression of dissatisfaction through a survey.Y\n\n"
+        "1.4Landlords must recognise the difference.Y\n\n"  # back within the section: not read yet
+        "1.5full record must be kept.Y\n\n"                 # small letters, the very next number
+        "2.1Landlords must accept a complaint.Y\n\n"        # the next section's first
+        "Section 5: Complaint stages\n\n"
+        "5.4Landlords must respond in ten days.Y\n"          # after a section heading
+        "- 5.1 Is covered in our policy.\n"                   # a bullet, no row
+    )
+    form = read_text(write(tmp_path, "page.txt", text))
+    assert [row.number for row in form.rows] == ["1.2", "1.3", "1.6", "1.4", "1.5", "2.1", "5.4"]
+    rows = rows_by_number(form)
+    # a line straight under an evidence line is that line wrapped
+    assert rows["1.2"].evidence == f"{BULLET}The Complaints Policy (2.1). 1.2 Of the policy is reviewed each year."
+    assert rows["1.3"].evidence == (f"{BULLET}Training for staff; see 4.1 And 4.2 of the staff handbook. "
+                                    "2.5million pounds were spent on training.")
+    assert (rows["1.5"].requirement, rows["1.5"].status) == ("full record must be kept.", "Y")
+    assert rows["5.4"].section == "Section 5: Complaint stages"
+    assert rows["5.4"].evidence == f"{BULLET}5.1 Is covered in our policy."
+    assert form.unread == []
+
+
+def test_rows_without_tabs_the_form_s_header_starts_the_sequence_again(tmp_path):
+    # the header printed again (a new page of the form): the next row may be in any section
+    header = "Code\nprovision\nCode requirementComply:\nYes / No\nEvidenceCommentary / explanation\n"
+    text = (f"{header}1.2A complaint must be defined.Y\n\n- Policy\n\n"
+            "6.1 And 6.2 of the policy cover this.\n\n"       # section 6 after section 1: evidence
+            f"{header}6.1Landlords must respond.Y\n")
+    form = read_text(write(tmp_path, "page.txt", text))
+    assert [row.number for row in form.rows] == ["1.2", "6.1"]
+    assert form.rows[0].evidence == f"{BULLET}Policy\n6.1 And 6.2 of the policy cover this."
+
+
 # --- small pages: a questionnaire, and pages that are not the form -----------------------------------
 
 def test_a_questionnaire_without_numbers(tmp_path):
@@ -430,7 +522,9 @@ def test_files_refused(tmp_path, monkeypatch, reader, suffix):
     os.symlink(real, link)
     with pytest.raises(FormError, match="symbolic link"):
         reader(link)
-    monkeypatch.setattr(page, "MAX_BYTES", 10)
+    # one size limit for every import: the shared source.MAX_BYTES
+    assert not hasattr(page, "MAX_BYTES")
+    monkeypatch.setattr(source, "MAX_BYTES", 10)
     with pytest.raises(FormError, match="at most"):
         reader(real)
 
@@ -439,6 +533,13 @@ def test_encodings(tmp_path):
     text = f"Self-assessment – 2024\n\n{HEADER_2024}\n1.2\tA complaint’s definition\tYes\tPolicy\n"
     for encoding in ("utf-8-sig", "cp1252", "utf-16"):
         form = read_text(write(tmp_path, f"page-{encoding}.txt", text, encoding))
+        assert form.title == "Self-assessment – 2024", encoding
+        assert form.rows[0].requirement == "A complaint’s definition", encoding
+    html = ("<html><head><title>Self-assessment – 2024</title></head><body><table><tr><th>Code provision</th>"
+            "<th>Code requirement</th><th>Comply</th></tr><tr><td>1.2</td><td>A complaint’s definition</td>"
+            "<td>Yes</td></tr></table></body></html>")
+    for encoding in ("utf-8", "utf-8-sig", "cp1252", "utf-16"):
+        form = read_html(write(tmp_path, f"page-{encoding}.html", html, encoding))
         assert form.title == "Self-assessment – 2024", encoding
         assert form.rows[0].requirement == "A complaint’s definition", encoding
 
@@ -499,6 +600,54 @@ def test_html_tables(tmp_path):
         ("table 3", "a table without the form's header", "Quarter | Complaints"),
     ]
     assert "Injected" not in repr(form)
+
+
+NESTED_HTML = """<!DOCTYPE html>
+<html><head><title>Complaints self-assessment</title></head><body>
+<table class="layout" width="100%"><tr>
+<td class="sidebar"><p>Home</p><p>Complaints</p><p>Contact us</p></td>
+<td class="content">
+  <h1>Our self-assessment against the Code</h1>
+  <p>Section 1: Definition of a complaint</p>
+  <table class="form">
+    <tr><th>Code provision</th><th>Code requirement</th><th>Comply: Yes / No</th><th>Evidence</th>
+        <th>Commentary / explanation</th></tr>
+    <tr><td>1.2</td><td>A complaint must be defined as:</td><td>Yes</td>
+        <td><table><tr><td>Complaints Policy</td><td>2024</td></tr></table></td><td>Adopted.</td></tr>
+    <tr><td>1.3</td><td>A resident does not have to use the word</td><td>No</td><td>Training</td><td></td></tr>
+  </table>
+  <p>Section 2: Exclusions</p>
+  <table class="form">
+    <tr><td>Code provision</td><td>Code requirement</td><td>Comply</td><td>Evidence</td><td>Commentary</td></tr>
+    <tr><td>2.1</td><td>Landlords must accept a complaint</td><td>Partial</td><td>Letters</td><td></td></tr>
+  </table>
+  <table><tr><td>Quarter</td><td>Complaints</td></tr></table>
+</td></tr>
+<tr><td colspan="2">© Riverbend Homes</td></tr>
+</table>
+</body></html>
+"""
+
+
+def test_html_form_tables_inside_a_layout_table(tmp_path):
+    # A saved page laid out with a table: the form's tables sit in one of its cells. Each is read
+    # as a table of its own; the layout table's own text (menu, footer) is no form and is not
+    # listed; a table inside a form's cell is part of that cell's text; the headings between
+    # the form's tables, inside the layout cell, name the sections.
+    form = read_html(write(tmp_path, "saved.html", NESTED_HTML))
+    assert [(row.number, row.status) for row in form.rows] == [("1.2", "Yes"), ("1.3", "No"), ("2.1", "Partial")]
+    first, second, third = form.rows
+    assert first.where == "table 2, row 2"
+    assert first.section == "Section 1: Definition of a complaint"
+    assert (first.requirement, first.evidence, first.commentary) == (
+        "A complaint must be defined as:", "Complaints Policy 2024", "Adopted.")
+    assert (second.where, second.evidence, second.section) == (
+        "table 2, row 3", "Training", "Section 1: Definition of a complaint")
+    # tables are numbered in the page's order: the layout table 1, the form 2, the table in 1.2's
+    # evidence cell 3, the form's second table 4, the quarters 5
+    assert (third.where, third.section, third.evidence) == ("table 4, row 2", "Section 2: Exclusions", "Letters")
+    assert [(u.where, u.reason, u.text) for u in form.unread] == [
+        ("table 5", "a table without the form's header", "Quarter | Complaints")]
 
 
 def test_html_2022_form_with_a_subheading_row(tmp_path):

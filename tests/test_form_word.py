@@ -19,6 +19,7 @@ from docx.oxml.ns import qn
 
 from audit_lib.assessment.answers import Action, Answer, Assessment, Evidence, SignOff, SignOffs, Status
 from audit_lib.code.catalogue import load_catalogue
+from audit_lib.core.io import sha256_of
 from audit_lib.errors import FormError
 from audit_lib.form import word
 from audit_lib.form.filled import filled_form
@@ -240,22 +241,78 @@ def _workbook_bytes() -> bytes:
     return buffer.getvalue()
 
 
+def _macro_enabled_bytes() -> bytes:
+    """A Word document whose package says it is macro-enabled (.docm): a Word package that
+    python-docx does not open as a document."""
+    buffer = io.BytesIO()
+    docx.Document().save(buffer)
+    out = io.BytesIO()
+    with zipfile.ZipFile(buffer) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename == "[Content_Types].xml":
+                data = data.replace(b"document.main+xml", b"document.macroEnabled.main+xml")
+            target.writestr(info, data)
+    return out.getvalue()
+
+
 @pytest.mark.parametrize("content, found", [
-    (b"", "found an empty file"),
-    (b"Code provision,Code requirement\n1.2,A complaint\n", "found text or other data"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, "found an old-format Office file"),
+    (b"Code provision,Code requirement\n1.2,A complaint\n", "found a file that is not an Office package"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, "found an Office 97-2003 file (.doc or .xls)"),
     (b"%PDF-1.7\n", "found a PDF"),
-    (b"PK\x03\x04 not really a zip", "found a damaged zip file"),
+    (b"PK\x03\x04 not really a zip", "found a zip package"),
     ("xlsx", "found an Excel workbook"),
+    ("docm", "found a Word file of another kind (a macro-enabled .docm or a template .dotx) or a damaged one"),
 ])
 def test_a_file_that_is_not_a_word_document_is_refused(tmp_path, content, found):
     path = tmp_path / "form.docx"
-    path.write_bytes(_workbook_bytes() if content == "xlsx" else content)
+    path.write_bytes(_workbook_bytes() if content == "xlsx" else _macro_enabled_bytes() if content == "docm"
+                     else content)
     with pytest.raises(FormError, match=r"expected a Word \.docx file") as info:
         read_docx(path)
     assert found in info.value.message
-    assert "save it as a Word document (.docx)" in info.value.message
+    assert info.value.message.endswith("save it from Word as a Word Document (.docx)")
     assert info.value.path == path
+
+
+def test_an_empty_file_is_refused(tmp_path):
+    path = tmp_path / "form.docx"
+    for content in (b"", b" \n\t"):
+        path.write_bytes(content)
+        with pytest.raises(FormError, match=r"expected a Word \.docx file holding the self-assessment form; found an "
+                                            "empty file"):
+            read_docx(path)
+
+
+def _padded(path: Path, extra: int) -> Path:
+    """``path``'s package again, its ``word/document.xml`` followed by ``extra`` spaces (XML
+    allows white space after the document's element): a file a little larger that unpacks to
+    ``extra`` bytes more."""
+    out = path.with_name("padded.docx")
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename == "word/document.xml":
+                data += b" " * extra
+            target.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED)
+    return out
+
+
+def test_a_document_that_unpacks_to_too_much_is_refused_before_it_is_opened(tmp_path, monkeypatch):
+    from audit_lib.form import source
+
+    # A "zip bomb" in small: 3 MB of one byte compresses to a few kilobytes; with the limit
+    # lowered to 2 MB the package is refused from its listing, before python-docx reads any part.
+    padded = _padded(ombudsman_form_2024(tmp_path / "form.docx"), 3 * 2**20)
+    assert padded.stat().st_size < 100_000
+    assert [row.number for row in read_docx(padded).rows] == ["1.2", "1.3", "1.4", "2.1", "2.2"]  # whole, readable
+    monkeypatch.setattr(source, "MAX_UNPACKED", 2 * 2**20)
+    opened = []
+    monkeypatch.setattr(docx, "Document", lambda *args, **kwargs: opened.append(args))
+    with pytest.raises(FormError, match=r"expected a Word \.docx file that unpacks to at most 2 MB; found one that "
+                                        r"unpacks to [34] MB") as info:
+        read_docx(padded)
+    assert opened == [] and info.value.path == padded
 
 
 def test_a_document_without_the_forms_table_is_refused(tmp_path):
@@ -277,7 +334,7 @@ def test_a_symbolic_link_a_missing_file_and_a_folder_are_refused(tmp_path):
     (tmp_path / "link.docx").symlink_to(real)
     with pytest.raises(FormError, match="found a symbolic link"):
         read_docx(tmp_path / "link.docx")
-    with pytest.raises(FormError, match="found no file at this path"):
+    with pytest.raises(FormError, match="found no such file: check the path"):
         read_docx(tmp_path / "missing.docx")
     (tmp_path / "folder.docx").mkdir()
     with pytest.raises(FormError, match="found a folder"):
@@ -318,7 +375,8 @@ def test_the_written_form_reads_back_with_the_same_texts(tmp_path):
     catalogue = load_catalogue("2024")
     answers = tmp_path / "2024-25.yaml"
     answers.write_text("stand-in for the answers file\n")
-    form = filled_form(catalogue, assessment_2024(), landlord_name="Riverbend Homes", answers_path=answers, made=MADE)
+    form = filled_form(catalogue, assessment_2024(), landlord_name="Riverbend Homes", answers_sha256=sha256_of(answers),
+                       made=MADE)
     path = tmp_path / "out" / "form.docx"
     write_docx(form, path)
     read = read_docx(path)
@@ -336,10 +394,11 @@ def test_the_written_form_reads_back_with_the_same_texts(tmp_path):
     partial = assessment_2024().answers["2024:1.3"]
     assert rows["1.3"].status == "Partial"
     assert rows["1.3"].evidence == "• " + evidence_line(partial.evidence[0])
+    # the commentary, then one line per action as interpret.action_line writes it
     assert rows["1.3"].commentary == ("Most staff trained.\n\nThe repairs team is not yet.\n"
-                                      "Action: Train the repairs team (owner: Head of Repairs; due: 31/03/2026)\n"
-                                      "Action: Add the module to induction (done)")
-    assert rows["1.3"].commentary.endswith("\n".join(action_line(a) for a in partial.actions))
+                                      + "\n".join(action_line(a) for a in partial.actions))
+    assert rows["1.3"].commentary.split("\n")[3].startswith("Action: Train the repairs team (owner: Head of Repairs; "
+                                                            "due: 31/03/2026")
     assert (rows["5.1"].status, rows["5.1"].evidence) == ("No", "")
     assert rows["6.2"].status == "N/A" and rows["6.2"].section == "Section 6: Complaint stages"
     assert rows["2.2"].requirement == catalogue.provision("2.2").text  # its "- " lines as written
@@ -407,9 +466,13 @@ def test_writing_refuses_a_link_and_leaves_no_half_file(tmp_path, monkeypatch):
     elsewhere = tmp_path / "elsewhere.docx"
     elsewhere.write_bytes(b"keep")
     (tmp_path / "link.docx").symlink_to(elsewhere)
-    with pytest.raises(FormError, match="found a symbolic link there"):
+    with pytest.raises(FormError, match="expected a file to write the Word form to; found a symbolic link"):
         write_docx(form, tmp_path / "link.docx")
     assert elsewhere.read_bytes() == b"keep"
+    (tmp_path / "folder.docx").mkdir()
+    with pytest.raises(FormError, match="expected a file to write the Word form to; found a folder"):
+        write_docx(form, tmp_path / "folder.docx")
+    (tmp_path / "folder.docx").rmdir()
 
     target = tmp_path / "form.docx"
     target.write_bytes(b"the old export")

@@ -4,17 +4,22 @@ extracted from a PDF or a web page.
 **Text** (:func:`read_text`) comes in the shapes published pages take:
 
 * *Tab-separated rows* under the form's header ("Code provision<TAB>Code requirement<TAB>Comply:
-  Yes / No<TAB>Evidence"): a line starting with a provision number is a row, and the lines after
-  it continue it until the next row, heading or header. A continuation line's tabs say which
-  cell it continues ("<TAB><TAB><TAB>more" continues the fourth); a line without tabs, straight
-  after the row, continues the last cell written. A cell holding HTML fragments ("<p>..</p>
+  Yes / No<TAB>Evidence"): a line with tabs starting with a provision number is a row, and the
+  lines after it continue it until the next row, heading or header. A continuation line's tabs
+  say which cell it continues ("<TAB><TAB><TAB>more" continues the fourth); a line without tabs,
+  straight after the row, continues the last cell written, even when it starts with a number
+  ("1.3 Definitions of the policy are in section 2": a cell's text wrapped, not row 1.3). A cell holding HTML fragments ("<p>..</p>
   <p>..</p>", "<i>", lists) is reduced to its text: a paragraph or a line break a new line, a
   list item a bulleted line.
 * *Rows whose columns lost their tabs*, the number glued to the requirement ("1.2A complaint
   must be ..."): the requirement runs until a status ("Y", "Yes", "No", "Partial", "N/A") alone
   on a line or glued to the end of one ("... own merits.Y"); the paragraphs after it are the
   evidence, each "- ..." line a bulleted line. The header may be printed over several lines
-  ("Code" / "provision" / "Code requirementComply:" / ...).
+  ("Code" / "provision" / "Code requirementComply:" / ...). With nothing but the number to go
+  by, a line starts a row only when its number comes in sequence (one not read before, in the
+  same section or among the first of the next; any after a section heading) and its wording
+  starts with a capital or a quote (in small letters only for the very next number): a line of
+  evidence starting "1.2 Of the policy ..." under row 1.3 is evidence.
 * *A questionnaire without numbers* (the 2020 Code's): each paragraph is a row with no number
   and the paragraph as its requirement, for :mod:`.match` to recognise the questions by their
   wording and take the paragraphs between them as the answers.
@@ -30,19 +35,24 @@ kept where it is printed: rows are matched to provisions by number, not by what 
 form's columns (:func:`.columns.header_columns`) is read row by row, merged cells spread over the
 rows and columns they cover: a cell merged across the whole table is a section heading, a row
 whose number cell is merged from the row above (or blank) continues that row, and a cell merged
-down several provisions answers each. A table without the form's header is listed as not read,
-unless it carries on the previous form table (same number of columns, rows with provision
-numbers). A page with no form table is reduced to its text (block elements to lines, list items
+down several provisions answers each. A form table is read wherever it sits, inside a table
+that lays the page out included; such a layout table (one holding tables, without the form's
+header) is the page's frame, not the form, and is passed over, while the headings in its cells
+("Section 2: Exclusions" between two form tables) name sections. Any other table inside a cell
+of a table read is part of that cell's text. A table without the form's header is listed as not
+read, unless it carries on the previous form table (same number of columns, rows with provision
+numbers). Tables are numbered in the page's order, nested ones included. A page with no form table is reduced to its text (block elements to lines, list items
 to bulleted lines, table rows to tab-separated lines) and read as text. Nothing in a page is run
 or fetched: scripts, styles and embedded objects are dropped unread.
 
-A file is refused (:class:`~audit_lib.errors.FormError`) when it is a symbolic link, larger than
-:data:`MAX_BYTES`, empty, binary (a PDF, a Word file, an image), or holds no form at all.
+A file is read by the checks every import shares (:mod:`.source`): refused
+(:class:`~audit_lib.errors.FormError`) when it is a symbolic link, larger than
+:data:`.source.MAX_BYTES`, empty, binary (a PDF, a Word file, an image) or not text in UTF-8,
+UTF-16 or Windows-1252; and refused when it holds no form at all.
 """
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
@@ -54,9 +64,7 @@ from bs4.element import NavigableString, PreformattedString, Tag
 from ..errors import FormError
 from .columns import Columns, Role, header_columns
 from .rows import BULLET, FormAction, FormRow, ReadForm, Unread, shortened
-
-#: The largest page read.
-MAX_BYTES = 20 * 1024 * 1024
+from .source import decode_text, read_source
 
 # --- lines of text --------------------------------------------------------------------------------
 
@@ -101,67 +109,6 @@ def _bulleted(text: str) -> str:
     """``text`` with a leading bullet mark ("- ", "· ", "• ") written as :data:`.rows.BULLET`."""
     match = _BULLET_LINE.match(text)
     return BULLET + match.group("text").strip() if match else text
-
-
-# --- files ----------------------------------------------------------------------------------------
-
-#: How binary files that are sometimes imported by mistake begin.
-_BINARY_STARTS = {
-    b"%PDF-": "a PDF (copy its text into a .txt file, or save the web page it was published on)",
-    b"PK\x03\x04": "a zip archive or an Office file (import a .docx or .xlsx as such)",
-    b"\xd0\xcf\x11\xe0": "an old Office file (save it from Word or Excel as .docx or .xlsx)",
-    b"\x89PNG": "an image", b"GIF8": "an image", b"\xff\xd8\xff": "an image",
-}
-
-
-def _read_bytes(path: Path, what: str) -> bytes:
-    """The bytes of ``path``: refused when it is a symbolic link, missing, too large or empty."""
-    if os.path.islink(path):
-        raise FormError(f"expected {what}, found a symbolic link; import the file itself, not a link to it", path=path)
-    if not path.is_file():
-        raise FormError(f"expected {what} to import; found no such file: check the path", path=path)
-    if path.stat().st_size > MAX_BYTES:
-        raise FormError(f"expected {what} of at most {MAX_BYTES // 2**20} MB; found "
-                        f"{path.stat().st_size / 2**20:.0f} MB: is this the right file?", path=path)
-    try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
-        with os.fdopen(fd, "rb") as handle:
-            data = handle.read(MAX_BYTES + 1)
-    except OSError as exc:
-        raise FormError(f"expected {what} that can be read; found it cannot be ({exc.strerror}): check its "
-                        "permissions", path=path) from exc
-    if len(data) > MAX_BYTES:
-        raise FormError(f"expected {what} of at most {MAX_BYTES // 2**20} MB; found a larger one: is this the "
-                        "right file?", path=path)
-    if not data.strip():
-        raise FormError(f"expected {what} holding the self-assessment form; found an empty file", path=path)
-    return data
-
-
-def _refuse_binary(data: bytes, path: Path, what: str) -> None:
-    for start, kind in _BINARY_STARTS.items():
-        if data.startswith(start):
-            raise FormError(f"expected {what}; found {kind}", path=path)
-    head = data[:8192]
-    controls = sum(1 for byte in head if byte < 9 or (13 < byte < 32 and byte != 27))
-    if b"\x00" in head or controls > len(head) // 100:
-        raise FormError(f"expected {what}; found a binary file: save the page's text (or the page itself) "
-                        "and import that", path=path)
-
-
-def _decode(data: bytes, path: Path, what: str) -> str:
-    """``data`` as text: UTF-8 (with or without a byte order mark), UTF-16 with one, else
-    Windows-1252 (what older PDF tools write)."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return data.decode("utf-16")
-        except UnicodeDecodeError:
-            pass
-    _refuse_binary(data, path, what)
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
 
 
 # --- HTML to lines --------------------------------------------------------------------------------
@@ -221,10 +168,11 @@ def _inline_bullets(text: str, out: _Lines) -> None:
             out.line(BULLET + part.strip())
 
 
-def _html_lines(root: Tag, *, page: bool) -> list[str]:
+def _html_lines(root: Tag, *, page: bool, skip: frozenset[int] = frozenset()) -> list[str]:
     """The text of ``root`` as lines: a block element a paragraph, ``<br>`` a new line, a list
     item a bulleted line. ``page``: the whole page (a table row a tab-separated line, paragraphs
-    apart); else a cell (its lines only)."""
+    apart); else a cell (its lines only). ``skip``: the tables (by ``id``) left out, read as
+    tables of their own."""
     out = _Lines()
     stack: list[tuple[Tag | NavigableString, bool]] = [(root, False)]
     while stack:
@@ -235,12 +183,14 @@ def _html_lines(root: Tag, *, page: bool) -> list[str]:
             continue
         name = (node.name or "").lower()
         if leaving:
-            if name == "li":
+            if name in ("li", "tr"):
                 out.newline()
+            elif name in ("td", "th"):
+                out.text(" ")  # a table's cells inside a cell: apart, on their row's line
             elif name in _BLOCKS:
                 out.paragraph()
             continue
-        if name in _UNREAD_ELEMENTS:
+        if name in _UNREAD_ELEMENTS or (name == "table" and id(node) in skip):
             continue
         if name == "br":
             out.newline()
@@ -257,6 +207,8 @@ def _html_lines(root: Tag, *, page: bool) -> list[str]:
         if name == "li":
             out.newline()
             out.buffer = BULLET
+        elif name == "tr":
+            out.newline()
         elif name in _BLOCKS:
             out.paragraph()
         stack.append((node, True))
@@ -357,6 +309,14 @@ class _TextReader:
         self.current: _Row | None = None
         #: Lines of text that are no row, by paragraph: (line number, texts).
         self.strays: list[tuple[int, list[str]]] = []
+        #: Whether the text is a tab-separated table (its header has tabs, or its rows): then
+        #: only a line with tabs starts a row.
+        self.tabbed = False
+        #: The numbers of the rows started, and the last one's (section, number) when it reads
+        #: as numbers; whether a "Section N" heading came since (rows without tabs).
+        self.numbers: set[str] = set()
+        self.last_number: tuple[int, int] | None = None
+        self.new_section = False
 
     # the form's parts
 
@@ -379,20 +339,23 @@ class _TextReader:
             heading_place = "\t" not in line and (gap > 0 or self.current is None)
             if _RULE.match(line):
                 continue
-            start = _ROW_START.match(line)
+            start = self._row_start(line)
             if start:
                 self._start_row(number, start, line)
             elif "\t" in stripped and (columns := header_columns([c.strip() for c in line.split("\t")])):
                 self._end_row()
                 self.columns, self.header_line = columns, self.header_line or number
+                self.tabbed, self.new_section = True, True
             elif heading_place and _SECTION.match(stripped):
                 self._end_row()
                 self.section = stripped
+                self.new_section = True
             elif heading_place and _SUBHEADING.match(stripped):
                 self._end_row()
             elif (block := _header_block(self.lines, index)) is not None:
                 self._end_row()
                 self.columns, self.header_line = block[0], self.header_line or number
+                self.new_section = True
                 skip_to = block[1]
             elif self.current is not None and self._continue_row(number, line, gap):
                 pass
@@ -419,9 +382,56 @@ class _TextReader:
     def _started(self) -> bool:
         return bool(self.rows) or self.current is not None or self.header_line is not None
 
+    def _row_start(self, line: str) -> re.Match[str] | None:
+        """The provision number starting ``line`` when the line starts a row, else ``None`` (the
+        line may carry on the row above).
+
+        In a tab-separated table only a line with tabs starts a row, its number in the first
+        cell: a line without tabs ("1.3 Definitions of the policy are in section 2", a cell's
+        text wrapped) carries on the row above. Without tabs (the columns lost theirs), a line
+        starts a row when its number comes in sequence (:meth:`_in_sequence`)."""
+        start = _ROW_START.match(line)
+        if start is None or "\t" in line[:start.start("number")]:
+            return None  # no number, or a number in a later cell of a continuation line
+        if "\t" in line:
+            self.tabbed = True
+            return start
+        if self.tabbed:
+            return None
+        return start if self._in_sequence(start.group("number"), line[start.end():]) else None
+
+    def _in_sequence(self, number: str, rest: str) -> bool:
+        """Whether a line without tabs starting with ``number`` (``rest`` after it) starts a row.
+
+        The first row starts with any number. After it, a number starts a row when it was not
+        read before and comes in sequence: in the same section (in any order: the 2022 form
+        prints a section's 'must' provisions before its 'should' ones); in one of the next two
+        sections, among its first three; in any section after a "Section N" heading or the form's
+        header. A wording
+        glued on in small letters ("5.12full record must be kept", the PDF having lost a capital
+        "A") starts a row only for the very next number; otherwise it is a line of text that
+        happens to start with a number ("2.5million pounds ...")."""
+        section, item = (int(part) for part in number.split("."))
+        lower = rest[:1].islower()
+        last = self.last_number
+        if last is None:
+            return not lower and number not in self.numbers
+        if number in self.numbers:
+            return False
+        last_section, last_item = last
+        if lower:
+            return (section, item) in ((last_section, last_item + 1), (last_section + 1, 1), (last_section + 1, 2))
+        if section == last_section or self.new_section:
+            return True
+        return last_section < section <= last_section + 2 and item <= 3
+
     def _start_row(self, number: int, start: re.Match[str], line: str) -> None:
         self._end_row()
         rest = line[start.end():]
+        found = start.group("number")
+        self.numbers.add(found)
+        section, item = (int(part) for part in found.split("."))
+        self.last_number, self.new_section = (section, item), False
         row = _Row(self.where(number), start.group("number"), self.section, tabbed="\t" in rest, line=number)
         self.current = row
         if row.tabbed:
@@ -551,7 +561,7 @@ def read_text(path: Path | str) -> ReadForm:
     empty, binary, or holds no form."""
     path = Path(path)
     what = "a text file (a published self-assessment's text)"
-    text = _decode(_read_bytes(path, what), path, what)
+    text = decode_text(read_source(path, what), path, what)
     if not text.strip():
         raise FormError(f"expected {what} holding the self-assessment form; found an empty file", path=path)
     form = ReadForm(source=path.name, kind="text", title=_first_line(text))
@@ -588,8 +598,10 @@ def _own_rows(table: Tag) -> list[Tag]:
     return [tr for tr in table.find_all("tr") if tr.find_parent("table") is table]
 
 
-def _grid(table: Tag) -> list[list[_Cell]]:
-    """``table``'s rows with each merged cell copied into every place it covers."""
+def _grid(table: Tag, skip: frozenset[int] = frozenset()) -> list[list[_Cell]]:
+    """``table``'s rows with each merged cell copied into every place it covers; a cell's text
+    leaves out the tables nested in it that are in ``skip`` (by ``id``: form tables, read on
+    their own)."""
     grid: list[list[_Cell]] = []
     pending: dict[int, tuple[_Cell, int]] = {}
     for tr in _own_rows(table):
@@ -610,7 +622,7 @@ def _grid(table: Tag) -> list[list[_Cell]]:
                 continue
             td = cells[index]
             index += 1
-            cell = _Cell(id(td), "\n".join(_html_lines(td, page=False)))
+            cell = _Cell(id(td), "\n".join(_html_lines(td, page=False, skip=skip)))
             down = _span(td.get("rowspan"), 1000)
             for offset in range(_span(td.get("colspan"), 100)):
                 placed = replace(cell, across=offset > 0)
@@ -642,15 +654,24 @@ def _heading(cells: Sequence[_Cell], width: int) -> str | None:
     return " ".join(filled[0].text.split()) if spread >= width or len(cells) == 1 else None
 
 
-def _read_table(table: Tag, number: int, state: _TableState, unread: list[Unread]) -> None:
-    grid = _grid(table)
-    width = max((len(row) for row in grid), default=0)
-    columns, first = None, 0
+def _header(grid: Sequence[Sequence[_Cell]]) -> tuple[Columns, int] | None:
+    """The form's columns named by a header row among a table's first rows, and the index of the
+    row after it; ``None`` for a table without the form's header."""
     for index, cells in enumerate(grid[:6]):
         columns = header_columns([cell.text for cell in cells])
         if columns is not None:
-            first, width = index + 1, len(cells)
-            break
+            return columns, index + 1
+    return None
+
+
+def _read_table(grid: Sequence[Sequence[_Cell]], number: int, state: _TableState, unread: list[Unread]) -> None:
+    width = max((len(row) for row in grid), default=0)
+    columns: Columns | None = None
+    first = 0
+    header = _header(grid)
+    if header is not None:
+        columns, first = header
+        width = len(grid[first - 1])
     if columns is None:
         carried = state.columns
         numbered = carried is not None and any(
@@ -709,26 +730,63 @@ def _title(soup: BeautifulSoup) -> str | None:
     return None
 
 
+@dataclass
+class _Tables:
+    """A page's tables sorted out: each one's grid, which are form tables (a header row names the
+    form's columns, wherever the table sits), and which are layout tables (tables holding
+    others, without the form's header: the page's frame, not the form)."""
+
+    tables: list[Tag]
+    grids: dict[int, list[list[_Cell]]]
+    forms: frozenset[int]
+    layout: frozenset[int]
+
+    @classmethod
+    def of(cls, soup: BeautifulSoup) -> _Tables:
+        tables = [table for table in soup.find_all("table") if isinstance(table, Tag)
+                  and table.find_parent(list(_UNREAD_ELEMENTS)) is None]
+        grids: dict[int, list[list[_Cell]]] = {}
+        forms: set[int] = set()
+        # Innermost first (a table comes before the tables inside it in the page's order), so
+        # that a table's cells leave out the form tables nested in them.
+        for table in reversed(tables):
+            grid = _grid(table, frozenset(forms))
+            grids[id(table)] = grid
+            if _header(grid) is not None:
+                forms.add(id(table))
+        layout = {id(table) for table in tables if id(table) not in forms
+                  and any(isinstance(inner, Tag) for inner in table.find_all("table"))}
+        return cls(tables, grids, frozenset(forms), frozenset(layout))
+
+    def in_a_cell(self, table: Tag) -> bool:
+        """Whether ``table`` sits in a cell of a table read as one (a form table, or another
+        table not a layout one): its text is that cell's."""
+        return any(id(outer) not in self.layout for outer in table.find_parents("table"))
+
+
 def read_html(path: Path | str) -> ReadForm:
     """The self-assessment form in an HTML page saved from a landlord's website (see the
     module's description). :class:`FormError` for a file that is a symbolic link, too large,
     empty, binary, or holds no form."""
     path = Path(path)
     what = "a web page (.html) of a published self-assessment"
-    data = _read_bytes(path, what)
-    if not data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        _refuse_binary(data, path, what)
-    soup = BeautifulSoup(data, "html.parser")
+    soup = BeautifulSoup(decode_text(read_source(path, what), path, what), "html.parser")
     form = ReadForm(source=path.name, kind="html", title=_title(soup))
     state = _TableState()
     unread: list[Unread] = []
-    tables = 0
+    tables = _Tables.of(soup)
+    number = {id(table): index + 1 for index, table in enumerate(tables.tables)}
     for element in soup.find_all(["table", "h1", "h2", "h3", "h4", "h5", "h6", "p", "caption", "strong", "b"]):
-        if element.find_parent(["table", *_UNREAD_ELEMENTS]) is not None:
+        if element.find_parent(list(_UNREAD_ELEMENTS)) is not None:
             continue
         if element.name == "table":
-            tables += 1
-            _read_table(element, tables, state, unread)
+            key = id(element)
+            if key in tables.forms or not (key in tables.layout or tables.in_a_cell(element)):
+                _read_table(tables.grids[key], number[key], state, unread)
+            continue
+        # a heading between the form's tables: outside any table, or in a cell of a layout table
+        outer = element.find_parent("table")
+        if outer is not None and id(outer) not in tables.layout:
             continue
         text = " ".join(element.get_text(" ").split())
         if _SECTION.match(text):
@@ -745,4 +803,4 @@ def read_html(path: Path | str) -> ReadForm:
     return form
 
 
-__all__ = ["MAX_BYTES", "read_html", "read_text"]
+__all__ = ["read_html", "read_text"]

@@ -37,7 +37,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import os
 import re
 import zipfile
 from collections.abc import Sequence
@@ -46,10 +45,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..core.io import atomic_write_bytes
-from ..core.paths import checked_input_path
 from ..errors import FormError
 from .columns import Columns, Role, header_columns
 from .rows import BULLET, FormAction, FormRow, ReadForm, Unread, shortened
+from .source import checked_output, package_names, read_source
 
 if TYPE_CHECKING:
     from docx.document import Document as DocumentObject
@@ -127,67 +126,27 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 # ---------------------------------------------------------------------------------------------
 
 
-def _describe(data: bytes) -> str:
-    """What a file that is not a Word document looks like, for the refusal."""
-    if not data:
-        return "an empty file"
-    if data.startswith(b"PK"):
-        try:
-            with zipfile.ZipFile(io.BytesIO(data)) as archive:
-                names = set(archive.namelist())
-        except (zipfile.BadZipFile, OSError, ValueError):
-            return "a damaged zip file"
-        if "xl/workbook.xml" in names:
-            return "an Excel workbook (import it as .xlsx)"
-        if "ppt/presentation.xml" in names:
-            return "a PowerPoint presentation"
-        if "content.xml" in names:
-            return "an OpenDocument file (.odt or .ods)"
-        if "word/document.xml" in names:
-            return "a Word file of another kind (a macro-enabled .docm or a template .dotx) or a damaged one"
-        return "a zip file that is not a Word document"
-    if data.startswith(b"\xd0\xcf\x11\xe0"):
-        return "an old-format Office file (Word 97-2003 .doc, or .xls)"
-    if data.startswith(b"%PDF"):
-        return "a PDF"
-    if data.startswith(b"{\\rtf"):
-        return "a rich text file (.rtf)"
-    head = data[:512].lstrip().lower()
-    if head.startswith((b"<!doctype html", b"<html")) or b"<html" in head:
-        return "a web page (import it as .html)"
-    if head.startswith(b"<?xml"):
-        return "an XML file (perhaps a Word 2003 XML document)"
-    return "text or other data, not a Word document"
-
-
-def _not_a_docx(path: Path, found: str) -> FormError:
-    return FormError(f"expected a Word .docx file; found {found}. Open it in Word or LibreOffice and save it as "
-                     "a Word document (.docx), then import that file", path=path)
+#: What a Word document is, and how to make one, in the refusals.
+_WHAT = "a Word .docx file"
+_FIX = "save it from Word as a Word Document (.docx)"
 
 
 def _open(path: Path) -> DocumentObject:
-    """The document at ``path``, refused (as :class:`FormError`) unless it is an ordinary Word file."""
+    """The document at ``path``, refused (as :class:`FormError`) unless it is an ordinary Word
+    file: read once (:func:`.source.read_source`), and its package checked before python-docx
+    opens it (:func:`.source.package_names`: a zip holding ``word/document.xml``, unpacking to at
+    most :data:`.source.MAX_UNPACKED`)."""
     import docx
     from docx.opc.exceptions import PackageNotFoundError
 
-    path = checked_input_path(path.parent, path.name, error=FormError, what="Word file")
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise FormError("expected a Word .docx file; found no file at this path: check the name and folder",
-                        path=path) from None
-    except IsADirectoryError:
-        raise FormError("expected a Word .docx file; found a folder: give the file's path", path=path) from None
-    except OSError as exc:
-        raise FormError(f"expected a Word .docx file that can be read; found it cannot be ({exc.strerror}): "
-                        "check its permissions", path=path) from None
-    if not data.startswith(b"PK"):
-        raise _not_a_docx(path, _describe(data))
+    data = read_source(path, _WHAT)
+    package_names(data, path, what=_WHAT, part="word/document.xml", fix=_FIX)
     try:
         return docx.Document(io.BytesIO(data))
     # lxml's XMLSyntaxError (a damaged part) is a SyntaxError.
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, SyntaxError, OSError):
-        raise _not_a_docx(path, _describe(data)) from None
+        raise FormError(f"expected {_WHAT}; found a Word file of another kind (a macro-enabled .docm or a template "
+                        f".dotx) or a damaged one: {_FIX}", path=path) from None
 
 
 def _local(element: Any) -> str:
@@ -573,8 +532,9 @@ class _Reader:
 def read_docx(path: Path) -> ReadForm:
     """The rows of the Ombudsman's form in the Word document at ``path``, as printed.
 
-    :class:`FormError` (naming the file) for a symbolic link, a missing file, a file that is not
-    a Word .docx document, and a document with no table headed as the form's.
+    :class:`FormError` (naming the file) for a symbolic link, a missing, empty or too large file
+    (:data:`.source.MAX_BYTES`), a file that is not a Word .docx document, a document unpacking to
+    more than :data:`.source.MAX_UNPACKED`, and a document with no table headed as the form's.
     """
     path = Path(path)
     document = _open(path)
@@ -794,24 +754,21 @@ def docx_bytes(form: FilledForm) -> bytes:
     return buffer.getvalue()
 
 
-def _refuse_link(path: Path) -> None:
-    if os.path.islink(path):
-        raise FormError("expected to write the Word file at an ordinary path; found a symbolic link there: remove "
-                        "the link or give another output path", path=path)
+#: What :func:`write_docx` writes, in its refusals.
+_OUTPUT = "the Word form"
 
 
 def write_docx(form: FilledForm, path: Path) -> None:
     """Write ``form`` as the Ombudsman's self-assessment form to ``path`` (a Word .docx file).
 
-    The file appears whole or not at all. :class:`FormError` for a symbolic link at ``path`` and
-    for a file that cannot be written (the message says why).
+    The file appears whole or not at all. :class:`FormError` for a symbolic link or a folder at
+    ``path`` and for a file that cannot be written (the message says why).
     """
-    path = Path(path)
-    _refuse_link(path)
+    path = checked_output(path, _OUTPUT)
     data = docx_bytes(form)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        _refuse_link(path)
+        checked_output(path, _OUTPUT)  # again: the folder may have changed while the file was made
         atomic_write_bytes(path, data)
     except OSError as exc:
         raise FormError(f"expected to write the Word file; found it cannot be written ({exc.strerror or exc}): "
