@@ -20,7 +20,7 @@ from audit_lib import __version__
 from audit_lib.assessment.answers import Action, Answer, Assessment, Evidence, SignOff, SignOffs, Status
 from audit_lib.code.catalogue import load_catalogue
 from audit_lib.errors import FormError
-from audit_lib.form import spreadsheet
+from audit_lib.form import source, spreadsheet
 from audit_lib.form.filled import filled_form
 from audit_lib.form.rows import BULLET, FormAction, FormRow, Unread
 from audit_lib.form.spreadsheet import read_csv, read_xlsx, write_csv, write_xlsx
@@ -105,11 +105,11 @@ def test_a_sheet_without_the_header_is_listed_and_a_workbook_without_one_refused
     })
     form = read_xlsx(path)
     assert [row.number for row in form.rows] == ["1.2"]
+    # a sheet that is not the form may hold anything (a case log's names): listed by its name and
+    # size, never quoted
     assert form.unread == [
-        Unread("sheet 'Contents'", "sheet without the form's header",
-               "This workbook holds our self-assessment. | See the next sheet."),
-        Unread("sheet 'Sign-off'", "the form's sign-off (not imported: the assessment is signed off in the workbook)",
-               "Sign-off | Name | Role | Date | Prepared by | A. Person | Manager"),
+        Unread("sheet 'Contents'", "a sheet without the form's header (not read: 2 rows with text)"),
+        Unread("sheet 'Sign-off'", "the form's sign-off (not imported: the assessment is signed off in the workbook)"),
     ]
 
     none = _book(tmp_path / "none.xlsx", {"Figures": [["Quarter", "Complaints"], ["Q1", 12]], "Blank": []})
@@ -214,11 +214,11 @@ def test_a_header_repeated_on_each_page_is_skipped(tmp_path):
 def test_files_that_are_not_workbooks_are_refused(tmp_path):
     text = tmp_path / "notes.xlsx"
     text.write_text("Code provision,Comply\n1.2,Yes\n")
-    with pytest.raises(FormError, match="not a zip package"):
+    with pytest.raises(FormError, match="found a file that is not an Office package: save it from Excel"):
         read_xlsx(text)
     old = tmp_path / "old.xlsx"
     old.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600)
-    with pytest.raises(FormError, match=r"Excel 97-2003 workbook \(.xls\)"):
+    with pytest.raises(FormError, match=r"found an Office 97-2003 file \(.doc or .xls\) or a file protected"):
         read_xlsx(old)
     word = tmp_path / "form.xlsx"
     with zipfile.ZipFile(word, "w") as archive:
@@ -244,16 +244,94 @@ def test_a_symbolic_link_and_an_oversized_file_are_refused(tmp_path, monkeypatch
     csv_link.symlink_to(real)
     with pytest.raises(FormError, match="symbolic link"):
         read_csv(csv_link)
-    monkeypatch.setattr(spreadsheet, "MAX_BYTES", 100)
+    monkeypatch.setattr(source, "MAX_BYTES", 100)
     with pytest.raises(FormError, match="at most 0 MB"):
         read_xlsx(real)
 
 
 def test_a_workbook_that_unpacks_too_big_is_refused(tmp_path, monkeypatch):
     path = _book(tmp_path / "big.xlsx", {"Form": [HEADER, ["1.2", "x" * 5000, "Yes"]]})
-    monkeypatch.setattr(spreadsheet, "MAX_UNPACKED", 1000)
+    monkeypatch.setattr(source, "MAX_UNPACKED", 1000)
     with pytest.raises(FormError, match="unpacks to at most"):
         read_xlsx(path)
+
+
+def test_a_folder_and_an_empty_file_are_refused(tmp_path):
+    with pytest.raises(FormError, match=r"expected an Excel workbook .*; found a folder"):
+        read_xlsx(tmp_path)
+    empty = tmp_path / "empty.xlsx"
+    empty.write_bytes(b"")
+    with pytest.raises(FormError, match="found an empty file"):
+        read_xlsx(empty)
+    empty_csv = tmp_path / "empty.csv"
+    empty_csv.write_bytes(b"\n \r\n")
+    with pytest.raises(FormError, match="found an empty file"):
+        read_csv(empty_csv)
+
+
+RESIDENT = "Mrs Jane Resident, 4 Elm Road"
+
+
+def test_a_damaged_workbook_is_refused_without_its_contents(tmp_path):
+    # a number cell holding a text: openpyxl's error quotes the text
+    path = _book(tmp_path / "form.xlsx", {"Form": [HEADER, ["1.2", "x", 1.5]]})
+    with zipfile.ZipFile(path) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    parts["xl/worksheets/sheet1.xml"] = parts["xl/worksheets/sheet1.xml"].replace(
+        b"<v>1.5</v>", f"<v>{RESIDENT}</v>".encode())
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    with pytest.raises(FormError, match=r"found a damaged one \(ValueError\)") as caught:
+        read_xlsx(path)
+    assert "Jane" not in str(caught.value)
+
+
+def test_a_sheet_that_is_not_the_form_is_listed_without_its_text(tmp_path):
+    cases = [["Case", "Resident", "Address"]] + [[f"C-{n}", RESIDENT, "4 Elm Road"] for n in range(30)]
+    cases.insert(10, [])  # a blank row is not counted
+    path = _book(tmp_path / "book.xlsx", {"Form": [HEADER, ["1.2", "x", "Yes"]], "Case log": cases})
+    form = read_xlsx(path)
+    assert form.unread == [Unread("sheet 'Case log'", "a sheet without the form's header (not read: 31 rows with "
+                                                      "text)")]
+    assert "Jane" not in repr(form)
+
+
+def test_a_cell_far_down_a_sheet_does_not_make_every_row_above_it_read(tmp_path, monkeypatch):
+    # a few kilobytes with one cell in Excel's last row: read row by row, a million blank rows
+    path = _book(tmp_path / "far.xlsx", {"Form": [HEADER, ["1.2", "x", "Yes"], [], ["1.3", "y", "No"]],
+                                         "Notes": []})
+    book = openpyxl.load_workbook(path)
+    book["Form"].cell(1_048_576, 1, "far away")
+    book["Notes"].cell(1_048_576, 2, "far away")
+    book["Form"].cell(spreadsheet.MAX_ROWS, 1, "1.4")  # the last row read is read
+    book.save(path)
+    cells = 0
+    cell_text = spreadsheet._cell_text
+
+    def counted(cell):
+        nonlocal cells
+        cells += 1
+        return cell_text(cell)
+
+    monkeypatch.setattr(spreadsheet, "_cell_text", counted)
+    form = read_xlsx(path)
+    assert [row.number for row in form.rows] == ["1.2", "1.3", "1.4"]  # a gap of blank rows is read on
+    assert form.unread == [
+        Unread("sheet 'Form'", "rows after row 5,000 (not read: at most 5,000 rows of a sheet are read)"),
+        Unread("sheet 'Notes'", "rows after row 5,000 (not read: at most 5,000 rows of a sheet are read)"),
+    ]
+    # each sheet's rows are read up to the limit and one more (to know there are more), never to row 1,048,576
+    assert cells <= 2 * (spreadsheet.MAX_ROWS + 1) * spreadsheet.MAX_COLUMNS
+
+
+def test_text_just_past_the_last_row_read_is_listed(tmp_path):
+    path = _book(tmp_path / "long.xlsx", {"Form": [HEADER, ["1.2", "x", "Yes"]]})
+    book = openpyxl.load_workbook(path)
+    book["Form"].cell(spreadsheet.MAX_ROWS + 1, 2, "one more")
+    book.save(path)
+    assert read_xlsx(path).unread == [
+        Unread("sheet 'Form'", "rows after row 5,000 (not read: at most 5,000 rows of a sheet are read)")]
 
 
 # --- reading CSV -----------------------------------------------------------------------------------
@@ -301,7 +379,7 @@ def test_csv_files_that_cannot_be_read_are_refused(tmp_path):
     with pytest.raises(FormError, match="found a binary file"):
         read_csv(binary)
     workbook = _book(tmp_path / "saved.csv", {"Form": [HEADER]})
-    with pytest.raises(FormError, match="found an Excel workbook"):
+    with pytest.raises(FormError, match=r"expected a CSV file; found a zip package .*: import a workbook as \.xlsx"):
         read_csv(workbook)
     empty = tmp_path / "empty.csv"
     empty.write_text("")
@@ -312,6 +390,75 @@ def test_csv_files_that_cannot_be_read_are_refused(tmp_path):
     with pytest.raises(FormError, match="header row") as caught:
         read_csv(no_header)
     assert caught.value.path == no_header
+
+
+def test_a_field_the_csv_reader_cannot_hold_is_refused_naming_its_row(tmp_path):
+    lines = ["Code provision,Comply: Yes / No,Evidence", "1.2,Yes,Policy", f"1.3,Yes,\"{'Jane ' * 40_000}\"",
+             "1.4,No,", "1.5,Yes,Leaflet"]
+    path = tmp_path / "big.csv"
+    path.write_text("\r\n".join(lines) + "\r\n", encoding="utf-8")
+    with pytest.raises(FormError, match=r"found a field that cannot be read in row 3 \(a CSV field holds at most "
+                                        r"131,072 characters\): ") as caught:
+        read_csv(path)
+    assert "Jane" not in str(caught.value) and caught.value.path == path
+    # a NUL past the first 8 KB (within them the file is refused as binary) is no text: dropped
+    nul = tmp_path / "nul.csv"
+    nul.write_text(f"Code provision,Comply,Code requirement\r\n1.2,Yes,{'x' * 9000}\r\n1.3,Y\0es,y\r\n",
+                   encoding="utf-8")
+    assert read_csv(nul).rows[-1] == FormRow(where="row 3", number="1.3", requirement="y", status="Yes")
+
+
+def test_blank_lines_past_the_last_row_read_are_not_read_one_by_one(tmp_path, monkeypatch):
+    monkeypatch.setattr(spreadsheet, "MAX_ROWS", 10)
+    blank = tmp_path / "blank.csv"
+    blank.write_text("Code provision,Comply\n1.2,Yes\n" + "\n" * 100_000 + ",,\n")
+    rows = 0
+    csv_rows = spreadsheet._csv_rows
+
+    def counted(*args):
+        nonlocal rows
+        for cells in csv_rows(*args):
+            rows += 1
+            yield cells
+
+    monkeypatch.setattr(spreadsheet, "_csv_rows", counted)
+    form = read_csv(blank)
+    assert [row.number for row in form.rows] == ["1.2"] and form.unread == []
+    assert rows <= 3 * 20 + 11  # the header looked for with each delimiter, then the rows read
+    text = tmp_path / "text.csv"
+    text.write_text("Code provision,Comply\n1.2,Yes\n" + "\n" * 100 + ",1.9,Yes\n")
+    assert read_csv(text).unread == [Unread("row 11", "rows after row 10 (not read: at most 10 rows are read)")]
+
+
+def test_the_csv_export_reads_back_with_its_code_version(tmp_path):
+    path = write_csv(_form(answers=ANSWERS), tmp_path / "form.csv")
+    form = read_csv(path)
+    assert form.stated_code == "2024"
+    by_number = {row.number: row for row in form.rows}
+    assert len(by_number) == len(C2024.provisions)
+    # the counts and the next due date are not the evidence, an action or its due date
+    assert by_number["1.2"] == FormRow(where="row 2", number="1.2", status="Yes", section="1")
+    assert by_number["1.3"] == FormRow(where="row 3", number="1.3", status="Partial", section="1")
+    # the code version is read, not listed; the product's other columns are listed cell by cell
+    assert {u.reason.split("'")[1] for u in form.unread} == {"evidence_items", "open_actions", "next_action_due",
+                                                             "chc_audit_version", "answers_sha256"}
+
+
+def test_a_csv_stating_two_code_versions_is_refused(tmp_path):
+    path = tmp_path / "mixed.csv"
+    path.write_text("code_version,provision,status\n2024,1.2,Yes\n2024,1.3,No\n2022,1.4,Yes\n,1.5,Yes\n")
+    with pytest.raises(FormError, match=r"found rows stating the 2024 Code \(rows 2 and 3\) and the 2022 Code "
+                                        r"\(row 4\)") as caught:
+        read_csv(path)
+    assert caught.value.path == path
+    # a row not stating a version does not make another one
+    one = tmp_path / "one.csv"
+    one.write_text("code_version,provision,status\n2022,1.2,Yes\n,1.3,No\n")
+    assert read_csv(one).stated_code == "2022"
+    # a CSV without the column states none
+    none = tmp_path / "none.csv"
+    none.write_text("provision,status\n1.2,Yes\n")
+    assert read_csv(none).stated_code is None
 
 
 # --- writing the workbook --------------------------------------------------------------------------

@@ -6,10 +6,12 @@ of its first 20 rows that :func:`.columns.header_columns` recognises, so the col
 order and a title (one line or several) may sit above them. Lines above the header are the
 form's title (on the first sheet with a header), or the sheet's section when they read as a
 section heading ("Section 2: Exclusions"); on a later sheet, a line that is neither is listed. A
-sheet with no header is listed (unless it is empty; a sheet "Sign-off", as the exports write it,
-is listed as the sign-off, which an import does not take); a workbook with no sheet that has one
-is refused. A cell's text is read without spaces or blank lines around it, its line ends as
-``\n``. Below the header, a row is:
+sheet with no header is listed by its name and how many rows with text it has, never by its text
+(it may be anything, a case log of residents' names), unless it is empty; a sheet "Sign-off", as
+the exports write it, is listed as the sign-off, which an import does not take. A workbook with no
+sheet that has a header is refused. A cell's text is read without spaces or blank lines around
+it and without control characters (a NUL is no text), its line ends as ``\n``. Below the header,
+a row is:
 
 * a provision's row when its number cell is filled;
 * a continuation of the row above when its number cell is blank and other cells are filled (a
@@ -36,15 +38,23 @@ The action columns (Action, Action owner, Action due, Action done) hold one acti
 owner, due and done cells' lines go with the action on the same line (a continuation row's
 lines with that row's actions). A line in an owner, due or done cell with no action beside it is
 listed. Any other filled cell under no recognised column is listed by its cell (``sheet 'Section
-1', cell H7``); nothing is dropped.
+1', cell H7``) with its text shortened (a cell of the form's sheet is the landlord's); nothing is
+dropped. At most :data:`MAX_ROWS` rows of a sheet or CSV file and :data:`MAX_COLUMNS` columns are
+read; rows beyond are listed once, found without reading a blank row at a time (a file of a few
+kilobytes with one cell in Excel's last row, 1,048,576, would otherwise take seconds a sheet);
+blank rows within the form are read through.
 
 A workbook is read with openpyxl in read-only mode for its cells' values (``.xlsm`` too: its
 macros are never run nor kept); a CSV's delimiter (comma, semicolon or tab) is the one with which
-a header row is found, its text UTF-8 (with or without a byte order mark), UTF-16 with a byte
-order mark (Excel's "Unicode text"), or else Windows-1252. Refused with :class:`FormError`: a
-symbolic link, a file over 50 MB (a workbook over 500 MB unpacked), a file that is not a
-workbook (an ``.xls`` from Excel 97-2003, a Word document, a damaged file) or not text, and a file
-with no header row of the form.
+a header row is found, its text as :func:`.source.decode_text` reads it (UTF-8 with or without
+a byte order mark, UTF-16 with one, as Excel's "Unicode text" is, else Windows-1252). A CSV's ``code_version`` column (the CSV export's) is the Code version the
+file states (:attr:`.rows.ReadForm.stated_code`), taken from the rows stating one; rows stating
+different versions refuse the file. Refused with :class:`FormError`, after the checks of
+:mod:`.source` (a symbolic link, a folder, an empty file, a file over 50 MB, a workbook that is not
+one or unpacks to over 500 MB): a damaged workbook (named by the kind of error only: an error's
+text may quote a cell), a CSV file that is not text or holds a field the CSV reader cannot hold
+(over 131,072 characters: its row is named, its text never quoted), and a file with no header row
+of the form.
 
 **Writing** (:func:`write_xlsx`, :func:`write_csv`). The workbook has a sheet "Self-assessment",
 one row per provision under a title and a frozen header (Section | Code provision | Code
@@ -75,7 +85,7 @@ A text starting ``=``, ``+``, ``-``, ``@``, a tab or a carriage return is writte
 quote before it (the usual guard against a spreadsheet running it as a formula).
 
 Both writers replace the file atomically (a temporary file renamed over it) and refuse an output
-path that is a symbolic link.
+path that is a symbolic link or a folder (:func:`.source.checked_output`).
 """
 
 from __future__ import annotations
@@ -84,10 +94,8 @@ import csv
 import datetime as dt
 import io
 import math
-import os
 import re
 import warnings
-import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -96,15 +104,12 @@ from typing import Any
 
 from ..assessment.answers import SignOff
 from ..core.io import atomic_write_bytes, atomic_write_text
-from ..core.paths import checked_input_path
 from ..errors import FormError
 from .columns import Columns, Role, header_columns
 from .filled import FilledForm, FilledRow
 from .rows import BULLET, FormAction, FormRow, ReadForm, Unread, shortened
+from .source import checked_output, decode_text, describe_start, package_names, read_source
 
-#: The largest file read, and the most a workbook may unpack to (a "zip bomb" is refused).
-MAX_BYTES = 50 * 1024 * 1024
-MAX_UNPACKED = 500 * 1024 * 1024
 #: The header row is looked for in a sheet's first rows.
 HEADER_WITHIN = 20
 #: Rows and columns read from a sheet (the form has fewer than a hundred rows); anything beyond is
@@ -123,6 +128,8 @@ XLSX_HEADER = ("Section", "Code provision", "Code requirement", "Comply: Yes / N
 CSV_HEADER = ("code_version", "section", "provision", "tier", "status", "evidence_items", "open_actions",
               "next_action_due", "chc_audit_version", "answers_sha256")
 
+_XLSX = "an Excel workbook (.xlsx)"
+_CSV = "a CSV file"
 _FORM_HEADER = "Code provision | Code requirement | Comply: Yes / No | Evidence | Commentary / explanation"
 _TEXT_ROLES: tuple[Role, ...] = ("requirement", "status", "evidence", "commentary", "combined")
 _ACTION_ROLES: tuple[Role, ...] = ("action", "owner", "due", "done")
@@ -181,8 +188,9 @@ class _Building:
 
 
 def _tidy(text: str) -> str:
-    """A cell's text with line ends as ``\\n`` and no spaces around it."""
-    return text.replace("\r\n", "\n").replace("\r", "\n").replace("_x000D_", "").strip()
+    """A cell's text with line ends as ``\\n``, no spaces around it and no control characters (a NUL is no
+    text)."""
+    return _ILLEGAL.sub("", text.replace("\r\n", "\n").replace("\r", "\n").replace("_x000D_", "")).strip()
 
 
 def _bulleted(text: str) -> str:
@@ -234,10 +242,14 @@ def _repeated_header(columns: Columns, header: list[str], cells: _Cells) -> Colu
 class _TableReader:
     """Reads the rows below a header into a :class:`ReadForm`'s rows and unread items."""
 
-    def __init__(self, form: ReadForm, building: list[_Building], prefix: str) -> None:
+    def __init__(self, form: ReadForm, building: list[_Building], prefix: str, code_column: int | None = None) -> None:
         self.form = form
         self.building = building
         self.prefix = prefix  # "sheet 'Name', " or "" (CSV)
+        #: The column stating the Code version of each row (a CSV's ``code_version``), and the
+        #: versions it states: version -> the rows stating it.
+        self.code_column = code_column
+        self.stated: dict[str, list[int]] = {}
 
     def where(self, row: int) -> str:
         return f"{self.prefix}row {row}"
@@ -255,6 +267,11 @@ class _TableReader:
             if again is not None:
                 columns, header, current = again, cells.texts, None
                 continue
+            if self.code_column is not None and self.code_column in filled:
+                cells = self.take_code(cells, self.code_column)
+                filled = [i for i, text in enumerate(cells.texts) if text]
+                if not filled:
+                    continue
             self.list_others(columns, header, cells)
             if _is_heading(columns, cells, filled):
                 section, current = cells.texts[filled[0]], None
@@ -276,6 +293,14 @@ class _TableReader:
                 text = columns.cell(cells.texts, role)
                 current.add(role, _bulleted(text) if role in ("evidence", "commentary", "combined") else text)
             current.actions.extend(self.actions(columns, cells))
+
+    def take_code(self, cells: _Cells, index: int) -> _Cells:
+        """Note the Code version the row states in column ``index``; the row without it."""
+        self.stated.setdefault(cells.texts[index], []).append(cells.number)
+        texts = [("" if i == index else text) for i, text in enumerate(cells.texts)]
+        while texts and not texts[-1]:
+            texts.pop()
+        return _Cells(cells.number, texts, cells.numeric - {index}, cells.guessed)
 
     def list_others(self, columns: Columns, header: list[str], cells: _Cells) -> None:
         """List the row's filled cells under no column of the form (unless the row is a heading)."""
@@ -366,28 +391,6 @@ def _find_header(rows: Iterator[_Cells]) -> tuple[tuple[Columns, list[str]] | No
     return None, above
 
 
-def _checked_source(path: Path | str) -> tuple[Path, bytes]:
-    """``path``'s bytes, refused when a symbolic link, not a file, or over :data:`MAX_BYTES`."""
-    path = Path(path)
-    checked_input_path(path.parent, path.name, error=FormError, what="self-assessment file")
-    if not path.is_file():
-        raise FormError("expected a self-assessment file to import; found no such file: check the path", path=path)
-    if path.stat().st_size > MAX_BYTES:
-        raise FormError(f"expected a self-assessment file of at most {MAX_BYTES // 2**20} MB; found "
-                        f"{path.stat().st_size / 2**20:.0f} MB: is this the right file?", path=path)
-    try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
-    except OSError as exc:
-        raise FormError(f"expected a file that can be read; found it cannot be opened ({exc.strerror})",
-                        path=path) from None
-    with os.fdopen(fd, "rb") as handle:
-        data = handle.read(MAX_BYTES + 1)
-    if len(data) > MAX_BYTES:
-        raise FormError(f"expected a self-assessment file of at most {MAX_BYTES // 2**20} MB; found more",
-                        path=path)
-    return path, data
-
-
 def _finish(form: ReadForm, building: list[_Building]) -> ReadForm:
     _recover_numbers(building, form)
     form.rows = [row.row() for row in building]
@@ -435,55 +438,47 @@ def _cell_text(cell: Any) -> tuple[str, bool]:
     return _tidy(str(value)), False
 
 
-def _unpacked_size(path: Path, data: bytes) -> None:
-    """Refuse a file that is not a workbook (naming what it looks like) or unpacks too big."""
-    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
-        raise FormError("expected an Excel workbook (.xlsx); found an Excel 97-2003 workbook (.xls) or a file "
-                        "protected with a password: open it in Excel and save it as an Excel Workbook (.xlsx) "
-                        "without a password", path=path)
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            names = set(archive.namelist())
-            size = sum(item.file_size for item in archive.infolist())
-    except zipfile.BadZipFile:
-        raise FormError("expected an Excel workbook (.xlsx); found a file that is not one (not a zip package): "
-                        "save it from Excel as an Excel Workbook (.xlsx)", path=path) from None
-    if "xl/workbook.xml" not in names:
-        found = "a Word document" if "word/document.xml" in names else "another kind of zip package"
-        raise FormError(f"expected an Excel workbook (.xlsx); found {found}: import it as what it is, or save "
-                        "the form from Excel as an Excel Workbook (.xlsx)", path=path)
-    if size > MAX_UNPACKED:
-        raise FormError(f"expected a workbook that unpacks to at most {MAX_UNPACKED // 2**20} MB; found "
-                        f"{size / 2**20:.0f} MB: is this the right file?", path=path)
-
-
 def _sheet_rows(sheet: Any, where: str, form: ReadForm) -> Iterator[_Cells]:
-    """A sheet's rows as texts (up to :data:`MAX_ROWS` and :data:`MAX_COLUMNS`; beyond is listed)."""
+    """A sheet's rows as texts, up to :data:`MAX_ROWS` and :data:`MAX_COLUMNS`; anything beyond is
+    listed once.
+
+    openpyxl gives a sheet's blank rows too, every one up to the last it is asked for: a sheet of a
+    few kilobytes with one cell in Excel's last row (1,048,576) would give a million rows. So it is
+    asked for one row more than are read, and never for a row beyond it: it gives that row only
+    when the sheet has a row there or further down (blank rows within the form are read as they
+    come, up to the limit).
+    """
     if (sheet.max_column or 0) > MAX_COLUMNS:
         form.unread.append(Unread(where, f"cells beyond column {_column(MAX_COLUMNS - 1)} (not read: the form "
                                          "has ten columns)"))
-    for number, row in enumerate(sheet.iter_rows(max_col=MAX_COLUMNS), start=1):
+    blank: object = None  # openpyxl gives the rows missing from the file as one same row of blank cells
+    for number, row in enumerate(sheet.iter_rows(max_row=MAX_ROWS + 1, max_col=MAX_COLUMNS), start=1):
+        if number > MAX_ROWS:
+            form.unread.append(Unread(where, f"rows after row {MAX_ROWS:,} (not read: at most {MAX_ROWS:,} rows "
+                                             "of a sheet are read)"))
+            return
+        if row is blank:
+            yield _Cells(number, [])
+            continue
         texts, numeric = [], set()
         for index, cell in enumerate(row):
             text, is_number = _cell_text(cell)
             texts.append(text)
             if is_number:
                 numeric.add(index)
-        if number > MAX_ROWS:
-            if any(texts):
-                form.unread.append(Unread(where, f"rows from row {number} on (not read: at most "
-                                                 f"{MAX_ROWS:,} rows are read)"))
-                return
-            continue
         while texts and not texts[-1]:
             texts.pop()
+        if not texts:
+            blank = row
         yield _Cells(number, texts, frozenset(numeric))
 
 
 def read_xlsx(path: Path | str) -> ReadForm:
     """``path``, an Excel workbook, read as the Ombudsman's form (see the module's description)."""
-    path, data = _checked_source(path)
-    _unpacked_size(path, data)
+    path = Path(path)
+    data = read_source(path, _XLSX)
+    package_names(data, path, what=_XLSX, part="xl/workbook.xml",
+                  fix="save it from Excel as an Excel Workbook (.xlsx), or import it as what it is")
     import openpyxl  # type: ignore[import-untyped]
 
     form = ReadForm(source=path.name, kind="xlsx")
@@ -504,9 +499,9 @@ def read_xlsx(path: Path | str) -> ReadForm:
     except FormError:
         raise
     except Exception as exc:  # openpyxl raises many kinds for a damaged package (KeyError, ValueError, XML errors)
-        raise FormError(f"expected an Excel workbook that can be read; found a damaged one ({type(exc).__name__}: "
-                        f"{shortened(str(exc), 120)}): open it in Excel and save it again as .xlsx",
-                        path=path) from None
+        # its type only: the error's text may quote a cell (a resident's name in a case log)
+        raise FormError(f"expected an Excel workbook that can be read; found a damaged one ({type(exc).__name__}): "
+                        "open it in Excel and save it again as .xlsx", path=path) from None
     if not headed:
         raise FormError(f"expected a sheet with the form's header row ({_FORM_HEADER}, in any order) within its "
                         f"first {HEADER_WITHIN} rows; found none: check the workbook holds the self-assessment and "
@@ -521,12 +516,18 @@ def _read_sheet(sheet: Any, form: ReadForm, building: list[_Building], first: bo
     rows = _sheet_rows(sheet, where, form)
     found, above = _find_header(rows)
     if found is None:
-        texts = [text for cells in above for text in cells.texts if text]
-        if texts:
-            signoff = _SIGN_OFF.match(sheet.title) or _SIGN_OFF.match(texts[0])
+        # listed by its name and size, never quoted: a sheet that is not the form may hold anything
+        # (a case log's residents' names and addresses)
+        at = len(form.unread)  # before anything listed while counting the rest of the sheet
+        filled = [cells for cells in above if cells.texts]
+        count = len(filled) + sum(1 for cells in rows if cells.texts)
+        if count:
+            first_text = next((text for text in filled[0].texts if text), "") if filled else ""
+            signoff = _SIGN_OFF.match(sheet.title) or _SIGN_OFF.match(first_text)
             reason = ("the form's sign-off (not imported: the assessment is signed off in the workbook)" if signoff
-                      else "sheet without the form's header")
-            form.unread.append(Unread(where, reason, shortened(" | ".join(texts))))
+                      else f"a sheet without the form's header (not read: {count:,} row{'s' * (count != 1)} with "
+                           "text)")
+            form.unread.insert(at, Unread(where, reason))
         return False
     columns, header = found
     section = _above_header(form, above, first, f"{where}, ")
@@ -558,92 +559,126 @@ def _above_header(form: ReadForm, above: list[_Cells], first: bool, where: str) 
 
 # --- reading: CSV ----------------------------------------------------------------------------------
 
-def _decoded(path: Path, data: bytes) -> str:
-    """A CSV file's text: UTF-8 (a byte order mark allowed), UTF-16 with a byte order mark, or Windows-1252."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+class _Lines:
+    """A text's lines for :func:`csv.reader`, counting the characters taken."""
+
+    def __init__(self, text: str) -> None:
+        self._lines = io.StringIO(text, newline="")
+        self.taken = 0
+
+    def __iter__(self) -> _Lines:
+        return self
+
+    def __next__(self) -> str:
+        line = next(self._lines)
+        self.taken += len(line)
+        return line
+
+
+def _csv_rows(text: str, delimiter: str, path: Path, form: ReadForm | None = None) -> Iterator[_Cells]:
+    """A CSV file's rows as texts, up to :data:`MAX_ROWS` and :data:`MAX_COLUMNS`. Text further down
+    is listed in ``form`` once, found without reading the rows one by one (a file of blank lines
+    would take minutes). A field the CSV reader cannot hold refuses the file, naming its row."""
+    lines = _Lines(text)
+    reader = csv.reader(lines, delimiter=delimiter)
+    number = 0
+    while True:
+        number += 1
         try:
-            return data.decode("utf-16")
-        except UnicodeDecodeError:
-            raise FormError("expected a CSV file in UTF-16 (its byte order mark says so); found bytes that are "
-                            "not: save it again as CSV UTF-8", path=path) from None
-    if data.startswith(b"PK\x03\x04") or data.startswith(b"\xd0\xcf\x11\xe0") or b"\x00" in data[:8192]:
-        kind = "an Excel workbook or other Office file" if data[:2] in (b"PK", b"\xd0\xcf") else "a binary file"
-        raise FormError(f"expected a CSV file (text); found {kind}: save the form as CSV UTF-8 (comma delimited), "
-                        "or import the workbook as .xlsx", path=path)
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp1252")
-    except UnicodeDecodeError:
-        raise FormError("expected a CSV file in UTF-8 or Windows-1252 text; found bytes that are neither: save it "
-                        "again as CSV UTF-8 (comma delimited)", path=path) from None
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error:  # a field over the reader's limit; its text is not quoted (it may be anything)
+            line = f" (line {reader.line_num})" if reader.line_num != number else ""
+            raise FormError(f"expected {_CSV} whose fields can be read; found a field that cannot be read in row "
+                            f"{number}{line} (a CSV field holds at most {csv.field_size_limit():,} characters): "
+                            "check the file is the form saved as CSV and shorten that cell, or import the workbook "
+                            "(.xlsx)", path=path) from None
+        if number > MAX_ROWS:
+            rest = re.compile(rf"[^\s{re.escape(delimiter)}\"]")
+            if form is not None and (any(cell.strip() for cell in row) or rest.search(text, lines.taken)):
+                form.unread.append(Unread(f"row {number}", f"rows after row {MAX_ROWS:,} (not read: at most "
+                                                           f"{MAX_ROWS:,} rows are read)"))
+            return
+        texts = [_tidy(cell) for cell in row[:MAX_COLUMNS]]
+        while texts and not texts[-1]:
+            texts.pop()
+        # a CSV saved from Excel writes a number as shown: 5.10 stored as a number is "5.1"
+        yield _Cells(number, texts, frozenset(i for i, text in enumerate(texts) if _ONE_DECIMAL.match(text)),
+                     guessed=True)
 
 
-def _csv_rows(text: str, delimiter: str) -> Iterator[_Cells]:
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        for number, row in enumerate(reader, start=1):
-            texts = [_tidy(cell) for cell in row[:MAX_COLUMNS]]
-            while texts and not texts[-1]:
-                texts.pop()
-            # a CSV saved from Excel writes a number as shown: 5.10 stored as a number is "5.1"
-            yield _Cells(number, texts, frozenset(i for i, text in enumerate(texts) if _ONE_DECIMAL.match(text)),
-                         guessed=True)
-    except csv.Error:  # a NUL byte or a field too large: what was read is kept, the rest is not text
-        return
+def _code_column(header: list[str]) -> int | None:
+    """The column of a CSV's header naming the Code version its rows are assessed against (the CSV
+    export's ``code_version``)."""
+    for index, cell in enumerate(header):
+        if " ".join(cell.lower().replace("_", " ").split()) == "code version":
+            return index
+    return None
+
+
+def _rows_text(numbers: list[int]) -> str:
+    """``row 4``, ``rows 2 and 3``, ``rows 2, 3, 4 and 57 more``."""
+    if len(numbers) == 1:
+        return f"row {numbers[0]}"
+    if len(numbers) <= 3:
+        return f"rows {', '.join(map(str, numbers[:-1]))} and {numbers[-1]}"
+    return f"rows {', '.join(map(str, numbers[:3]))} and {len(numbers) - 3:,} more"
+
+
+def _stated_code(stated: dict[str, list[int]], path: Path) -> str | None:
+    """The Code version a CSV's rows state, refused when they state more than one."""
+    if len(stated) > 1:
+        found = " and ".join(f"the {shortened(version, 20)} Code ({_rows_text(rows)})" for version, rows in stated.items())
+        raise FormError(f"expected {_CSV} whose code_version column states one version of the Code; found rows "
+                        f"stating {found}: a self-assessment is against one version, so import each version's rows "
+                        "into the period assessed against it", path=path)
+    return next(iter(stated), None)
 
 
 def read_csv(path: Path | str) -> ReadForm:
     """``path``, a CSV file, read as the Ombudsman's form (see the module's description)."""
-    path, data = _checked_source(path)
-    text = _decoded(path, data)
+    path = Path(path)
+    data = read_source(path, _CSV)
+    kind = describe_start(data)
+    if kind is not None:  # said here with a fix for a CSV file: a workbook is imported as .xlsx
+        raise FormError(f"expected {_CSV}; found {kind}: import a workbook as .xlsx, or save the form from Excel as "
+                        "CSV UTF-8 (comma delimited)", path=path)
+    text = decode_text(data, path, _CSV)
     if not text.strip():
-        raise FormError(f"expected a CSV file with the form's header row ({_FORM_HEADER}); found an empty file",
+        raise FormError(f"expected {_CSV} with the form's header row ({_FORM_HEADER}); found an empty file",
                         path=path)
     best: tuple[int, str] | None = None
+    unreadable: FormError | None = None
     for delimiter in (",", ";", "\t"):
-        found, _ = _find_header(_csv_rows(text, delimiter))
+        try:
+            found, _ = _find_header(_csv_rows(text, delimiter, path))
+        except FormError as exc:  # a field too long when split by this delimiter: another may read it
+            unreadable = unreadable or exc
+            continue
         if found is not None and (best is None or len(found[0].roles) > best[0]):
             best = (len(found[0].roles), delimiter)
     if best is None:
-        raise FormError(f"expected a CSV file with the form's header row ({_FORM_HEADER}, in any order, separated "
+        if unreadable is not None:
+            raise unreadable
+        raise FormError(f"expected {_CSV} with the form's header row ({_FORM_HEADER}, in any order, separated "
                         f"by commas, semicolons or tabs) within its first {HEADER_WITHIN} rows; found none: check "
                         "the header row names the columns", path=path)
     delimiter = best[1]
     form = ReadForm(source=path.name, kind="csv")
     building: list[_Building] = []
-    rows = _csv_rows(text, delimiter)
+    rows = _csv_rows(text, delimiter, path, form)
     found, above = _find_header(rows)
     assert found is not None
     columns, header = found
     section = _above_header(form, above, True, "")
-    counted: list[_Cells] = []
-    for cells in rows:
-        if cells.number > MAX_ROWS:
-            if any(cells.texts):
-                form.unread.append(Unread(f"row {cells.number}", f"rows from row {cells.number} on (not read: at "
-                                                                 f"most {MAX_ROWS:,} rows are read)"))
-                break
-            continue
-        counted.append(cells)
-    _TableReader(form, building, "").read(columns, header, counted, section)
+    reader = _TableReader(form, building, "", code_column=_code_column(header))
+    reader.read(columns, header, rows, section)
+    form.stated_code = _stated_code(reader.stated, path)
     return _finish(form, building)
 
 
 # --- writing ---------------------------------------------------------------------------------------
-
-def _checked_output(path: Path | str) -> Path:
-    """``path`` to write, refused when it is a symbolic link (a link could make it another file)."""
-    path = Path(path)
-    if os.path.islink(path):
-        raise FormError("expected a file to write the export to; found a symbolic link: give the path of the "
-                        "file itself", path=path)
-    if path.is_dir():
-        raise FormError("expected a file to write the export to; found a folder: give a file name", path=path)
-    return path
-
 
 def _section_text(form: FilledForm, row: FilledRow) -> str:
     """The Section column: the section's number and title, and the part of it (``Stage 1``)."""
@@ -705,7 +740,7 @@ def write_xlsx(form: FilledForm, path: Path | str) -> Path:
     from openpyxl.styles import Alignment, Font, PatternFill  # type: ignore[import-untyped]
     from openpyxl.worksheet.datavalidation import DataValidation  # type: ignore[import-untyped]
 
-    path = _checked_output(path)
+    path = checked_output(path, "the Excel export")
     book = Workbook()
     sheet = book.active
     assert sheet is not None
@@ -818,7 +853,7 @@ def _csv_safe(value: object) -> object:
 
 def write_csv(form: FilledForm, path: Path | str) -> Path:
     """``form``'s provisions, statuses and short fields as CSV at ``path`` (see the module's description)."""
-    path = _checked_output(path)
+    path = checked_output(path, "the CSV export")
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(CSV_HEADER)
