@@ -67,3 +67,79 @@ def test_a_header_needs_a_number_and_a_status_or_the_forms_texts():
     assert header_columns(["Ref", "Question", "Evidence count", "Number of comments"]) is None
     # a provision's text is no header cell
     assert header_columns(["1.2", "Landlords must define a complaint as " + "x" * 80, "Yes"]) is None
+
+
+# --- forms with a tick column per status ------------------------------------------------------------
+
+TICKS_HEADER = ["Code provision", "Code requirement", "Yes", "No", "Evidence"]
+
+
+def test_a_status_word_alone_heads_a_tick_column():
+    assert header_columns(TICKS_HEADER).roles == {"number": 0, "requirement": 1, "tick_yes": 2, "tick_no": 3,
+                                                  "evidence": 4}
+    assert header_columns(["Ref", "Requirement", "Y", "N", "Partial", "N/A"]).roles == {
+        "number": 0, "requirement": 1, "tick_yes": 2, "tick_no": 3, "tick_partial": 4, "tick_na": 5}
+    assert header_columns(["Ref", "Yes", "Partially", "No", "Not applicable", "Comments"]).roles == {
+        "number": 0, "tick_yes": 1, "tick_partial": 2, "tick_no": 3, "tick_na": 4, "commentary": 5}
+    # the compliance words alone too, beside each other
+    assert header_columns(["Ref", "Compliant", "Partially compliant", "Not compliant"]).roles == {
+        "number": 0, "tick_yes": 1, "tick_partial": 2, "tick_no": 3}
+    # a number and the Yes and No tick columns make a header, nothing else needed
+    assert header_columns(["Ref", "Yes", "No"]).roles == {"number": 0, "tick_yes": 1, "tick_no": 2}
+    # without both Yes and No, the words are read as they are otherwise: "No" is the number column
+    assert header_columns(["No", "Question", "Compliant?"]).roles == {"number": 0, "requirement": 1, "status": 2}
+    assert header_columns(["Ref", "Yes", "Comments"]) is None
+    # "No." is a number column still, beside a No tick column
+    assert header_columns(["No.", "Question", "Yes", "No"]).roles == {"number": 0, "requirement": 1, "tick_yes": 2,
+                                                                      "tick_no": 3}
+    # the role of a status word on its own is unchanged (a "Compliant: Yes" line is a status)
+    assert header_role("Yes") is None and header_role("Compliant") == "status" and header_role("No") == "number"
+
+
+TICKS = header_columns(["Code provision", "Code requirement", "Yes", "Partial", "No", "N/A", "Evidence"])
+
+
+@pytest.mark.parametrize(("ticks", "status"), [
+    # one column marked, however marked
+    (["✓", "", "", ""], "Yes"), (["", "✔", "", ""], "Partial"), (["", "", "X", ""], "No"),
+    (["", "", "", "x"], "N/A"), (["Y", "", "", ""], "Yes"), (["yes", "", "", ""], "Yes"),
+    (["☑", "☐", "☐", "☐"], "Yes"), (["•", "", "", ""], "Yes"), (["", "●", "", ""], "Partial"),
+    (["", "", "No", ""], "No"), (["TRUE", "FALSE", "FALSE", "FALSE"], "Yes"),
+    # a checkbox form: ☒ beside empty boxes is the box ticked
+    (["☐", "☐", "☒", "☐"], "No"),
+    # crosses beside the one column ticked are the others crossed out
+    (["✗", "✓", "✗", "✗"], "Partial"),
+    # nothing marked: no status
+    (["", "", "", ""], ""), (["☐", "☐", "☐", "☐"], ""), (["FALSE", "FALSE", "FALSE", "FALSE"], ""),
+    # several marked, or a mark that may mean either: a status the importer lists as not understood
+    (["✓", "", "✓", ""], "ticks not read as one status: Yes ✓, No ✓"),
+    (["✗", "", "", ""], "ticks not read as one status: Yes ✗"),
+    (["☒", "", "", ""], "ticks not read as one status: Yes ☒"),
+    (["✓", "", "see notes", ""], "ticks not read as one status: Yes ✓, No see notes"),
+])
+def test_the_status_of_a_tick_form_is_the_column_marked(ticks, status):
+    assert TICKS.status(["1.2", "Define a complaint.", *ticks, "Policy"]) == status
+
+
+def test_a_status_column_is_the_status_and_ticks_only_beside_a_blank_one():
+    columns = header_columns(["Ref", "Comply", "Yes", "No"])
+    assert columns.roles == {"number": 0, "status": 1, "tick_yes": 2, "tick_no": 3}
+    assert columns.status(["1.2", "Partial", "✓", ""]) == "Partial"
+    assert columns.status(["1.2", "", "", "✓"]) == "No"
+    assert header_columns(["Ref", "Comply"]).status(["1.2", "Yes – see policy"]) == "Yes – see policy"
+    assert header_columns(["Ref", "Comply"]).status(["1.2"]) == ""
+    # tick cells are cells of the form, not others
+    assert TICKS.others(["1.2", "x", "✓", "", "", "", "Policy", "stray"]) == [7]
+
+
+def test_several_ticks_are_listed_by_the_importer_as_no_status():
+    from audit_lib.code.catalogue import load_catalogue
+    from audit_lib.form.interpret import answer_from_row
+    from audit_lib.form.rows import FormRow
+
+    status = TICKS.status(["1.2", "x", "✓", "", "✓", "", ""])
+    answer, unread = answer_from_row(FormRow("row 2", "1.2", status=status, evidence="Policy"),
+                                     load_catalogue("2024").provision("1.2"))
+    assert answer is not None and answer.status is None
+    assert [u.text for u in unread] == ["ticks not read as one status: Yes ✓, No ✓"]
+    assert unread[0].reason.startswith("a Comply cell that states no status")

@@ -773,3 +773,124 @@ def test_seed_000_imports_as_2020():
         "2020:1.3", "2020:3.8", "2020:4.3", "2020:4.6", "2020:4.7", "2020:4.8", "2020:8.1", "2020:8.2", "2020:8.4"]
     assert statuses(plan) == {"unknown": 9}
     assert plan.answers["2020:3.8"].value == "Stage 1"
+
+
+# --- tick columns, statuses on a labelled line, columns the form does not have ------------------------
+
+def test_text_with_a_tick_column_per_status(tmp_path):
+    text = ("Code provision\tCode requirement\tYes\tNo\tPartial\tEvidence\tLead officer\n"
+            "1.2\tDefine a complaint.\t✓\t\t\tComplaints Policy\tSam\n"
+            "1.3\tUse the definition.\t\tX\t\tLetters\tJo\n"
+            "1.4\tAccept complaints\t\t\t●\n"
+            "\tfrom anyone.\n"
+            "1.5\tExplain.\t✓\t✓\t\t\t\tstray\n")
+    form = read_text(write(tmp_path, "ticks.txt", text))
+    assert [(row.number, row.status, row.evidence) for row in form.rows] == [
+        ("1.2", "Yes", "Complaints Policy"), ("1.3", "No", "Letters"), ("1.4", "Partial", ""),
+        ("1.5", "ticks not read as one status: Yes ✓, No ✓", "")]
+    assert form.rows[2].requirement == "Accept complaints\nfrom anyone."
+    # the ticks are the form's cells; a column the form does not have is listed once, a cell beyond
+    # the header one by one
+    assert [(u.where, u.reason, u.text) for u in form.unread] == [
+        ("line 1", "column 'Lead officer' (2 cells) is not a column of the form: not imported", ""),
+        ("line 6", "a cell beyond the form's columns", "stray"),
+    ]
+
+
+TICKS_HTML = """<html><body><h1>Self-assessment</h1>
+<table>
+<tr><th>Code provision</th><th>Code requirement</th><th>Yes</th><th>No</th><th>N/A</th><th>Evidence</th>
+    <th>Lead officer</th></tr>
+<tr><td>1.2</td><td>Define a complaint.</td><td>&#10003;</td><td></td><td></td><td>Policy</td><td>Sam</td></tr>
+<tr><td>1.3</td><td>Use the definition.</td><td></td><td>&bull;</td><td></td><td>Letters</td><td>Jo</td></tr>
+<tr><td>1.4</td><td>Accept complaints.</td><td><input type="checkbox"></td><td><input type="checkbox"></td>
+    <td><input type="checkbox" checked></td><td></td><td></td></tr>
+<tr><td>1.5</td><td>Explain.</td><td rowspan="2">Y</td><td></td><td></td><td>Guide</td><td></td></tr>
+<tr><td>1.6</td><td>Keep records.</td><td></td><td></td><td>Log</td><td>Al</td></tr>
+</table></body></html>"""
+
+
+def test_html_with_a_tick_column_per_status(tmp_path):
+    form = read_html(write(tmp_path, "ticks.html", TICKS_HTML))
+    # a tick merged down two provisions answers both; a ticked checkbox is a tick
+    assert [(row.number, row.status, row.evidence) for row in form.rows] == [
+        ("1.2", "Yes", "Policy"), ("1.3", "No", "Letters"), ("1.4", "N/A", ""), ("1.5", "Yes", "Guide"),
+        ("1.6", "Yes", "Log")]
+    assert [(u.where, u.reason) for u in form.unread] == [
+        ("table 1, column 7", "column 'Lead officer' (3 cells) is not a column of the form: not imported")]
+
+
+LABELLED_HTML = """<html><body><h1>How we meet the Complaint Handling Code</h1>
+<h2>Section 1: Definition of a complaint</h2>
+<h3>1.2 A complaint must be defined as an expression of dissatisfaction</h3>
+<p>Compliant: Yes</p>
+<ul><li>Complaints policy</li><li>Training records</li></ul>
+<p>We adopted the Code's definition in 2024.</p>
+<h3>1.3 A resident does not have to use the word complaint</h3>
+<p><strong>Status:</strong> Partial – some letters</p>
+<p>Evidence:</p><ul><li>Letter templates</li></ul>
+<p>Comments: two templates still to change.</p>
+<h3>1.4 Landlords must recognise the difference</h3>
+<p>Comply: No</p>
+<p>Action: update the guidance by 31/03/2026</p>
+</body></html>"""
+
+LABELLED_TEXT = """How we meet the Complaint Handling Code
+
+Section 1: Definition of a complaint
+
+1.2 A complaint must be defined as an expression of dissatisfaction
+Comply: Yes
+- Complaints policy
+- Training records
+
+We adopted the Code's definition
+in 2024.
+
+1.3 A resident does not have to use the word complaint
+Status: Partial – some letters
+Evidence: Letter templates
+Comments: two templates still to change.
+1.4 Landlords must recognise the difference
+Compliant: No
+Action: update the guidance by 31/03/2026
+"""
+
+
+@pytest.mark.parametrize(("reader", "name", "content"), [
+    (read_html, "labelled.html", LABELLED_HTML), (read_text, "labelled.txt", LABELLED_TEXT)])
+def test_a_status_on_a_labelled_line_under_the_row(tmp_path, reader, name, content):
+    form = reader(write(tmp_path, name, content))
+    assert [(row.number, row.requirement, row.status) for row in form.rows] == [
+        ("1.2", "A complaint must be defined as an expression of dissatisfaction", "Yes"),
+        ("1.3", "A resident does not have to use the word complaint", "Partial – some letters"),
+        ("1.4", "Landlords must recognise the difference", "No"),
+    ]
+    first, second, third = form.rows
+    assert first.section == "Section 1: Definition of a complaint"
+    assert (first.evidence, first.commentary) == (f"{BULLET}Complaints policy\n{BULLET}Training records",
+                                                  "We adopted the Code's definition in 2024.")
+    assert (second.evidence.removeprefix(BULLET), second.commentary) == (
+        "Letter templates", "two templates still to change.")
+    assert (third.evidence, third.commentary) == ("", "Action: update the guidance by 31/03/2026")
+    assert form.unread == []
+
+
+def test_a_labelled_status_imports(tmp_path):
+    plan = plan_import(write(tmp_path, "labelled.html", LABELLED_HTML), load_catalogue("2024"))
+    got = {pid: (a.status, [e.description for e in a.evidence], a.commentary, [x.text for x in a.actions])
+           for pid, a in plan.answers.items()}
+    assert got == {
+        "2024:1.2": (Status.YES, ["Complaints policy", "Training records"], "We adopted the Code's definition in 2024.",
+                     []),
+        "2024:1.3": (Status.PARTIAL, ["Letter templates"], "some letters\ntwo templates still to change.", []),
+        "2024:1.4": (Status.NO, [], "", ["update the guidance by 31/03/2026"]),
+    }
+
+
+def test_a_labelled_line_that_states_no_status_is_the_requirement_s(tmp_path):
+    # "Comply: Yes / No" is the form's header wording, and "Status: under review" no status
+    text = "1.2 A complaint must be defined\nStatus: under review\nComply: Yes / No\n"
+    (row,) = read_text(write(tmp_path, "page.txt", text)).rows
+    assert (row.requirement, row.status) == ("A complaint must be defined\nStatus: under review\nComply: Yes / No",
+                                             "")

@@ -91,9 +91,10 @@ def test_a_landlords_workbook_is_read_as_the_form(tmp_path):
         FormRow(where="sheet 'Section 2', row 4", number="2.2", requirement="Exclusions must be explained.",
                 status="Yes", evidence="Template letter EX-1\nDecision log", section=heading2),
     ]
-    # the column the form does not have is listed cell by cell; the empty sheet is not listed
+    # the column the form does not have is listed once; the empty sheet is not listed
     assert form.unread == [
-        Unread("sheet 'Section 2', cell F3", "a cell under 'Lead officer', not a column of the form", "J. Smith"),
+        Unread("sheet 'Section 2', column F", "column 'Lead officer' (1 cell) is not a column of the form: not "
+                                              "imported"),
     ]
 
 
@@ -167,14 +168,16 @@ def test_numbers_stored_as_numbers_get_their_trailing_zero_back(tmp_path):
         rows.append([number, f"provision {number}", "Yes"])
     # the first of its section, followed by 7.11: 7.10; followed by 8.2: 8.1
     rows += [[7.1, "x", "Yes"], [7.11, "x", "Yes"], [8.1, "x", "Yes"], [8.2, "x", "Yes"]]
-    # alone in its section: cannot tell, read as stored and listed
-    rows += [[9.1, "alone", "Yes"]]
+    # alone in its section: 9.1 is 9.1 (no version of the Code has a 9.10); 4.1 cannot be told from
+    # 4.10 (the 2022 Code has one), so the row is given no provision's number and is listed
+    rows += [[9.1, "alone", "Yes"], [4.1, "alone too", "Yes"]]
     form = read_xlsx(_book(tmp_path / "numbers.xlsx", {"Form": rows}))
     assert [row.number for row in form.rows] == [
-        "5.8", "5.9", "5.10", "5.11", "6.1", "6.2", "6.19", "6.20", "7.10", "7.11", "8.1", "8.2", "9.1"]
+        "5.8", "5.9", "5.10", "5.11", "6.1", "6.2", "6.19", "6.20", "7.10", "7.11", "8.1", "8.2", "9.1",
+        "4.1 or 4.10"]
     assert form.unread == [Unread(
-        "sheet 'Form', row 14", "a provision number stored as a number, 9.1, which may be 9.1 or 9.10 (a spreadsheet "
-                                "drops the trailing zero; read as 9.1): store the number column as text", "alone")]
+        "sheet 'Form', row 15", "the number cell holds 4.1 as a number, which Excel also stores for 4.10: store the "
+                                "numbers as text", "alone too")]
     # numbers stored as text are read as they are
     text = read_xlsx(_book(tmp_path / "text.xlsx", {"Form": [HEADER, ["5.10", "x", "Yes"]]}))
     assert [row.number for row in text.rows] == ["5.10"] and not text.unread
@@ -334,6 +337,143 @@ def test_text_just_past_the_last_row_read_is_listed(tmp_path):
         Unread("sheet 'Form'", "rows after row 5,000 (not read: at most 5,000 rows of a sheet are read)")]
 
 
+
+TICKS_HEADER = ["Code provision", "Code requirement", "Yes", "No", "Partial", "N/A", "Evidence"]
+
+
+def test_a_form_with_a_tick_column_per_status(tmp_path):
+    path = _book(tmp_path / "ticks.xlsx", {"Form": [
+        ["Self-assessment"],
+        TICKS_HEADER,
+        ["1.2", "Define a complaint.", "✓", None, None, None, "Complaints Policy"],
+        ["1.3", "Use the definition.", None, "X", None, None, "Letters"],
+        # a row split in two: its tick on the first row
+        ["1.4", "Accept complaints", None, None, "✔", None, None],
+        [None, "from anyone.", None, None, None, None, "Leaflet"],
+        ["2.1", "Exclusions.", None, None, None, "x", None],
+        # two columns ticked, and none: listed by the importer, never taken for one status
+        ["2.2", "Explain exclusions.", "✓", "✓", None, None, None],
+        ["2.3", "Not yet assessed.", None, None, None, None, "Draft"],
+        # a cell beyond the header is still listed
+        ["2.4", "Keep records.", "Y", None, None, None, None, "stray"],
+    ]})
+    form = read_xlsx(path)
+    assert [(row.number, row.status) for row in form.rows] == [
+        ("1.2", "Yes"), ("1.3", "No"), ("1.4", "Partial"), ("2.1", "N/A"),
+        ("2.2", "ticks not read as one status: Yes ✓, No ✓"), ("2.3", ""), ("2.4", "Yes")]
+    assert form.rows[2].requirement == "Accept complaints\nfrom anyone." and form.rows[2].evidence == "Leaflet"
+    # the ticks are the form's cells, not cells under no column
+    assert form.unread == [Unread("sheet 'Form', cell H10", "a cell outside the form's columns", "stray")]
+
+
+def test_a_tick_form_imports_its_statuses_and_lists_ticks_that_are_not_one(tmp_path):
+    from audit_lib.form.importer import plan_import
+
+    def wording(number: str) -> str:
+        return C2024.provision(number).text
+
+    path = _book(tmp_path / "ticks.xlsx", {"Form": [
+        TICKS_HEADER,
+        ["1.2", wording("1.2"), "✓", None, None, None, "Complaints Policy"],
+        ["1.3", wording("1.3"), None, "✔", None, None, None],
+        ["1.4", wording("1.4"), None, None, "x", None, None],
+        ["1.5", wording("1.5"), "✓", "✓", None, None, "Leaflet"],
+    ]})
+    plan = plan_import(path, C2024)
+    assert {pid: answer.status for pid, answer in plan.answers.items()} == {
+        "2024:1.2": Status.YES, "2024:1.3": Status.NO, "2024:1.4": Status.PARTIAL, "2024:1.5": None}
+    assert [(u.where, u.reason.split(" (")[0], u.text) for u in plan.unread] == [
+        ("sheet 'Form', row 5", "a Comply cell that states no status", "ticks not read as one status: Yes ✓, No ✓")]
+
+
+def test_a_number_that_may_be_5_1_or_5_10_is_told_by_its_wording_or_not_imported(tmp_path):
+    from audit_lib.form.importer import plan_import
+
+    note = "the number cell holds 5.1 as a number, which Excel also stores for 5.10: store the numbers as text"
+    path = _book(tmp_path / "alone.xlsx", {"Form": [
+        HEADER, [1.2, C2024.provision("1.2").text, "Yes"], [5.1, C2024.provision("5.1").text, "No"]]})
+    plan = plan_import(path, C2024)
+    # 1.2 is 1.2: no version of the Code has a 1.20; 5.1's wording says it is 5.1
+    assert {pid: a.status.value for pid, a in plan.answers.items()} == {"2024:1.2": "Yes", "2024:5.1": "No"}
+    assert [(u.where, u.reason) for u in plan.unread] == [
+        ("sheet 'Form', row 3", note), ("sheet 'Form', row 3", "read as 5.1: its wording is 5.1's, not 5.10's")]
+    # without wording to tell: not imported, and listed
+    path = _book(tmp_path / "bare.xlsx", {"Form": [
+        HEADER, [1.2, C2024.provision("1.2").text, "Yes"], [5.1, "Stage 1", "No"]]})
+    plan = plan_import(path, C2024)
+    assert list(plan.answers) == ["2024:1.2"]
+    assert [(u.where, u.reason) for u in plan.unread] == [
+        ("sheet 'Form', row 3", note),
+        ("sheet 'Form', row 3", "a number that could be 5.1 or 5.10 and a wording that does not tell which: not "
+                                "imported")]
+
+
+def test_a_csv_with_a_tick_column_per_status(tmp_path):
+    path = tmp_path / "ticks.csv"
+    path.write_text("Ref,Question,Y,N,Comments\n1.2,Define a complaint.,✓,,Done\n1.3,Use it.,,✓,\n",
+                    encoding="utf-8")
+    form = read_csv(path)
+    assert [(row.number, row.status, row.commentary) for row in form.rows] == [
+        ("1.2", "Yes", "Done"), ("1.3", "No", "")]
+    assert form.unread == []
+
+
+def test_a_hidden_sheet_is_read_and_said_to_be(tmp_path):
+    path = _book(tmp_path / "hidden.xlsx", {
+        "Form": [HEADER, ["1.2", "a", "Yes"]],
+        "Old form": [HEADER, ["1.3", "b", "No"]],
+        "Lists": [["Yes"], ["No"], ["Partial"]],
+    })
+    book = openpyxl.load_workbook(path)
+    book["Old form"].sheet_state = "hidden"
+    book["Lists"].sheet_state = "veryHidden"
+    book.save(path)
+    form = read_xlsx(path)
+    assert [row.number for row in form.rows] == ["1.2", "1.3"]
+    assert form.unread == [
+        Unread("sheet 'Old form'", "a hidden sheet, read: check it is meant to be part of the form"),
+        Unread("sheet 'Lists'", "a hidden sheet without the form's header (not read: 3 rows with text)"),
+    ]
+
+
+def _cache_values(path: Path, part: str, values: dict[str, tuple[str | None, str]]) -> None:
+    """Put into the sheet ``part`` of the workbook at ``path`` the value Excel saves for each formula
+    cell (cell -> (type, value)), as Excel does and openpyxl does not."""
+    import re as regex
+
+    with zipfile.ZipFile(path) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    xml = parts[part].decode("utf-8")
+    for cell, (kind, value) in values.items():
+        typed = f' t="{kind}"' if kind else ""
+        xml, found = regex.subn(rf'<c r="{cell}"([^>]*)><f>([^<]*)</f><v\s*/?>(?:</v>)?',
+                                rf'<c r="{cell}"\1{typed}><f>\2</f><v>{value}</v>', xml)
+        assert found == 1, cell
+    parts[part] = xml.encode("utf-8")
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+
+
+def test_a_formula_with_no_value_saved_is_listed_never_quoted(tmp_path):
+    path = _book(tmp_path / "formulas.xlsx", {"Form": [
+        ["=\"Self-assessment \"&YEAR(TODAY())"],
+        [*HEADER, "Score"],
+        ["1.2", "Define a complaint.", '=IF(Sheet2!A1="","Yes","No")', "Policy", None, "=1+1"],
+        ["1.3", "Use it.", "=D4", "Letters", '=""'],
+        ["1.4", "Accept.", "=D4", "Leaflet", None],
+    ]})
+    # Excel saved the values of two: "No" for C4's, and "" (a formula giving nothing) for E4's
+    _cache_values(path, "xl/worksheets/sheet1.xml", {"C4": ("str", "No"), "E4": ("str", "")})
+    form = read_xlsx(path)
+    assert [(row.number, row.status) for row in form.rows] == [("1.2", ""), ("1.3", "No"), ("1.4", "")]
+    # the cells of the form's columns with no value saved; the title's and a column not of the form's are
+    # not the form's
+    why = "a formula with no value saved (open the file in Excel and save it, then import again)"
+    assert form.unread == [Unread("sheet 'Form', cell C3", why), Unread("sheet 'Form', cell C5", why)]
+    assert "IF(" not in repr(form) and "Sheet2" not in repr(form)
+
+
 # --- reading CSV -----------------------------------------------------------------------------------
 
 def test_a_csv_with_semicolons_in_windows_1252(tmp_path):
@@ -360,7 +500,8 @@ def test_a_csv_in_utf8_with_a_byte_order_mark_commas_or_tabs(tmp_path):
     form = read_csv(comma)
     assert [(r.number, r.requirement, r.status, r.commentary) for r in form.rows] == [
         ("5.10", "Text, with a comma", "N/A", "line one\nline two")]
-    assert form.unread == [Unread("cell E2", "a cell under 'Lead officer', not a column of the form", "extra")]
+    assert form.unread == [Unread("column E", "column 'Lead officer' (1 cell) is not a column of the form: not "
+                                              "imported")]
     # a CSV saved from Excel writes 5.10 as 5.1: recovered the same way
     saved = tmp_path / "saved.csv"
     saved.write_text("Provision,Compliance\n5.8,Yes\n5.9,Yes\n5.1,No\n5.11,Yes\n", encoding="utf-8")
@@ -439,9 +580,19 @@ def test_the_csv_export_reads_back_with_its_code_version(tmp_path):
     # the counts and the next due date are not the evidence, an action or its due date
     assert by_number["1.2"] == FormRow(where="row 2", number="1.2", status="Yes", section="1")
     assert by_number["1.3"] == FormRow(where="row 3", number="1.3", status="Partial", section="1")
-    # the code version is read, not listed; the product's other columns are listed cell by cell
-    assert {u.reason.split("'")[1] for u in form.unread} == {"evidence_items", "open_actions", "next_action_due",
-                                                             "chc_audit_version", "answers_sha256"}
+    # the code version is read, not listed; the product's other columns are listed once each
+    # (tier is blank in the 2024 Code: nothing to list)
+    count = len(C2024.provisions)
+    assert form.unread == [
+        Unread(f"column {letter}", f"column '{name}' ({cells} cells) is not a column of the form: not imported")
+        for letter, name, cells in (("F", "evidence_items", count), ("G", "open_actions", count),
+                                    ("H", "next_action_due", 2), ("I", "chc_audit_version", count),
+                                    ("J", "answers_sha256", count))]
+    c2022 = load_catalogue("2022")
+    tiers = read_csv(write_csv(_form(c2022), tmp_path / "2022.csv"))
+    assert Unread("column D", f"column 'tier' ({len(c2022.provisions)} cells) is not a column of the form: not "
+                              "imported") in tiers.unread
+    assert len(tiers.unread) == 5
 
 
 def test_a_csv_stating_two_code_versions_is_refused(tmp_path):

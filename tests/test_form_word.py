@@ -177,7 +177,7 @@ def test_a_row_split_over_pages_into_a_merged_number_cell_is_one_row(tmp_path):
 
 def test_tracked_changes_nested_tables_and_extra_columns(tmp_path):
     """Inserted text is read and deleted text is not; a table inside a cell is a table of its own
-    (listed, not part of the cell's text); a cell under no column of the form is listed."""
+    (listed, not part of the cell's text); a column that is no column of the form is listed once."""
     document = docx.Document()
     table = document.add_table(rows=2, cols=6)
     fill_row(table.rows[0], *HEADER_2024, "Internal note")
@@ -197,8 +197,8 @@ def test_tracked_changes_nested_tables_and_extra_columns(tmp_path):
     assert form.rows == [FormRow(where="table 1, row 2", number="3.1", requirement="Landlords must make it easy to "
                                  "complain.", status="Yes", evidence="Website", commentary="Channels listed.")]
     assert form.unread == [
-        Unread("table 1, row 2, column 6", "cell under no column of the form", "Ask Sam"),
         Unread("table 2", "table without the form's header", "Channel | Used"),
+        Unread("table 1, column 6", "column 'Internal note' (1 cell) is not a column of the form: not imported"),
     ]
 
 
@@ -609,3 +609,57 @@ def test_rows_inside_content_controls_are_read(tmp_path):
     assert read_docx(tmp_path / "f.docx").rows == [
         FormRow(where="table 1, row 2", number="4.1", requirement="Landlords must have a complaints officer.",
                 status="Yes", evidence="Job description")]
+
+
+# --- a form with a tick column per status -----------------------------------------------------------
+
+def _symbol(cell, font: str, char: str) -> None:
+    """A symbol inserted from a symbol font (Insert > Symbol), as Word holds it: ``w:sym``."""
+    run = cell.paragraphs[0].add_run()
+    sym = OxmlElement("w:sym")
+    sym.set(qn("w:font"), font)
+    sym.set(qn("w:char"), char)
+    run._r.append(sym)
+
+
+def _checkbox(cell, checked: bool) -> None:
+    """A checkbox content control, showing ☒ when ticked and ☐ when not, as Word's do."""
+    sdt, properties, content = OxmlElement("w:sdt"), OxmlElement("w:sdtPr"), OxmlElement("w:sdtContent")
+    run, text = OxmlElement("w:r"), OxmlElement("w:t")
+    text.text = "☒" if checked else "☐"
+    run.append(text)
+    content.append(run)
+    sdt.append(properties)
+    sdt.append(content)
+    cell.paragraphs[0]._p.append(sdt)
+
+
+def test_a_form_with_a_tick_column_per_status(tmp_path):
+    document = docx.Document()
+    header = ("Code provision", "Code requirement", "Yes", "No", "Partial", "Evidence", "Lead officer")
+    table = document.add_table(rows=7, cols=7)
+    fill_row(table.rows[0], *header)
+    fill_row(table.rows[1], "1.2", "Define a complaint.", "✓", "", "", "Complaints Policy", "Ask Sam")
+    fill_row(table.rows[2], "1.3", "Use the definition.", "", "", "", "Letters", "")
+    _symbol(table.rows[2].cells[3], "Wingdings", "F0FC")  # a Wingdings tick under No
+    fill_row(table.rows[3], "1.4", "Accept complaints", "", "", "", "", "")
+    for column, checked in ((2, False), (3, False), (4, True)):
+        _checkbox(table.rows[3].cells[column], checked)
+    fill_row(table.rows[4], "", "from anyone.", "", "", "", "Leaflet", "Ask Jo")  # the row split over a page
+    fill_row(table.rows[5], "2.1", "Exclusions.", "✓", "✓", "", "", "")
+    fill_row(table.rows[6], "2.2", "Explain exclusions.", "", "", "", "", "")
+    _symbol(table.rows[6].cells[2], "Webdings", "F061")  # a tick of a font not known here: not lost
+    document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+    continued = document.add_table(rows=1, cols=7)  # the table carried on over a page, no header
+    fill_row(continued.rows[0], "2.3", "Keep records.", "", "", "✔", "Log", "Ask Al")
+    document.save(tmp_path / "ticks.docx")
+
+    form = read_docx(tmp_path / "ticks.docx")
+    assert [(row.number, row.status) for row in form.rows] == [
+        ("1.2", "Yes"), ("1.3", "No"), ("1.4", "Partial"),
+        ("2.1", "ticks not read as one status: Yes ✓, No ✓"), ("2.2", "ticks not read as one status: Yes \ufffd"),
+        ("2.3", "Partial")]
+    assert form.rows[2].requirement == "Accept complaints\nfrom anyone." and form.rows[2].evidence == "Leaflet"
+    # ticks are the form's cells; the column the form does not have is listed once, over both tables
+    assert form.unread == [
+        Unread("table 1, column 7", "column 'Lead officer' (3 cells) is not a column of the form: not imported")]

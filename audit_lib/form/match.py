@@ -211,6 +211,10 @@ def _numbered_rows(form: ReadForm, catalogue: Catalogue,
     seen: dict[str, str] = {}
     for row in form.rows:
         number = provision_number(row.number)
+        if number is None and (either := _EITHER.match(row.number or "")):
+            number = _one_of(row, [n for n in either.groups() if n in by_number], catalogue, matched)
+            if number is None:
+                continue
         if number is None:
             printed = (row.number or "").strip()
             reason = (f"a number that is not a provision's ('{shortened(printed, 20)}'; expected e.g. 1.2)" if printed
@@ -233,6 +237,27 @@ def _numbered_rows(form: ReadForm, catalogue: Catalogue,
             matched.wording_differs.append((provision.id, row.where))
         rows.append((provision, row))
     return rows
+
+
+#: A number a reader could not tell from another ("5.1 or 5.10": Excel stores both as 5.1).
+_EITHER = re.compile(r"^\s*(\d{1,2}\.\d{1,2}) or (\d{1,2}\.\d{1,2})\s*$")
+
+
+def _one_of(row: FormRow, numbers: list[str], catalogue: Catalogue, matched: MatchedForm) -> str | None:
+    """The one of ``numbers`` (provisions of ``catalogue``) that ``row`` is: the only one the Code
+    has, else the one whose wording the row prints; ``None`` (listed) when neither tells."""
+    if len(numbers) == 1:
+        return numbers[0]
+    fits = {number: _row_likeness(row, number, catalogue.code) or 0.0 for number in numbers}
+    best = max(fits, key=lambda number: fits[number]) if fits else None
+    if best is not None and fits[best] >= SAME_WORDING and all(fits[n] < fits[best] for n in fits if n != best):
+        others = " or ".join(n for n in numbers if n != best)
+        matched.unread.append(Unread(row.where, f"read as {best}: its wording is {best}'s, not {others}'s"))
+        return best
+    matched.unread.append(Unread(row.where, f"a number that could be {' or '.join(numbers) or row.number} and a "
+                                            "wording that does not tell which: not imported",
+                                 shortened(row.requirement)))
+    return None
 
 
 @cache

@@ -14,7 +14,11 @@ extracted from a PDF or a web page.
 * *Rows whose columns lost their tabs*, the number glued to the requirement ("1.2A complaint
   must be ..."): the requirement runs until a status ("Y", "Yes", "No", "Partial", "N/A") alone
   on a line or glued to the end of one ("... own merits.Y"); the paragraphs after it are the
-  evidence, each "- ..." line a bulleted line. The header may be printed over several lines
+  evidence, each "- ..." line a bulleted line. A status may also stand on a labelled line of its
+  own ("Compliant: Yes", "Comply: No", "Status: Partial": a Comply column's label, then a status,
+  as pages laid out without a table print it, a heading per provision); the lines after it are
+  the evidence when bulleted and the commentary otherwise ("Evidence:" and "Comments:" lines
+  say which). The header may be printed over several lines
   ("Code" / "provision" / "Code requirementComply:" / ...). With nothing but the number to go
   by, a line starts a row only when its number comes in sequence (one not read before, in the
   same section or among the first of the next; any after a section heading) and its wording
@@ -23,6 +27,11 @@ extracted from a PDF or a web page.
 * *A questionnaire without numbers* (the 2020 Code's): each paragraph is a row with no number
   and the paragraph as its requirement, for :mod:`.match` to recognise the questions by their
   wording and take the paragraphs between them as the answers.
+
+In a table (tab-separated or HTML), a form with a tick column per status ("Yes | No | Partial |
+N/A") takes the status of the column ticked (:meth:`.columns.Columns.status`; in HTML a ticked
+checkbox is a tick), and a column under a header cell naming no column of the form is listed
+once, with how many cells it fills (a cell beyond the header, one by one).
 
 A heading "Section 1: Definition of a complaint" names the section of the rows under it; "Mandatory
 'must' requirements", "Stage 1" and the like end a row and are otherwise passed over, as are
@@ -62,7 +71,7 @@ from bs4 import BeautifulSoup
 from bs4.element import NavigableString, PreformattedString, Tag
 
 from ..errors import FormError
-from .columns import Columns, Role, header_columns
+from .columns import TICK_STATUS, Columns, Role, column_not_read, header_columns, header_role
 from .rows import BULLET, FormAction, FormRow, ReadForm, Unread, shortened
 from .source import decode_text, read_source
 
@@ -92,6 +101,10 @@ _STATUS_ALONE = re.compile(
 )
 #: A status glued to the end of a requirement's last line ("... on its own merits.Y").
 _STATUS_GLUED = re.compile(r"(?<=[a-z.;:,)\]’'\"”])(?P<status>Yes|No|Partial|N/A|Y|N)$")
+#: A line starting with a label: "Compliant: Yes", "Status: Partial", "Evidence:".
+_LABELLED = re.compile(r"^(?P<label>[^:\d\t]{1,40}):\s*(?P<rest>.*)$")
+#: A Comply column's header wording, not a status: "Comply: Yes / No".
+_YES_NO = re.compile(r"^yes\s*/\s*no$", re.IGNORECASE)
 #: A cell that is only a bullet mark, with no text.
 _LONE_MARK = re.compile(r"^[•·▪●◦]$")
 #: What makes a cell an HTML fragment to reduce to text: a tag or an entity.
@@ -109,6 +122,31 @@ def _bulleted(text: str) -> str:
     """``text`` with a leading bullet mark ("- ", "· ", "• ") written as :data:`.rows.BULLET`."""
     match = _BULLET_LINE.match(text)
     return BULLET + match.group("text").strip() if match else text
+
+
+def _labelled_status(text: str) -> str | None:
+    """The status a line states after a status column's label ("Compliant: Yes" -> "Yes"), else
+    ``None``: the label is one a Comply column's header has, and the words after it start with a
+    status (:func:`.interpret.read_status`)."""
+    from .interpret import read_status
+
+    match = _LABELLED.match(text)
+    if match is None or header_role(match.group("label")) != "status":
+        return None
+    rest = match.group("rest").strip()
+    if not rest or _YES_NO.match(rest) or read_status(rest)[0] is None:
+        return None
+    return rest
+
+
+def _labelled_cell(text: str) -> tuple[str, str] | None:
+    """The cell a labelled line starts, and its text after the label ("Evidence: Policy" ->
+    ``("evidence", "Policy")``; "Comments:", "Explanation:", "Notes:" the commentary)."""
+    match = _LABELLED.match(text)
+    role = header_role(match.group("label")) if match else None
+    if match is None or role not in ("evidence", "commentary", "combined"):
+        return None
+    return ("evidence" if role == "evidence" else "commentary"), match.group("rest").strip()
 
 
 # --- HTML to lines --------------------------------------------------------------------------------
@@ -190,6 +228,10 @@ def _html_lines(root: Tag, *, page: bool, skip: frozenset[int] = frozenset()) ->
             elif name in _BLOCKS:
                 out.paragraph()
             continue
+        if name == "input" and str(node.get("type", "")).lower() in ("checkbox", "radio") and node.find_parent(
+                ["td", "th"]) is not None:
+            out.text("☑" if node.has_attr("checked") else "☐")  # a tick column's box, as a tick or none
+            continue
         if name in _UNREAD_ELEMENTS or (name == "table" and id(node) in skip):
             continue
         if name == "br":
@@ -250,8 +292,12 @@ class _Row:
     cells: dict[str, list[str]] = field(default_factory=dict)
     #: The cell written last (a continuation line without tabs carries it on).
     last: str = "requirement"
-    #: Rows without tabs: "requirement" until the status is read, then "evidence".
+    #: Rows without tabs: "requirement" until the status is read, then "evidence"; "labelled"
+    #: after a status on a labelled line ("Compliant: Yes").
     phase: str = "requirement"
+    #: After a labelled status: the cell a line that is not bulleted goes to ("Evidence:" and
+    #: "Comments:" lines choose it).
+    labelled: str = "commentary"
 
     def add(self, cell: str, text: str) -> None:
         if text:
@@ -305,6 +351,11 @@ class _TextReader:
         self.unplaced: list[tuple[int, Unread]] = []
         self.columns: Columns | None = None
         self.header_line: int | None = None
+        #: The cells of the header the rows are read by, and its line.
+        self.header: tuple[list[str], int] = ([], 0)
+        #: Columns under a header cell naming no column of the form: header in lower case ->
+        #: (the header, its line, how many filled cells), listed once each.
+        self.extra: dict[str, tuple[str, int, int]] = {}
         self.section: str | None = None
         self.current: _Row | None = None
         #: Lines of text that are no row, by paragraph: (line number, texts).
@@ -345,6 +396,7 @@ class _TextReader:
             elif "\t" in stripped and (columns := header_columns([c.strip() for c in line.split("\t")])):
                 self._end_row()
                 self.columns, self.header_line = columns, self.header_line or number
+                self.header = ([" ".join(cell.split()) for cell in line.split("\t")], number)
                 self.tabbed, self.new_section = True, True
             elif heading_place and _SECTION.match(stripped):
                 self._end_row()
@@ -355,6 +407,7 @@ class _TextReader:
             elif (block := _header_block(self.lines, index)) is not None:
                 self._end_row()
                 self.columns, self.header_line = block[0], self.header_line or number
+                self.header = ([], number)
                 self.new_section = True
                 skip_to = block[1]
             elif self.current is not None and self._continue_row(number, line, gap):
@@ -370,6 +423,8 @@ class _TextReader:
             previous_stray = stray
         self._end_row()
         last_row = max((row.line for row in self.rows), default=0)
+        for title, at, count in self.extra.values():
+            self.unplaced.append((at, Unread(self.where(at), column_not_read(title, count))))
         for number, texts in self.strays:
             reason = "text after the form" if number > last_row else "text between the form's rows"
             self.unplaced.append((number, Unread(self.where(number), reason, shortened("\n".join(texts)))))
@@ -444,12 +499,23 @@ class _TextReader:
 
     def _add_cells(self, row: _Row, number: int, cells: Sequence[str], columns: Columns) -> None:
         roles = {index: role for role, index in columns.roles.items()}
-        for index, piece in enumerate(cells):
-            text = _cell_text(piece)
+        # a tick cell's bullet mark ("●") is its tick, not an empty bullet
+        texts = [_cell_text(piece) or (piece.strip() if roles.get(index) in TICK_STATUS else "")
+                 for index, piece in enumerate(cells)]
+        header, header_line = self.header
+        status_at = min((i for i, role in roles.items() if role == "status" or role in TICK_STATUS), default=None)
+        for index, (piece, text) in enumerate(zip(cells, texts)):
             role: Role | None = roles.get(index)
-            if not text or (role == "number" and index == 0 and _ROW_START.match(piece)):
+            if index == status_at:
+                row.add("status", columns.status(texts).strip())  # in the status's place (the cell written last)
+            if not text or role == "status" or role in TICK_STATUS or (
+                    role == "number" and index == 0 and _ROW_START.match(piece)):
                 continue
-            if role is None or role == "number":
+            title = header[index] if role is None and index < len(header) else ""
+            if title:  # a column the form does not have: listed once, by its header
+                _, line, count = self.extra.get(title.lower(), (title, header_line, 0))
+                self.extra[title.lower()] = (title, line, count + 1)
+            elif role is None or role == "number":
                 reason = "a cell beyond the form's columns" if role is None else \
                     "text in the provision number's column that is not a provision number"
                 self.unplaced.append((number, Unread(self.where(number), reason, shortened(text))))
@@ -480,6 +546,12 @@ class _TextReader:
         if not text:
             return True
         bullet = _BULLET_LINE.match(text)
+        if not row.cells.get("status") and (status := _labelled_status(text)) is not None:
+            row.add("status", status)  # "Compliant: Yes" on a line of its own: the row's status
+            row.phase = "labelled"
+            return True
+        if row.phase == "labelled":
+            return self._labelled(row, text, gap)
         if row.phase == "requirement":
             if _STATUS_ALONE.match(text) and row.cells.get("requirement"):
                 row.add("status", text)
@@ -503,6 +575,24 @@ class _TextReader:
             row.carry_on(text)
         else:
             row.add("evidence", text)
+        return True
+
+    @staticmethod
+    def _labelled(row: _Row, text: str, gap: int) -> bool:
+        """A line after a labelled status: a bulleted line the evidence; a labelled one
+        ("Evidence:", "Comments:") starts that cell; a wrapped line carries on the one above; any
+        other the commentary (or the cell a label started)."""
+        cell = _labelled_cell(text)
+        if cell is not None:
+            row.labelled, rest = cell
+            row.add(row.labelled, _bulleted(rest))
+            row.last = row.labelled
+        elif _BULLET_LINE.match(text):
+            row.add("evidence", _bulleted(text))
+        elif gap == 0 and row.last in ("evidence", "commentary") and row.cells.get(row.last):
+            row.carry_on(text)
+        else:
+            row.add(row.labelled, text)
         return True
 
     def _end_row(self) -> None:
@@ -622,7 +712,10 @@ def _grid(table: Tag, skip: frozenset[int] = frozenset()) -> list[list[_Cell]]:
                 continue
             td = cells[index]
             index += 1
-            cell = _Cell(id(td), "\n".join(_html_lines(td, page=False, skip=skip)))
+            text = "\n".join(_html_lines(td, page=False, skip=skip))
+            if not text and _LONE_MARK.match(mark := td.get_text(strip=True)):
+                text = mark  # a bullet mark alone: a tick, in a tick column
+            cell = _Cell(id(td), text)
             down = _span(td.get("rowspan"), 1000)
             for offset in range(_span(td.get("colspan"), 100)):
                 placed = replace(cell, across=offset > 0)
@@ -642,6 +735,11 @@ class _TableState:
     section: str | None = None
     current: _Row | None = None
     rows: list[_Row] = field(default_factory=list)
+    #: The header cells the columns were named by (a table carrying the form on keeps them).
+    header: list[str] = field(default_factory=list)
+    #: Columns under a header cell naming no column of the form: header in lower case -> (the
+    #: header, where first seen, how many filled cells), listed once each.
+    extra: dict[str, tuple[str, str, int]] = field(default_factory=dict)
 
 
 def _heading(cells: Sequence[_Cell], width: int) -> str | None:
@@ -672,6 +770,7 @@ def _read_table(grid: Sequence[Sequence[_Cell]], number: int, state: _TableState
     if header is not None:
         columns, first = header
         width = len(grid[first - 1])
+        state.header = [" ".join(cell.text.split()) if not cell.across else "" for cell in grid[first - 1]]
     if columns is None:
         carried = state.columns
         numbered = carried is not None and any(
@@ -713,11 +812,20 @@ def _read_table(grid: Sequence[Sequence[_Cell]], number: int, state: _TableState
         else:
             unread.append(Unread(where, "a row without a provision number", shortened(" | ".join(t for t in texts if t))))
             continue
+        # the status: the Comply cell's text, or the status of the tick column marked
+        at = {column for column, _ in placed}
+        row.add("status", columns.status([cell.text if i in at else "" for i, cell in enumerate(cells)]).strip())
         for column, cell in placed:
             role = roles.get(column)
-            if not cell.text.strip():
+            if not cell.text.strip() or role == "status" or role in TICK_STATUS:
                 continue
-            if role is None:
+            if role is not None and _LONE_MARK.match(cell.text.strip()):
+                continue  # a bullet mark alone (a tick column's tick, elsewhere nothing)
+            title = state.header[column] if role is None and column < len(state.header) else ""
+            if title:  # a column the form does not have: listed once, by its header
+                _, first_seen, count = state.extra.get(title.lower(), (title, f"table {number}, column {column + 1}", 0))
+                state.extra[title.lower()] = (title, first_seen, count + 1)
+            elif role is None:
                 unread.append(Unread(where, "a cell beyond the form's columns", shortened(cell.text)))
             else:
                 row.add(_CELL_OF_ROLE[role], cell.text)
@@ -794,6 +902,7 @@ def read_html(path: Path | str) -> ReadForm:
     if state.rows:
         form.rows.extend(row.form_row() for row in state.rows)
         form.unread.extend(unread)
+        form.unread.extend(Unread(where, column_not_read(title, count)) for title, where, count in state.extra.values())
         return form
     body = soup.body if isinstance(soup.body, Tag) else soup
     lines = _html_lines(body, page=True)

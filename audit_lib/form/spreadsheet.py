@@ -26,10 +26,11 @@ A number cell that Excel stores as a number loses its trailing zero: ``5.10`` is
 ``5.1`` (and a CSV saved from Excel says ``5.1``). Such a number, and a CSV's number with one
 decimal, is recovered from its neighbours in the same section: after ``5.9`` (or
 any number from ``5.1`` to ``5.9``), a stored ``5.1`` is ``5.10``; with no number before it in
-its section, a next row ``5.11`` makes it ``5.10`` and a next row ``5.2`` keeps it ``5.1``. When
-the neighbours cannot tell, the number is read as stored (``5.1``) and, in a workbook, the row
-is also listed, asking for the column to be stored as text (a CSV cannot say whether its ``5.1``
-was a number, so it is taken as written). Other numbers are written as a spreadsheet shows
+its section, a next row ``5.11`` makes it ``5.10`` and a next row ``5.2`` keeps it ``5.1``; a
+number no version of the Code has a tenth of (``1.1``: there is no ``1.10``) is as stored. When
+nothing can tell, a workbook's row is kept with the number ``5.1 or 5.10``, which is no
+provision's (so its answer goes to neither), and listed, asking for the numbers to be stored as
+text (a CSV cannot say whether its ``5.1`` was a number, so it is taken as written). Other numbers are written as a spreadsheet shows
 them (a percentage as ``85%``, fixed decimals as formatted), dates as ``DD/MM/YYYY``, ``TRUE``
 and ``FALSE`` as such. Lines in an evidence or commentary cell starting with a bullet symbol
 (``•``, ``●``, ``▪``, the Symbol font's bullet) start with :data:`.rows.BULLET`.
@@ -37,15 +38,22 @@ and ``FALSE`` as such. Lines in an evidence or commentary cell starting with a b
 The action columns (Action, Action owner, Action due, Action done) hold one action per line: the
 owner, due and done cells' lines go with the action on the same line (a continuation row's
 lines with that row's actions). A line in an owner, due or done cell with no action beside it is
-listed. Any other filled cell under no recognised column is listed by its cell (``sheet 'Section
-1', cell H7``) with its text shortened (a cell of the form's sheet is the landlord's); nothing is
-dropped. At most :data:`MAX_ROWS` rows of a sheet or CSV file and :data:`MAX_COLUMNS` columns are
+listed. A column under a header cell naming no column of the form ("Lead officer", the CSV
+export's ``tier`` and counts) is listed once, with how many cells it fills; any other filled cell
+under no recognised column (under a blank header cell or beyond the header) is listed by its cell
+(``sheet 'Section 1', cell H7``) with its text shortened (a cell of the form's sheet is the
+landlord's); nothing is dropped. The status is the Comply column's text or, in a form with a tick
+column per status ("Yes | No | Partial | N/A"), the status of the column ticked
+(:meth:`.columns.Columns.status`). At most :data:`MAX_ROWS` rows of a sheet or CSV file and :data:`MAX_COLUMNS` columns are
 read; rows beyond are listed once, found without reading a blank row at a time (a file of a few
 kilobytes with one cell in Excel's last row, 1,048,576, would otherwise take seconds a sheet);
 blank rows within the form are read through.
 
 A workbook is read with openpyxl in read-only mode for its cells' values (``.xlsm`` too: its
-macros are never run nor kept); a CSV's delimiter (comma, semicolon or tab) is the one with which
+macros are never run nor kept). A hidden sheet is read like any other, and listed as read (it
+may hold the form, or last year's). A formula's cell whose value was never saved (a workbook
+made by a program, or never opened in Excel) reads as blank: the form's cells holding one are
+listed, found in the sheet's XML only when it holds a formula, the formula never quoted. a CSV's delimiter (comma, semicolon or tab) is the one with which
 a header row is found, its text as :func:`.source.decode_text` reads it (UTF-8 with or without
 a byte order mark, UTF-16 with one, as Excel's "Unicode text" is, else Windows-1252). A CSV's ``code_version`` column (the CSV export's) is the Code version the
 file states (:attr:`.rows.ReadForm.stated_code`), taken from the rows stating one; rows stating
@@ -96,16 +104,18 @@ import io
 import math
 import re
 import warnings
+import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 from ..assessment.answers import SignOff
 from ..core.io import atomic_write_bytes, atomic_write_text
 from ..errors import FormError
-from .columns import Columns, Role, header_columns
+from .columns import Columns, Role, column_not_read, header_columns
 from .filled import FilledForm, FilledRow
 from .rows import BULLET, FormAction, FormRow, ReadForm, Unread, shortened
 from .source import checked_output, decode_text, describe_start, package_names, read_source
@@ -250,6 +260,8 @@ class _TableReader:
         #: versions it states: version -> the rows stating it.
         self.code_column = code_column
         self.stated: dict[str, list[int]] = {}
+        #: The filled cells under a header naming no column of the form: (column, header) -> how many.
+        self.extra: dict[tuple[int, str], int] = {}
 
     def where(self, row: int) -> str:
         return f"{self.prefix}row {row}"
@@ -290,9 +302,10 @@ class _TableReader:
                 )
                 self.building.append(current)
             for role in _TEXT_ROLES:
-                text = columns.cell(cells.texts, role)
+                text = columns.status(cells.texts) if role == "status" else columns.cell(cells.texts, role)
                 current.add(role, _bulleted(text) if role in ("evidence", "commentary", "combined") else text)
             current.actions.extend(self.actions(columns, cells))
+        self.list_extra()
 
     def take_code(self, cells: _Cells, index: int) -> _Cells:
         """Note the Code version the row states in column ``index``; the row without it."""
@@ -303,17 +316,27 @@ class _TableReader:
         return _Cells(cells.number, texts, cells.numeric - {index}, cells.guessed)
 
     def list_others(self, columns: Columns, header: list[str], cells: _Cells) -> None:
-        """List the row's filled cells under no column of the form (unless the row is a heading)."""
+        """List the row's filled cells under no column of the form (unless the row is a heading):
+        those under a header cell naming another column are counted, to be listed by their column
+        (:meth:`list_extra`); those under a blank header cell or beyond the header, one by one."""
         others = columns.others(cells.texts)
         if len(others) == 1 and len([text for text in cells.texts if text]) == 1 and _is_heading(
                 columns, cells, others):
             return
         for index in others:
             title = header[index] if index < len(header) and header[index] else None
-            reason = (f"a cell under '{shortened(title, 40)}', not a column of the form" if title
-                      else "a cell outside the form's columns")
-            self.form.unread.append(Unread(self.cell_where(cells.number, index), reason,
-                                           shortened(cells.texts[index])))
+            if title:
+                self.extra[(index, title)] = self.extra.get((index, title), 0) + 1
+            else:
+                self.form.unread.append(Unread(self.cell_where(cells.number, index),
+                                               "a cell outside the form's columns", shortened(cells.texts[index])))
+
+    def list_extra(self) -> None:
+        """List each column under a header naming no column of the form once, with its count of
+        filled cells (the CSV export's counts, a "Lead officer" column): not imported."""
+        for (index, title), count in sorted(self.extra.items()):
+            self.form.unread.append(Unread(f"{self.prefix}column {_column(index)}", column_not_read(title, count)))
+        self.extra.clear()
 
     def actions(self, columns: Columns, cells: _Cells) -> list[FormAction]:
         """The actions in a row's action columns: one per line, the other columns' lines beside them."""
@@ -358,13 +381,22 @@ def _recover_numbers(building: list[_Building], form: ReadForm) -> None:
             if after == tens + 1:
                 row.number = f"{row.number}0"
                 continue
-        if row.guessed:
-            continue
+        if row.guessed or f"{row.number}0" not in _provision_numbers():
+            continue  # a CSV's number is taken as written; no version of the Code has a 5.10 here
+        stored = row.number
+        row.number = f"{stored} or {stored}0"  # no provision's number: the row is listed, not imported as 5.1
         form.unread.append(Unread(
-            row.where, f"a provision number stored as a number, {row.number}, which may be {row.number} or "
-                       f"{row.number}0 (a spreadsheet drops the trailing zero; read as {row.number}): store the "
-                       "number column as text",
-            shortened(row.texts.get("requirement", [""])[0])))
+            row.where, f"the number cell holds {stored} as a number, which Excel also stores for {stored}0: store "
+                       "the numbers as text", shortened(row.texts.get("requirement", [""])[0])))
+
+
+@cache
+def _provision_numbers() -> frozenset[str]:
+    """The provision numbers of every version of the Code (is there a 4.10 for a stored 4.1 to be?)."""
+    from ..code.catalogue import load_catalogue
+    from ..code.versions import versions
+
+    return frozenset(provision.number for code in versions() for provision in load_catalogue(code).provisions)
 
 
 def _neighbour(rows: Iterable[_Building], major: str) -> int | None:
@@ -492,7 +524,7 @@ def read_xlsx(path: Path | str) -> ReadForm:
                 identifier = getattr(book.properties, "identifier", None) or ""
                 form.literal = identifier.startswith("answers-sha256:")
                 for sheet in book.worksheets:
-                    if _read_sheet(sheet, form, building, first=not headed):
+                    if _read_sheet(sheet, form, building, first=not headed, data=data):
                         headed.append(sheet.title)
             finally:
                 book.close()
@@ -509,30 +541,87 @@ def read_xlsx(path: Path | str) -> ReadForm:
     return _finish(form, building)
 
 
-def _read_sheet(sheet: Any, form: ReadForm, building: list[_Building], first: bool) -> bool:
-    """Read one sheet into ``form`` (``first``: no sheet before it had the header); whether it had
-    the form's header."""
+def _read_sheet(sheet: Any, form: ReadForm, building: list[_Building], first: bool, data: bytes = b"") -> bool:
+    """Read one sheet into ``form`` (``first``: no sheet before it had the header; ``data``: the
+    workbook's bytes, to find its formulas with no value saved); whether it had the form's header."""
     where = f"sheet '{sheet.title}'"
+    hidden = getattr(sheet, "sheet_state", "visible") in ("hidden", "veryHidden")
+    at = len(form.unread)  # before anything listed while reading the sheet
     rows = _sheet_rows(sheet, where, form)
     found, above = _find_header(rows)
     if found is None:
         # listed by its name and size, never quoted: a sheet that is not the form may hold anything
         # (a case log's residents' names and addresses)
-        at = len(form.unread)  # before anything listed while counting the rest of the sheet
         filled = [cells for cells in above if cells.texts]
         count = len(filled) + sum(1 for cells in rows if cells.texts)
         if count:
             first_text = next((text for text in filled[0].texts if text), "") if filled else ""
             signoff = _SIGN_OFF.match(sheet.title) or _SIGN_OFF.match(first_text)
             reason = ("the form's sign-off (not imported: the assessment is signed off in the workbook)" if signoff
-                      else f"a sheet without the form's header (not read: {count:,} row{'s' * (count != 1)} with "
-                           "text)")
+                      else f"a {'hidden ' * hidden}sheet without the form's header (not read: {count:,} "
+                           f"row{'s' * (count != 1)} with text)")
             form.unread.insert(at, Unread(where, reason))
         return False
+    if hidden:  # it may hold the form (or last year's): read, and said
+        form.unread.append(Unread(where, "a hidden sheet, read: check it is meant to be part of the form"))
     columns, header = found
     section = _above_header(form, above, first, f"{where}, ")
     _TableReader(form, building, f"{where}, ").read(columns, header, rows, section)
+    # a formula's cell whose value was never saved reads as blank: listed (the formula never quoted)
+    header_row = len(above) + 1
+    named_elsewhere = {index for index, title in enumerate(header) if title and index not in columns.roles.values()}
+    for row, column in sorted(_valueless_formulas(data, getattr(sheet, "_worksheet_path", None))):
+        if header_row <= row <= MAX_ROWS and column <= MAX_COLUMNS and column - 1 not in named_elsewhere:
+            form.unread.append(Unread(f"{where}, cell {_column(column - 1)}{row}", _NO_VALUE))
     return True
+
+
+#: Why a formula's cell with no value saved is listed.
+_NO_VALUE = "a formula with no value saved (open the file in Excel and save it, then import again)"
+#: A formula in a sheet's XML (``<f>``, ``<x:f ...>``, ``<f/>``).
+_FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
+
+
+def _valueless_formulas(data: bytes, part: str | None) -> set[tuple[int, int]]:
+    """The cells (row, column, 1-based) of the sheet at ``part`` of the workbook ``data`` holding a
+    formula with no value saved (a workbook made by a program, or never opened in Excel, saves the
+    formula alone): read as blank, their formulas are not quoted. A formula that gives a blank
+    text, saved with its empty value, is not one. A sheet with no formula is not parsed."""
+    if not data or not part:
+        return set()
+    from defusedxml.ElementTree import iterparse  # type: ignore[import-untyped]
+    from openpyxl.utils.cell import coordinate_to_tuple  # type: ignore[import-untyped]
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            xml = archive.read(part.lstrip("/"))
+    except (KeyError, zipfile.BadZipFile):
+        return set()
+    if not _FORMULA_TAG.search(xml):
+        return set()
+    found: set[tuple[int, int]] = set()
+    row = column = 0
+    for event, element in iterparse(io.BytesIO(xml), events=("start", "end")):
+        name = element.tag.rsplit("}", 1)[-1]
+        if event == "start":
+            if name == "row":
+                row, column = int(element.get("r") or row + 1), 0
+                if row > MAX_ROWS + 1:
+                    break
+            continue
+        if name == "c":
+            reference = element.get("r")
+            if reference:
+                row, column = coordinate_to_tuple(reference)
+            else:
+                column += 1
+            children = {child.tag.rsplit("}", 1)[-1]: child for child in element}
+            value = children.get("v")
+            if "f" in children and (value is None or (not value.text and element.get("t") != "str")):
+                found.add((row, column))
+        elif name == "row":
+            element.clear()
+    return found
 
 
 def _above_header(form: ReadForm, above: list[_Cells], first: bool, where: str) -> str | None:

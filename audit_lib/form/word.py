@@ -11,8 +11,13 @@ a section heading: it names the section of the rows below (the 2022 form's "Mand
 requirements" and "Stage 1" subheadings are passed over, keeping the section). A paragraph
 between tables that reads "Section N ..." names the section too. A table broken over a
 page into a new table continues the form, whether or not it repeats the header (without one, it
-must have the form table's number of columns). Any other table is listed as unread, as is a cell
-under no column of the form; the paragraphs around the tables are the form's preamble.
+must have the form table's number of columns). Any other table is listed as unread; a column
+under a header cell naming no column of the form is listed once (with how many cells it fills),
+any other cell under no column of the form one by one; the paragraphs around the tables are the
+form's preamble. The status is the Comply cell's text or, in a form with a tick column per
+status ("Yes | No | Partial | N/A"), the status of the column ticked
+(:meth:`.columns.Columns.status`): a tick typed, a symbol inserted from Wingdings or Symbol, or
+a checkbox content control ticked (☒ beside empty boxes).
 
 Cells are read by their place in the table's grid: a cell merged across columns is read once, at
 its first column; a cell merged down the rows is read once for a row split across pages, and for
@@ -46,7 +51,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..core.io import atomic_write_bytes
 from ..errors import FormError
-from .columns import Columns, Role, header_columns
+from .columns import Columns, Role, column_not_read, header_columns
 from .rows import BULLET, FormAction, FormRow, ReadForm, Unread, shortened
 from .source import checked_output, package_names, read_source
 
@@ -154,10 +159,32 @@ def _local(element: Any) -> str:
     return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
 
 
+#: Symbols inserted from a symbol font (``w:sym``), as ticks and boxes are: (font, code) -> the
+#: character shown. Others read as U+FFFD, so that a tick of a font not known here is not lost.
+_SYMBOLS: dict[tuple[str, int], str] = {
+    ("wingdings", 0xFC): "✓", ("wingdings", 0xFB): "✗", ("wingdings", 0xFE): "☑", ("wingdings", 0xFD): "☒",
+    ("wingdings", 0xA8): "☐", ("wingdings", 0x6F): "☐",
+    ("wingdings 2", 0x50): "✓", ("wingdings 2", 0x4F): "✗", ("wingdings 2", 0x52): "☑", ("wingdings 2", 0x54): "☒",
+    ("wingdings 2", 0xA3): "☐",
+    ("symbol", 0xB7): "•", ("symbol", 0xD6): "√",
+}
+
+
+def _symbol(sym: Any) -> str:
+    """The character a ``w:sym`` shows (its code may be given as ``F0FC`` or ``FC``)."""
+    font = (sym.get(f"{_W}font") or "").strip().lower()
+    try:
+        code = int(sym.get(f"{_W}char") or "", 16)
+    except ValueError:
+        return "\ufffd"
+    return _SYMBOLS.get((font, code - 0xF000 if code >= 0xF000 else code), "\ufffd")
+
+
 def _text_of(element: Any) -> str:
     """The text of a paragraph (or of a run inside one) as displayed: runs, hyperlinks, fields'
-    results and inserted text; tabs and line breaks as ``\\t`` and ``\\n``; never deleted text,
-    field codes, or the paragraphs of a text box drawn in it (read as paragraphs of their own)."""
+    results, inserted text and symbols (:data:`_SYMBOLS`); tabs and line breaks as ``\\t`` and
+    ``\\n``; never deleted text, field codes, or the paragraphs of a text box drawn in it (read as
+    paragraphs of their own)."""
     parts: list[str] = []
 
     def walk(node: Any) -> None:
@@ -173,6 +200,8 @@ def _text_of(element: Any) -> str:
                 parts.append("\n")
             elif name == "noBreakHyphen":
                 parts.append("-")
+            elif name == "sym":
+                parts.append(_symbol(child))
             else:
                 walk(child)
 
@@ -377,6 +406,11 @@ class _Reader:
         self.tables = 0
         self.form_tables = 0
         self.title_fallback: str | None = None
+        #: The header cells of the form table being read (a table continuing it keeps them).
+        self.header: list[str] = []
+        #: Columns under a header cell naming no column of the form: header in lower case -> (the
+        #: header, where first seen, how many filled cells), listed once each at the end.
+        self.extra: dict[str, tuple[str, str, int]] = {}
 
     def read(self) -> ReadForm:
         body = self.document.element.body
@@ -386,6 +420,8 @@ class _Reader:
             elif not _inside_table(element, body):
                 self.paragraph(element)
         self.finish_row()
+        for title, where, count in self.extra.values():
+            self.form.unread.append(Unread(where, column_not_read(title, count)))
         if self.form.title is None and self.title_fallback is not None:
             self.form.title = self.title_fallback
         return self.form
@@ -424,6 +460,7 @@ class _Reader:
             columns = header_columns([slot.text if slot.kind == "own" else "" for slot in slots])
             if columns is not None:
                 start = index + 1
+                self.header = [" ".join(slot.text.split()) if slot.kind == "own" else "" for slot in slots]
                 break
         if columns is None and self.last_form is not None and self.last_form[1] == width and not _signoff_table(rows):
             columns = self.last_form[0]  # the form table continued over a page without its header
@@ -508,18 +545,27 @@ class _Reader:
                                       combined="combined" in columns.roles)
         building = self.building
         for role in _TEXT_ROLES:
-            building.add(role, columns.cell(texts, role).strip())
+            text = columns.status(texts) if role == "status" else columns.cell(texts, role)
+            building.add(role, text.strip())
         building.add("commentary", columns.cell(texts, "combined").strip())
         building.add_action({role: columns.cell(texts, role).strip() for role in _ACTION_ROLES}, new=new)
-        self.unread_cells(where, texts, columns)
+        self.unread_cells(where, texts, columns, table=number)
 
-    def unread_cells(self, where: str, texts: Sequence[str], columns: Columns, *, everything: bool = False) -> None:
+    def unread_cells(self, where: str, texts: Sequence[str], columns: Columns, *, everything: bool = False,
+                     table: int = 0) -> None:
+        """List the row's cells under no column of the form: those under a header cell naming
+        another column are counted, to be listed once by their column; others one by one."""
         if everything:
             found = " | ".join(text for text in texts if text.strip())
             self.form.unread.append(Unread(where, "row without a provision number, with nothing above it to "
                                            "continue", shortened(found)))
             return
         for index in columns.others(texts):
+            title = self.header[index] if index < len(self.header) else ""
+            if title:
+                _, first, count = self.extra.get(title.lower(), (title, f"table {table}, column {index + 1}", 0))
+                self.extra[title.lower()] = (title, first, count + 1)
+                continue
             self.form.unread.append(Unread(f"{where}, column {index + 1}", "cell under no column of the form",
                                            shortened(texts[index])))
 
