@@ -602,7 +602,7 @@ def read_docx(path: Path) -> ReadForm:
 # ---------------------------------------------------------------------------------------------
 
 #: Column widths of the form's table on a landscape A4 page with 1.5 cm margins (26.7 cm).
-_WIDTHS_CM = (2.0, 7.7, 2.4, 7.3, 7.3)
+_WIDTHS_CM = (2.6, 7.1, 2.4, 7.3, 7.3)
 _SIGNOFF_WIDTHS_CM = (6.0, 8.0, 8.0, 4.7)
 
 
