@@ -31,7 +31,7 @@ import jinja2
 from ..assessment.answers import Action, Status
 from ..core.io import atomic_write_text
 from ..errors import FormError
-from ..report.render import visible  # the reports' guard against bidirectional controls
+from ..report.render import html_environment  # the reports' escaping and guard against bidirectional controls
 from .filled import FilledForm, FilledRow
 from .interpret import public_description
 
@@ -181,15 +181,7 @@ def as_at(form: FilledForm) -> dt.date:
 
 @lru_cache(maxsize=1)
 def _environment() -> jinja2.Environment:
-    folder = str(resources.files("audit_lib.form") / "templates")
-    return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(folder),
-        autoescape=True,
-        finalize=visible,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
+    return html_environment(str(resources.files("audit_lib.form") / "templates"))
 
 
 def summary_html(form: FilledForm) -> str:

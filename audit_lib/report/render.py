@@ -93,20 +93,26 @@ def visible(value: Any) -> Any:
     return value
 
 
-@lru_cache(maxsize=1)
-def _environment() -> jinja2.Environment:
-    folder = str(resources.files("audit_lib.report") / "html")
-    environment = jinja2.Environment(
+def html_environment(folder: str, **options: Any) -> jinja2.Environment:
+    """A Jinja2 environment for the product's HTML templates in ``folder``: everything printed is
+    escaped and has its bidirectional controls made visible (:func:`visible`), and a name a
+    template uses that it was not given is an error, not a blank."""
+    return jinja2.Environment(
         loader=jinja2.FileSystemLoader(folder),
         autoescape=True,
         finalize=visible,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
-        # Compiled templates are cached on disk (in the product's own per-user folder, keyed by
-        # the template's source), so each fresh kernel of a batch run does not compile them again.
-        bytecode_cache=_bytecode_cache(),
+        **options,
     )
+
+
+@lru_cache(maxsize=1)
+def _environment() -> jinja2.Environment:
+    # Compiled templates are cached on disk (in the product's own per-user folder, keyed by the
+    # template's source), so each fresh kernel of a batch run does not compile them again.
+    environment = html_environment(str(resources.files("audit_lib.report") / "html"), bytecode_cache=_bytecode_cache())
     environment.filters["number"] = number
     environment.filters["percent"] = percent
     environment.filters["uk_date"] = uk_date
