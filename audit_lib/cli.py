@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, NoReturn
 from .batch.worker import DEFAULT_CELL_TIMEOUT
 from .code.catalogue import DEFAULT_CODE, Catalogue, load_catalogue
 from .core.ids import CODE_VERSION, quoted
-from .core.paths import DEFAULT_INPUTS, DEFAULT_OUTPUTS, landlord_output_dir
+from .core.paths import DEFAULT_INPUTS, DEFAULT_OUTPUTS
 from .core.periods import Period, parse_as_of
 from .errors import AuditError, SignOffError, UsageError
 
@@ -345,11 +345,12 @@ def _cmd_export(args: argparse.Namespace) -> int:
     period = Period.parse(args.period)
     landlord = load_landlord(args.inputs, args.landlord)
     if args.output is not None:
-        reports = landlord_output_dir(args.outputs, period, landlord.id).resolve()
-        if args.output.resolve().is_relative_to(reports):
-            raise UsageError(f"--output {args.output} is inside {reports}, the landlord's report folder, which each "
-                             "batch run replaces as a whole: write the export elsewhere (by default it goes to "
-                             "outputs/exports/)")
+        outputs = args.outputs.resolve()
+        target = args.output.resolve()
+        if target.is_relative_to(outputs) and not target.is_relative_to(outputs / "exports"):
+            raise UsageError(f"--output {args.output} is inside {outputs}, whose report folders each batch run "
+                             "replaces as a whole: write the export elsewhere (by default it goes to "
+                             f"{outputs / 'exports'})")
     written = export_form(landlord, period, args.format, output=args.output, outputs=args.outputs)
     label = FORMATS[args.format].label
     print(f"{label[0].upper()}{label[1:]} for {landlord.name}, {period.id}: {written}")

@@ -178,7 +178,10 @@ def test_usage_mistakes_are_one_line_errors(demo_inputs, tmp_path, capsys):
           "--output", tmp_path / "form.docx"), "expected a .csv file for --format csv"),
         (("export", "riverbend-homes", "--period", "2024-25", "--format", "docx", "--inputs", demo_inputs,
           "--outputs", tmp_path / "out", "--output", tmp_path / "out" / "2024-25" / "riverbend-homes" / "f.docx"),
-         "which each batch run replaces"),
+         "each batch run replaces"),
+        (("export", "riverbend-homes", "--period", "2024-25", "--format", "docx", "--inputs", demo_inputs,
+          "--outputs", tmp_path / "out", "--output", tmp_path / "out" / "2023-24" / "calder-vale-housing"),
+         "each batch run replaces"),
     ]
     for args, message in cases:
         code, out, err = run(capsys, *args)

@@ -51,7 +51,18 @@ C2020 = load_catalogue("2020")
     ("n/a – no stage 3", Status.NA, "no stage 3"),
     ("Not applicable", Status.NA, ""),
     ("NA", Status.NA, ""),
-    # not statuses: kept whole
+    ("Yes (partially)", Status.PARTIAL, ""),
+    ("Compliant (partially)", Status.PARTIAL, ""),
+    ("Not met in full", Status.PARTIAL, ""),
+    ("Not fully compliant", Status.PARTIAL, ""),
+    ("✓ Yes", Status.YES, ""),
+    ("No action plan yet", Status.NO, "action plan yet"),
+    # not statuses, or more than one: kept whole (and listed by the importer)
+    ("No issues", None, "No issues"),
+    ("No longer applicable", None, "No longer applicable"),
+    ("Yes and No", None, "Yes and No"),
+    ("Yes / Partial", None, "Yes / Partial"),
+    ("✓ No", None, "✓ No"),
     ("Nothing recorded", None, "Nothing recorded"),
     ("Yes/No", None, "Yes/No"),
     ("Noted", None, "Noted"),
@@ -68,6 +79,9 @@ def test_evidence_cells_split_into_items():
         "• The Complaints Policy (2.1) refers.\n• Complaint handling is\nincluded in the tender\n- Training log"
     )] == ["The Complaints Policy (2.1) refers.", "Complaint handling is included in the tender", "Training log"]
     # no bullets: a line each
+    # a document id with letters in several parts, a version and a section is one reference
+    assert [e.reference for e in evidence_items("Complaints Policy POL-CX-001 v4 s3.1\nLetter CX/2024/117")] == [
+        "POL-CX-001 v4 s3.1", "CX/2024/117"]
     assert [e.description for e in evidence_items("Complaints policy section 3\nBoard minutes March 2024")] == [
         "Complaints policy section 3", "Board minutes March 2024"]
     # an "and"-list of documents: one item per document
@@ -91,15 +105,16 @@ def test_references_are_recognised_where_they_look_like_one():
     ]
 
 
-def test_the_public_description_leaves_out_references_links_and_document_ids():
-    from audit_lib.form.interpret import public_description
+def test_a_cell_stating_two_statuses_on_two_lines_states_none():
+    answer, unread = answer_from_row(FormRow("row 2", "1.2", status="Yes\nPartial"), C2024.provision("1.2"))
+    assert answer is None or answer.status is None
+    assert unread and unread[0].reason.startswith("a Comply cell that states no status")
 
-    assert public_description(Evidence(description="Complaints policy (POL-01) section 3", reference="POL-01")) == \
-        "Complaints policy section 3"
-    assert public_description(Evidence(description="Letter CX-TPL-03 v3", reference="CX-TPL-03 v3")) == "Letter"
-    assert public_description(Evidence(description="Leaflet at https://example.org/leaflet.pdf")) == "Leaflet at"
-    assert public_description(Evidence(description="Board minutes 25/03/2025 item 6")) == \
-        "Board minutes 25/03/2025 item 6"
+
+def test_a_line_typed_after_an_exported_item_is_an_item_of_its_own():
+    cell = f"{BULLET}Complaints policy [POL-01]\nWebsite page added by hand"
+    assert evidence_items(cell, literal=True) == [Evidence(description="Complaints policy", reference="POL-01"),
+                                                  Evidence(description="Website page added by hand")]
 
 
 def test_literal_cells_are_read_back_exactly():

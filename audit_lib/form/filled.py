@@ -33,6 +33,8 @@ class FilledRow:
     requirement: str
     plain: str | None
     asks_for_value: bool
+    #: What the provision asks for: ``status``, ``figure`` or ``text`` (a written answer).
+    answer: str
     status: Status | None
     value: str | None
     evidence: tuple[Evidence, ...]
@@ -88,6 +90,7 @@ def filled_form(catalogue: Catalogue, assessment: Assessment, *, landlord_name: 
             requirement=provision.text,
             plain=provision.plain,
             asks_for_value=provision.asks_for_value,
+            answer=provision.answer,
             status=answer.status if answer else None,
             value=answer.value if answer else None,
             evidence=tuple(answer.evidence) if answer else (),

@@ -36,6 +36,7 @@ _STATUS_WORDS: tuple[tuple[str, Status], ...] = (
     ("comply in part", Status.PARTIAL), ("partially compliant", Status.PARTIAL), ("partly compliant", Status.PARTIAL),
     ("part compliant", Status.PARTIAL), ("partially met", Status.PARTIAL), ("partially", Status.PARTIAL),
     ("partial", Status.PARTIAL), ("partly", Status.PARTIAL), ("in part", Status.PARTIAL),
+    ("not fully compliant", Status.PARTIAL), ("not fully met", Status.PARTIAL), ("not met in full", Status.PARTIAL),
     ("non-compliant", Status.NO), ("non compliant", Status.NO), ("noncompliant", Status.NO),
     ("not compliant", Status.NO), ("not met", Status.NO), ("no", Status.NO), ("n", Status.NO),
     ("✗", Status.NO), ("✘", Status.NO),
@@ -47,19 +48,35 @@ _STATUS_PATTERN = re.compile(
     re.IGNORECASE,
 )
 _BY_WORD = dict(_STATUS_WORDS)
-#: Words after a "Yes" that make it a partial one.
-_IN_PART = re.compile(r"^(partially|partly|in part)\b[\s,;:.)–-]*", re.IGNORECASE)
+#: Words after a "Yes" that make it a partial one ("Yes – partially", "Yes (in part)").
+_IN_PART = re.compile(r"^\(?(partially|partly|in part)\b\)?[\s,;:.)–-]*", re.IGNORECASE)
+#: Words after a "No" that turn it round: "No issues", "No longer applicable" say no status.
+_NO_WHAT = re.compile(r"^(issues?|concerns?|problems?|gaps?|exceptions?|longer|change)\b", re.IGNORECASE)
+#: A second status after the first ("Yes and No", "Yes / Partial"): the cell states none.
+_AND_ANOTHER = re.compile(r"^(and|or|/|&)\s*(" + "|".join(re.escape(w) for w, _ in _STATUS_WORDS) + r")(?![\w/])",
+                          re.IGNORECASE)
+#: A tick or a cross: the word after it says the same again ("✓ Yes").
+_MARKS = ("✓", "✔", "✗", "✘")
 
 
 def read_status(text: str) -> tuple[Status | None, str]:
     """The status a Comply cell states and the rest of its text (``"Yes – see policy"`` →
-    ``(Status.YES, "see policy")``); ``(None, text)`` when it states none."""
+    ``(Status.YES, "see policy")``); ``(None, text)`` when it states none or more than one."""
     match = _STATUS_PATTERN.match(text.replace("\u00a0", " "))
     if match is None:
         return None, text.strip()
-    status, rest = _BY_WORD[match.group(1).lower()], text[match.end():].strip()
-    if status is Status.YES and _IN_PART.match(rest):  # "Yes – partially", "Yes, in part"
+    word = match.group(1).lower()
+    status, rest = _BY_WORD[word], text[match.end():].strip()
+    if (status is Status.NO and _NO_WHAT.match(rest)) or _AND_ANOTHER.match(rest):
+        return None, text.strip()
+    if status is Status.YES and _IN_PART.match(rest):  # "Yes – partially", "Yes (in part)"
         return Status.PARTIAL, _IN_PART.sub("", rest, count=1).strip()
+    if word in _MARKS and rest:  # "✓ Yes": the word after the tick, if it is the same status, says nothing more
+        again, after = read_status(rest)
+        if again is not None and again is not status:
+            return None, text.strip()
+        if again is status:
+            return status, after
     return status, rest
 
 
@@ -73,7 +90,8 @@ _EXPORTED_REFERENCE = re.compile(r"^(?P<text>.*?)\s*\[(?P<ref>[^\[\]\n]{1,300})\
 _TRAILING_REFERENCE = re.compile(r"^(?P<text>.*?)\s*\[(?P<ref>[^\[\]\s]{1,200})\]\s*$", re.DOTALL)
 _LINK = re.compile(r"https?://[^\s<>\"')\]]+", re.IGNORECASE)
 #: A document id as registers number them: letters, then digits (``POL-01``, ``HR12``, ``CP-2024-3``).
-_DOCUMENT_ID = re.compile(r"\b[A-Z]{2,6}[-_]?\d{1,4}(?:[-.]\d{1,4})*\b")
+_DOCUMENT_ID = re.compile(r"\b[A-Z]{2,6}(?:[-_/][A-Z]{2,6})*[-_/]?\d{1,4}(?:[-./]\d{1,4})*"
+                          r"(?:\s+v\d+(?:\.\d+)*)?(?:\s+s\d+(?:\.\d+)*)?\b")
 #: Words that make a short phrase a document's name, for splitting "A, B and C" lists.
 _DOCUMENT_WORDS = re.compile(
     r"\b(polic(y|ies)|procedures?|strateg(y|ies)|reports?|minutes|leaflets?|letters?|guidance|plans?|framework|"
@@ -118,17 +136,6 @@ def _documents(line: str) -> list[str]:
     return parts
 
 
-def public_description(item: Evidence) -> str:
-    """An evidence item's description as residents may read it: without its reference, web links
-    or document ids (the landlord's own filing), and without brackets left empty by taking them out."""
-    text = item.description
-    if item.reference:
-        text = text.replace(item.reference, " ")
-    text = _DOCUMENT_ID.sub(" ", _LINK.sub(" ", text))
-    text = re.sub(r"\(\s*[,;:.\s]*\)|\[\s*[,;:.\s]*\]", " ", text)
-    return " ".join(text.split()).strip(" ,;:–-")
-
-
 def evidence_items(text: str, *, literal: bool = False) -> list[Evidence]:
     """The evidence items a cell lists (see the module's description), in order.
 
@@ -139,7 +146,9 @@ def evidence_items(text: str, *, literal: bool = False) -> list[Evidence]:
     if literal:
         literal_items: list[str] = []
         for line in text.replace("\r", "").split("\n"):
-            if line.startswith(BULLET) or not literal_items:
+            # an item the export ended with its [reference] has ended: a line after it (typed into
+            # the exported file without a bullet) is an item of its own
+            if line.startswith(BULLET) or not literal_items or literal_items[-1].rstrip().endswith("]"):
                 literal_items.append(line.removeprefix(BULLET))
             else:
                 literal_items[-1] += "\n" + line
@@ -297,7 +306,10 @@ def _cell_status(text: str) -> tuple[Status | None, str, str]:
         status, rest = read_status(line)
         # below the first line only a status on its own counts ("See commentary\nNo further action" is none)
         if status is not None and (index == 0 or not rest):
-            said = "\n".join([rest, *lines[index + 1:]]).strip()
+            after = lines[index + 1:]
+            if any((other := read_status(later))[0] not in (None, status) and not other[1] for later in after):
+                return None, text.strip(), ""  # "Yes" then "Partial" on the next line: which?
+            said = "\n".join([rest, *after]).strip()
             return status, said, "\n".join(lines[:index]).strip()
     return None, text.strip(), ""
 
@@ -344,6 +356,6 @@ def answer_from_row(row: FormRow, provision: Provision, *,
 
 
 __all__ = [
-    "action_line", "answer_from_row", "evidence_items", "evidence_line", "public_description", "read_actions",
+    "action_line", "answer_from_row", "evidence_items", "evidence_line", "read_actions",
     "read_status", "split_actions",
 ]

@@ -5,13 +5,15 @@ landlords already publish): for each section of the Code, what the Housing Ombud
 (each provision's plain-English line from the catalogue, ``plain:``, under "We must:" or, for
 the 2022 Code's best-practice tier, "We should:") and how we comply, from the answers.
 
-Nothing internal reaches the page. Evidence is listed by its description only, without its
-reference and without the links and document ids it may name (the landlord's own filing); commentary is left out (it may name staff
-or hold internal detail); actions are shown by their text and month due, never their owner; no
-sign-off names, no "updated by". A provision's compliance is grouped by its answer: "We:" (Yes),
-"We do not yet fully:" (Partial), "We do not yet:" (No), each Partial or No with what we are
-doing about it; then what does not apply to us, and what is not yet assessed. A question asking
-for a figure or a written answer (the 2020 Code's) is printed as "<plain line>: <answer>".
+Nothing the landlord typed reaches the page, so nothing internal and no one's name can: the
+page is made of the catalogue's plain lines and the answers' statuses. A provision's compliance
+is grouped by its answer: "We:" (Yes), "We do not yet fully:" (Partial), "We do not yet:" (No),
+each Partial or No with what is being done about it, counted ("We are working on this: 2
+actions, the next due by March 2026"); then what does not apply to us, and what is not yet
+assessed. Evidence, commentary, the actions' words and owners, sign-off names and "updated by"
+are left out (evidence descriptions and action texts are free text: they name documents,
+systems, staff and sometimes cases). A 2020 question asking for a figure is printed as
+"<plain line>: <figure>"; one asking for a written answer points to the full self-assessment.
 
 The page is self-contained (its styles inline, no scripts, no images) and is stamped with the
 product version and the answers' SHA-256 in ``<meta>`` tags, not in the visible text.
@@ -33,7 +35,6 @@ from ..core.io import atomic_write_text
 from ..errors import FormError
 from ..report.render import html_environment  # the reports' escaping and guard against bidirectional controls
 from .filled import FilledForm, FilledRow
-from .interpret import public_description
 
 #: The page's title (and its heading).
 TITLE = "How we meet the Housing Ombudsman's Complaint Handling Code"
@@ -68,14 +69,13 @@ class Requirements:
 
 @dataclass(frozen=True)
 class Compliance:
-    """One provision under "How we comply": its plain line, the descriptions of its evidence, and
-    (for a Partial or a No) its actions as "text (by Month YYYY)", open and done apart."""
+    """One provision under "How we comply": its plain line and, for a Partial or a No, what is
+    being done about it, counted (how many actions are open, when the next is due, how many are
+    done): the actions' own words are the landlord's internal notes, never printed."""
 
     plain: str
-    evidence: tuple[str, ...] = ()
-    evidence_lead: str = ""
-    working_on: tuple[str, ...] = ()
-    done: tuple[str, ...] = ()
+    working_on: str = ""
+    done: str = ""
 
 
 @dataclass(frozen=True)
@@ -111,10 +111,17 @@ def _plain(row: FilledRow) -> str:
     return (row.plain or f"Provision {row.number} of the Code").strip()
 
 
-def _action_text(action: Action) -> str:
-    """An action as residents read it: its text and the month it is due, never its owner."""
-    text = " ".join(action.text.split())
-    return f"{text} (by {month_year(action.due)})" if action.due is not None else text
+def _counted(count: int, what: str) -> str:
+    return f"{count} {what}" + ("" if count == 1 else "s")
+
+
+def _working_on(actions: tuple[Action, ...]) -> str:
+    """What is being done about a Partial or a No, in words: "2 actions, the next due by March 2026"."""
+    still = [action for action in actions if not action.done]
+    if not still:
+        return ""
+    dues = sorted(action.due for action in still if action.due is not None)
+    return _counted(len(still), "action") + (f", the next due by {month_year(dues[0])}" if dues else "")
 
 
 def _requirements(rows: tuple[FilledRow, ...], *, tiered: bool, questionnaire: bool) -> tuple[Requirements, ...]:
@@ -130,16 +137,10 @@ def _requirements(rows: tuple[FilledRow, ...], *, tiered: bool, questionnaire: b
 
 
 def _compliance(row: FilledRow) -> Compliance:
-    evidence = tuple(text for item in row.evidence if (text := public_description(item)))
-    if row.status == Status.NA:
-        return Compliance(_plain(row))
     if row.status in (Status.PARTIAL, Status.NO):
-        return Compliance(
-            _plain(row), evidence, "What we have in place:" if evidence else "",
-            working_on=tuple(_action_text(a) for a in row.actions if not a.done),
-            done=tuple(_action_text(a) for a in row.actions if a.done),
-        )
-    return Compliance(_plain(row), evidence, "How we show this:" if evidence else "")
+        done = sum(1 for action in row.actions if action.done)
+        return Compliance(_plain(row), _working_on(row.actions), _counted(done, "action") if done else "")
+    return Compliance(_plain(row))
 
 
 def summary_sections(form: FilledForm) -> tuple[SummarySection, ...]:
@@ -152,7 +153,7 @@ def summary_sections(form: FilledForm) -> tuple[SummarySection, ...]:
         groups = []
         for status, lead in COMPLY_LEADS:
             if status == Status.NA:  # the answers given as figures or words come before what does not apply
-                values = tuple((_plain(r).rstrip(".:"), (r.value or "").strip()) for r in rows
+                values = tuple((_plain(r).rstrip(".:"), _public_value(r)) for r in rows
                                if r.asks_for_value and not _unanswered(r))
                 if values:
                     groups.append(ComplianceGroup(VALUES_LEAD, values=values))
@@ -165,6 +166,14 @@ def summary_sections(form: FilledForm) -> tuple[SummarySection, ...]:
         sections.append(SummarySection(section.title, _requirements(rows, tiered=tiered, questionnaire=questionnaire),
                                        tuple(groups)))
     return tuple(sections)
+
+
+def _public_value(row: FilledRow) -> str:
+    """A 2020 question's answer as the page prints it: a figure as given ("78%", "Stage 1"); a
+    written answer (the landlord's own words, which may name people) only pointed to."""
+    if row.answer == "figure":
+        return " ".join((row.value or "").split())
+    return "answered in our full self-assessment"
 
 
 def _unanswered(row: FilledRow) -> bool:
