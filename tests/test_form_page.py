@@ -888,9 +888,146 @@ def test_a_labelled_status_imports(tmp_path):
     }
 
 
-def test_a_labelled_line_that_states_no_status_is_the_requirement_s(tmp_path):
-    # "Comply: Yes / No" is the form's header wording, and "Status: under review" no status
+def test_a_short_labelled_line_is_the_comply_cell_whatever_it_says(tmp_path):
+    # "Status: under review" is the Comply cell (the importer lists it as no status); "Comply: Yes / No",
+    # the form's header wording, is not a status: the line after the status is commentary
     text = "1.2 A complaint must be defined\nStatus: under review\nComply: Yes / No\n"
     (row,) = read_text(write(tmp_path, "page.txt", text)).rows
-    assert (row.requirement, row.status) == ("A complaint must be defined\nStatus: under review\nComply: Yes / No",
-                                             "")
+    assert (row.requirement, row.status, row.commentary) == ("A complaint must be defined", "under review",
+                                                             "Comply: Yes / No")
+
+
+# --- a status's label on a line of its own, a question as the label, a footer after the form ---------
+
+LABEL_ABOVE_TEXT = """Our self-assessment
+
+Section 1: Definition of a complaint
+
+1.2 A complaint must be defined as an expression of dissatisfaction
+Compliant:
+No
+- Policy
+
+1.3 A resident does not have to use the word complaint
+Do we comply? Yes
+- Policy
+
+1.4 Landlords must recognise the difference
+Compliant
+- Guidance
+
+1.5 A complaint must be raised
+Are we compliant? Partial – letters
+Compliance status: Yes
+"""
+
+
+def test_a_status_label_alone_on_its_line_and_a_question_as_the_label(tmp_path):
+    # "Compliant:" and "No" under it are one labelled status, as "Compliant: No" is; "Do we
+    # comply? Yes" is a labelled status too; "Compliant" alone, with no status under it, is the
+    # status it says (Yes)
+    form = read_text(write(tmp_path, "labels.txt", LABEL_ABOVE_TEXT))
+    assert [(row.number, row.requirement, row.status, row.evidence, row.commentary) for row in form.rows] == [
+        ("1.2", "A complaint must be defined as an expression of dissatisfaction", "No", f"{BULLET}Policy", ""),
+        ("1.3", "A resident does not have to use the word complaint", "Yes", f"{BULLET}Policy", ""),
+        ("1.4", "Landlords must recognise the difference", "Compliant", f"{BULLET}Guidance", ""),
+        # a second labelled line once the status is read is the commentary, not a second status
+        ("1.5", "A complaint must be raised", "Partial – letters", "", "Compliance status: Yes"),
+    ]
+    assert form.unread == []
+
+
+LABEL_ABOVE_HTML = """<html><body><h1>Our self-assessment</h1><h2>Section 2: Exclusions</h2>
+<h3>2.3 Landlords must accept complaints referred to them within 12 months</h3><p>Do we comply? Yes</p>
+<ul><li>Policy</li></ul>
+<h3>2.4 If a landlord decides not to accept a complaint, an explanation must be provided</h3>
+<dl><dt>Compliant</dt><dd>No</dd></dl><ul><li>Policy</li></ul>
+<h3>2.5 Landlords must not take a blanket approach to excluding complaints</h3><p>Compliant: Yes – see policy</p>
+<ul><li>Policy</li></ul>
+<footer>You can also download this as PDF</footer></body></html>"""
+
+
+def test_html_headings_with_a_status_label_above_its_status_and_a_footer(tmp_path):
+    form = read_html(write(tmp_path, "h3.html", LABEL_ABOVE_HTML))
+    assert [(row.number, row.status, row.evidence, row.commentary) for row in form.rows] == [
+        ("2.3", "Yes", f"{BULLET}Policy", ""), ("2.4", "No", f"{BULLET}Policy", ""),
+        ("2.5", "Yes – see policy", f"{BULLET}Policy", "")]
+    # the page's footer is no provision's commentary: listed
+    assert [(u.reason, u.text) for u in form.unread] == [("text after the form", "You can also download this as PDF")]
+
+
+@pytest.mark.parametrize("after", [
+    "<p>You can also download this as PDF</p>",  # after the element holding the provisions
+    "<div class='site'><p>You can also download this as PDF</p></div>",
+])
+def test_html_text_after_the_element_holding_the_provisions_is_after_the_form(tmp_path, after):
+    html = ("<html><body><main><h1>Self-assessment</h1>"
+            "<h3>1.2 A complaint must be defined</h3><p>Compliant: Yes</p><p>We review this annually.</p>"
+            "<h3>1.3 A resident does not have to use the word</h3><p>Compliant: No</p><p>To do.</p>"
+            f"</main>{after}</body></html>")
+    form = read_html(write(tmp_path, "page.html", html))
+    assert [(row.number, row.status, row.commentary) for row in form.rows] == [
+        ("1.2", "Yes", "We review this annually."), ("1.3", "No", "To do.")]
+    assert [(u.reason, u.text) for u in form.unread] == [("text after the form", "You can also download this as PDF")]
+
+
+def test_html_a_provision_per_article_ends_with_its_article(tmp_path):
+    # each provision in an element of its own: text between them is no provision's
+    html = ("<html><body><article><h3>1.2 A complaint must be defined</h3><p>Compliant: Yes</p><p>Fine.</p>"
+            "</article><p>Advertisement</p>"
+            "<article><h3>1.3 A resident does not have to use the word</h3><p>Compliant: No</p></article>"
+            "<p>Last updated May 2025</p></body></html>")
+    form = read_html(write(tmp_path, "page.html", html))
+    assert [(row.number, row.status, row.commentary) for row in form.rows] == [("1.2", "Yes", "Fine."), ("1.3", "No", "")]
+    assert [(u.reason, u.text) for u in form.unread] == [
+        ("text between the form's rows", "Advertisement"), ("text after the form", "Last updated May 2025")]
+
+
+def test_the_testers_heading_page_imports_with_its_labels_and_footer(tmp_path):
+    plan = plan_import(write(tmp_path, "h3.html", LABEL_ABOVE_HTML), load_catalogue("2024"))
+    got = {pid: (a.status, [e.description for e in a.evidence], a.commentary) for pid, a in plan.answers.items()}
+    assert got == {"2024:2.3": (Status.YES, ["Policy"], ""), "2024:2.4": (Status.NO, ["Policy"], ""),
+                   "2024:2.5": (Status.YES, ["Policy"], "see policy")}
+    assert [u.reason for u in plan.unread] == ["text after the form"]
+
+
+def test_html_table_row_without_a_number_but_with_a_status_is_no_continuation(tmp_path):
+    html = ("<table><tr><th>Code provision</th><th>Code requirement</th><th>Comply</th><th>Evidence</th></tr>"
+            "<tr><td>2.4</td><td>An explanation must be provided</td><td rowspan='2'>Yes</td><td>Letters</td></tr>"
+            "<tr><td></td><td>and the right to take it to the Ombudsman.</td><td>Leaflet</td></tr>"
+            "<tr><td></td><td>Landlords must not take a blanket approach</td><td>No</td><td>Policy</td></tr>"
+            "<tr><td>2.6</td><td>Landlords must consider</td><td>Yes</td><td></td></tr></table>")
+    form = read_html(write(tmp_path, "page.html", html))
+    assert [(row.number, row.requirement, row.status, row.evidence) for row in form.rows] == [
+        ("2.4", "An explanation must be provided\nand the right to take it to the Ombudsman.", "Yes",
+         "Letters\nLeaflet"),
+        ("2.6", "Landlords must consider", "Yes", "")]
+    assert [(u.where, u.reason, u.text) for u in form.unread] == [
+        ("table 1, row 4", "a row without a provision number", "Landlords must not take a blanket approach | No | Policy")]
+
+
+def test_a_wrapped_line_ending_in_a_status_word_is_no_label(tmp_path):
+    # a requirement wrapped after "... compliant:" is no label of the line under it
+    text = ("1.2 A complaint must be defined and every part\n"
+            "of the policy must be compliant:\nNo landlord may use another definition.\nY\n")
+    (row,) = read_text(write(tmp_path, "page.txt", text)).rows
+    assert row.status == "Y" and row.requirement.endswith("No landlord may use another definition.")
+
+
+def test_a_labelled_status_not_understood_is_the_rows_status_cell_and_listed(tmp_path):
+    """ "Compliant: No issues found": the words are the Comply cell's, read or listed, never
+    taken into the requirement."""
+    from audit_lib.code.catalogue import load_catalogue
+    from audit_lib.form.importer import plan_import
+
+    catalogue = load_catalogue("2024")
+    path = tmp_path / "page.txt"
+    path.write_text(f"1.2 {catalogue.provision('1.2').text}\nCompliant: No issues found\n- Policy\n\n"
+                    f"1.3 {catalogue.provision('1.3').text}\nCompliant: Yes\n- Leaflet\n", encoding="utf-8")
+    rows = read_text(path).rows
+    assert [(r.number, r.status, r.evidence) for r in rows] == [
+        ("1.2", "No issues found", "• Policy"), ("1.3", "Yes", "• Leaflet")]
+    plan = plan_import(path, catalogue)
+    assert plan.answers["2024:1.2"].status is None and plan.answers["2024:1.3"].status is Status.YES
+    assert [(u.reason.split(" (")[0], u.text) for u in plan.unread] == [
+        ("a Comply cell that states no status", "No issues found")]

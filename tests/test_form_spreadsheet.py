@@ -846,3 +846,66 @@ def test_an_exported_2020_workbook_imports_its_figures_and_written_answers(tmp_p
     fields = ("status", "value", "evidence", "commentary", "actions")
     assert {pid: {f: getattr(a, f) for f in fields} for pid, a in plan.answers.items()} == {
         pid: {f: getattr(a, f) for f in fields} for pid, a in answers.items()}
+
+
+# --- a row without a number that has its own status; hidden rows and columns -------------------------
+
+def test_a_row_without_a_number_but_with_a_status_is_a_row_of_its_own(tmp_path):
+    # a blank number continues the row above only when the row has no status of its own: with one
+    # it is a row without a number (which the matcher lists), not text added to the row above
+    text = ("Code provision,Code requirement,Comply: Yes / No,Evidence,Commentary / explanation\r\n"
+            "2.4,An explanation must be provided,Yes,Letters,\r\n"
+            ",and the right to take it to the Ombudsman.,,Leaflet,\r\n"
+            ",Landlords must not take a blanket approach,Yes,Policy,\r\n"
+            "2.6,Landlords must consider,No,,\r\n")
+    path = tmp_path / "sec.csv"
+    path.write_text(text, encoding="utf-8")
+    form = read_csv(path)
+    assert [(row.where, row.number, row.requirement, row.status, row.evidence) for row in form.rows] == [
+        ("row 2", "2.4", "An explanation must be provided\nand the right to take it to the Ombudsman.", "Yes",
+         "Letters\nLeaflet"),
+        ("row 4", None, "Landlords must not take a blanket approach", "Yes", "Policy"),
+        ("row 5", "2.6", "Landlords must consider", "No", ""),
+    ]
+    from audit_lib.form.importer import plan_import
+
+    plan = plan_import(path, C2024)
+    assert ("row 4", "a row without a provision number") in [(u.where, u.reason) for u in plan.unread]
+    assert plan.answers["2024:2.4"].status is Status.YES and [e.description for e in
+                                                             plan.answers["2024:2.4"].evidence] == ["Letters", "Leaflet"]
+
+
+def test_a_workbook_row_without_a_number_but_with_a_tick_is_a_row_of_its_own(tmp_path):
+    path = _book(tmp_path / "ticks.xlsx", {"Form": [
+        ["Code provision", "Code requirement", "Yes", "No", "Evidence"],
+        ["1.2", "Define a complaint.", "✓", None, "Policy"],
+        [None, "as an expression of dissatisfaction.", None, None, "Leaflet"],
+        [None, "Another requirement.", None, "✓", "Log"],
+    ]})
+    form = read_xlsx(path)
+    assert [(row.number, row.requirement, row.status) for row in form.rows] == [
+        ("1.2", "Define a complaint.\nas an expression of dissatisfaction.", "Yes"),
+        (None, "Another requirement.", "No")]
+
+
+def test_hidden_rows_and_columns_of_a_form_sheet_are_read_and_said_to_be(tmp_path):
+    path = _book(tmp_path / "hidden.xlsx", {
+        "Form": [["Self-assessment"], HEADER, ["1.2", "a", "Yes", "Policy", "ok"], ["1.3", "b", "No"],
+                 ["1.4", "c", "Yes"], ["1.5", "d", "Yes"], ["1.6", "e", "No"], [None, None, None, None, None, "x"]],
+        "Other": [HEADER, ["2.1", "f", "Yes"]],
+    })
+    book = openpyxl.load_workbook(path)
+    sheet = book["Form"]
+    for row in (4, 5, 7, 20):  # row 20 holds nothing: not said
+        sheet.row_dimensions[row].hidden = True
+    sheet.column_dimensions["E"].hidden = True
+    sheet.column_dimensions.group("G", "K", hidden=True)  # nothing in them: not said
+    book["Other"].column_dimensions.group("C", "D", hidden=True)
+    book.save(path)
+    form = read_xlsx(path)
+    assert [row.number for row in form.rows] == ["1.2", "1.3", "1.4", "1.5", "1.6", "2.1"]  # all read
+    reason = ", read: check they are meant to be part of the form"
+    hidden = [u for u in form.unread if "hidden" in u.reason]
+    assert hidden == [Unread("sheet 'Form'", f"hidden rows 4–5, 7 and column E{reason}"),
+                      Unread("sheet 'Other'", f"hidden columns C–D{reason}")]
+

@@ -663,3 +663,71 @@ def test_a_form_with_a_tick_column_per_status(tmp_path):
     # ticks are the form's cells; the column the form does not have is listed once, over both tables
     assert form.unread == [
         Unread("table 1, column 7", "column 'Lead officer' (3 cells) is not a column of the form: not imported")]
+
+
+def _legacy_checkbox(cell, checked: bool | None, default: bool = False) -> None:
+    """A legacy check box form field (Word's FORMCHECKBOX, from the Developer tab's legacy tools):
+    a field whose ``w:ffData`` holds a ``w:checkBox`` with its default state and, once ticked or
+    cleared, ``w:checked`` (``None``: never changed, the default shows)."""
+    paragraph = cell.paragraphs[0]._p
+    begin = OxmlElement("w:fldChar")
+    begin.set(qn("w:fldCharType"), "begin")
+    data, box, default_element = OxmlElement("w:ffData"), OxmlElement("w:checkBox"), OxmlElement("w:default")
+    default_element.set(qn("w:val"), "1" if default else "0")
+    box.append(default_element)
+    if checked is not None:
+        state = OxmlElement("w:checked")
+        if not checked:
+            state.set(qn("w:val"), "0")
+        box.append(state)
+    data.append(box)
+    begin.append(data)
+    code = OxmlElement("w:instrText")
+    code.text = " FORMCHECKBOX "
+    end = OxmlElement("w:fldChar")
+    end.set(qn("w:fldCharType"), "end")
+    for element in (begin, code, end):
+        run = OxmlElement("w:r")
+        run.append(element)
+        paragraph.append(run)
+
+
+def test_legacy_check_boxes_in_tick_columns(tmp_path):
+    document = docx.Document()
+    table = document.add_table(rows=6, cols=7)
+    fill_row(table.rows[0], "Code provision", "Code requirement", "Yes", "No", "Partial", "N/A", "Evidence")
+    # (number, the column ticked, the column ticked by default and never changed)
+    rows = (("1.2", 2, None), ("1.3", 3, None), ("1.4", None, None), ("1.5", 5, 4), ("1.6", None, 5))
+    for row, (number, ticked, default) in zip(table.rows[1:], rows):
+        fill_row(row, number, "A requirement.", "", "", "", "", "ev")
+        for column in range(2, 6):
+            if number == "1.4" and column == 2:
+                _legacy_checkbox(row.cells[column], False, default=True)  # ticked by default, then cleared
+            elif column == ticked:
+                _legacy_checkbox(row.cells[column], True)
+            else:
+                _legacy_checkbox(row.cells[column], None, default=column == default)
+    document.save(tmp_path / "cb.docx")
+    form = read_docx(tmp_path / "cb.docx")
+    # a ticked box reads ☒ and an empty one ☐, as Word shows them: the tick columns read them
+    assert [(row.number, row.status, row.evidence) for row in form.rows] == [
+        ("1.2", "Yes", "ev"), ("1.3", "No", "ev"), ("1.4", "", "ev"),
+        ("1.5", "ticks not read as one status: Partial ☒, N/A ☒", "ev"), ("1.6", "N/A", "ev")]
+    assert form.unread == []
+
+
+def test_a_row_without_a_number_but_with_a_status_is_no_continuation(tmp_path):
+    document = docx.Document()
+    table = document.add_table(rows=5, cols=5)
+    fill_row(table.rows[0], *HEADER_2024)
+    fill_row(table.rows[1], "2.4", "An explanation must be provided", "Yes", "Letters", "")
+    fill_row(table.rows[2], "", "and the right to take it to the Ombudsman.", "", "Leaflet", "")  # split over a page
+    fill_row(table.rows[3], "", "Landlords must not take a blanket approach", "No", "Policy", "")
+    fill_row(table.rows[4], "2.6", "Landlords must consider", "Yes", "", "")
+    document.save(tmp_path / "f.docx")
+    form = read_docx(tmp_path / "f.docx")
+    assert [(row.where, row.number, row.requirement, row.status, row.evidence) for row in form.rows] == [
+        ("table 1, row 2", "2.4", "An explanation must be provided\nand the right to take it to the Ombudsman.",
+         "Yes", "Letters\nLeaflet"),
+        ("table 1, row 4", None, "Landlords must not take a blanket approach", "No", "Policy"),
+        ("table 1, row 5", "2.6", "Landlords must consider", "Yes", "")]

@@ -16,7 +16,10 @@ extracted from a PDF or a web page.
   on a line or glued to the end of one ("... own merits.Y"); the paragraphs after it are the
   evidence, each "- ..." line a bulleted line. A status may also stand on a labelled line of its
   own ("Compliant: Yes", "Comply: No", "Status: Partial": a Comply column's label, then a status,
-  as pages laid out without a table print it, a heading per provision); the lines after it are
+  as pages laid out without a table print it, a heading per provision), after a question naming
+  the Comply column ("Do we comply? Yes", "Are we compliant? No"), or on the line under the label
+  alone ("Compliant:" then "No", as a definition list prints it; "Compliant" alone with no status
+  under it is the status it says); the lines after it are
   the evidence when bulleted and the commentary otherwise ("Evidence:" and "Comments:" lines
   say which). The header may be printed over several lines
   ("Code" / "provision" / "Code requirementComply:" / ...). With nothing but the number to go
@@ -43,15 +46,19 @@ kept where it is printed: rows are matched to provisions by number, not by what 
 **HTML** (:func:`read_html`): each table whose header row (one of its first rows) names the
 form's columns (:func:`.columns.header_columns`) is read row by row, merged cells spread over the
 rows and columns they cover: a cell merged across the whole table is a section heading, a row
-whose number cell is merged from the row above (or blank) continues that row, and a cell merged
-down several provisions answers each. A form table is read wherever it sits, inside a table
+whose number cell is merged from the row above (or blank, with no status of its own) continues
+that row, and a cell merged down several provisions answers each. A form table is read wherever it sits, inside a table
 that lays the page out included; such a layout table (one holding tables, without the form's
 header) is the page's frame, not the form, and is passed over, while the headings in its cells
 ("Section 2: Exclusions" between two form tables) name sections. Any other table inside a cell
 of a table read is part of that cell's text. A table without the form's header is listed as not
 read, unless it carries on the previous form table (same number of columns, rows with provision
 numbers). Tables are numbered in the page's order, nested ones included. A page with no form table is reduced to its text (block elements to lines, list items
-to bulleted lines, table rows to tab-separated lines) and read as text. Nothing in a page is run
+to bulleted lines, table rows to tab-separated lines) and read as text; where a footer or a menu
+(``<footer>``, ``<nav>``) starts, or the element holding the provisions ends (or the element of
+one provision, an ``<article>`` each), the row above ends, so that text after it ("You can also
+download this as PDF") is listed, not taken as the last provision's commentary
+(:func:`_page_breaks`). Nothing in a page is run
 or fetched: scripts, styles and embedded objects are dropped unread.
 
 A file is read by the checks every import shares (:mod:`.source`): refused
@@ -65,6 +72,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from itertools import pairwise
 from pathlib import Path
 
 from bs4 import BeautifulSoup
@@ -103,6 +111,10 @@ _STATUS_ALONE = re.compile(
 _STATUS_GLUED = re.compile(r"(?<=[a-z.;:,)\]’'\"”])(?P<status>Yes|No|Partial|N/A|Y|N)$")
 #: A line starting with a label: "Compliant: Yes", "Status: Partial", "Evidence:".
 _LABELLED = re.compile(r"^(?P<label>[^:\d\t]{1,40}):\s*(?P<rest>.*)$")
+#: A line starting with a label or a question: "Compliant: Yes", "Do we comply? Yes".
+_ASKED = re.compile(r"^(?P<label>[^:?\d\t]{1,40})[:?]\s*(?P<rest>.*)$")
+#: A label alone on its line: "Compliant", "Compliant:", "Are we compliant?".
+_LABEL_ALONE = re.compile(r"^(?P<label>[^:?\d\t]{1,40}?)\s*[:?]?$")
 #: A Comply column's header wording, not a status: "Comply: Yes / No".
 _YES_NO = re.compile(r"^yes\s*/\s*no$", re.IGNORECASE)
 #: A cell that is only a bullet mark, with no text.
@@ -111,6 +123,8 @@ _LONE_MARK = re.compile(r"^[•·▪●◦]$")
 _HTML_HINT = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>]*)?/?>|&(?:#\d{1,7}|#x[0-9a-fA-F]{1,6}|[a-zA-Z]{2,8});")
 #: Words glued where a header lost the break between two cells ("Code requirementComply:").
 _GLUED_WORDS = re.compile(r"(?<=[a-z])(?=[A-Z])|\s{2,}")
+#: The most words a status's label alone on its line has ("Are we compliant with this?").
+_LABEL_WORDS = 5
 #: A questionnaire is read only when this many of its paragraphs are questions.
 _FEWEST_QUESTIONS = 3
 
@@ -125,18 +139,37 @@ def _bulleted(text: str) -> str:
 
 
 def _labelled_status(text: str) -> str | None:
-    """The status a line states after a status column's label ("Compliant: Yes" -> "Yes"), else
+    """The status a line states after a status column's label ("Compliant: Yes" -> "Yes"), or
+    after a question whose words name it ("Do we comply? Yes", "Are we compliant? No"), else
     ``None``: the label is one a Comply column's header has, and the words after it start with a
-    status (:func:`.interpret.read_status`)."""
-    from .interpret import read_status
-
-    match = _LABELLED.match(text)
+    status (:func:`_a_status`)."""
+    match = _ASKED.match(text)
     if match is None or header_role(match.group("label")) != "status":
         return None
     rest = match.group("rest").strip()
-    if not rest or _YES_NO.match(rest) or read_status(rest)[0] is None:
-        return None
-    return rest
+    if _a_status(rest):
+        return rest
+    # a short label ("Compliant: No issues found") is the Comply cell whatever it says: what it
+    # says is read, or listed as a status not understood, never taken into the requirement
+    short = len(match.group("label").split()) <= _LABEL_WORDS and not _YES_NO.match(rest)
+    return rest if short and rest else None
+
+
+def _a_status(text: str) -> bool:
+    """Whether ``text`` starts with a status (:func:`.interpret.read_status`), not the Comply
+    column's header wording ("Yes / No")."""
+    from .interpret import read_status
+
+    return bool(text) and not _YES_NO.match(text) and read_status(text)[0] is not None
+
+
+def _status_label(text: str) -> bool:
+    """Whether ``text`` is a status column's label alone ("Compliant", "Compliant:", "Do we
+    comply?"), a few words (not a requirement's line wrapped after "... compliant:"): the status
+    may stand on the line under it."""
+    match = _LABEL_ALONE.match(text)
+    return match is not None and len(match.group("label").split()) <= _LABEL_WORDS and not _YES_NO.match(
+        match.group("label")) and header_role(match.group("label")) == "status"
 
 
 def _labelled_cell(text: str) -> tuple[str, str] | None:
@@ -164,11 +197,20 @@ _UNREAD_ELEMENTS = frozenset({
 
 
 class _Lines:
-    """Text gathered line by line; ``""`` marks a paragraph break."""
+    """Text gathered line by line; ``""`` marks a paragraph break. Each line keeps the block
+    elements it sits in (:attr:`owners`), to tell where the form's part of a page ends."""
 
     def __init__(self) -> None:
         self.lines: list[str] = []
         self.buffer = ""
+        #: The block elements (by ``id``) open around each line, outermost first.
+        self.owners: list[tuple[int, ...]] = []
+        #: The block elements open where the text is now.
+        self.open: list[int] = []
+
+    def _append(self, text: str) -> None:
+        self.lines.append(text)
+        self.owners.append(tuple(self.open))
 
     def text(self, text: str) -> None:
         self.buffer += re.sub(r"[ \t\r\n\f\v\u00a0]+", " ", text)
@@ -182,17 +224,18 @@ class _Lines:
         text = self.buffer.strip()
         self.buffer = ""
         if text and text != BULLET.strip():
-            self.lines.append(text)
+            self._append(text)
 
     def paragraph(self) -> None:
         self.newline()
         if self.lines and self.lines[-1]:
-            self.lines.append("")
+            self._append("")
 
     def result(self) -> list[str]:
         self.newline()
         while self.lines and not self.lines[-1]:
             self.lines.pop()
+            self.owners.pop()
         return self.lines
 
 
@@ -211,6 +254,12 @@ def _html_lines(root: Tag, *, page: bool, skip: frozenset[int] = frozenset()) ->
     item a bulleted line. ``page``: the whole page (a table row a tab-separated line, paragraphs
     apart); else a cell (its lines only). ``skip``: the tables (by ``id``) left out, read as
     tables of their own."""
+    lines = _html_text(root, page=page, skip=skip).result()
+    return lines if page else [line for line in lines if line]
+
+
+def _html_text(root: Tag, *, page: bool, skip: frozenset[int] = frozenset()) -> _Lines:
+    """:func:`_html_lines`'s lines, each with the block elements it sits in."""
     out = _Lines()
     stack: list[tuple[Tag | NavigableString, bool]] = [(root, False)]
     while stack:
@@ -227,6 +276,8 @@ def _html_lines(root: Tag, *, page: bool, skip: frozenset[int] = frozenset()) ->
                 out.text(" ")  # a table's cells inside a cell: apart, on their row's line
             elif name in _BLOCKS:
                 out.paragraph()
+            if name in _BLOCKS or name == "li":
+                out.open.pop()
             continue
         if name == "input" and str(node.get("type", "")).lower() in ("checkbox", "radio") and node.find_parent(
                 ["td", "th"]) is not None:
@@ -253,11 +304,12 @@ def _html_lines(root: Tag, *, page: bool, skip: frozenset[int] = frozenset()) ->
             out.newline()
         elif name in _BLOCKS:
             out.paragraph()
+        if name in _BLOCKS or name == "li":
+            out.open.append(id(node))
         stack.append((node, True))
         stack.extend((child, False) for child in reversed(node.contents)
                      if isinstance(child, (Tag, NavigableString)))
-    lines = out.result()
-    return lines if page else [line for line in lines if line]
+    return out
 
 
 def _cell_text(piece: str) -> str:
@@ -343,9 +395,15 @@ def _header_block(lines: Sequence[str], start: int) -> tuple[Columns, int] | Non
 class _TextReader:
     """The reading of one page's lines (see the module's description)."""
 
-    def __init__(self, lines: Sequence[str], where: Callable[[int], str]) -> None:
+    def __init__(self, lines: Sequence[str], where: Callable[[int], str],
+                 breaks: frozenset[int] = frozenset()) -> None:
         self.lines = [line.replace("\u00a0", " ").rstrip() for line in lines]
         self.where = where
+        #: The lines (0-based) before which the form's part of a page ends or starts again (a
+        #: page's footer, the end of the element holding the provisions): they end the row.
+        self.breaks = breaks
+        #: The last line taken already (a header printed over lines, a status under its label).
+        self.skip_to = -1
         self.rows: list[_Row] = []
         #: What could not be placed, with the number of the line it is on (to list in order).
         self.unplaced: list[tuple[int, Unread]] = []
@@ -373,16 +431,18 @@ class _TextReader:
 
     def read(self) -> None:
         blanks = 0
-        skip_to = -1
         previous_stray = False
         for index, line in enumerate(self.lines):
             number = index + 1
-            if index <= skip_to:
+            if index <= self.skip_to:
                 continue
             if not line.strip():
                 blanks += 1
                 continue
             gap, blanks = blanks, 0
+            if index in self.breaks:
+                self._end_row()
+                gap, previous_stray = max(gap, 1), False
             stripped = line.strip()
             stray = False
             # a heading stands on a line of its own, after a blank line or between rows (a line
@@ -409,7 +469,7 @@ class _TextReader:
                 self.columns, self.header_line = block[0], self.header_line or number
                 self.header = ([], number)
                 self.new_section = True
-                skip_to = block[1]
+                self.skip_to = block[1]
             elif self.current is not None and self._continue_row(number, line, gap):
                 pass
             else:
@@ -538,14 +598,31 @@ class _TextReader:
             if text:
                 row.add(row.last, text)
             return True
-        return self._untabbed(row, line.strip(), gap)
+        return self._untabbed(row, line.strip(), gap, at=number - 1)
 
-    def _untabbed(self, row: _Row, text: str, gap: int) -> bool:
+    def _status_below(self, at: int) -> int | None:
+        """The line (0-based) under the line ``at``, a blank line between them at most, when it
+        is a status ("No" under "Compliant:", as a page prints a label and its value on lines of
+        their own)."""
+        for index in range(at + 1, min(at + 3, len(self.lines))):
+            text = self.lines[index].strip()
+            if text:
+                return index if "\t" not in text and index not in self.breaks and _a_status(text) else None
+        return None
+
+    def _untabbed(self, row: _Row, text: str, gap: int, at: int = -1) -> bool:
         """A line of a row whose columns lost their tabs: the requirement until the status, then
-        the evidence (a "- ..." line a bulleted line, a wrapped line carrying on the one above)."""
+        the evidence (a "- ..." line a bulleted line, a wrapped line carrying on the one above).
+        ``at``: the line's index (0-based), to look at the line under it."""
         if not text:
             return True
         bullet = _BULLET_LINE.match(text)
+        if not row.cells.get("status") and at >= 0 and _status_label(text) and (
+                below := self._status_below(at)) is not None:
+            row.add("status", self.lines[below].strip())  # "Compliant:" and "No" under it: "Compliant: No"
+            row.phase = "labelled"
+            self.skip_to = below
+            return True
         if not row.cells.get("status") and (status := _labelled_status(text)) is not None:
             row.add("status", status)  # "Compliant: Yes" on a line of its own: the row's status
             row.phase = "labelled"
@@ -616,9 +693,11 @@ class _TextReader:
         return rows
 
 
-def _read_lines(lines: Sequence[str], form: ReadForm, path: Path, where: Callable[[int], str], what: str) -> None:
-    """The form in ``lines`` into ``form`` (rows and unread), or :class:`FormError` if there is none."""
-    reader = _TextReader(lines, where)
+def _read_lines(lines: Sequence[str], form: ReadForm, path: Path, where: Callable[[int], str], what: str,
+                breaks: frozenset[int] = frozenset()) -> None:
+    """The form in ``lines`` into ``form`` (rows and unread), or :class:`FormError` if there is none.
+    ``breaks``: the lines before which the form's part of a page ends (:func:`_page_breaks`)."""
+    reader = _TextReader(lines, where, breaks)
     reader.read()
     if reader.rows:
         form.rows.extend(row.form_row() for row in reader.rows)
@@ -805,7 +884,10 @@ def _read_table(grid: Sequence[Sequence[_Cell]], number: int, state: _TableState
             state.rows.append(row)
             state.current = row
             placed = [(i, cell) for i, cell in enumerate(cells) if i != number_at and not cell.across]
-        elif state.current is not None and (number_cell.down or not number_cell.text.strip()):
+        elif state.current is not None and (number_cell.down or (not number_cell.text.strip() and not columns.status(
+                [cell.text if not cell.down else "" for cell in cells]).strip())):
+            # a row continuing the one above: its number cell merged from it, or blank with no
+            # status of its own (a status merged down from the row above is that row's)
             row = state.current
             placed = [(i, cell) for i, cell in enumerate(cells)
                       if i != number_at and not cell.across and not cell.down]
@@ -905,11 +987,76 @@ def read_html(path: Path | str) -> ReadForm:
         form.unread.extend(Unread(where, column_not_read(title, count)) for title, where, count in state.extra.values())
         return form
     body = soup.body if isinstance(soup.body, Tag) else soup
-    lines = _html_lines(body, page=True)
+    page_text = _html_text(body, page=True)
+    lines = page_text.result()
     if form.title is None:
         form.title = _first_line("\n".join(lines))
-    _read_lines(lines, form, path, lambda number: f"line {number} of the page's text", what)
+
+    def where(number: int) -> str:
+        return f"line {number} of the page's text"
+
+    first = _TextReader(lines, where)
+    first.read()
+    breaks = _page_breaks(page_text, [row.line - 1 for row in first.rows], _furniture(body))
+    _read_lines(lines, form, path, where, what, breaks)
     return form
+
+
+#: What marks a part of a page that is no part of its content: a footer, a menu.
+_FURNITURE_ROLES = frozenset({"contentinfo", "navigation"})
+
+
+def _furniture(root: Tag) -> set[int]:
+    """The page's footers and menus (by ``id``): ``<footer>``, ``<nav>``, and elements whose
+    ``role`` says they are one."""
+    return {id(tag) for tag in root.find_all(True) if isinstance(tag, Tag) and (
+        tag.name in ("footer", "nav") or str(tag.get("role", "")).strip().lower() in _FURNITURE_ROLES)}
+
+
+def _page_breaks(text: _Lines, starts: Sequence[int], furniture: set[int]) -> frozenset[int]:
+    """The lines of a page's text (0-based) before which the form's part of it ends: where a
+    footer or a menu starts or ends, where the element holding the provisions ends, and where
+    the element holding one provision ends, when each has one (``starts``: the lines the rows
+    start on, as a first reading finds them).
+
+    The element holding the provisions is the innermost holding every row's first line and the
+    line after it (a heading per provision, its status and evidence below: their parent). A
+    provision's own element (an ``<article>`` per provision) is the one under it holding the
+    row's first line and the line after it; a heading's own wrapper (``<div class="title">``
+    around the ``<h3>`` alone) is none. Text between a break and the next row is listed, not
+    added to the row above: "You can also download this as PDF" after the form is no
+    provision's commentary."""
+    lines, owners = text.lines, text.owners
+    if not starts:
+        return frozenset()
+    filled = [index for index, line in enumerate(lines) if line]
+
+    def after(index: int) -> int | None:
+        return next((later for later in filled if later > index), None)
+
+    chains = [owners[start] for start in starts]
+    # the form's own footer is no footer of the page
+    watched = furniture - {element for chain in chains for element in chain}
+    common: list[int] = list(chains[0][:-1])
+    for chain in chains[1:]:
+        length = 0
+        while length < min(len(common), len(chain) - 1) and common[length] == chain[length]:
+            length += 1
+        del common[length:]
+    # the element must hold each row's text, not its heading alone
+    nexts = [after(start) for start in starts]
+    while common and any(line is not None and common[-1] not in owners[line] for line in nexts):
+        common.pop()
+    if common:
+        watched.add(common[-1])
+    for chain, line in zip(chains, nexts):
+        if len(chain) > len(common) + 1 and line is not None and chain[len(common)] in owners[line]:
+            watched.add(chain[len(common)])
+    breaks: set[int] = set()
+    for previous, index in pairwise(filled):
+        if set(owners[previous]).symmetric_difference(owners[index]) & watched:
+            breaks.add(index)
+    return frozenset(breaks)
 
 
 __all__ = ["read_html", "read_text"]

@@ -15,7 +15,9 @@ a row is:
 
 * a provision's row when its number cell is filled;
 * a continuation of the row above when its number cell is blank and other cells are filled (a
-  row split in two): each cell's text is added to the row's, on a new line;
+  row split in two): each cell's text is added to the row's, on a new line; but a row with a
+  status of its own (its Comply cell or a tick column filled) is a row without a number (which
+  :mod:`.match` lists);
 * a section heading when its only filled cell is a heading: text starting "Section N" or "Part
   N", or a text in the number or section column (or a short line in the first column) that is
   not a provision number. It names the section of the rows below it (a Section column, where
@@ -51,7 +53,8 @@ blank rows within the form are read through.
 
 A workbook is read with openpyxl in read-only mode for its cells' values (``.xlsm`` too: its
 macros are never run nor kept). A hidden sheet is read like any other, and listed as read (it
-may hold the form, or last year's). A formula's cell whose value was never saved (a workbook
+may hold the form, or last year's); so are a form sheet's hidden rows and columns holding text,
+listed once a sheet ("hidden rows 5–7 and column F, read: ..."). A formula's cell whose value was never saved (a workbook
 made by a program, or never opened in Excel) reads as blank: the form's cells holding one are
 listed, found in the sheet's XML only when it holds a formula, the formula never quoted. a CSV's delimiter (comma, semicolon or tab) is the one with which
 a header row is found, its text as :func:`.source.decode_text` reads it (UTF-8 with or without
@@ -105,7 +108,7 @@ import math
 import re
 import warnings
 import zipfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
@@ -291,7 +294,8 @@ class _TableReader:
             if not set(filled) & set(columns.roles.values()):
                 continue  # only cells outside the form's columns, listed above
             number = columns.cell(cells.texts, "number")
-            if number or current is None:
+            # a blank number continues the row above, unless the row states a status of its own
+            if number or current is None or columns.status(cells.texts).strip():
                 current = _Building(
                     where=self.where(cells.number),
                     number=number or None,
@@ -547,7 +551,18 @@ def _read_sheet(sheet: Any, form: ReadForm, building: list[_Building], first: bo
     where = f"sheet '{sheet.title}'"
     hidden = getattr(sheet, "sheet_state", "visible") in ("hidden", "veryHidden")
     at = len(form.unread)  # before anything listed while reading the sheet
-    rows = _sheet_rows(sheet, where, form)
+    read_rows: set[int] = set()
+    read_columns: set[int] = set()
+
+    def noted(rows: Iterator[_Cells]) -> Iterator[_Cells]:
+        """``rows``, noting the rows and columns (0-based) holding text."""
+        for cells in rows:
+            if cells.texts:
+                read_rows.add(cells.number)
+                read_columns.update(index for index, text in enumerate(cells.texts) if text)
+            yield cells
+
+    rows = noted(_sheet_rows(sheet, where, form))
     found, above = _find_header(rows)
     if found is None:
         # listed by its name and size, never quoted: a sheet that is not the form may hold anything
@@ -564,9 +579,20 @@ def _read_sheet(sheet: Any, form: ReadForm, building: list[_Building], first: bo
         return False
     if hidden:  # it may hold the form (or last year's): read, and said
         form.unread.append(Unread(where, "a hidden sheet, read: check it is meant to be part of the form"))
+    hidden_at = len(form.unread)
     columns, header = found
     section = _above_header(form, above, first, f"{where}, ")
     _TableReader(form, building, f"{where}, ").read(columns, header, rows, section)
+    # hidden rows and columns holding text: read like the others, and said (once for the sheet)
+    hidden_rows, hidden_columns = _hidden(data, getattr(sheet, "_worksheet_path", None))
+    shown = [part for part in (
+        _numbers_text("row", sorted(hidden_rows & read_rows), str),
+        _numbers_text("column", sorted(index + 1 for index in read_columns if index + 1 in hidden_columns),
+                      lambda column: _column(column - 1)),
+    ) if part]
+    if shown:
+        form.unread.insert(hidden_at, Unread(where, f"hidden {' and '.join(shown)}, read: check they are meant to be "
+                                                    "part of the form"))
     # a formula's cell whose value was never saved reads as blank: listed (the formula never quoted)
     header_row = len(above) + 1
     named_elsewhere = {index for index, title in enumerate(header) if title and index not in columns.roles.values()}
@@ -574,6 +600,51 @@ def _read_sheet(sheet: Any, form: ReadForm, building: list[_Building], first: bo
         if header_row <= row <= MAX_ROWS and column <= MAX_COLUMNS and column - 1 not in named_elsewhere:
             form.unread.append(Unread(f"{where}, cell {_column(column - 1)}{row}", _NO_VALUE))
     return True
+
+
+def _numbers_text(kind: str, numbers: Sequence[int], name: Callable[[int], str]) -> str:
+    """``rows 4–5, 7``, ``column E``: ascending ``numbers`` in runs, each named by ``name``;
+    ``""`` for none."""
+    if not numbers:
+        return ""
+    runs = [name(first) if first == last else f"{name(first)}–{name(last)}" for first, last in _runs(numbers)]
+    return f"{kind}{'s' * (len(numbers) > 1)} {', '.join(runs)}"
+
+
+#: A row or a column element of a sheet's XML, and an attribute in it.
+_ROW_OR_COLUMN = re.compile(rb"<(?:\w+:)?(row|col)\b([^>]*)>")
+_ATTRIBUTE = re.compile(rb"""\b(r|min|max|hidden)\s*=\s*["']([^"']*)["']""")
+
+
+def _hidden(data: bytes, part: str | None) -> tuple[set[int], set[int]]:
+    """The hidden rows and columns (1-based) of the sheet at ``part`` of the workbook ``data``
+    (openpyxl's read-only mode does not read them). A hidden range of columns reaching Excel's
+    last column is cut at :data:`MAX_COLUMNS`."""
+    if not data or not part:
+        return set(), set()
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            xml = archive.read(part.lstrip("/"))
+    except (KeyError, zipfile.BadZipFile):
+        return set(), set()
+    rows: set[int] = set()
+    columns: set[int] = set()
+    if b"hidden" not in xml:
+        return rows, columns
+    for match in _ROW_OR_COLUMN.finditer(xml):
+        attributes = {name: value.strip() for name, value in _ATTRIBUTE.findall(match.group(2))}
+        if attributes.get(b"hidden", b"").lower() not in (b"1", b"true"):
+            continue
+        try:
+            if match.group(1) == b"row":
+                rows.add(int(attributes[b"r"]))
+            else:
+                first = int(attributes[b"min"])
+                columns.update(range(first, min(int(attributes.get(b"max", b"0") or 0), MAX_COLUMNS) + 1))
+                columns.add(first)
+        except (KeyError, ValueError):
+            continue
+    return rows, columns
 
 
 #: Why a formula's cell with no value saved is listed.

@@ -5,7 +5,9 @@ write the answers as the form landlords publish.
 those inside content controls included. A table whose header row (one of its first rows) names
 the form's columns (:func:`.columns.header_columns`) is a form table; each row below the header
 is a :class:`~.rows.FormRow` with its cells' texts as printed. A row with a blank number cell is
-the rest of the row above, split across a page: its texts are added to that row's cells. A row
+the rest of the row above, split across a page: its texts are added to that row's cells, unless
+it states a status of its own (a Comply cell or a tick filled): then it is a row without a
+number. A row
 merged across the table, or whose number cell reads "Section 1 - Definition of a complaint", is
 a section heading: it names the section of the rows below (the 2022 form's "Mandatory 'must'
 requirements" and "Stage 1" subheadings are passed over, keeping the section). A paragraph
@@ -17,7 +19,7 @@ any other cell under no column of the form one by one; the paragraphs around the
 form's preamble. The status is the Comply cell's text or, in a form with a tick column per
 status ("Yes | No | Partial | N/A"), the status of the column ticked
 (:meth:`.columns.Columns.status`): a tick typed, a symbol inserted from Wingdings or Symbol, or
-a checkbox content control ticked (☒ beside empty boxes).
+a checkbox content control or a legacy check box form field ticked (☒ beside empty boxes ☐).
 
 Cells are read by their place in the table's grid: a cell merged across columns is read once, at
 its first column; a cell merged down the rows is read once for a row split across pages, and for
@@ -180,11 +182,30 @@ def _symbol(sym: Any) -> str:
     return _SYMBOLS.get((font, code - 0xF000 if code >= 0xF000 else code), "\ufffd")
 
 
+def _on(element: Any) -> bool:
+    """The value of an on/off property (``w:checked``, ``w:default``): on unless its ``w:val``
+    says "0", "false" or "off"."""
+    return (element.get(f"{_W}val") or "1").strip().lower() not in ("0", "false", "off")
+
+
+def _check_box(field_start: Any) -> str:
+    """What a legacy check box form field (FORMCHECKBOX) shows, from the ``w:fldChar`` starting it:
+    ☒ ticked, ☐ not (its ``w:checked`` state, else its ``w:default``), as Word's checkbox content
+    controls show them; ``""`` for a field that is no check box."""
+    box = field_start.find(f"{_W}ffData/{_W}checkBox")
+    if box is None:
+        return ""
+    state = box.find(f"{_W}checked")
+    if state is None:
+        state = box.find(f"{_W}default")
+    return "☒" if state is not None and _on(state) else "☐"
+
+
 def _text_of(element: Any) -> str:
     """The text of a paragraph (or of a run inside one) as displayed: runs, hyperlinks, fields'
-    results, inserted text and symbols (:data:`_SYMBOLS`); tabs and line breaks as ``\\t`` and
-    ``\\n``; never deleted text, field codes, or the paragraphs of a text box drawn in it (read as
-    paragraphs of their own)."""
+    results, inserted text, symbols (:data:`_SYMBOLS`) and legacy check boxes (☒ or ☐); tabs and
+    line breaks as ``\\t`` and ``\\n``; never deleted text, field codes, or the paragraphs of a
+    text box drawn in it (read as paragraphs of their own)."""
     parts: list[str] = []
 
     def walk(node: Any) -> None:
@@ -202,6 +223,8 @@ def _text_of(element: Any) -> str:
                 parts.append("-")
             elif name == "sym":
                 parts.append(_symbol(child))
+            elif name == "fldChar":
+                parts.append(_check_box(child))
             else:
                 walk(child)
 
@@ -524,6 +547,9 @@ class _Reader:
             return  # the header repeated (a table pasted together from pages)
         number_text = columns.cell(own, "number").strip()
         new = bool(number_text)
+        # a blank number continues the row above, unless the row states a status of its own
+        # (its own cells: a status merged down from the row above is that row's)
+        own_status = bool(columns.status(own).strip())
         # A cell merged down from the row above: read once for a row split over pages, again for
         # each further provision it spans.
         texts = [slot.text if slot.kind == "own" or (new and slot.kind == "below") else "" for slot in slots]
@@ -534,13 +560,14 @@ class _Reader:
             self.finish_row()
             self.building = _Building(where=where, number=" ".join(number_text.split()),
                                       section=section_cell or self.section, combined="combined" in columns.roles)
-        elif self.building is None:
-            if not any(columns.cell(texts, role).strip() for role in ("requirement", "status", "evidence",
-                                                                          "commentary", "combined")):
+        elif self.building is None or own_status:
+            if not own_status and not any(columns.cell(texts, role).strip() for role in (
+                    "requirement", "status", "evidence", "commentary", "combined")):
                 self.unread_cells(where, texts, columns, everything=True)
                 return
-            # A row with no number and nothing above it to continue: a question of its own,
-            # matched by its wording.
+            self.finish_row()
+            # A row with no number and nothing above it to continue, or with a status of its
+            # own: a row without a number (a question matched by its wording, or listed).
             self.building = _Building(where=where, number=None, section=section_cell or self.section,
                                       combined="combined" in columns.roles)
         building = self.building
