@@ -18,6 +18,7 @@ answer) are *findings*: data with reason codes, not exceptions.
     ├── CaseLogError        a case log that cannot be read at all
     ├── AnswerStoreError    a missing, damaged or read-only answer file; an invalid answer
     ├── EvidenceRegisterError  a damaged evidence register; a bad document id, link or file
+    ├── AnnualRecordsError  a damaged annual records file; a bad improvement, Ombudsman record or reference
     ├── FormError       a self-assessment file that cannot be imported; an export that cannot be written
     ├── SignOffError        a sign-off, reopening or carry forward the rules do not allow
     │   ├── SignOffReplaceError  a sign-off that would replace a signature without confirmation
@@ -76,6 +77,13 @@ class EvidenceRegisterError(AuditError):
     """A damaged evidence register (``inputs/<landlord>/evidence/register.yaml``), or a document,
     link or file the register refuses (a bad id, a link that is not http(s), a file outside the
     evidence folder, a symbolic link, a file too large)."""
+
+
+class AnnualRecordsError(AuditError):
+    """A damaged annual records file (``inputs/<landlord>/annual/<period>.yaml``: the learning log,
+    the Ombudsman's findings and publications, the governing body's response, the MRC), or an
+    entry the records refuse (a bad id, a case reference that is not one, a link that is not
+    http(s), an id already taken), or a file that is a symbolic link."""
 
 
 class FormError(AuditError):

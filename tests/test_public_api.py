@@ -12,7 +12,7 @@ import pytest
 import audit_lib
 
 STAGES = ("core", "code", "config", "cases", "stats", "assessment", "evidence", "findings", "workbook", "report", "group",
-          "batch", "form")
+          "batch", "form", "annual")
 
 
 def test_every_public_name_resolves_and_is_listed_once():
@@ -92,6 +92,7 @@ ALLOWED = {
     "workbook": {"core", "code", "cases", "config", "stats", "assessment", "evidence", "findings", "report", "form"},
     "group": {"core", "code", "config", "stats", "assessment", "findings", "report", "batch"},
     "form": {"core", "code", "config", "assessment", "report"},
+    "annual": {"core", "assessment", "evidence"},
 }
 
 
