@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 PERIOD ?= 2024-25
 LANDLORD ?= riverbend-homes
 
-.PHONY: install browser office demo test lint lab data clean
+.PHONY: install browser office poppler demo test lint lab data clean
 
 install: $(STAMP)
 
@@ -41,7 +41,15 @@ office:
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends \
 			libreoffice-writer-nogui libreoffice-calc-nogui; }
 
-test: lint browser office
+# The PDF tests read the PDFs the product prints with poppler's pdftotext, pdfinfo and pdfimages.
+poppler:
+	@command -v pdftotext >/dev/null 2>&1 || { \
+		echo "Installing Debian's poppler-utils (pdftotext) for the PDF tests"; \
+		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends \
+			poppler-utils; }
+
+test: lint browser office poppler
 	$(BIN)/python -m pytest
 
 # The workbook for one landlord, as a working copy in work/ (git-ignored): make lab LANDLORD=calder-vale-housing
