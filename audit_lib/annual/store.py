@@ -41,7 +41,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import io
-import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -50,7 +49,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from ..assessment.history import History, history_file
-from ..assessment.lock import HeldLock, exclusive, lock_file
+from ..assessment.lock import HeldLock, exclusive, journal_revision, lock_file
 from ..assessment.store import current_user
 from ..core.ids import validate_landlord_id
 from ..core.io import atomic_write_text
@@ -208,7 +207,7 @@ class RecordsStore:
         """Under the lock: finish or drop a killed writer's commit, and remove its temporary files."""
         recorded, journal = lock.pending()
         if journal:
-            revision = _journal_revision(recorded, journal, self.lock_path)
+            revision = journal_revision(recorded, journal, self.lock_path, AnnualRecordsError)
             on_disk = self._read()[0]
             if on_disk.revision == revision:
                 self._history.complete(journal)  # the file was replaced: its entry is owed, once
@@ -446,20 +445,6 @@ def _top(records: AnnualRecords, name: str) -> Any:
     if name.startswith("confirmed_none."):
         return getattr(records.confirmed_none, name.split(".", 1)[1])
     return getattr(records, name)
-
-
-def _journal_revision(recorded: str, journal: str, lock_path: Path) -> int:
-    """The revision an unfinished commit's journal is for; a damaged lock file is an error naming it."""
-    try:
-        revision = int(recorded)
-        entries = [json.loads(line) for line in journal.splitlines()]
-    except ValueError:
-        revision, entries = -1, []
-    if revision < 0 or not entries or any(not isinstance(e, dict) or e.get("revision") != revision for e in entries):
-        raise AnnualRecordsError(
-            "the lock file is damaged: expected the revision of the last save on its first line, then that "
-            "save's history lines; restore it, or remove it if no save is under way", path=lock_path)
-    return revision
 
 
 # -- the text saved ---------------------------------------------------------------------------------

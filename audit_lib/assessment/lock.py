@@ -18,9 +18,12 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import json
 import os
 from collections.abc import Iterator
 from pathlib import Path
+
+from ..errors import AuditError
 
 
 def lock_file(answers_path: Path) -> Path:
@@ -79,3 +82,21 @@ def exclusive(path: Path) -> Iterator[HeldLock]:
     finally:
         held._fd = -1  # a use after release fails instead of reaching a reused descriptor
         os.close(fd)  # closing releases the lock
+
+
+def journal_revision(recorded: str, journal: str, lock_path: Path, error: type[AuditError]) -> int:
+    """The revision an unfinished commit's journal (:meth:`HeldLock.pending`) is for; a damaged
+    lock file is ``error`` naming it (its journal may be the only record of a committed change,
+    so it is never dropped)."""
+    try:
+        revision = int(recorded)
+        entries = [json.loads(line) for line in journal.splitlines()]
+    except ValueError:
+        revision, entries = -1, []
+    if revision < 0 or not entries or any(not isinstance(e, dict) or e.get("revision") != revision for e in entries):
+        raise error(
+            "the lock file is damaged: expected the revision of the last save on its first line, then that "
+            "save's history lines; restore it, or remove it if no save is under way",
+            path=lock_path,
+        )
+    return revision

@@ -42,7 +42,6 @@ from __future__ import annotations
 
 import datetime as dt
 import getpass
-import json
 import os
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -61,7 +60,7 @@ from .answers_file import AnswersText, check_value, read_answers, save_assessmen
 from .carry_forward import carried_forward, confirmed_answers, crosswalk_between
 from .history import History, history_file
 from .imported import imported_answers
-from .lock import HeldLock, exclusive, lock_file
+from .lock import HeldLock, exclusive, journal_revision, lock_file
 from .merge import ItemConflict, already_in, describe_value, list_conflict, merge_items, same_code_conflicts
 from .signoff import SignatureFacts, check_reason, check_role, describe_signoffs, reopened, signed
 
@@ -190,7 +189,7 @@ class AnswerStore:
         """Under the lock: finish or drop a killed writer's commit, and remove its temporary files."""
         recorded, journal = lock.pending()
         if journal:
-            revision = _journal_revision(recorded, journal, self.lock_path)
+            revision = journal_revision(recorded, journal, self.lock_path, AnswerStoreError)
             on_disk, _ = read_answers(self.path, self.catalogue, self.landlord, self.period)
             if on_disk.revision == revision:
                 self._history.complete(journal)  # the file was replaced: its entry is owed, once
@@ -489,23 +488,6 @@ def _actions(items: list[Any]) -> list[Action]:
         except ValidationError:
             continue  # not an action this editor could have kept: nothing to compare with
     return actions
-
-
-def _journal_revision(recorded: str, journal: str, lock_path: Path) -> int:
-    """The revision an unfinished commit's journal is for; a damaged lock file is an error naming
-    it (its journal may be the only record of a committed change, so it is never dropped)."""
-    try:
-        revision = int(recorded)
-        entries = [json.loads(line) for line in journal.splitlines()]
-    except ValueError:
-        revision, entries = -1, []
-    if revision < 0 or not entries or any(not isinstance(e, dict) or e.get("revision") != revision for e in entries):
-        raise AnswerStoreError(
-            "the lock file is damaged: expected the revision of the last save on its first line, then that "
-            "save's history lines; restore it, or remove it if no save is under way",
-            path=lock_path,
-        )
-    return revision
 
 
 def open_store(landlord_folder: Path, catalogue: Catalogue, landlord: str, period: str,
