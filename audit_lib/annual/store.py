@@ -49,7 +49,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from ..assessment.history import History, history_file
-from ..assessment.lock import HeldLock, exclusive, journal_revision, lock_file
+from ..assessment.lock import HeldLock, exclusive, finish_unfinished, lock_file
 from ..assessment.store import current_user
 from ..core.ids import validate_landlord_id
 from ..core.io import atomic_write_text
@@ -205,16 +205,8 @@ class RecordsStore:
 
     def _recover(self, lock: HeldLock) -> None:
         """Under the lock: finish or drop a killed writer's commit, and remove its temporary files."""
-        recorded, journal = lock.pending()
-        if journal:
-            revision = journal_revision(recorded, journal, self.lock_path, AnnualRecordsError)
-            on_disk = self._read()[0]
-            if on_disk.revision == revision:
-                self._history.complete(journal)  # the file was replaced: its entry is owed, once
-            lock.record(on_disk.revision)
-        lock.shrink()
-        for leftover in self.path.parent.glob(f".{self.path.name}.*.tmp"):
-            leftover.unlink(missing_ok=True)
+        finish_unfinished(lock, path=self.path, lock_path=self.lock_path, history=self._history,
+                          error=AnnualRecordsError, revision_on_disk=lambda: self._read()[0].revision)
 
     def _last_change(self, section: str | None, item: str | None, field: str | None) -> tuple[str | None, dt.datetime | None]:
         """Who last changed this entry (or field), and when, from the history."""

@@ -20,8 +20,9 @@ import contextlib
 import fcntl
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 from ..errors import AuditError
 
@@ -100,3 +101,21 @@ def journal_revision(recorded: str, journal: str, lock_path: Path, error: type[A
             path=lock_path,
         )
     return revision
+
+
+def finish_unfinished(lock: HeldLock, *, path: Path, lock_path: Path, history: Any,
+                      revision_on_disk: Callable[[], int], error: type[AuditError]) -> None:
+    """Under ``lock``: finish or drop a killed writer's commit of the file at ``path``, then remove
+    its temporary files. When the file on disk is at the journal's revision, the file was replaced
+    and its history entry is owed, once (``history.complete``); otherwise the commit never
+    happened and its journal is dropped."""
+    recorded, journal = lock.pending()
+    if journal:
+        revision = journal_revision(recorded, journal, lock_path, error)
+        on_disk = revision_on_disk()
+        if on_disk == revision:
+            history.complete(journal)
+        lock.record(on_disk)
+    lock.shrink()
+    for leftover in path.parent.glob(f".{path.name}.*.tmp"):
+        leftover.unlink(missing_ok=True)

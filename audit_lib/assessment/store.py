@@ -60,7 +60,7 @@ from .answers_file import AnswersText, check_value, read_answers, save_assessmen
 from .carry_forward import carried_forward, confirmed_answers, crosswalk_between
 from .history import History, history_file
 from .imported import imported_answers
-from .lock import HeldLock, exclusive, journal_revision, lock_file
+from .lock import HeldLock, exclusive, finish_unfinished, lock_file
 from .merge import ItemConflict, already_in, describe_value, list_conflict, merge_items, same_code_conflicts
 from .signoff import SignatureFacts, check_reason, check_role, describe_signoffs, reopened, signed
 
@@ -187,16 +187,9 @@ class AnswerStore:
 
     def _recover(self, lock: HeldLock) -> None:
         """Under the lock: finish or drop a killed writer's commit, and remove its temporary files."""
-        recorded, journal = lock.pending()
-        if journal:
-            revision = journal_revision(recorded, journal, self.lock_path, AnswerStoreError)
-            on_disk, _ = read_answers(self.path, self.catalogue, self.landlord, self.period)
-            if on_disk.revision == revision:
-                self._history.complete(journal)  # the file was replaced: its entry is owed, once
-            lock.record(on_disk.revision)
-        lock.shrink()
-        for leftover in self.path.parent.glob(f".{self.path.name}.*.tmp"):
-            leftover.unlink(missing_ok=True)
+        finish_unfinished(lock, path=self.path, lock_path=self.lock_path, history=self._history, error=AnswerStoreError,
+                          revision_on_disk=lambda: read_answers(self.path, self.catalogue, self.landlord,
+                                                                self.period)[0].revision)
 
     def _signature(self) -> tuple[int, int, int] | None:
         try:
