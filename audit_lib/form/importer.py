@@ -25,9 +25,7 @@ from ..core.io import sha256_of
 from ..errors import FormError
 from .match import MatchedForm, match_form
 from .rows import ReadForm, Unread
-
-#: The largest file an import reads.
-MAX_BYTES = 50 * 1024 * 1024
+from .source import MAX_BYTES
 
 #: File suffix -> the kind of file, and the reader's module and function.
 _READERS: dict[str, tuple[str, str]] = {
