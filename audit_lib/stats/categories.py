@@ -1,0 +1,88 @@
+"""Stage 1 complaints by category of dissatisfaction: received, and responses upheld, for a period.
+
+:class:`~audit_lib.stats.results.CaseStatistics` counts the complaints received in a period by
+category; the annual report also says how often each category's complaints were upheld, and
+sets a period's counts beside the previous period's. :func:`category_figures` works both out
+with the engine's rules (:mod:`audit_lib.stats.engine`), with whole-column operations:
+
+* **received** — accepted stage 1 complaints received in the period whose category is known as
+  at its last day (the same count as ``CaseStatistics.categories``);
+* **responded** — stage 1 responses dated in the period (as at its last day: a response dated
+  later is not made), of accepted complaints whose date received, response, outcome and
+  category are known; every outcome counts, a blank one too (the same responses as
+  ``CaseStatistics.stage1_outcomes``);
+* **upheld** — of those, the responses upheld or partly upheld.
+
+Categories are the case log's as loaded: a word the landlord lists under its label, any other
+word seen fewer than ``case_log.rare_below`` times in the whole log as "Other" (``docs/figures.md``),
+so no rare value typed into the column reaches a figure.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from ..code.catalogue import DEFAULT_CODE
+from ..code.timescales import stages
+from ..core.periods import Period
+from .definitions import UPHELD
+from .engine import _Known
+from .results import percent
+
+__all__ = ["CategoryFigures", "category_figures"]
+
+
+@dataclass(frozen=True)
+class CategoryFigures:
+    """One period's stage 1 complaints by category (each mapping ordered by its count, largest
+    first, then by name; a category with none is left out)."""
+
+    period: str
+    #: Accepted stage 1 complaints received in the period, by category.
+    received: dict[str, int]
+    #: Stage 1 responses dated in the period, by category (any outcome, a blank one too).
+    responded: dict[str, int]
+    #: Of :attr:`responded`, those upheld or partly upheld, by category.
+    upheld: dict[str, int]
+
+    def upheld_pct(self, category: str) -> float | None:
+        """The share of the category's stage 1 responses in the period upheld or partly upheld
+        (``None``: none responded)."""
+        return percent(self.upheld.get(category, 0), self.responded.get(category, 0))
+
+
+def _counts(values: pd.Series) -> dict[str, int]:
+    counts = values.value_counts()
+    return {str(k): int(v) for k, v in sorted(counts.items(), key=lambda kv: (-kv[1], str(kv[0]))) if v}
+
+
+def _in(days: np.ndarray, period: Period) -> np.ndarray:
+    """The date falls in the period (NaT never does)."""
+    start, end = np.datetime64(period.start, "D"), np.datetime64(period.end, "D")
+    return (days >= start) & (days <= end)
+
+
+def category_figures(cases: pd.DataFrame, period: Period, code: str = DEFAULT_CODE) -> CategoryFigures:
+    """Stage 1 complaints received, responded and upheld in ``period`` by category, from a
+    validated case log's complaints (``CaseLog.cases``), as at the period's last day; ``code``
+    names the stage's columns (the Code version the period is assessed against)."""
+    stage = stages(code)[0]
+    known = _Known(cases, period.end)
+    accepted = (cases["refused_reason"] == "").to_numpy(dtype=bool)
+    category = known.known("category")
+    received = _in(cases[stage.start_column].to_numpy(dtype="datetime64[D]"), period)
+    s1_in = accepted & received & category
+    responded_days = cases[stage.responded_column].to_numpy(dtype="datetime64[D]")
+    responded = (accepted & category & known.known(stage.start_column, stage.responded_column, stage.outcome_column)
+                 & _in(responded_days, period))
+    upheld = responded & cases[stage.outcome_column].isin(UPHELD).to_numpy(dtype=bool)
+    column = cases["category"]
+    return CategoryFigures(
+        period=period.id,
+        received=_counts(column[s1_in]),
+        responded=_counts(column[responded]),
+        upheld=_counts(column[upheld]),
+    )
