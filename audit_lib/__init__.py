@@ -11,6 +11,7 @@ stage of the pipeline (``docs/architecture.md``)::
     assessment/  answers, the answer store, sign-off, carry forward, checks, actions, progress
     form/        the Ombudsman's form in and out: import from Word, Excel, CSV, published pages; export
     workbook/    the notebook façade and the interactive forms
+    annual/      the annual complaints performance and service improvement report: records, check, façade
     report/      HTML parts, charts, provenance, nbconvert export and templates
     group/       the group roll-up
     batch/       papermill runs across landlords, local or on Dask
@@ -52,6 +53,7 @@ _EXPORTS: dict[str, str] = {
     **dict.fromkeys(["load_assessment", "save_assessment"], "assessment.answers_file"),
     **dict.fromkeys(["AnswerStore", "Conflict", "Saved", "open_store"], "assessment.store"),
     **dict.fromkeys(["Workbook", "open_workbook"], "workbook.facade"),
+    **dict.fromkeys(["AnnualReport", "open_annual_report"], "annual.report"),
     **dict.fromkeys(["GroupSummary", "open_group_summary"], "group.summary"),
     **dict.fromkeys(["BatchOptions", "BatchResult", "run_batch"], "batch.run"),
 }
@@ -74,6 +76,7 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors
+    from .annual.report import AnnualReport, open_annual_report
     from .assessment.answers import Action, Answer, Assessment, Evidence, Status
     from .assessment.answers_file import load_assessment, save_assessment
     from .assessment.store import AnswerStore, Conflict, Saved, open_store

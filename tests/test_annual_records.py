@@ -142,7 +142,7 @@ def test_what_is_written_reads_back_the_same(landlord):
     data = parse_yaml(text, annual(landlord), AuditError).data
     assert "owner" not in data["learning"][1] and "case_references" not in data["learning"][1]
     assert set(data) == {"landlord", "period", "revision", "learning", "ombudsman", "confirmed_none",
-                         "governing_body", "member_responsible"}
+                         "governing_body", "member_responsible", "qualitative_analysis"}
     empty = dump_records(empty_records(LANDLORD, PERIOD))
     assert parse_records(empty, annual(landlord), LANDLORD, PERIOD) == empty_records(LANDLORD, PERIOD)
 
@@ -269,6 +269,21 @@ def test_an_impossible_date_is_refused(landlord):
 def test_texts_are_bounded(landlord):
     message = refused(landlord, with_entry("learning", IMPROVEMENT.replace("Repairs", "x" * 501)))
     assert "theme: expected the complaint category or theme of at most 500 characters; found 501" in message
+
+
+def test_the_landlords_own_qualitative_analysis_is_a_long_text_or_none(landlord):
+    base = f"landlord: {LANDLORD}\nperiod: {PERIOD}\n"
+    text = "qualitative_analysis: |\n  Repairs complaints fell.\n\n  Upheld complaints were mostly about damp.\n"
+    records = load_records(write(annual(landlord), base + text), LANDLORD, PERIOD)
+    assert records.qualitative_analysis == "Repairs complaints fell.\n\nUpheld complaints were mostly about damp."
+    assert load_records(write(annual(landlord), base + "qualitative_analysis: '  '\n"), LANDLORD,
+                        PERIOD).qualitative_analysis is None  # blank: the sentences written from the data
+    assert load_records(write(annual(landlord), base), LANDLORD, PERIOD).qualitative_analysis is None
+    message = refused(landlord, base + f"qualitative_analysis: {'x' * 20_001}\n")
+    assert "qualitative_analysis: expected the qualitative analysis of at most 20,000 characters; found 20,001" in message
+    assert "as text" in refused(landlord, base + "qualitative_analysis: [a, b]\n")
+    records = AnnualRecords(landlord=LANDLORD, period=PERIOD, qualitative_analysis="Line one.\nLine <two> & 'three'")
+    assert parse_records(dump_records(records), annual(landlord), LANDLORD, PERIOD) == records
 
 
 # -- paths --------------------------------------------------------------------------------------

@@ -259,6 +259,54 @@ def test_the_governing_body_response_set_by_two_editors_is_a_conflict(landlord):
     assert bob.confirm_none("learning") == Saved(2)  # a different field: simply saved
 
 
+def test_the_qualitative_analysis_is_set_and_cleared_with_history_and_conflicts(landlord):
+    alice, bob = store(landlord), store(landlord, "bob")
+    assert alice.set_qualitative_analysis("  Repairs complaints fell.\nDamp rose.  ") == Saved(1)
+    assert load_records(path_of(landlord), LANDLORD, PERIOD).qualitative_analysis == "Repairs complaints fell.\nDamp rose."
+    entry = alice.history()[-1]
+    assert (entry["section"], entry["field"], entry["old"], entry["new"]) == (
+        None, "qualitative_analysis", None, "Repairs complaints fell.\nDamp rose.")
+    result = bob.set_qualitative_analysis("Bob's analysis.")  # bob saw none: alice's is kept
+    assert isinstance(result, Conflict) and result.field == "qualitative_analysis"
+    assert result.message.startswith("The qualitative analysis was changed by alice")
+    assert result.sides == [("Repairs complaints fell.\nDamp rose.", "Bob's analysis.")]
+    assert bob.set_qualitative_analysis("Bob's analysis.", expected=bob.records.qualitative_analysis) == Saved(2)
+    assert alice.set_qualitative_analysis("   ", expected="Bob's analysis.") == Saved(3)  # blank clears
+    assert load_records(path_of(landlord), LANDLORD, PERIOD).qualitative_analysis is None
+    assert alice.set_qualitative_analysis(None) == Saved(3)  # nothing to clear: nothing saved
+    with pytest.raises(AnnualRecordsError, match="The qualitative analysis: expected the qualitative analysis of "
+                                                 "at most 20,000 characters; found 20,001; nothing was saved"):
+        alice.set_qualitative_analysis("x" * 20_001)
+    assert [e["revision"] for e in alice.history()] == [1, 2, 3]
+
+
+def test_the_qualitative_analysis_is_added_to_a_file_edited_by_hand_keeping_its_comments(landlord):
+    path = path_of(landlord)
+    path.parent.mkdir(parents=True)
+    path.write_text(HAND, encoding="utf-8")
+    alice = store(landlord)
+    alice.set_qualitative_analysis("First paragraph.\n\nSecond paragraph.")
+    text = path.read_text(encoding="utf-8")
+    assert "# from the Q1 review" in text and "qualitative_analysis: |-\n  First paragraph.\n\n  Second" in text
+    assert load_records(path, LANDLORD, PERIOD).qualitative_analysis == "First paragraph.\n\nSecond paragraph."
+
+
+def test_a_conflict_gives_both_sides_in_words(landlord):
+    alice, bob = store(landlord), store(landlord, "bob")
+    alice.add("learning", improvement(when="2024-09-01"))
+    bob.reload()
+    alice.change("learning", "L-01", {"when": "01/10/2024"})
+    result = bob.change("learning", "L-01", {"when": "2024-11-01"})
+    assert isinstance(result, Conflict) and result.sides == [("01/10/2024", "01/11/2024")]
+    alice.change("learning", "L-01", {"case_references": ["CMP-1", "CMP-2"]})
+    removed = bob.remove("learning", "L-01")  # bob saw it before alice's change: it stays
+    assert isinstance(removed, Conflict)
+    theirs, yours = removed.sides[0]
+    assert theirs.startswith("theme: Repairs, residents said: We waited in., we did: Text reminders., when: "
+                             "01/10/2024, status: planned, case references: CMP-1; CMP-2")
+    assert yours == "(removed)"
+
+
 def test_reload_takes_in_what_others_saved(landlord):
     alice, bob = store(landlord), store(landlord, "bob")
     assert bob.reload() is False

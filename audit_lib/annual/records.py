@@ -39,6 +39,8 @@ The file is plain YAML people can read and edit, ``inputs/<landlord>/annual/<per
     member_responsible:           # the Member Responsible for Complaints (9.5)
       name: B. Member
       role: Board member
+    qualitative_analysis: |       # the landlord's own analysis (8.1 b); absent: the sentences written from the data
+      Complaints about repairs fell for the second year ...
 
 Every entry of the two lists has a short **id** (``L-01``, ``O-01``: 1 to 32 letters, digits,
 ``.``, ``_`` or ``-``, starting with a letter or digit), unique in its list: the store changes
@@ -96,7 +98,8 @@ MAX_ID_LENGTH = 32
 MAX_REFERENCE_LENGTH = 40
 #: The longest short text (a theme, an owner, a title, a name, a role).
 MAX_SHORT_TEXT = 500
-#: The longest long text (what residents said, what was done, a summary, the governing body's response).
+#: The longest long text (what residents said, what was done, a summary, the governing body's response,
+#: the qualitative analysis).
 MAX_LONG_TEXT = 20_000
 
 ImprovementStatus = Literal["planned", "in progress", "done"]
@@ -202,6 +205,13 @@ def _text(value: object, what: str, *, limit: int = MAX_SHORT_TEXT, required: bo
     if len(text) > limit:
         raise ValueError(f"expected {what} of at most {limit:,} characters; found {len(text):,}")
     return text
+
+
+def check_qualitative_analysis(value: object) -> str | None:
+    """The landlord's own qualitative analysis: a text of at most :data:`MAX_LONG_TEXT` characters
+    without the spaces around it; blank is ``None`` (the report shows the sentences written from
+    the data)."""
+    return _text(value, "the qualitative analysis", limit=MAX_LONG_TEXT, required=False)
 
 
 def _date(value: object) -> object:
@@ -448,6 +458,11 @@ class AnnualRecords(_Model):
     confirmed_none: ConfirmedNone = Field(default_factory=ConfirmedNone)
     governing_body: GoverningBodyResponse | None = None
     member_responsible: MemberResponsible | None = None
+    #: The landlord's own qualitative analysis of complaint handling (8.1 b), shown in the report in
+    #: place of the sentences written from the data; ``None``: those sentences are shown.
+    qualitative_analysis: str | None = None
+
+    _analysis = field_validator("qualitative_analysis", mode="before")(check_qualitative_analysis)
 
     @field_validator("learning", "ombudsman", mode="before")
     @classmethod
@@ -689,6 +704,6 @@ def ids(records: AnnualRecords, section: str) -> Iterable[str]:
 
 __all__ = ["ANNUAL_FOLDER", "ITEM_MODELS", "NONE_PARTS", "SECTIONS", "AnnualRecords", "ConfirmedNone",
            "GoverningBodyResponse", "Improvement", "MemberResponsible", "OmbudsmanFinding", "OmbudsmanOrder",
-           "OmbudsmanRecord", "check_item_id", "check_reference", "describe_problems", "dump_records",
-           "empty_records", "file_data", "load_records", "next_id", "parse_records", "read_records", "records_file",
-           "validate_records"]
+           "OmbudsmanRecord", "check_item_id", "check_qualitative_analysis", "check_reference", "describe_problems",
+           "dump_records", "empty_records", "file_data", "load_records", "next_id", "parse_records", "read_records",
+           "records_file", "validate_records"]

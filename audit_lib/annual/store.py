@@ -16,7 +16,8 @@ The store is kept as the answers are (:mod:`audit_lib.assessment.store`), with t
    saved since;
 3. changes one thing, **by id**: adds an entry to ``learning`` or ``ombudsman``, changes fields of
    one entry, removes one entry, or sets (or clears) the governing body's response, the
-   Member Responsible for Complaints or a "none this year" flag. A field another editor changed
+   Member Responsible for Complaints, the landlord's own qualitative analysis or a "none this
+   year" flag. A field another editor changed
    since this editor last read it (or since the value it says it saw, ``expected``) is a
    :class:`Conflict` when this editor changes it to something else: returned, nothing written,
    never written over the other's value. Different fields, or different entries, are simply both
@@ -53,7 +54,7 @@ from ..assessment.lock import HeldLock, exclusive, finish_unfinished, lock_file
 from ..assessment.store import current_user
 from ..core.ids import validate_landlord_id
 from ..core.io import atomic_write_text
-from ..core.periods import Period
+from ..core.periods import Period, uk_date
 from ..core.yaml_files import shorten
 from ..errors import AnnualRecordsError, AnswerStoreError, AuditError
 from .records import (
@@ -67,6 +68,7 @@ from .records import (
     OmbudsmanRecord,
     check_file,
     check_item_id,
+    check_qualitative_analysis,
     describe_problems,
     dump_records,
     file_data,
@@ -83,7 +85,8 @@ from .records import (
 WHOLE_FIELDS: dict[str, type[BaseModel]] = {"governing_body": GoverningBodyResponse,
                                             "member_responsible": MemberResponsible}
 _UNSEEN: Any = object()  # no ``expected`` value given
-_LABELS = {"governing_body": "The governing body's response", "member_responsible": "The Member Responsible for Complaints"}
+_LABELS = {"governing_body": "The governing body's response", "member_responsible": "The Member Responsible for Complaints",
+           "qualitative_analysis": "The qualitative analysis"}
 
 
 @dataclass(frozen=True)
@@ -132,6 +135,36 @@ class Conflict:
         return (f"The {self.field.replace('_', ' ')} of {entry} was changed"
                 f"{who}{when} while you were editing; your change was not saved. Review their value and apply "
                 "yours again if it should replace it.")
+
+    @property
+    def sides(self) -> list[tuple[str, str]]:
+        """What the other editor saved and what you tried to save, in words (as the answers'
+        conflicts give them, :func:`audit_lib.workbook.feedback.conflict_html`)."""
+        if self.field is None:  # a whole entry: removed by them, or changed by them while you removed it
+            theirs = "(removed)" if self.theirs is None else describe_value(self.theirs)
+            yours = "(removed)" if self.yours is None else describe_value(self.yours)
+            return [(theirs, yours)]
+        return [(describe_value(self.theirs), describe_value(self.yours))]
+
+
+def describe_value(value: Any) -> str:
+    """A value of the records (as JSON-able data) in words: a date as DD/MM/YYYY, a list one item
+    after another, an entry or a response field by field; nothing as ``(none)``."""
+    if value is None or value == "" or value == []:
+        return "(none)"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, str):
+        with contextlib.suppress(ValueError):
+            if len(value) == 10:
+                return uk_date(dt.date.fromisoformat(value))
+        return value
+    if isinstance(value, list):
+        return "; ".join(describe_value(item) for item in value)
+    if isinstance(value, dict):
+        return ", ".join(f"{str(key).replace('_', ' ')}: {describe_value(item)}" for key, item in value.items()
+                         if item not in (None, "", []) and key != "id")
+    return str(value)
 
 
 def _json(value: Any) -> Any:
@@ -361,6 +394,12 @@ class RecordsStore:
         """Name the Member Responsible for Complaints (name and role), or clear it with ``None``."""
         return self._set("member_responsible", member, expected)
 
+    def set_qualitative_analysis(self, text: str | None, expected: Any = _UNSEEN) -> Saved | Conflict:
+        """Record the landlord's own qualitative analysis (the report shows it in place of the
+        sentences written from the data), or clear it with ``None`` or a blank text (the report then
+        shows those sentences). ``expected``: the text as the user saw it."""
+        return self._set("qualitative_analysis", text, expected)
+
     def confirm_none(self, part: str, confirmed: bool = True, expected: Any = _UNSEEN) -> Saved | Conflict:
         """Record that ``part`` of 8.1 had nothing this year (``ombudsman_findings``, ``learning``,
         ``performance_report``, ``other_publications``), or take that back (``confirmed=False``)."""
@@ -371,8 +410,8 @@ class RecordsStore:
         return self._set(f"confirmed_none.{part}", confirmed, expected)
 
     def _set(self, name: str, value: Any, expected: Any) -> Saved | Conflict:
-        """Set a top-level field (``governing_body``, ``member_responsible``) or a flag
-        (``confirmed_none.<part>``), with the conflict rules of :meth:`change`."""
+        """Set a top-level field (``governing_body``, ``member_responsible``, ``qualitative_analysis``)
+        or a flag (``confirmed_none.<part>``), with the conflict rules of :meth:`change`."""
         with self._change() as (lock, seen, current, text):
             new = _validated_top(name, value, self.path)
             disk_value, new_value = _json(_top(current, name)), _json(new)
@@ -423,6 +462,11 @@ def _validated_item(section: str, model: type[Improvement] | type[OmbudsmanRecor
 def _validated_top(name: str, value: Any, path: Path) -> Any:
     if name.startswith("confirmed_none."):
         return value
+    if name == "qualitative_analysis":
+        try:
+            return check_qualitative_analysis(value)
+        except ValueError as exc:
+            raise AnnualRecordsError(f"{_LABELS[name]}: {exc}; nothing was saved", path=path) from None
     model = WHOLE_FIELDS[name]
     if value is None:
         return None
@@ -521,4 +565,4 @@ def open_records_store(landlord_folder: Path, landlord: str, period: str, user: 
     return RecordsStore(records_file(landlord_folder, period), landlord, period, user)
 
 
-__all__ = ["Added", "Conflict", "RecordsStore", "Saved", "open_records_store", "render"]
+__all__ = ["Added", "Conflict", "RecordsStore", "Saved", "describe_value", "open_records_store", "render"]

@@ -66,6 +66,7 @@ from .views import NewProvision
 if TYPE_CHECKING:
     from ipywidgets import Widget
 
+    from ..annual.store import RecordsStore
     from .interactive import InteractiveWorkbook
 
 
@@ -234,6 +235,36 @@ class Workbook:
                              self.findings(assessment), self.register, proposals=self.proposals,
                              new=self.new_provisions(assessment))
 
+    def annual_records(self) -> HTMLFragment | Widget:
+        """The annual report's records (Code 8.1, 8.2, 9.5): the learning log, the Ombudsman's
+        findings and publications, "none this year", the governing body's response, the Member
+        Responsible for Complaints and the landlord's own qualitative analysis, with what the annual
+        report still lacks at the top (:mod:`.annual_panel`).
+
+        Interactive: a panel drawn when the auditor opens it, saving to the records store
+        (``inputs/<landlord>/annual/<period>.yaml``). In a batch run: nothing (an empty fragment),
+        so the self-assessment's report is unchanged; the annual report shows the records.
+        """
+        if not self.interactive:
+            return HTMLFragment("")
+        from ..annual.store import open_records_store
+        from .annual_panel import AnnualRecordsPanel
+
+        def store() -> RecordsStore:
+            return open_records_store(self.landlord.folder, self.landlord.id, self.period.id)
+
+        def suggest() -> str:
+            from ..annual.analysis import annual_analysis
+            from ..annual.themes import suggested_themes
+
+            analysis = annual_analysis(self.case_log, self.landlord, self.period, self.stats, self.period_figures)
+            return "\n\n".join(suggested_themes(analysis))
+
+        return AnnualRecordsPanel(
+            store, suggest=suggest, as_of=self.as_of,
+            has_self_assessment=lambda: record.has_self_assessment(self.assessment, self.catalogue),
+            figures_available=lambda: record.has_figures(self.period, self.stats, self.case_log)).widget
+
     def data_quality(self) -> HTMLFragment:
         """Every problem in the case log, what it kept the complaint out of, and rows read = complaints
         counted + rows excluded whole."""
@@ -335,13 +366,17 @@ class Workbook:
                                  case_log=self.case_log, interactive=self.interactive, as_of=self.as_of)
 
     def metrics(self) -> dict[str, Any]:
-        """Machine-readable figures: case statistics, answer counts by status, actions, findings and provenance."""
+        """Machine-readable figures: case statistics, answer counts by status, actions, findings, the
+        annual report's completeness (from the landlord's annual records) and provenance."""
         assessment = self.assessment
         return record.metrics(landlord=self.landlord, period=self.period, catalogue=self.catalogue,
                               assessment=assessment, case_log=self.case_log, stats=self.stats,
                               interactive=self.interactive, as_of=self.as_of, findings=self.findings(assessment),
                               year_on_year=self.compared_with_last_period(assessment),
-                              figures_by_period=self.period_figures)
+                              figures_by_period=self.period_figures,
+                              annual_report=record.annual_report_status(
+                                  landlord=self.landlord, period=self.period, catalogue=self.catalogue,
+                                  assessment=assessment, stats=self.stats, case_log=self.case_log, as_of=self.as_of))
 
     def run_record(self) -> RunRecord:
         """The metrics as a notebook output; a batch run writes it to ``metrics.json``."""

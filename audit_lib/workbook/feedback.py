@@ -11,9 +11,8 @@ from __future__ import annotations
 import html
 import logging
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol
 
-from ..assessment.store import Conflict
 from ..errors import AuditError
 
 log = logging.getLogger(__name__)
@@ -65,6 +64,20 @@ def guarded(callback: Callable[..., Any], show: Callable[[BaseException], None])
                 log.exception("showing a form's error failed")
 
     return run
+
+
+class Conflict(Protocol):
+    """A conflict as a store returns it (the answers' :class:`audit_lib.assessment.store.Conflict`,
+    the annual records' :class:`audit_lib.annual.store.Conflict`)."""
+
+    @property
+    def by(self) -> str | None: ...
+
+    @property
+    def message(self) -> str: ...
+
+    @property
+    def sides(self) -> list[tuple[str, str]]: ...
 
 
 def conflict_html(conflict: Conflict) -> str:

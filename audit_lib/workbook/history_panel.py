@@ -16,7 +16,7 @@ import datetime as dt
 import html
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import Any, Protocol
 
 import ipywidgets as w
 
@@ -194,14 +194,14 @@ def for_assessment(entry: Entry) -> bool:
     return "provision" not in entry
 
 
-def history_html(entries: Sequence[Entry]) -> str:
-    """A table of entries, newest first: when, who, what changed."""
+def history_html(entries: Sequence[Entry], describe: Callable[[Entry], str] = describe_entry) -> str:
+    """A table of entries, newest first: when, who, what changed (each told by ``describe``)."""
     if not entries:
         return '<div class="chc-history muted">No changes recorded yet.</div>'
     shown = list(reversed(entries))[:SHOWN_ENTRIES]
     rows = "".join(
         f"<tr><td style='white-space:nowrap'>{html.escape(_when(e.get('at')))}</td>"
-        f"<td>{html.escape(str(e.get('user') or ''))}</td><td>{html.escape(describe_entry(e))}</td></tr>"
+        f"<td>{html.escape(str(e.get('user') or ''))}</td><td>{html.escape(describe(e))}</td></tr>"
         for e in shown
     )
     more = (f"<div>and {len(entries) - len(shown)} earlier changes (the history file holds them all)</div>"
@@ -210,12 +210,20 @@ def history_html(entries: Sequence[Entry]) -> str:
             f"<th>What changed (old → new)</th></tr></thead><tbody>{rows}</tbody></table>{more}</div>")
 
 
-class HistoryPanel:
-    """A collapsed panel listing the changes ``select`` picks from the store's history, newest first."""
+class _Store(Protocol):
+    def history(self) -> list[dict[str, Any]]: ...
 
-    def __init__(self, store: AnswerStore, title: str, select: Callable[[Entry], bool], name: str) -> None:
+
+class HistoryPanel:
+    """A collapsed panel listing the changes ``select`` picks from the store's history, newest
+    first, each told by ``describe`` (the answers' entries by default; the annual records' panel
+    passes its own)."""
+
+    def __init__(self, store: AnswerStore | _Store, title: str, select: Callable[[Entry], bool], name: str,
+                 describe: Callable[[Entry], str] = describe_entry) -> None:
         self.store = store
         self.select = select
+        self.describe = describe
         self.body = w.HTML()
         self.widget = w.Accordion(children=[self.body])
         self.widget.set_title(0, title)
@@ -241,4 +249,4 @@ class HistoryPanel:
         except Exception as exc:  # an unreadable history is said here, never only in the kernel's log
             self.body.value = error_html(exc, "The history cannot be shown")
             return
-        self.body.value = history_html(entries)
+        self.body.value = history_html(entries, self.describe)

@@ -16,6 +16,13 @@ provisions moved each way (:class:`~audit_lib.assessment.year_on_year.Movement` 
 the headline figures of every period the case log covers, each under its own Code
 (:meth:`~audit_lib.stats.by_period.PeriodFigures.as_json`): counts, rates and reason codes only,
 no case log's value.
+
+``annual_report`` says whether the period's annual complaints performance and service
+improvement report (:mod:`audit_lib.annual`) has everything Code 8.1 and 8.2 ask for:
+``complete``, its ``gaps`` (each as :meth:`~audit_lib.annual.completeness.Gap.as_json` gives
+it) and ``records_sha256``, the SHA-256 of the landlord's annual records file (``None``: no file
+yet). A records file that cannot be read is not complete, its ``problem`` says why (``None``
+otherwise), and the self-assessment's run goes on.
 """
 
 from __future__ import annotations
@@ -24,6 +31,8 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
+from ..annual.completeness import Gap, completeness, is_complete
+from ..annual.records import AnnualRecords, load_records, records_file
 from ..assessment.actions import action_counts, action_rows
 from ..assessment.answers import Assessment
 from ..assessment.checks import answer_flags
@@ -32,13 +41,16 @@ from ..assessment.year_on_year import YearOnYear
 from ..cases.load import CaseLog
 from ..code.catalogue import Catalogue
 from ..config.landlords import Landlord
+from ..core.io import sha256_of
 from ..core.paths import CONFIG_FILE, EVIDENCE_REGISTER, REGISTRY_FILE, evidence_dir
 from ..core.periods import Period
+from ..errors import AuditError
 from ..findings.assess import counts, unanswered_contradictions
 from ..findings.model import Finding
 from ..report.provenance import RunRecord, base_provenance, file_entry
 from ..stats.by_period import PeriodFigures
 from ..stats.results import CaseStatistics
+from .views import period_coverage
 
 
 def provenance(*, landlord: Landlord, period: Period, catalogue: Catalogue, case_log: CaseLog, interactive: bool,
@@ -64,9 +76,11 @@ def provenance(*, landlord: Landlord, period: Period, catalogue: Catalogue, case
 def metrics(*, landlord: Landlord, period: Period, catalogue: Catalogue, assessment: Assessment, case_log: CaseLog,
             stats: CaseStatistics, interactive: bool, as_of: dt.date, findings: Sequence[Finding] = (),
             year_on_year: YearOnYear | None = None,
-            figures_by_period: Sequence[PeriodFigures] = ()) -> dict[str, Any]:
+            figures_by_period: Sequence[PeriodFigures] = (),
+            annual_report: dict[str, Any] | None = None) -> dict[str, Any]:
     """Machine-readable figures: case statistics, answer counts by status, actions, findings, the
-    movement since last period (``None`` when not given), the headline figures by period and provenance."""
+    movement since last period (``None`` when not given), the headline figures by period, the
+    annual report's completeness (:func:`annual_report_status`; ``None`` when not given) and provenance."""
     provisions = catalogue.provisions
     done = progress(assessment, provisions)
     flagged = sum(
@@ -98,9 +112,51 @@ def metrics(*, landlord: Landlord, period: Period, catalogue: Catalogue, assessm
         "findings_counts": findings_counts(findings),
         "year_on_year": None if year_on_year is None else year_on_year.as_json(),
         "figures_by_period": [figures.as_json() for figures in figures_by_period],
+        "annual_report": annual_report,
         "provenance": provenance(landlord=landlord, period=period, catalogue=catalogue, case_log=case_log,
                                  interactive=interactive, as_of=as_of),
     }
+
+
+def has_self_assessment(assessment: Assessment, catalogue: Catalogue) -> bool:
+    """Whether the period's self-assessment is there for the annual report to append (Code 8.1 a):
+    at least one provision answered."""
+    return progress(assessment, catalogue.provisions).answered > 0
+
+
+def has_figures(period: Period, stats: CaseStatistics, case_log: CaseLog) -> bool:
+    """Whether the case log gave figures for the period (Code 8.1 b): it has something in it."""
+    coverage = period_coverage(period, stats, case_log)
+    return coverage is None or not coverage.empty
+
+
+def annual_gaps(records: AnnualRecords, *, period: Period, catalogue: Catalogue, assessment: Assessment,
+                stats: CaseStatistics, case_log: CaseLog, as_of: dt.date) -> list[Gap]:
+    """What the period's annual report lacks (:func:`~audit_lib.annual.completeness.completeness`),
+    with the self-assessment and the figures judged as above and orders' due dates at ``as_of``."""
+    return completeness(records, has_self_assessment=has_self_assessment(assessment, catalogue),
+                        figures_available=has_figures(period, stats, case_log), as_of=as_of)
+
+
+def annual_report_status(*, landlord: Landlord, period: Period, catalogue: Catalogue, assessment: Assessment,
+                         stats: CaseStatistics, case_log: CaseLog, as_of: dt.date) -> dict[str, Any]:
+    """The ``annual_report`` entry of the run record: whether the annual report is complete, its
+    gaps and the records file's SHA-256, from the landlord's annual records for the period. A
+    records file that cannot be read gives ``complete`` false, no gaps, and the reason as ``problem``."""
+    problem: str | None = None
+    gaps: list[Gap] = []
+    digest: str | None = None
+    try:
+        path = records_file(landlord.folder, period)
+        digest = sha256_of(path)
+        records = load_records(path, landlord.id, period.id)
+    except AuditError as exc:  # the annual report's problem never stops the self-assessment's run
+        problem = str(exc)
+    else:
+        gaps = annual_gaps(records, period=period, catalogue=catalogue, assessment=assessment, stats=stats,
+                           case_log=case_log, as_of=as_of)
+    return {"complete": problem is None and is_complete(gaps), "gaps": [gap.as_json() for gap in gaps],
+            "records_sha256": digest, "problem": problem}
 
 
 def findings_counts(findings: Sequence[Finding]) -> dict[str, int]:
