@@ -17,9 +17,10 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m ipykernel install --sys-prefix --name chc-audit --display-name "Python (chc-audit)"
 	touch $(STAMP)
 
-demo: install
-	$(BIN)/chc-audit run --all --period $(PERIOD)
-	@echo "Reports: outputs/$(PERIOD)/index.html (one folder per landlord under outputs/$(PERIOD)/)"
+# The demo prints PDFs, so it needs chromium (the browser target installs Debian's on a fresh machine).
+demo: install browser
+	$(BIN)/chc-audit run --all --period $(PERIOD) --report annual --pdf
+	@echo "Reports: outputs/$(PERIOD)/index.html (and group_summary.pdf); per landlord under outputs/$(PERIOD)/<landlord>/: self_assessment.html, annual_report.html and their PDFs"
 
 # Browser tests drive Debian's chromium (Playwright never downloads a browser here).
 browser:

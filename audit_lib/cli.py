@@ -9,7 +9,8 @@
     chc-audit export LANDLORD --period 2024-25 --format docx|xlsx|csv|summary [--output PATH]
     chc-audit run (LANDLORD ... | --all) --period 2024-25 [--inputs DIR] [--outputs DIR] [--workers N]
                   [--executor local|dask] [--scheduler ADDRESS] [--timeout SECONDS] [--retry-failed]
-                  [--as-of YYYY-MM-DD] [--notebook PATH]
+                  [--as-of YYYY-MM-DD] [--report self-assessment|annual] [--pdf] [--notebook PATH]
+                  [--annual-notebook PATH]
     chc-audit lab LANDLORD --period 2024-25 [--inputs DIR] [--outputs DIR] [--work DIR] [--fresh]
                   [--no-browser] [--dry-run]
 
@@ -371,10 +372,14 @@ def _cmd_run(args: argparse.Namespace) -> int:
         raise UsageError("--scheduler names a Dask scheduler: use it with --executor dask")
     if args.workers == 0:
         raise UsageError("--workers must be at least 1; found 0")
+    if args.annual_notebook and args.report != "annual":
+        raise UsageError("--annual-notebook names the annual report's notebook: use it with --report annual")
     options = BatchOptions(
         workers=args.workers, executor=args.executor, scheduler=args.scheduler,
         timeout=None if args.timeout == 0 else args.timeout, retry_failed=args.retry_failed, as_of=args.as_of,
+        report=args.report, pdf=args.pdf,
         **({"notebook": args.notebook} if args.notebook else {}),
+        **({"annual_notebook": args.annual_notebook} if args.annual_notebook else {}),
     )
     batch = run_batch(args.landlords or None, period, args.inputs, args.outputs, options)
     if not batch.results and batch.group is None:
@@ -577,8 +582,16 @@ def build_parser() -> argparse.ArgumentParser:
                      help="per-cell time limit; a cell running longer fails its landlord (0: none; default %(default)s)")
     run.add_argument("--retry-failed", action="store_true",
                      help="re-run only the landlords whose last run failed (from outputs/<period>/run.json)")
+    run.add_argument("--report", choices=("self-assessment", "annual"), default="self-assessment",
+                     help="the self-assessment (default), or the annual complaints performance and service "
+                          "improvement report too, in the same set (annual_report.html; it appends the self-assessment)")
+    run.add_argument("--pdf", action="store_true",
+                     help="also print every report, and the group summary, as PDF with Debian's chromium "
+                          "(/usr/bin/chromium or $CHC_AUDIT_CHROMIUM; nothing is downloaded)")
     run.add_argument("--notebook", type=Path, default=None,
                      help="the workbook notebook to execute (default: notebooks/self_assessment.ipynb)")
+    run.add_argument("--annual-notebook", type=Path, default=None,
+                     help="with --report annual: the annual report's notebook (default: notebooks/annual_report.ipynb)")
     run.add_argument("--as-of", type=_iso_date, default=None, metavar="YYYY-MM-DD",
                      help="the date actions are judged at (open or overdue), the same for every report "
                           "of the run; give the date of an earlier run to reproduce its reports (default: today)")

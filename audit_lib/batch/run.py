@@ -2,7 +2,11 @@
 
 For each landlord, a worker executes ``notebooks/self_assessment.ipynb`` with papermill in a
 fresh kernel (``interactive = False``), writes ``metrics.json`` and exports the report
-(:mod:`audit_lib.batch.worker`). Workers are a local process pool (one per core by default) or
+(:mod:`audit_lib.batch.worker`). With ``report="annual"`` the same job then executes
+``notebooks/annual_report.ipynb`` in a fresh kernel of its own into the same set (the annual
+complaints performance and service improvement report, which appends the self-assessment);
+with ``pdf`` every report of the set, and the group summary, is also printed as PDF by the
+worker's one chromium (checked for before any landlord runs). Workers are a local process pool (one per core by default) or
 a Dask distributed cluster (:mod:`audit_lib.batch.pools`). When the landlords are done,
 ``notebooks/group_summary.ipynb`` is executed the same way and exported as the group's
 ``index.html``. Every notebook of a run judges actions at the same date, ``as_of`` (today unless
@@ -31,12 +35,18 @@ from typing import Any
 
 from ..config.landlords import Registry, load_registry
 from ..core.paths import (
+    ANNUAL_NOTEBOOK_NAME,
+    ANNUAL_PDF_NAME,
+    ANNUAL_REPORT,
+    ANNUAL_REPORT_NAME,
     GROUP_NOTEBOOK_NAME,
+    GROUP_PDF_NAME,
     GROUP_SUMMARY,
     INDEX_NAME,
     METRICS_NAME,
     NOTEBOOK_NAME,
     REPORT_NAME,
+    REPORT_PDF_NAME,
     SELF_ASSESSMENT,
     landlord_output_dir,
 )
@@ -53,9 +63,14 @@ from .runrecord import (
     settle_interrupted,
     write_run_record,
 )
-from .worker import DEFAULT_CELL_TIMEOUT, NotebookJob, NotebookResult, RunSettings, run_job
+from .worker import DEFAULT_CELL_TIMEOUT, ExtraNotebook, NotebookJob, NotebookResult, PdfSpec, RunSettings, run_job
 
 GROUP = "group summary"
+#: What ``report`` may ask for: the self-assessment alone, or the annual report too (which appends it, 8.1 a).
+REPORTS: tuple[str, ...] = ("self-assessment", "annual")
+#: The annual report's title (after the landlord's name) and its PDF header's.
+ANNUAL_TITLE = "Annual complaints performance and service improvement report"
+SELF_ASSESSMENT_TITLE = "Complaint Handling Code self-assessment"
 
 
 @dataclass(frozen=True)
@@ -74,6 +89,14 @@ class BatchOptions:
     start_attempts: int = 3
     retry_pause: float = 1.0
     as_of: dt.date | None = None  # the date actions are judged at; None: today
+    report: str = "self-assessment"  # or "annual": the annual report too, in the same set (REPORTS)
+    pdf: bool = False  # every report also printed as PDF (needs chromium)
+    annual_notebook: Path = ANNUAL_REPORT
+
+    @property
+    def annual(self) -> bool:
+        """Whether each landlord's set holds the annual report too."""
+        return self.report == "annual"
 
     @property
     def settings(self) -> RunSettings:
@@ -119,6 +142,8 @@ def default_workers() -> int:
 
 def check_options(options: BatchOptions) -> BatchOptions:
     """``options`` with ``as_of`` as a plain date; :class:`UsageError` for values that do not fit together."""
+    if options.report not in REPORTS:
+        raise UsageError(f"report must be one of {', '.join(REPORTS)}; found {options.report!r}")
     if options.executor not in EXECUTORS:
         raise UsageError(f"executor must be one of {', '.join(EXECUTORS)}; found {options.executor!r}")
     if options.scheduler and options.executor != "dask":
@@ -145,11 +170,36 @@ def select_landlords(registry: Registry, landlord_ids: list[str] | None, period:
     return ids
 
 
+def _pdf(options: BatchOptions, path: Path, name: str, period: Period, title: str) -> PdfSpec | None:
+    """A report's PDF when the run prints them: header "name - period - title", footer "name - period"."""
+    if not options.pdf:
+        return None
+    return PdfSpec(path, header=f"{name} - {period.id} - {title}", footer=f"{name} - {period.id}")
+
+
+def annual_notebook(landlord_id: str, name: str, period: Period, inputs: Path, folder: Path,
+                    options: BatchOptions) -> ExtraNotebook:
+    """The annual report of one landlord, executed after its workbook into the same set."""
+    return ExtraNotebook(
+        key="annual_report",
+        label="annual report",
+        notebook=options.annual_notebook,
+        executed=folder / ANNUAL_NOTEBOOK_NAME,
+        report=folder / ANNUAL_REPORT_NAME,
+        parameters={"landlord": landlord_id, "period": period.id, "inputs_dir": str(inputs),
+                    "as_of": options.as_of_text},
+        title=f"{name}: {ANNUAL_TITLE} {period.id}",
+        pdf=_pdf(options, folder / ANNUAL_PDF_NAME, name, period, ANNUAL_TITLE),
+    )
+
+
 def landlord_job(registry: Registry, landlord_id: str, period: Period, inputs: Path, outputs: Path,
                  options: BatchOptions, run_id: str = "") -> NotebookJob:
-    """The job of one landlord: its workbook executed into ``outputs/<period>/<landlord>/``."""
+    """The job of one landlord: its workbook executed into ``outputs/<period>/<landlord>/`` (and, with
+    ``report="annual"``, its annual report after it, into the same set)."""
     folder = landlord_output_dir(outputs, period, landlord_id)
     name = registry.get(landlord_id).name
+    extras = (annual_notebook(landlord_id, name, period, inputs, folder, options),) if options.annual else ()
     return NotebookJob(
         name=landlord_id,
         notebook=options.notebook,
@@ -158,10 +208,12 @@ def landlord_job(registry: Registry, landlord_id: str, period: Period, inputs: P
         metrics=folder / METRICS_NAME,
         parameters={"landlord": landlord_id, "period": period.id, "inputs_dir": str(inputs), "interactive": False,
                     "as_of": options.as_of_text},
-        title=f"{name}: Complaint Handling Code self-assessment {period.id}",
+        title=f"{name}: {SELF_ASSESSMENT_TITLE} {period.id}",
         settings=options.settings,
         folder=folder,
         run_id=run_id,
+        pdf=_pdf(options, folder / REPORT_PDF_NAME, name, period, SELF_ASSESSMENT_TITLE),
+        extras=extras,
     )
 
 
@@ -179,6 +231,8 @@ def group_job(registry: Registry, period: Period, inputs: Path, outputs: Path, o
         title=f"{registry.group.name}: Complaint Handling Code self-assessments {period.id}",
         settings=options.settings,
         run_id=run_id,
+        pdf=_pdf(options, folder / GROUP_PDF_NAME, registry.group.name, period,
+                 "Complaint Handling Code self-assessments"),
     )
 
 
@@ -233,6 +287,19 @@ def _input_size(inputs: Path, landlord_id: str) -> int:
         return 0
 
 
+def check_printing() -> None:
+    """Before any landlord runs: :class:`RunError` in one line when PDFs cannot be printed (no chromium
+    where :func:`~audit_lib.report.pdf.find_chromium` looks, or no playwright package)."""
+    import importlib.util
+
+    from ..report.pdf import find_chromium
+
+    find_chromium()
+    if importlib.util.find_spec("playwright") is None:
+        raise RunError("printing PDFs needs the Python package playwright (a dependency of chc-audit); install it "
+                       "with `pip install playwright` (no browser download is needed: Debian's chromium prints)")
+
+
 def new_run_id() -> str:
     """A run's id: its start time and a random part, unique among runs on the same outputs."""
     return dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:8]
@@ -256,11 +323,14 @@ def run_batch(landlord_ids: list[str] | None, period: Period, inputs: Path, outp
     inputs, outputs = Path(inputs).resolve(), Path(outputs).resolve()
     registry = load_registry(inputs)
     ids = select_landlords(registry, landlord_ids, period, outputs, options.retry_failed)
-    for notebook in (options.notebook, options.group_notebook):
+    for notebook in (options.notebook, options.group_notebook, *([options.annual_notebook] if options.annual else [])):
         if not Path(notebook).is_file():
             raise RunError(f"the notebook is missing: expected {notebook}")
+    if options.pdf:
+        check_printing()
     options = replace(options, notebook=Path(options.notebook).resolve(),
                       group_notebook=Path(options.group_notebook).resolve(),
+                      annual_notebook=Path(options.annual_notebook).resolve(),
                       as_of=options.as_of or dt.date.today())  # one date for every notebook of the run
     workers = options.workers or default_workers()
     batch = BatchResult(period, workers=workers, executor=options.executor, as_of=options.as_of)
@@ -288,7 +358,8 @@ def _run_locked(batch: BatchResult, registry: Registry, ids: list[str], period: 
     began = time.perf_counter()
     run = {"run_id": run_id, "started": started_at.isoformat(timespec="seconds"), "landlords": ids,
            "executor": options.executor, "workers": batch.workers, "timeout": options.timeout,
-           "retry_failed": options.retry_failed, "as_of": options.as_of_text, "pid": os.getpid()}
+           "retry_failed": options.retry_failed, "as_of": options.as_of_text, "report": options.report,
+           "pdf": options.pdf, "pid": os.getpid()}
     mark_running(outputs, period, ids, run)
     _withdraw_index(outputs / period.id)
     pool = open_pool(options.executor, workers, options.scheduler)
@@ -330,16 +401,26 @@ def summary_lines(batch: BatchResult) -> list[str]:
     for r in rows:
         where = str(r.report) if r.status == "ok" and r.report else (r.error or "")
         lines.append(f"{r.name:<{width}}  {r.status:<6}  {r.seconds:6.1f}s  {where}")
+        if r.status == "ok":
+            lines.extend(f"{'':<{width}}  {'':<6}  {'':>7}  {path}" for path in r.others)
     done = [r for r in batch.results if r.status == "ok"]
     if done:
         mean = {k: sum(getattr(r.timings, k) for r in done) / len(done)
-                for k in ("kernel_start", "execution", "shutdown", "export")}
+                for k in ("kernel_start", "execution", "shutdown", "export", "pdf")}
         lines.append(
             f"{len(batch.results)} landlord(s) in {batch.seconds:.1f}s with {batch.workers} {batch.executor} worker(s); "
             f"per landlord on average: kernel start {mean['kernel_start']:.2f}s, execution {mean['execution']:.2f}s, "
             f"kernel stop {mean['shutdown']:.2f}s, export {mean['export']:.2f}s"
         )
+        for key in dict.fromkeys(k for r in done for k in r.timings.notebooks):
+            parts = [r.timings.notebooks[key] for r in done if key in r.timings.notebooks]
+            means = {k: sum(getattr(p, k) for p in parts) / len(parts) for k in ("kernel_start", "execution", "export")}
+            lines.append(f"{key.replace('_', ' ')} on average: kernel start {means['kernel_start']:.2f}s, "
+                         f"execution {means['execution']:.2f}s, export {means['export']:.2f}s")
+        if any(r.timings.pdf for r in done):
+            lines.append(f"PDF printing on average: {mean['pdf']:.2f}s per landlord")
     return lines
 
 
-__all__ = ["BatchOptions", "BatchResult", "run_batch", "select_landlords", "summary_lines"]
+__all__ = ["REPORTS", "BatchOptions", "BatchResult", "check_printing", "run_batch", "select_landlords",
+           "summary_lines"]

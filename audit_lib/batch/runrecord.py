@@ -132,6 +132,7 @@ def result_entry(result: NotebookResult, base: Path, finished: dt.datetime,
         "notebook": _relative(result.notebook, base),
         "report": _relative(result.report, base),
         "metrics": _relative(result.metrics, base),
+        "other_reports": [_relative(path, base) for path in result.others],  # the annual report, the PDFs
         "timings": result.timings.as_dict(),
         "finished": finished.isoformat(timespec="seconds"),
     }

@@ -8,7 +8,7 @@ the id first, so a bad id never reaches the file system::
     inputs/<landlord>/answers/<period>.yaml     its answers (with .history.jsonl and .lock beside)
     inputs/<landlord>/evidence/register.yaml    its evidence register (with register.yaml.lock beside)
     inputs/<landlord>/evidence/files/           the register's files, each named by its SHA-256
-    outputs/<period>/<landlord>/                its executed notebook, report and metrics.json
+    outputs/<period>/<landlord>/                its executed notebook, report and metrics.json (and annual report, PDFs)
     outputs/<period>/                           the group summary (index.html) and run.json
 """
 
@@ -33,6 +33,7 @@ def _shipped_notebooks() -> Path:
 NOTEBOOKS = _shipped_notebooks()
 SELF_ASSESSMENT = NOTEBOOKS / "self_assessment.ipynb"
 GROUP_SUMMARY = NOTEBOOKS / "group_summary.ipynb"
+ANNUAL_REPORT = NOTEBOOKS / "annual_report.ipynb"
 #: Defaults of the command line: ``inputs/`` and ``outputs/`` in the current folder.
 DEFAULT_INPUTS = Path("inputs")
 DEFAULT_OUTPUTS = Path("outputs")
@@ -49,6 +50,13 @@ EVIDENCE_FILES = "files"
 NOTEBOOK_NAME = "self_assessment.ipynb"
 REPORT_NAME = "self_assessment.html"
 METRICS_NAME = "metrics.json"
+#: The annual complaints performance and service improvement report's files there (``run --report annual``).
+ANNUAL_NOTEBOOK_NAME = "annual_report.ipynb"
+ANNUAL_REPORT_NAME = "annual_report.html"
+#: The reports printed as PDF (``run --pdf``): beside each HTML report, and the group summary's beside the index.
+REPORT_PDF_NAME = "self_assessment.pdf"
+ANNUAL_PDF_NAME = "annual_report.pdf"
+GROUP_PDF_NAME = "group_summary.pdf"
 #: Files of the group roll-up in ``outputs/<period>/``.
 GROUP_NOTEBOOK_NAME = "group_summary.ipynb"
 INDEX_NAME = "index.html"

@@ -5,6 +5,11 @@ notebooks). An answers file that is byte for byte the one that run read (same SH
 recorded in the file's provenance) is not parsed again: the statuses and action dates the run
 recorded are used. One that changed since is parsed, and the subsidiary is flagged.
 
+Besides the self-assessment, a subsidiary's set may hold its annual report and the PDFs of both
+(``chc-audit run --report annual --pdf``): each is linked only when the complete set lists it.
+Whether the annual report is complete is read from ``metrics.json`` (its ``annual_report`` key;
+"not known" without one, :attr:`Member.annual_status`).
+
 When a batch's run record exists, a subsidiary's report and figures are used only from a
 complete set (its manifest and the files it lists, unchanged) made by the run the record names
 (:func:`audit_lib.batch.outputs.verify_set`); anything else is shown as not current, with the
@@ -35,13 +40,38 @@ from ..batch.runrecord import INTERRUPTED, load_run_record
 from ..code.catalogue import Catalogue, load_catalogue
 from ..config.landlords import LandlordEntry, Registry
 from ..core.io import sha256_of
-from ..core.paths import METRICS_NAME, REGISTRY_FILE, REPORT_NAME, answers_file, landlord_input_dir, landlord_output_dir
+from ..core.paths import (
+    ANNUAL_PDF_NAME,
+    ANNUAL_REPORT_NAME,
+    METRICS_NAME,
+    REGISTRY_FILE,
+    REPORT_NAME,
+    REPORT_PDF_NAME,
+    answers_file,
+    landlord_input_dir,
+    landlord_output_dir,
+)
 from ..core.periods import Period
 from ..errors import AuditError
 from ..report.provenance import base_provenance, file_entry
 
 #: What ``metrics.json`` counts of a landlord's findings: by severity, and the contradicted ones with no response.
 FINDINGS_COUNT_KEYS = ("contradicted", "caution", "evidence", "unanswered_contradictions")
+
+#: The files of a landlord's set the index links (each only when the complete set lists it).
+LINKED_FILES = (METRICS_NAME, REPORT_NAME, ANNUAL_REPORT_NAME, REPORT_PDF_NAME, ANNUAL_PDF_NAME)
+
+
+@dataclass(frozen=True)
+class AnnualStatus:
+    """Whether a subsidiary's annual report has everything Code 8.1 and 8.2 ask for, as its run recorded it.
+
+    ``gaps`` holds each gap's provision (``8.1 (c)``) and message, in the order recorded.
+    """
+
+    complete: bool
+    gaps: tuple[tuple[str, str], ...]
+
 
 #: (due, done) of one action.
 ActionDate = tuple[dt.date | None, bool]
@@ -70,6 +100,31 @@ class Member:
     last_year: LastYear | None = None  # the period before's answers, for the movement since (None: not read)
     #: Provisions whose answer is a draft carried forward and not yet confirmed.
     unconfirmed: frozenset[str] = frozenset()
+    annual_report: str | None = None  # the annual report's link (None: not produced in its current set)
+    report_pdf: str | None = None  # the self-assessment's PDF's link
+    annual_pdf: str | None = None  # the annual report's PDF's link
+    #: Whether its current set is one the index presents (then a missing annual report was not asked for).
+    current: bool = False
+
+    @property
+    def annual_status(self) -> AnnualStatus | None:
+        """Whether its annual report is complete and its gaps, from ``metrics.json``'s ``annual_report``;
+        ``None`` when not known (no figures, or figures from a release before annual reports)."""
+        value = (self.metrics or {}).get("annual_report")
+        if not isinstance(value, dict) or not isinstance(value.get("complete"), bool):
+            return None
+        gaps: list[tuple[str, str]] = []
+        recorded = value.get("gaps")
+        for gap in recorded if isinstance(recorded, list) else []:
+            if not isinstance(gap, dict):
+                continue
+            label = gap.get("label")
+            if not isinstance(label, str):
+                provision, part = gap.get("provision"), gap.get("part")
+                label = f"{provision} ({part})" if part else str(provision or "")
+            message = gap.get("message")
+            gaps.append((label, message if isinstance(message, str) else ""))
+        return AnnualStatus(bool(value["complete"]), tuple(gaps))
 
     @property
     def stats(self) -> dict[str, Any]:
@@ -257,8 +312,10 @@ def _absent(run: dict[str, Any] | None) -> str:
     return "report not produced: never run for this period (no outputs)"
 
 
-def _current_set(folder: Path, run: dict[str, Any] | None, checked: bool) -> tuple[bool, list[str]]:
-    """Whether a landlord's folder holds outputs the index may present as current, and why not.
+def _current_set(folder: Path, run: dict[str, Any] | None,
+                 checked: bool) -> tuple[bool, list[str], frozenset[str] | None]:
+    """Whether a landlord's folder holds outputs the index may present as current, why not, and the
+    files its manifest lists (``None``: not checked, the folder's files are used as found).
 
     ``checked``: a batch's run record exists, so only a complete set from the run it names is
     current. Without one (outputs assembled by hand), what is in the folder is used as found.
@@ -266,16 +323,18 @@ def _current_set(folder: Path, run: dict[str, Any] | None, checked: bool) -> tup
     the outputs are absent because it never ran, or the set is incomplete or from an earlier run.
     """
     if not folder.is_dir():
-        return False, [_absent(run)]
+        return False, [_absent(run)], frozenset()
     if not checked:
-        return True, []
+        return True, [], None
     failure = run_failure(run)
-    manifest, problem = verify_set(folder, (run or {}).get("run"), (METRICS_NAME, REPORT_NAME))
+    manifest, problem = verify_set(folder, (run or {}).get("run"), LINKED_FILES)
+    listed = frozenset(manifest["files"]) if manifest is not None else frozenset()
     if manifest is not None and manifest.get("status") != "ok":  # the set of a run that failed
-        return False, [failure or f"report not produced: its latest run failed: {_one_line_error(manifest.get('error'))}"]
+        why = failure or f"report not produced: its latest run failed: {_one_line_error(manifest.get('error'))}"
+        return False, [why], frozenset()
     if failure:  # a set its run completed, but the record says that run did not finish: not presented
-        return False, [failure, *([problem] if problem else [])]
-    return manifest is not None, [problem] if problem else []
+        return False, [failure, *([problem] if problem else [])], frozenset()
+    return manifest is not None, [problem] if problem else [], listed
 
 
 def load_member(entry: LandlordEntry, period: Period, inputs: Path, outputs: Path,
@@ -288,7 +347,7 @@ def load_member(entry: LandlordEntry, period: Period, inputs: Path, outputs: Pat
     """
     folder = landlord_output_dir(outputs, period, entry.id)
     catalogue = load_catalogue(entry.code_for(period))
-    current, problems = _current_set(folder, run, checked)
+    current, problems, listed = _current_set(folder, run, checked)
     if current:
         metrics, metrics_sha256, problem = read_metrics(folder / METRICS_NAME)
         problems.extend([problem] if problem else [])
@@ -306,7 +365,13 @@ def load_member(entry: LandlordEntry, period: Period, inputs: Path, outputs: Pat
         except AuditError as exc:
             problems.append(f"answers unreadable: {exc.message}")
     statuses, state, dates, drafts = answers if answers else (None, None, [], frozenset())
-    report = f"{entry.id}/{REPORT_NAME}" if current and (folder / REPORT_NAME).is_file() else None
+
+    def link(name: str) -> str | None:
+        """The file's link from the index, if it is part of the current set."""
+        present = current and (listed is None or name in listed) and (folder / name).is_file()
+        return f"{entry.id}/{name}" if present else None
+
+    report = link(REPORT_NAME)
     return Member(
         entry=entry, catalogue=catalogue, metrics=metrics, statuses=statuses, state=state, action_dates=dates,
         unconfirmed=drafts,
@@ -316,6 +381,10 @@ def load_member(entry: LandlordEntry, period: Period, inputs: Path, outputs: Pat
         metrics_sha256=metrics_sha256,
         no_report=None if report else (outputs_problem or "no report in its outputs"),
         last_year=load_last_year(entry, period, inputs),
+        annual_report=link(ANNUAL_REPORT_NAME) if report else None,
+        report_pdf=link(REPORT_PDF_NAME) if report else None,
+        annual_pdf=link(ANNUAL_PDF_NAME) if report else None,
+        current=current,
     )
 
 

@@ -104,6 +104,10 @@ class GroupSummary:
         """Each subsidiary's report and figures, with its last run and the files' SHA-256."""
         return views.reports(self.members, self.failed)
 
+    def annual_reports(self) -> HTMLFragment:
+        """Each subsidiary's annual report, linked, and whether it is complete (with its gaps)."""
+        return views.annual_reports(self.members, self.failed)
+
     def provenance(self) -> dict[str, Any]:
         """Parameters, Code versions and product version, and the SHA-256 of every file read."""
         return group_provenance(self.members, self.period, self.inputs, self.outputs, self.as_of, self.failed)

@@ -130,3 +130,31 @@ def last_run(run: Mapping[str, object] | None) -> str:
     if run.get("status") == "running":
         return "not finished"
     return str(run.get("status") or "unknown")
+
+
+#: Gaps listed per subsidiary in the annual reports part (the rest are counted), and their longest message.
+SHOWN_GAPS = 5
+GAP_CHARS = 160
+
+
+def _brief(text: str) -> str:
+    """A gap's message on one line, cut short with an ellipsis past :data:`GAP_CHARS` characters."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= GAP_CHARS else flat[: GAP_CHARS - 1] + "…"
+
+
+def annual_reports(members: Sequence[Member], failed: Sequence[FailedMember] = ()) -> HTMLFragment:
+    """Each subsidiary's annual report (linked, with its PDF, when its complete set holds it, else
+    "not produced"), whether it is complete (from its ``metrics.json``; "not known" when
+    that does not say) and how many gaps it has, the first few with their messages."""
+    rows = []
+    for m in members:
+        status = m.annual_status
+        gaps = status.gaps if status is not None else ()
+        why = "run with --report annual" if not m.annual_report and m.current and m.report else None
+        unknown = ("not recorded in its figures (a run before annual reports)" if m.metrics is not None
+                   else "no current figures (see Reports)")
+        rows.append({"member": m, "status": status, "why": why, "unknown": unknown,
+                     "shown": [(label, _brief(message)) for label, message in gaps[:SHOWN_GAPS]],
+                     "more": max(0, len(gaps) - SHOWN_GAPS)})
+    return HTMLFragment(render("group_annual", rows=rows, failed=[{"member": f} for f in failed]))
