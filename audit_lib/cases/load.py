@@ -77,7 +77,7 @@ def _apply_mapping(frame: pd.DataFrame, settings: CaseLogSettings, path: Path) -
     if duplicated:
         raise CaseLogError(f"column(s) {sorted(set(duplicated))} appear more than once after mapping", path=path)
     dropped = tuple(c for c in renamed.columns if c not in wanted)
-    return renamed[wanted].copy(), dropped
+    return renamed[wanted], dropped  # a copy made only if written to (copy on write)
 
 
 def case_log_folder(path: Path, settings: CaseLogSettings) -> Path:

@@ -5,7 +5,8 @@ rows with another number of fields than the header by position; the few files it
 read record by record with the csv module, to the same result): a row with more fields than the
 header is returned as ragged, its values blanked, and a row with fewer as short, its missing
 trailing fields blank. Excel cells stay the objects openpyxl gives (formula cells with no value
-saved are named, found in the sheet's XML), Parquet columns keep their types. At most
+saved are named, found in the sheet's XML), Parquet columns keep their types (text columns
+other than the case reference read as categorical: their distinct values and codes). At most
 ``case_log.max_rows`` rows are read, a longer CSV file refused before it is all held. The
 header is checked (no repeated column names); a file that cannot be read at all raises
 :class:`~audit_lib.errors.CaseLogError` with one line naming the file and saying what was
@@ -742,6 +743,18 @@ def _formula_cells_by_openpyxl(path: Path, settings: CaseLogSettings, frame: pd.
     return {name: np.asarray(rows, dtype=np.int64) for name, rows in found.items()}
 
 
+def _dictionary_columns(schema: pa.Schema, settings: CaseLogSettings) -> list[str]:
+    """The text columns of a Parquet file read as their distinct values and codes (categorical):
+    every one but the case reference, whose values are nearly all distinct. A column of few
+    distinct values is then not written out cell by cell, and is checked once per value."""
+    import pyarrow as pa
+
+    mapping = {source.strip(): target for source, target in settings.columns.items()}
+    return [field.name for field in schema
+            if (pa.types.is_string(field.type) or pa.types.is_large_string(field.type))
+            and mapping.get(field.name.strip(), field.name.strip()) != "case_id"]
+
+
 def read_raw(path: Path, settings: CaseLogSettings) -> pd.DataFrame:
     """Read the export as text/objects, header on ``settings.header_row``; nothing is coerced."""
     return read_table(path, settings).frame
@@ -773,9 +786,10 @@ def read_table(path: Path, settings: CaseLogSettings) -> RawTable:
         else:
             import pyarrow.parquet as pq
 
-            if pq.ParquetFile(path).metadata.num_rows > settings.max_rows:
+            parquet = pq.ParquetFile(path)
+            if parquet.metadata.num_rows > settings.max_rows:
                 raise CaseLogError(_too_many_rows(settings), path=path)
-            frame = pd.read_parquet(path)
+            frame = pd.read_parquet(path, read_dictionary=_dictionary_columns(parquet.schema_arrow, settings))
     except CaseLogError:
         raise
     except UnicodeDecodeError as exc:

@@ -131,11 +131,15 @@ def _is_plain_number(dtype: object) -> bool:
 def is_blank(series: pd.Series) -> pd.Series:
     """``as_text(series) == ""`` without writing out every cell: a date or number cell is blank
     exactly when it is missing."""
-    dtype = series.dtype
-    if (isinstance(dtype, np.dtype) and dtype.kind in "biufcmM") or isinstance(dtype, pd.DatetimeTZDtype) \
-            or _is_plain_number(dtype):
+    if is_blank_by_mask(series.dtype):
         return series.isna()
     return as_text(series).eq("")
+
+
+def is_blank_by_mask(dtype: object) -> bool:
+    """A date or number column: blank exactly where a cell is missing (:func:`is_blank`)."""
+    return (isinstance(dtype, np.dtype) and dtype.kind in "biufcmM") or isinstance(dtype, pd.DatetimeTZDtype) \
+        or _is_plain_number(dtype)
 
 
 def _by_value(text: pd.Series, convert: Callable[[pd.Series], pd.Series]) -> pd.Series:
@@ -149,6 +153,61 @@ def _by_value(text: pd.Series, convert: Callable[[pd.Series], pd.Series]) -> pd.
         return convert(text)
     converted = convert(pd.Series(uniques, dtype=text.dtype))
     return converted.take(codes).set_axis(text.index).rename(text.name)
+
+
+def distinct_text(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """``as_text(series)`` as codes into its distinct values: ``values[codes]`` equals it cell for
+    cell. ``values`` are distinct Python strings, ``""`` always among them. A text column is
+    hashed once and only its distinct values are trimmed, not every cell."""
+    if isinstance(series.dtype, pd.StringDtype):
+        codes, uniques = series.factorize()  # a missing cell is -1: the blank appended last
+        trimmed = as_text(pd.Series(uniques, dtype=series.dtype)).to_numpy(dtype=object)
+    elif isinstance(series.dtype, pd.CategoricalDtype):  # already codes (Parquet's dictionary)
+        codes = series.array.codes
+        trimmed = as_text(pd.Series(series.array.categories)).to_numpy(dtype=object)
+    else:
+        codes, uniques = as_text(series).factorize()
+        trimmed = np.asarray(uniques, dtype=object)
+    merged, values = pd.factorize(np.append(trimmed, ""))  # trimming may make two values one
+    return merged.astype(np.int32)[codes], np.asarray(values, dtype=object)
+
+
+def _text_series(values: np.ndarray) -> pd.Series:
+    """A few distinct values as the text column :func:`as_text` gives, for its string methods."""
+    return pd.Series(values, dtype=str) if len(values) else pd.Series([], dtype=str)
+
+
+def _fold(values: np.ndarray) -> np.ndarray:
+    """Distinct values folded as :func:`~audit_lib.cases.settings.fold_word` folds them."""
+    return _text_series(values).str.lower().str.replace(r"\s+", " ", regex=True).to_numpy(dtype=object)
+
+
+def _mapped_values(values: np.ndarray, mapping: Mapping[str, str]) -> np.ndarray:
+    """Distinct values folded, then mapped through a landlord's words (folded keys)."""
+    folded = _fold(values)
+    return _text_series(folded).replace(dict(mapping)).to_numpy(dtype=object) if mapping else folded
+
+
+def _in(values: np.ndarray, words: tuple[str, ...] | frozenset[str]) -> np.ndarray:
+    return np.fromiter((value in words for value in values), dtype=bool, count=len(values))
+
+
+def _as_words(codes: np.ndarray, values: np.ndarray) -> pd.Categorical:
+    """A text column while it is checked: codes into its distinct values (``""`` always one of
+    them, so a field can be blanked); written out as text once, for the rows kept (:func:`_rows`)."""
+    merged, uniques = pd.factorize(np.append(np.asarray(values, dtype=object), ""))
+    return pd.Categorical.from_codes(merged.astype(np.int32)[codes], categories=pd.Index(uniques, dtype=object))
+
+
+def _converted(codes: np.ndarray, values: np.ndarray, convert: Callable[[pd.Series], pd.Series]) -> pd.Series:
+    """``convert`` of the cells ``values[codes]`` (:func:`_by_value`): computed for the distinct
+    values that occur in them only (the values ``pd.factorize`` of the cells would give), then
+    spread back to every cell."""
+    present = np.flatnonzero(np.bincount(codes, minlength=len(values)) > 0)
+    converted = convert(_text_series(values[present]))
+    position = np.zeros(len(values), dtype=np.int64)
+    position[present] = np.arange(len(present))
+    return converted.take(position[codes]).reset_index(drop=True)
 
 
 def _local_days(values: pd.Series | pd.DatetimeIndex) -> np.ndarray:
@@ -169,13 +228,24 @@ def _stamp_days(values: pd.Series) -> np.ndarray:
     return out
 
 
-def parse_dates(series: pd.Series) -> tuple[pd.Series, pd.Series]:
+def parse_dates(series: pd.Series, distinct: tuple[np.ndarray, np.ndarray] | None = None,
+                ) -> tuple[pd.Series, pd.Series]:
     """Parse a date column explicitly. Returns (dates as ``datetime64[ns]`` days, mask of bad cells).
 
     Real date cells (Excel, Parquet) are taken as they are (times with a zone as UK time);
     text must be ``dd/mm/yyyy`` (optionally with a time) or a full ISO ``yyyy-mm-dd``. Blank
-    cells are NaT and not bad; a date outside the years the calendar covers is bad.
+    cells are NaT and not bad; a date outside the years the calendar covers is bad. A text
+    column is parsed once per distinct value (``distinct``: its :func:`distinct_text`, if known).
     """
+    if isinstance(series.dtype, (pd.StringDtype, pd.CategoricalDtype)) and len(series):
+        codes, values = distinct_text(series) if distinct is None else distinct
+        days, bad = _parse_dates(_text_series(values))
+        return (pd.Series(days.to_numpy()[codes], index=series.index),
+                pd.Series(bad.to_numpy(dtype=bool)[codes], index=series.index))
+    return _parse_dates(series)
+
+
+def _parse_dates(series: pd.Series) -> tuple[pd.Series, pd.Series]:
     index = series.index
     days = np.full(len(series), np.datetime64("NaT"), dtype="datetime64[D]")
     pending = pd.Series(False, index=index)
@@ -265,10 +335,13 @@ def shown_value(column: str, text: str, common: bool = False) -> str:
     return _kind(text)
 
 
-def shown_case_ids(ids: pd.Series) -> np.ndarray:
-    """:func:`shown_case_id` for a column of case references, worked out once per distinct value."""
+def shown_case_ids(ids: pd.Series, known: dict[str, str] | None = None) -> np.ndarray:
+    """:func:`shown_case_id` for a column of case references, worked out once per distinct value
+    (and once per run, given ``known``: the references worked out so far)."""
     codes, uniques = pd.factorize(ids.astype(object).where(ids.notna(), "").astype(str))
-    shown = np.array([shown_case_id(text) for text in uniques], dtype=object)
+    known = {} if known is None else known
+    shown = np.array([known[text] if text in known else known.setdefault(text, shown_case_id(text))
+                      for text in uniques], dtype=object)
     return shown[codes] if len(codes) else np.array([], dtype=object)
 
 
@@ -278,8 +351,12 @@ class _Problems:
 
     def __init__(self, frame: pd.DataFrame, case_ids: pd.Series, rare_below: int = 3) -> None:
         self.rows = frame["_row"].to_numpy()
-        self.case_ids = case_ids.to_numpy()
+        self.case_ids = case_ids.reset_index(drop=True)
         self.rare_below = rare_below
+        #: Per column, its cells as codes into their distinct values (:func:`distinct_text`).
+        self.distinct: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self._common: dict[str, set[str]] = {}
+        self._shown_ids: dict[str, str] = {}
         self.tables: list[pd.DataFrame] = []
         self.whole = np.zeros(len(frame), dtype=bool)
         self.unknown: dict[str, np.ndarray] = {}
@@ -295,17 +372,17 @@ class _Problems:
         mask = np.asarray(mask, dtype=bool)
         if not mask.any():
             return
-        cells = as_text(values.iloc[np.flatnonzero(mask)])
+        flagged = np.flatnonzero(mask)
+        cells = as_text(values.iloc[flagged])
         common: set[str] = set()
         if column not in (*ALL_DATE_COLUMNS, *NUMBER_COLUMNS, "case_id"):  # words: the column's vocabulary
-            counts = as_text(values).value_counts()
-            common = set(counts.index[counts.to_numpy() >= self.rare_below])
+            common = self._common_words(column, values)
         codes, uniques = pd.factorize(cells)
         shown_once = np.array([shown_value(column, text, text in common) for text in uniques], dtype=object)
         shown = shown_once[codes] if len(codes) else np.array([], dtype=object)
         self.tables.append(pd.DataFrame({
             "row": self.rows[mask],
-            "case_id": shown_case_ids(pd.Series(self.case_ids[mask], dtype=object)),
+            "case_id": shown_case_ids(self.case_ids.iloc[flagged], self._shown_ids),
             "column": column,
             "value": shown,
             "reason": REASON_TEXT[reason],
@@ -326,6 +403,20 @@ class _Problems:
             self.unknown[name][rows] = True
             self.since[name][rows] = np.minimum(self.since[name][rows], day)
 
+    def distinct_of(self, column: str, values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+        """The column's cells as codes into their distinct values, worked out once per column."""
+        if column not in self.distinct:
+            self.distinct[column] = distinct_text(values)
+        return self.distinct[column]
+
+    def _common_words(self, column: str, values: pd.Series) -> set[str]:
+        """The values seen at least ``rare_below`` times in the column (its vocabulary)."""
+        if column not in self._common:
+            codes, distinct = self.distinct_of(column, values)
+            counts = np.bincount(codes, minlength=len(distinct))
+            self._common[column] = {str(word) for word in distinct[counts >= self.rare_below]}
+        return self._common[column]
+
     def table(self) -> pd.DataFrame:
         if not self.tables:
             return pd.DataFrame(columns=EXCLUSION_COLUMNS)
@@ -340,23 +431,87 @@ ALWAYS = np.datetime64("1900-01-01", "D")
 NEVER = np.datetime64("2999-12-31", "D")
 
 
-def _rows(frame: pd.DataFrame, keep: np.ndarray) -> pd.DataFrame:
+def _rows(frame: pd.DataFrame, keep: np.ndarray, words: Mapping[str, tuple[np.ndarray, np.ndarray]]) -> pd.DataFrame:
     """``frame[keep].reset_index(drop=True)``, column by column: each column's array is
-    filtered directly (text columns by Arrow) instead of through an index of row numbers."""
-    return pd.DataFrame({column: frame[column].array[keep] for column in frame.columns}, copy=False)
+    filtered directly instead of through an index of row numbers (not at all when every row is
+    kept), and each column of ``words`` (codes of the kept rows into distinct values) is written
+    out as text once, for the rows kept."""
+    every = bool(keep.all())
+    columns = {}
+    for column in frame.columns:
+        if column in words:
+            columns[column] = _text_array(*words[column])
+        else:
+            array = frame[column].array
+            columns[column] = array if every else array[keep]
+    return pd.DataFrame(columns, index=pd.RangeIndex(int(np.count_nonzero(keep))), copy=False)
 
 
-def _mapped_words(cells: pd.Series, mapping: Mapping[str, str]) -> pd.Series:
-    """Cells folded as :func:`~audit_lib.cases.settings.fold_word` folds them, then mapped."""
-    folded = _by_value(as_text(cells), lambda c: c.str.lower().str.replace(r"\s+", " ", regex=True))
-    return folded.replace(dict(mapping)) if mapping else folded
+def _text_array(codes: np.ndarray, values: np.ndarray) -> pd.api.extensions.ExtensionArray:
+    """``values[codes]`` as the text array :func:`as_text` gives, built by Arrow from the distinct
+    values without a Python object per cell."""
+    import pyarrow as pa
+
+    text = pd.Series([], dtype=str).dtype
+    distinct = pa.array(list(values), type=pa.large_string())
+    return pd.array(distinct.take(pa.array(codes)), dtype=text)
+
+
+#: Case references longer than this (bytes) are compared by pandas instead of by their hashes.
+_HASHED_ID_BYTES = 256
+
+
+def _repeated(case_id: pd.Series) -> np.ndarray:
+    """Rows whose case reference may occur more than once: every row whose reference does, and
+    perhaps a few others (two references of the same hash); the caller compares them exactly.
+
+    The references are hashed from Arrow's buffers eight bytes at a time, and the hashes sorted:
+    no Python object per cell and no hash table of 1,000,000 strings."""
+    import pyarrow as pa
+
+    if not isinstance(case_id.dtype, pd.StringDtype) or case_id.dtype.storage != "pyarrow":
+        return case_id.duplicated(keep=False).to_numpy(dtype=bool)
+    chunks = case_id.array.__arrow_array__().chunks
+    hashes = []
+    for chunk in chunks:
+        if chunk.null_count or chunk.type not in (pa.string(), pa.large_string()):
+            return case_id.duplicated(keep=False).to_numpy(dtype=bool)
+        offset_type = np.int64 if chunk.type == pa.large_string() else np.int32
+        buffers = chunk.buffers()
+        offsets = np.frombuffer(buffers[1], dtype=offset_type)[chunk.offset:chunk.offset + len(chunk) + 1]
+        offsets = offsets.astype(np.int64)
+        data = np.frombuffer(buffers[2], dtype=np.uint8) if buffers[2] is not None else np.zeros(0, dtype=np.uint8)
+        starts, lengths = offsets[:-1], np.diff(offsets)
+        if len(lengths) and int(lengths.max()) > _HASHED_ID_BYTES:
+            return case_id.duplicated(keep=False).to_numpy(dtype=bool)
+        padded = np.concatenate([data[:int(offsets[-1]) if len(offsets) else 0], np.zeros(8, dtype=np.uint8)])
+        # every eight bytes from each offset, read as one little-endian word
+        words = np.ndarray((len(padded) - 7,), dtype="<u8", buffer=padded, strides=(1,))
+        value = lengths.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)
+        for k in range(0, int(lengths.max()) if len(lengths) else 0, 8):
+            word = words[np.minimum(starts + k, len(words) - 1)]
+            left = np.clip(lengths - k, 0, 8).astype(np.uint64) * np.uint64(8)  # bits of the reference left
+            keep = np.where(left >= 64, np.uint64(0xFFFFFFFFFFFFFFFF),
+                            (np.uint64(1) << np.minimum(left, np.uint64(63))) - np.uint64(1))
+            value = (value ^ (word & keep)) * np.uint64(0x100000001B3)
+            value ^= value >> np.uint64(29)
+        hashes.append(value)
+    if not hashes:
+        return np.zeros(len(case_id), dtype=bool)
+    value = np.concatenate(hashes)
+    ordered = np.sort(value)
+    twice = np.unique(ordered[1:][ordered[1:] == ordered[:-1]])
+    if not len(twice):
+        return np.zeros(len(value), dtype=bool)
+    at = np.minimum(np.searchsorted(twice, value), len(twice) - 1)
+    return twice[at] == value
 
 
 def _merge_duplicates(out: pd.DataFrame, frame: pd.DataFrame, problems: _Problems) -> None:
     """Rows sharing a case reference are one complaint (see the module docstring)."""
     case_id = out["case_id"]
-    # a reference repeated anywhere (one pass over the column), then only among rows still in
-    shared = np.flatnonzero(case_id.duplicated(keep=False).to_numpy(dtype=bool) & ~problems.whole)
+    # a reference perhaps repeated anywhere (one pass over the column), then only among rows still in
+    shared = np.flatnonzero(_repeated(case_id) & ~problems.whole)
     if not len(shared):
         return
     ids = case_id.iloc[shared]
@@ -438,22 +593,25 @@ def _blank_unknown(out: pd.DataFrame, problems: _Problems) -> None:
         if len(uniques) else pd.Categorical([], categories=pd.Index([""], dtype=object))
 
 
-def _vocabulary(values: pd.Series, labels: Mapping[str, str], rare_below: int, keep: frozenset[str]) -> pd.Series:
-    """Free text as the figures count it: a word the landlord lists (folded) as its label; any
-    other value seen fewer than ``rare_below`` times in the column as :data:`OTHER`."""
-    text = as_text(values)
+def _vocabulary(codes: np.ndarray, values: np.ndarray, labels: Mapping[str, str], rare_below: int,
+                keep: frozenset[str]) -> np.ndarray:
+    """Free text as the figures count it, worked out per distinct value of the cells
+    ``values[codes]``: a word the landlord lists (folded) as its label; any other value seen
+    fewer than ``rare_below`` times in the cells as :data:`OTHER`. Returns the new value of each
+    distinct value."""
+    text = np.asarray(values, dtype=object)
     listed = np.zeros(len(text), dtype=bool)
     if labels:
-        codes, uniques = pd.factorize(_mapped_words(text, {}))  # worked out once per distinct word
-        label = np.array([labels.get(word) for word in uniques] + [None], dtype=object)[codes]
+        label = np.array([labels.get(word) for word in _fold(text)] + [None], dtype=object)[:len(text)]
         listed = pd.notna(label)
         if listed.any():
-            text = text.where(~listed, pd.Series(label, index=text.index).astype(text.dtype))
-    codes, uniques = pd.factorize(text)
-    words = pd.Index(uniques)
-    rare_word = (np.bincount(codes, minlength=len(words)) < rare_below) & (words != "") & ~words.isin(list(keep))
-    rare = rare_word[codes] & ~listed
-    return text.where(~rare, OTHER) if rare.any() else text
+            text = np.where(listed, label, text)
+    merged, uniques = pd.factorize(text)
+    words = pd.Index(uniques, dtype=object)
+    counts = np.bincount(merged[codes], minlength=len(words))
+    rare_word = (counts < rare_below) & (words != "") & ~words.isin(list(keep))
+    rare = rare_word[merged] & ~listed
+    return np.where(rare, OTHER, text) if rare.any() else text
 
 
 def validate(frame: pd.DataFrame, outcomes: Mapping[str, str] | None = None,
@@ -483,11 +641,20 @@ def validate(frame: pd.DataFrame, outcomes: Mapping[str, str] | None = None,
             problems.add(frame["_row"].isin(rows).to_numpy(), column, frame[column], Reason.FORMULA_NO_VALUE,
                          (column,), whole=column in ("case_id", "received"))
 
+    def blank(column: str) -> np.ndarray:
+        """Blank cells; a column read as text (CSV, Excel) looked at once per distinct value."""
+        if is_blank_by_mask(frame[column].dtype):
+            return is_blank(frame[column]).to_numpy(dtype=bool)
+        codes, values = problems.distinct_of(column, frame[column])
+        return (values == "")[codes]
+
     for column in (c for c in ALL_DATE_COLUMNS if c in frame.columns):  # an optional one where the log has it
-        parsed, bad = parse_dates(frame[column])
+        distinct = problems.distinct_of(column, frame[column]) \
+            if isinstance(frame[column].dtype, (pd.StringDtype, pd.CategoricalDtype)) else None
+        parsed, bad = parse_dates(frame[column], distinct)
         out[column] = parsed
         problems.add(bad, column, frame[column], Reason.BAD_DATE, (column,), whole=column == "received")
-    problems.add(out["received"].isna() & is_blank(frame["received"]), "received", frame["received"],
+    problems.add(out["received"].isna().to_numpy() & blank("received"), "received", frame["received"],
                  Reason.MISSING_RECEIVED)
     for later, earlier, reason in STEP_ORDER:
         if later not in out.columns:  # an optional step the case log does not record
@@ -498,16 +665,23 @@ def validate(frame: pd.DataFrame, outcomes: Mapping[str, str] | None = None,
         problems.add(wrong, later, frame[later], reason, (later,) if earlier == "received" else (later, earlier),
                      since=out[later])
     for step, needs, reason in REQUIRED_EARLIER_STEPS:
-        gap = out[step].notna() & out[needs].isna() & is_blank(frame[needs])
+        gap = out[step].notna().to_numpy() & out[needs].isna().to_numpy() & blank(needs)
         problems.add(gap, needs, frame[needs], reason, (needs,), since=out[step])
 
+    def numbers(column: str, convert: Callable[[pd.Series], pd.Series]) -> tuple[np.ndarray, pd.Series]:
+        """A number column read as text: (given, number), converted once per distinct value."""
+        codes, values = problems.distinct_of(column, frame[column])
+        return (values != "")[codes], _converted(codes, values, convert)
+
+    def to_number(cells: pd.Series) -> pd.Series:
+        return pd.to_numeric(cells.where(cells != ""), errors="coerce")
+
     for column in EXTENSION_COLUMNS:
-        if _is_plain_number(frame[column].dtype):  # already numbers (Parquet, Excel): no round trip through text
-            raw, given, number = frame[column], frame[column].notna(), frame[column].astype("float64")
+        raw = frame[column]
+        if _is_plain_number(raw.dtype):  # already numbers (Parquet, Excel): no round trip through text
+            given, number = raw.notna(), raw.astype("float64")
         else:
-            raw = as_text(frame[column])
-            given = raw != ""
-            number = _by_value(raw, lambda cells: pd.to_numeric(cells.where(cells != ""), errors="coerce"))
+            given, number = numbers(column, to_number)
         problems.add(given & number.isna(), column, raw, Reason.BAD_EXTENSION, (column,))
         not_whole = number.notna() & (~np.isfinite(number) | (number != number.round()))
         problems.add(not_whole, column, raw, Reason.BAD_EXTENSION, (column,))
@@ -520,57 +694,76 @@ def validate(frame: pd.DataFrame, outcomes: Mapping[str, str] | None = None,
         if column not in frame.columns:
             out[column] = ""
             continue
-        word = _mapped_words(frame[column], {})
-        yes, no = word.isin(YES_WORDS), word.isin(NO_WORDS)
-        problems.add((word != "") & ~yes & ~no, column, frame[column], Reason.BAD_GOOD_REASON, (column,))
-        out[column] = pd.Categorical.from_codes(np.where(yes, 1, np.where(no, 2, 0)), categories=["", "yes", "no"])
+        codes, values = problems.distinct_of(column, frame[column])
+        word = _mapped_values(values, {})
+        yes, no = _in(word, YES_WORDS), _in(word, NO_WORDS)
+        problems.add(((word != "") & ~yes & ~no)[codes], column, frame[column], Reason.BAD_GOOD_REASON, (column,))
+        out[column] = pd.Categorical.from_codes(np.where(yes, 1, np.where(no, 2, 0)).astype(np.int8)[codes],
+                                                categories=["", "yes", "no"])
 
     for column in OUTCOME_COLUMNS:
-        normal = _mapped_words(frame[column], {**OUTCOME_SYNONYMS, **(outcomes or {})})
-        unknown = (normal != "") & ~normal.isin(OUTCOMES)  # listed, and counted as not recorded
-        problems.add(unknown, column, frame[column], Reason.UNKNOWN_OUTCOME)
-        out[column] = normal.where(~unknown, "") if unknown.any() else normal
+        codes, values = problems.distinct_of(column, frame[column])
+        normal = _mapped_values(values, {**OUTCOME_SYNONYMS, **(outcomes or {})})
+        unknown = (normal != "") & ~_in(normal, OUTCOMES)  # listed, and counted as not recorded
+        problems.add(unknown[codes], column, frame[column], Reason.UNKNOWN_OUTCOME)
+        out[column] = _as_words(codes, np.where(unknown, "", normal))
 
     if _is_plain_number(frame["compensation"].dtype):  # already amounts (Parquet, Excel)
         comp_given, comp = frame["compensation"].notna(), frame["compensation"].astype("float64")
     else:
-        raw_comp = as_text(frame["compensation"]).str.replace(r"^£", "", regex=True).str.replace(",", "", regex=False)
-        comp_given = raw_comp != ""
-        comp = _by_value(raw_comp, lambda cells: pd.to_numeric(cells.where(cells != ""), errors="coerce"))
+        codes, values = problems.distinct_of("compensation", frame["compensation"])
+        amounts = _text_series(values).str.replace(r"^£", "", regex=True).str.replace(",", "", regex=False)
+        merged, amount_values = pd.factorize(amounts.to_numpy(dtype=object))  # "£1,000" and "1000" are one
+        amount_codes = merged.astype(np.int32)[codes]
+        amount_values = np.asarray(amount_values, dtype=object)
+        comp_given = (amount_values != "")[amount_codes]
+        comp = _converted(amount_codes, amount_values, to_number)
     problems.add(comp_given & (comp.isna() | ~np.isfinite(comp)), "compensation", frame["compensation"],
                  Reason.BAD_AMOUNT, ("compensation",))
     problems.add(comp.notna() & (comp < 0), "compensation", frame["compensation"], Reason.NEGATIVE_AMOUNT,
                  ("compensation",))
     out["compensation"] = comp.where(np.isfinite(comp)).fillna(0.0)
 
-    hos = _mapped_words(frame["ombudsman_outcome"], ombudsman_outcomes or {})
-    unknown_hos = (hos != "") & ~hos.isin(OMBUDSMAN_OUTCOMES)  # a determination, of a kind not recorded
-    problems.add(unknown_hos, "ombudsman_outcome", frame["ombudsman_outcome"], Reason.UNKNOWN_OMBUDSMAN_OUTCOME)
-    out["ombudsman_outcome"] = hos.where(~unknown_hos, NOT_RECORDED)
+    codes, values = problems.distinct_of("ombudsman_outcome", frame["ombudsman_outcome"])
+    hos = _mapped_values(values, ombudsman_outcomes or {})
+    unknown_hos = (hos != "") & ~_in(hos, OMBUDSMAN_OUTCOMES)  # a determination, of a kind not recorded
+    problems.add(unknown_hos[codes], "ombudsman_outcome", frame["ombudsman_outcome"],
+                 Reason.UNKNOWN_OMBUDSMAN_OUTCOME)
+    out["ombudsman_outcome"] = _as_words(codes, np.where(unknown_hos, NOT_RECORDED, hos))
     for column in ("category", "refused_reason"):
-        out[column] = as_text(frame[column])
-    out["category"] = out["category"].replace("", "Not recorded")
+        codes, values = problems.distinct_of(column, frame[column])
+        if column == "category":
+            values = np.where(values == "", "Not recorded", values)
+        out[column] = _as_words(codes, values)
     for column in OPTIONAL_COLUMNS:
         if column in frame.columns and column not in (*GOOD_REASON_COLUMNS, *OPTIONAL_DATE_COLUMNS):
-            out[column] = as_text(frame[column])
+            out[column] = _as_words(*problems.distinct_of(column, frame[column]))
 
     _merge_duplicates(out, frame, problems)
     _blank_unknown(out, problems)
     exclusions = problems.table()
-    usable = _rows(out, ~problems.whole).rename(columns={"_row": "source_row"})
-    for column in VOCABULARY_COLUMNS:  # after merging: copies' differing words stay a difference
-        if column in usable.columns:
-            keep = frozenset({"Not recorded"}) if column == "category" else frozenset()
-            usable[column] = _vocabulary(usable[column], (vocabulary or {}).get(column, {}), rare_below, keep)
+    kept = ~problems.whole
+    words: dict[str, tuple[np.ndarray, np.ndarray]] = {}  # text columns, written out for the rows kept
+    for column in out.columns:
+        if isinstance(out[column].dtype, pd.CategoricalDtype) and column not in (*GOOD_REASON_COLUMNS, UNKNOWN_COLUMN):
+            categorical = out[column].array
+            codes, values = categorical.codes[kept], np.asarray(categorical.categories, dtype=object)
+            if column in VOCABULARY_COLUMNS:  # after merging: copies' differing words stay a difference
+                keep = frozenset({"Not recorded"}) if column == "category" else frozenset()
+                values = _vocabulary(codes, values, (vocabulary or {}).get(column, {}), rare_below, keep)
+            words[column] = codes, values
+    usable = _rows(out, kept, words).rename(columns={"_row": "source_row"})
     return usable, exclusions
 
 
 def presence(values: pd.Series) -> pd.Series:
     """A free-text column as whether something is recorded: ``"yes"``, or ``""`` for a blank cell or
-    one of :data:`~audit_lib.cases.schema.NOTHING_RECORDED_WORDS` (the words themselves are not kept)."""
-    words = _mapped_words(values, {})
-    recorded = ~words.isin(("", *NOTHING_RECORDED_WORDS)).to_numpy(dtype=bool)
-    return pd.Series(np.where(recorded, "yes", ""), index=values.index, dtype=object, name=values.name)
+    one of :data:`~audit_lib.cases.schema.NOTHING_RECORDED_WORDS` (the words themselves are not kept).
+    Worked out once per distinct value; the words are read only to be folded and compared."""
+    codes, distinct = distinct_text(values)
+    recorded = ~_in(_fold(distinct), ("", *NOTHING_RECORDED_WORDS))
+    return pd.Series(_text_array(recorded.astype(np.int8)[codes], np.array(["", "yes"], dtype=object)),
+                     index=values.index, name=values.name)
 
 
 def blank_rows(frame: pd.DataFrame) -> np.ndarray:

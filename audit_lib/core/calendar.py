@@ -21,6 +21,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 import holidays
+import holidays.countries.united_kingdom  # loaded with this module, not on the first deadline
 import numpy as np
 import pandas as pd
 
