@@ -194,6 +194,27 @@ def test_free_text_in_mapped_columns_reaches_no_figure_and_no_listed_value(tmp_p
         and set(load_case_log(path, CaseLogSettings(path="log.csv", rare_below=20)).cases["category"]) == {OTHER}
 
 
+
+def test_contact_details_typed_often_into_a_word_column_are_counted_as_other_and_never_shown(tmp_path):
+    # An e-mail address, a telephone number and a postcode each typed into the category and the
+    # refusal reason of three complaints (seen often enough to pass for the landlord's words):
+    # they are counted as "Other" and shown nowhere; a listed word is kept whatever it holds.
+    typed = (f"Mrs Quaxley {EMAIL}", f"call back on {PHONE}", "Damp at LS1 4AP")
+    rows = [ROW.format(id=f"C{i}") for i in range(3)]
+    rows += [f"T{n}{i},03/06/2024,,,,,,,,,,{word},{word},,0" for n, word in enumerate(typed) for i in range(3)]
+    path = _write(tmp_path / "log.csv", [HEADER, *rows])
+    log = load_case_log(path, CaseLogSettings(path="log.csv"))
+    assert set(log.cases["category"]) == {"Repairs", OTHER}
+    assert set(log.cases["refused_reason"]) - {""} == {OTHER}
+    everything = log.cases.to_string() + log.exclusions.to_string()
+    for word in typed:
+        assert word not in everything
+    _no_telltale(everything, "the counted cases")
+    assert shown_value("category", "Damp at LS1 4AP", common=True) == "text, 15 characters"
+    assert shown_value("category", "Repairs", common=True) == "Repairs"
+    listed = load_case_log(path, CaseLogSettings(path="log.csv", categories={"Damp at LS1 4AP": "Damp"}))
+    assert "Damp" in set(listed.cases["category"])
+
 # --------------------------------------------------------------------------- paths (item 14)
 
 @pytest.mark.skipif(not hasattr(os, "symlink"), reason="needs symbolic links")

@@ -291,6 +291,19 @@ MAX_DIGITS = 9
 NUMBER_COLUMNS = (*EXTENSION_COLUMNS, "compensation")
 
 
+#: A United Kingdom postcode anywhere in a text ("LS1 4AP", "sw1a1aa").
+POSTCODE = re.compile(r"\b[A-Z]{1,2}[0-9][A-Z0-9]?\s*[0-9][A-Z]{2}\b", re.IGNORECASE)
+#: More digits than this in a word of free text and it may be a telephone number or a house number and street.
+MAX_WORD_DIGITS = 5
+
+
+def may_be_contact_details(text: str) -> bool:
+    """Whether free text may hold a resident's contact details: an email address (an ``@``), a
+    telephone number (more than :data:`MAX_WORD_DIGITS` digits) or a postcode. Such text is never
+    shown nor counted under its own words, however often it is seen."""
+    return "@" in text or _digits(text) > MAX_WORD_DIGITS or POSTCODE.search(text) is not None
+
+
 def _kind(text: str) -> str:
     return f"text, {len(text)} character{'s' if len(text) != 1 else ''}"
 
@@ -330,7 +343,7 @@ def shown_value(column: str, text: str, common: bool = False) -> str:
             return text if _digits(text) <= MAX_DIGITS else f"number, {_digits(text)} digits"
     elif column == "case_id":
         return shown_case_id(text)
-    elif common and len(text) <= MAX_VALUE_CHARS and "@" not in text and _digits(text) < 6:
+    elif common and len(text) <= MAX_VALUE_CHARS and not may_be_contact_details(text):
         return text
     return _kind(text)
 
@@ -597,8 +610,8 @@ def _vocabulary(codes: np.ndarray, values: np.ndarray, labels: Mapping[str, str]
                 keep: frozenset[str]) -> np.ndarray:
     """Free text as the figures count it, worked out per distinct value of the cells
     ``values[codes]``: a word the landlord lists (folded) as its label; any other value seen
-    fewer than ``rare_below`` times in the cells as :data:`OTHER`. Returns the new value of each
-    distinct value."""
+    fewer than ``rare_below`` times in the cells, or that may hold contact details
+    (:func:`may_be_contact_details`), as :data:`OTHER`. Returns the new value of each distinct value."""
     text = np.asarray(values, dtype=object)
     listed = np.zeros(len(text), dtype=bool)
     if labels:
@@ -609,7 +622,8 @@ def _vocabulary(codes: np.ndarray, values: np.ndarray, labels: Mapping[str, str]
     merged, uniques = pd.factorize(text)
     words = pd.Index(uniques, dtype=object)
     counts = np.bincount(merged[codes], minlength=len(words))
-    rare_word = (counts < rare_below) & (words != "") & ~words.isin(list(keep))
+    contact = np.fromiter((may_be_contact_details(str(word)) for word in words), dtype=bool, count=len(words))
+    rare_word = ((counts < rare_below) | contact) & (words != "") & ~words.isin(list(keep))
     rare = rare_word[merged] & ~listed
     return np.where(rare, OTHER, text) if rare.any() else text
 
