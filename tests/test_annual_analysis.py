@@ -50,17 +50,18 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from audit_lib.annual import AnnualAnalysis, CategoryRow, annual_analysis
 from audit_lib.cases.load import CaseLog, load_case_log
-from audit_lib.cases.schema import CANONICAL_COLUMNS
+from audit_lib.cases.schema import CANONICAL_COLUMNS, UNKNOWN_COLUMN
 from audit_lib.config.landlords import Landlord, load_landlord
 from audit_lib.core.periods import Period
 from audit_lib.errors import UsageError
 from audit_lib.stats.by_period import PeriodFigures, figures_by_period, log_span
 from audit_lib.stats.categories import category_figures
-from audit_lib.stats.engine import landlord_statistics
+from audit_lib.stats.engine import case_statistics, landlord_statistics
 from audit_lib.stats.quarterly import quarterly_table
 from tests.conftest import write
 
@@ -224,16 +225,84 @@ def test_categories_this_period_the_previous_and_upheld(analysis):
     assert RARE not in rows
 
 
-def test_category_figures_agree_with_the_statistics(loaded):
-    for period in (P2324, P2425):
+def test_category_figures_agree_with_the_statistics(loaded, analysis):
+    # hand-worked (the module docstring): received, responses dated in the year, upheld or partly upheld
+    expected = {
+        P2324: ({"Damp and mould": 4, "Repairs": 3, SCRIPT: 1, "Communication": 1},
+                {"Damp and mould": 4, "Repairs": 3, SCRIPT: 1, "Communication": 1},  # P1-P9 all answered in the year
+                {"Damp and mould": 1, "Repairs": 1}),  # P4, P2
+        P2425: ({"Repairs": 6, "Communication": 5, SCRIPT: 2, "Damp and mould": 2, "Other": 1},
+                {"Repairs": 6, "Communication": 5, "Damp and mould": 2, "Other": 1},  # N14, N15 never answered
+                {"Repairs": 4, "Damp and mould": 2, "Communication": 1}),  # N1-N4; N7, N8; N9
+    }
+    for period, (received, responded, upheld) in expected.items():
         code = loaded.landlord.code_for(period)
         stats = landlord_statistics(loaded.log, loaded.landlord, period, code)
         figures = category_figures(loaded.log.cases, period, code)
-        assert figures.received == stats.categories
+        assert (figures.received, figures.responded, figures.upheld) == (received, responded, upheld)
+        assert list(figures.received) == list(received)  # largest first, then by name ("<" before "C")
+        for name in {*received, *stats.categories}:
+            assert figures.received.get(name) == stats.categories.get(name), name
         assert sum(figures.responded.values()) == sum(stats.stage1_outcomes.values())
         assert sum(figures.upheld.values()) == stats.stage1_outcomes["upheld"] + stats.stage1_outcomes["partly upheld"]
-    assert category_figures(loaded.log.cases, P2324, "2022").received == {
-        "Damp and mould": 4, "Repairs": 3, "Communication": 1, SCRIPT: 1}
+    # the analysis shows the same counts: this year's are the statistics' own
+    assert {r.category: r.received for r in analysis.categories if r.received} == loaded.stats.categories
+    assert {r.category: r.previous for r in analysis.categories if r.previous} == expected[P2324][0]
+
+
+def _engine_by_category(cases: pd.DataFrame, period: Period, code: str) -> tuple[dict, dict, dict]:
+    """The engine's own figures of each category's complaints, one run of its public function per category."""
+    received, responded, upheld = {}, {}, {}
+    for name in sorted(set(cases["category"]) - {""}):
+        stats = case_statistics(cases[cases["category"] == name], period, 1000, code=code)
+        outcomes = stats.stage1_outcomes
+        received[name], responded[name] = stats.categories.get(name, 0), sum(outcomes.values())
+        upheld[name] = outcomes["upheld"] + outcomes["partly upheld"]
+    return ({k: v for k, v in received.items() if v}, {k: v for k, v in responded.items() if v},
+            {k: v for k, v in upheld.items() if v})
+
+
+def _with_unknown(cases: pd.DataFrame, fields: dict[str, str]) -> pd.DataFrame:
+    """The complaints with the fields of some cases unknown, as a validated log holds them: each
+    such field blank, named in the unknown column (``field``, or ``field@day`` from that day)."""
+    out = cases.copy()
+    out[UNKNOWN_COLUMN] = out[UNKNOWN_COLUMN].astype(object)
+    for case_id, tokens in fields.items():
+        row = out.index[out["case_id"] == case_id]
+        out.loc[row, UNKNOWN_COLUMN] = tokens
+        for name in (token.partition("@")[0] for token in tokens.split()):
+            out.loc[row, name] = pd.NaT if name.endswith(("_responded", "received")) else ""
+    return out
+
+
+def test_category_figures_are_the_engine_s_figures_of_each_category(loaded):
+    cases = _with_unknown(loaded.log.cases, {
+        "N5": "stage1_outcome",  # its response is kept out of the responses
+        "N10": "category",  # kept out of every category
+        "N8": "category@2025-06-01",  # known as at 31/03/2025, but blank: counted under no category
+        "N3": "stage1_responded",
+        "P2": "category@2024-01-01",  # unknown before 2023-24 ends
+    })
+    for period in (P2324, P2425):
+        code = loaded.landlord.code_for(period)
+        figures = category_figures(cases, period, code)
+        assert (figures.received, figures.responded, figures.upheld) == _engine_by_category(cases, period, code)
+        assert figures.received == case_statistics(cases, period, 1000, code=code).categories
+        assert "" not in {**figures.received, **figures.responded, **figures.upheld}
+    figures = category_figures(cases, P2425, "2024")
+    assert figures.received == {"Repairs": 6, "Communication": 4, SCRIPT: 2, "Damp and mould": 1, "Other": 1}
+    assert figures.responded == {"Repairs": 4, "Communication": 4, "Damp and mould": 1, "Other": 1}
+    assert figures.upheld == {"Repairs": 3, "Damp and mould": 1, "Communication": 1}
+
+
+def test_a_blank_category_is_no_category(loaded):
+    # a category blank in the validated log (unknown only from after the period's end) is counted
+    # under none, as the engine counts it; never as a category named ""
+    cases = _with_unknown(loaded.log.cases, {"N16": "category@2025-06-01"})
+    figures = category_figures(cases, P2425, "2024")
+    assert "" not in figures.received and "" not in figures.responded
+    assert figures.received == case_statistics(cases, P2425, 1000, code="2024").categories
+    assert "Other" not in figures.received and "Other" not in figures.responded
 
 
 def test_a_response_after_the_period_end_does_not_count(tmp_path):
@@ -253,6 +322,20 @@ def test_refusals_compensation_ombudsman(analysis):
     assert (a.ombudsman_outcomes["maladministration"], a.ombudsman_outcomes["no maladministration"]) == (1, 1)
     assert (a.fault_findings, a.merits_findings, a.maladministration_rate_pct) == (1, 2, 50.0)
     assert a.complaint_failure_orders is None  # the log has no such column
+
+
+def test_fault_and_merits_findings_are_the_statistics_own(loaded, analysis):
+    stats = loaded.stats
+    assert (stats.ombudsman_fault_findings, stats.ombudsman_merits_findings) == (1, 2)  # N1; N1 and N2
+    assert (analysis.fault_findings, analysis.merits_findings) == (1, 2)
+    # every kind of determination: 1 + 2 + 3 finding fault, of 1 + 2 + 3 + 4 + 5 on the merits
+    other = dataclasses.replace(stats, ombudsman_outcomes={
+        "severe maladministration": 1, "maladministration": 2, "service failure": 3, "reasonable redress": 4,
+        "no maladministration": 5, "outside jurisdiction": 6, "withdrawn": 7, "not recorded": 8})
+    assert (other.ombudsman_fault_findings, other.ombudsman_merits_findings) == (6, 15)
+    assert other.maladministration_rate_pct == 40.0
+    a = annual_analysis(loaded.log, loaded.landlord, P2425, other, loaded.figures)
+    assert (a.fault_findings, a.merits_findings, a.maladministration_rate_pct) == (6, 15, 40.0)
 
 
 def test_every_trend_row_equals_that_period_s_own_statistics(analysis, loaded):
@@ -282,6 +365,15 @@ def test_a_previous_period_covered_in_part_is_counted_but_not_compared(tmp_path)
     assert a.previous is not None and a.previous.coverage_label == "partly covered" and not a.compared
     rows = {r.category: r for r in a.categories}
     assert (rows["Damp and mould"].previous, rows["Repairs"].previous) == (3, 0)
+
+
+def test_why_the_categories_are_not_compared(tmp_path, analysis):
+    assert analysis.compared and analysis.not_compared_because is None
+    assert load(tmp_path / "one", CASES_2024).analysis().not_compared_because == "The case log does not cover 2023-24"
+    partly = load(tmp_path / "part", CASES_2023[4:] + CASES_2024).analysis()
+    assert partly.not_compared_because == "The case log covers only part of 2023-24"
+    this_year = dataclasses.replace(analysis, coverage="...", coverage_label="partly covered")
+    assert not this_year.compared and this_year.not_compared_because == "The case log covers only part of 2024-25"
 
 
 def test_statistics_of_another_period_are_refused(loaded):

@@ -3,9 +3,12 @@ and personal data, on the hand-worked log of ``tests/test_annual_analysis.py``."
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 from bs4 import BeautifulSoup
 
+from audit_lib import open_annual_report
 from audit_lib.annual import (
     categories_part,
     compensation_and_ombudsman_part,
@@ -15,6 +18,7 @@ from audit_lib.annual import (
     themes_part,
     trends_part,
 )
+from audit_lib.annual.analysis_views import category_charts
 from audit_lib.report.render import HTMLFragment
 from tests.test_annual_analysis import CASES_2023, CASES_2024, RARE, RARE_REASON, SCRIPT, load
 
@@ -113,6 +117,53 @@ def test_categories_part_without_a_previous_period(tmp_path):
     assert "Change" not in header and len(header) == 4
     assert "does not cover 2023-24" in text(page)
     assert len(page.find_all("svg")) == 1
+
+
+def test_categories_part_with_a_previous_period_covered_in_part(tmp_path):
+    # the log starts on 09/10/2023: 2023-24's counts are shown, marked, but not set against 2024-25's
+    a = load(tmp_path, CASES_2023[4:] + CASES_2024).analysis()
+    assert a.previous is not None and not a.compared
+    page = soup(categories_part(a))
+    table = rows(page.find("table", class_="annual-categories"))
+    assert table[0] == ["Category", "Stage 1 complaints received in 2024-25", "Received in 2023-24 (partly covered)",
+                        "Stage 1 responses issued in 2024-25", "Upheld or partly upheld, of those responses"]
+    assert table[1:3] == [["Repairs", "6", "0", "6", "66.7% 4 of 6"], ["Communication", "5", "1", "5", "20.0% 1 of 5"]]
+    assert text(page.find("p", class_="no-comparison")) == (
+        "The case log covers only part of 2023-24, so the categories are not compared between 2023-24 and 2024-25: "
+        "each period's counts are shown as the case log gives them, with no change worked out.")
+    assert [svg["aria-label"] for svg in page.find_all("svg")] == ["Stage 1 complaints received by category, 2024-25"]
+    assert len(category_charts(a)) == 1
+
+
+def test_categories_part_with_this_period_covered_in_part(analysis):
+    a = dataclasses.replace(analysis, coverage="The case log covers only part of 2024-25.",
+                            coverage_label="partly covered")
+    page = soup(categories_part(a))
+    header = rows(page.find("table", class_="annual-categories"))[0]
+    assert header[1:3] == ["Stage 1 complaints received in 2024-25 (partly covered)", "Received in 2023-24"]
+    assert "Change" not in header and len(page.find_all("svg")) == 1
+    assert "covers only part of 2024-25, so the categories are not compared" in text(page)
+
+
+def test_every_id_in_the_analysis_is_its_own(analysis):
+    # each part's heading is the contents' anchor; every other id starts annual-analysis-, so none
+    # can be another part's of the annual report, nor one of the appended self-assessment's
+    ids = [tag["id"] for part in PARTS.values() for tag in soup(part(analysis)).find_all(id=True)]
+    assert len(ids) == len(set(ids)), ids
+    headings = [i for i in ids if i in PARTS]
+    assert headings == list(PARTS)
+    assert all(i.startswith("annual-analysis-") for i in ids if i not in PARTS), ids
+    assert "annual-analysis-ombudsman-outcomes" in ids
+
+
+def test_the_whole_annual_report_has_each_id_once(demo_inputs):
+    report = open_annual_report("riverbend-homes", "2024-25", demo_inputs, as_of="2025-06-30")
+    parts = ("cover", "analysis", "learning", "ombudsman", "governing_body", "self_assessment")
+    page = soup(HTMLFragment("\n".join(getattr(report, part)().html for part in parts)))
+    ids = [tag["id"] for tag in page.find_all(id=True)]
+    assert len(ids) == len(set(ids)), sorted(i for i in set(ids) if ids.count(i) > 1)
+    # the contents' entry for the Ombudsman's findings leads to their heading, not the analysis's
+    assert page.find(id="annual-ombudsman").name == "h2"
 
 
 def test_refusals_part(analysis):

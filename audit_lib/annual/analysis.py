@@ -13,8 +13,9 @@
   compensation, the Ombudsman's determinations and the maladministration rate, service requests;
 * the trends: every covered period's headline figures under its own Code, with its coverage marks.
 
-Nothing is counted twice: each figure is the statistics' own, and the categories' responses are
-worked out with the engine's rules. Categories and reasons are the case log's as loaded (listed
+Nothing is counted twice: each figure is the statistics' own, and the categories' figures, both
+periods' alike, are worked out with the engine's rules (their counts received are
+``CaseStatistics.categories``). Categories and reasons are the case log's as loaded (listed
 words, or words seen often enough; anything rarer is "Other"), so no rare value typed into the
 log reaches the analysis. :mod:`audit_lib.annual.themes` writes sentences from it and
 :mod:`audit_lib.annual.analysis_views` its HTML parts.
@@ -32,7 +33,6 @@ from ..core.periods import Period
 from ..errors import UsageError
 from ..stats.by_period import PeriodFigures, rule_words
 from ..stats.categories import category_figures
-from ..stats.definitions import FAULT_FINDINGS, MERITS_FINDINGS
 from ..stats.quarterly import quarterly_table
 from ..stats.results import CaseStatistics, StageFigures, percent
 
@@ -72,7 +72,9 @@ class CategoryRow:
 
     @property
     def change(self) -> int | None:
-        """Received this period less the previous period (``None``: no previous count)."""
+        """Received this period less the previous period (``None``: no previous count). The report
+        shows it, and sets the periods side by side, only where both are covered in full
+        (:attr:`AnnualAnalysis.compared`)."""
         return None if self.previous is None else self.received - self.previous
 
     @property
@@ -141,6 +143,16 @@ class AnnualAnalysis:
         counts can be set side by side."""
         return self.previous is not None and self.previous.coverage_label is None and self.coverage_label is None
 
+    @property
+    def not_compared_because(self) -> str | None:
+        """Why this period's counts are not set against the previous period's, as the start of a
+        sentence ("The case log covers only part of 2023-24"); ``None`` when they are (:attr:`compared`)."""
+        if self.previous is None:
+            return f"The case log does not cover {self.previous_period}"
+        if self.compared:
+            return None
+        return f"The case log covers only part of {self.previous_period if self.previous.coverage_label else self.period}"
+
 
 def _quarterly(stats: CaseStatistics, period: Period) -> QuarterlyTable:
     headings, rows = quarterly_table(stats)
@@ -156,8 +168,8 @@ def _categories(case_log: CaseLog, period: Period, stats: CaseStatistics,
     now = category_figures(case_log.cases, period, stats.code)
     before = (category_figures(case_log.cases, period.previous, previous.code).received
               if previous is not None else None)
-    names = dict.fromkeys([*stats.categories, *(before or {}), *now.responded])
-    rows = [CategoryRow(category=name, received=stats.categories.get(name, 0),
+    names = dict.fromkeys([*now.received, *(before or {}), *now.responded])
+    rows = [CategoryRow(category=name, received=now.received.get(name, 0),
                         previous=None if before is None else before.get(name, 0),
                         responded=now.responded.get(name, 0), upheld=now.upheld.get(name, 0))
             for name in names]
@@ -184,7 +196,7 @@ def annual_analysis(case_log: CaseLog, landlord: Landlord, period: Period, stats
     previous = by_id.get(period.previous.id)
     if previous is not None and previous.coverage_label == "not covered":
         previous = None
-    year, outcomes = stats.year, stats.ombudsman_outcomes
+    year = stats.year
     return AnnualAnalysis(
         landlord=landlord.name,
         period=period.id,
@@ -212,9 +224,9 @@ def annual_analysis(case_log: CaseLog, landlord: Landlord, period: Period, stats
         compensation_cases=stats.compensation_cases,
         compensation_total=stats.compensation_total,
         ombudsman_determinations=year.ombudsman_determinations,
-        ombudsman_outcomes=dict(outcomes),
-        fault_findings=sum(outcomes.get(k, 0) for k in FAULT_FINDINGS),
-        merits_findings=sum(outcomes.get(k, 0) for k in MERITS_FINDINGS),
+        ombudsman_outcomes=dict(stats.ombudsman_outcomes),
+        fault_findings=stats.ombudsman_fault_findings,
+        merits_findings=stats.ombudsman_merits_findings,
         maladministration_rate_pct=stats.maladministration_rate_pct,
         complaint_failure_orders=year.complaint_failure_orders,
         trends=tuple(period_figures),

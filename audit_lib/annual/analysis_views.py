@@ -1,6 +1,7 @@
 """The annual report's analysis as HTML parts: each function takes an
 :class:`~audit_lib.annual.analysis.AnnualAnalysis` and returns one fragment starting with its
-``<h2 id="annual-...">`` heading (the content follows in a ``div.chc``).
+``<h2 id="annual-...">`` heading, the anchor the report's contents list (the content follows in a
+``div.chc``). Every other id in them starts ``annual-analysis-``, so none can be another part's.
 
 Nothing here counts anything: the figures are the analysis's, the charts are
 :mod:`audit_lib.report.charts`' inline SVG, and everything printed passes through the report
@@ -53,15 +54,16 @@ Figure = tuple[Chart, str]
 
 
 def category_charts(analysis: AnnualAnalysis) -> list[Figure]:
-    """The period's categories as horizontal bars, and (where the case log covers the previous
-    period) this period's against the previous one's as grouped bars."""
+    """The period's categories as horizontal bars, and (only where the case log covers this period
+    and the previous one in full, :attr:`~audit_lib.annual.analysis.AnnualAnalysis.compared`) this
+    period's against the previous one's as grouped bars."""
     a = analysis
     received = sorted((r for r in a.categories if r.received), key=lambda r: (-r.received, r.category))
     charts = [(horizontal_bars(f"Stage 1 complaints received by category, {a.period}",
                                [(r.category, r.received) for r in received[:CHART_CATEGORIES]]),
                f"Accepted stage 1 complaints received in {a.period} by category, at most the {CHART_CATEGORIES} "
                "largest; the table lists every category.")]
-    if a.previous is not None and a.categories:
+    if a.compared and a.categories:
         shown = list(a.categories[:COMPARED_CATEGORIES])
         charts.append((grouped_bars(
             f"Stage 1 complaints by category, {a.previous_period} and {a.period}",
@@ -75,7 +77,8 @@ def category_charts(analysis: AnnualAnalysis) -> list[Figure]:
 
 def categories_part(analysis: AnnualAnalysis) -> HTMLFragment:
     """Per category: stage 1 complaints received this period and the previous one (where the case
-    log covers it) with the change, and the share of the period's stage 1 responses upheld; charts."""
+    log covers it, marked when only in part), the change only where both are covered in full (else
+    why not), and the share of the period's stage 1 responses upheld; charts."""
     return HTMLFragment(render("annual_analysis_categories", a=analysis, figures=category_charts(analysis)))
 
 

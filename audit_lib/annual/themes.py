@@ -67,12 +67,10 @@ def _themes(a: AnnualAnalysis) -> list[CategoryRow]:
 def _movement(a: AnnualAnalysis) -> list[str]:
     """Which categories grew and fell most, where both periods are covered in full."""
     if a.previous is None:
-        return [f"The case log does not cover {a.previous_period}, so the categories of dissatisfaction are not "
-                "compared with it."]
+        return [f"{a.not_compared_because}, so the categories of dissatisfaction are not compared with it."]
     if not a.compared:
-        partly = a.previous_period if a.previous.coverage_label else a.period
-        return [f"The case log covers only part of {partly}, so the categories of dissatisfaction are not compared "
-                f"between {a.previous_period} and {a.period}."]
+        return [f"{a.not_compared_because}, so the categories of dissatisfaction are not compared between "
+                f"{a.previous_period} and {a.period}."]
     rows = [row for row in _themes(a) if row.change]
     grew = sorted((r for r in rows if (r.change or 0) > 0), key=lambda r: (-(r.change or 0), -r.received, r.category))
     fell = sorted((r for r in rows if (r.change or 0) < 0), key=lambda r: ((r.change or 0), -r.received, r.category))

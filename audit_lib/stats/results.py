@@ -219,10 +219,20 @@ class CaseStatistics:
         return percent(self.year.stage2_received, self.year.stage1_responded)
 
     @property
+    def ombudsman_fault_findings(self) -> int:
+        """Determinations finding severe maladministration, maladministration or service failure
+        (:data:`~audit_lib.stats.definitions.FAULT_FINDINGS`): the maladministration rate's numerator."""
+        return sum(self.ombudsman_outcomes.get(k, 0) for k in FAULT_FINDINGS)
+
+    @property
+    def ombudsman_merits_findings(self) -> int:
+        """Determinations on the merits, any finding (:data:`~audit_lib.stats.definitions.MERITS_FINDINGS`):
+        the maladministration rate's denominator."""
+        return sum(self.ombudsman_outcomes.get(k, 0) for k in MERITS_FINDINGS)
+
+    @property
     def maladministration_rate_pct(self) -> float | None:
-        fault = sum(self.ombudsman_outcomes.get(k, 0) for k in FAULT_FINDINGS)
-        merits = sum(self.ombudsman_outcomes.get(k, 0) for k in MERITS_FINDINGS)
-        return percent(fault, merits)
+        return percent(self.ombudsman_fault_findings, self.ombudsman_merits_findings)
 
     def to_json(self) -> dict[str, object]:
         """The machine-readable figures (``chc-audit stats --json`` and ``metrics.json``)."""
