@@ -3,7 +3,7 @@
 :class:`~audit_lib.stats.results.CaseStatistics` counts the complaints received in a period by
 category; the annual report also says how often each category's complaints were upheld, and
 sets a period's counts beside the previous period's. :func:`category_figures` works both out
-with the engine's rules (:mod:`audit_lib.stats.engine`), with whole-column operations:
+from the rows the engine counts (:func:`~audit_lib.stats.engine.stage1_rows`), so by its rules:
 
 * **received** — accepted stage 1 complaints received in the period whose category is known as
   at its last day (the same count as ``CaseStatistics.categories``);
@@ -24,14 +24,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
 import pandas as pd
 
 from ..code.catalogue import DEFAULT_CODE
 from ..code.timescales import stages
 from ..core.periods import Period
 from .definitions import UPHELD
-from .engine import _Known  # TODO(engine): its public masks once exposed (see category_figures)
+from .engine import count_values, stage1_rows
 from .results import percent
 
 __all__ = ["CategoryFigures", "category_figures"]
@@ -56,40 +55,16 @@ class CategoryFigures:
         return percent(self.upheld.get(category, 0), self.responded.get(category, 0))
 
 
-def _counts(values: pd.Series) -> dict[str, int]:
-    """Counts by value as the engine counts them: a blank value (a field blanked as unknown from
-    a day after the period's end) is no category; largest first, then by name."""
-    counts = values[values != ""].value_counts()
-    return {str(k): int(v) for k, v in sorted(counts.items(), key=lambda kv: (-kv[1], str(kv[0]))) if v}
-
-
-def _in(days: np.ndarray, period: Period) -> np.ndarray:
-    """The date falls in the period (NaT never does)."""
-    start, end = np.datetime64(period.start, "D"), np.datetime64(period.end, "D")
-    return (days >= start) & (days <= end)
-
-
 def category_figures(cases: pd.DataFrame, period: Period, code: str = DEFAULT_CODE) -> CategoryFigures:
     """Stage 1 complaints received, responded and upheld in ``period`` by category, from a
     validated case log's complaints (``CaseLog.cases``), as at the period's last day; ``code``
     names the stage's columns (the Code version the period is assessed against)."""
-    # TODO(engine): the rows below are the engine's (CaseStatistics.categories' and stage1_outcomes'),
-    # worked out again with its private _Known; take them from the engine once it exposes them.
-    # tests/test_annual_analysis.py checks them against case_statistics, category by category.
-    stage = stages(code)[0]
-    known = _Known(cases, period.end)
-    accepted = (cases["refused_reason"] == "").to_numpy(dtype=bool)
-    category = known.known("category")
-    received = _in(cases[stage.start_column].to_numpy(dtype="datetime64[D]"), period)
-    s1_in = accepted & received & category
-    responded_days = cases[stage.responded_column].to_numpy(dtype="datetime64[D]")
-    responded = (accepted & category & known.known(stage.start_column, stage.responded_column, stage.outcome_column)
-                 & _in(responded_days, period))
-    upheld = responded & cases[stage.outcome_column].isin(UPHELD).to_numpy(dtype=bool)
+    rows = stage1_rows(cases, period, code, known=("category",))
+    outcome = cases[stages(code)[0].outcome_column].isin(UPHELD).to_numpy(dtype=bool)
     column = cases["category"]
     return CategoryFigures(
         period=period.id,
-        received=_counts(column[s1_in]),
-        responded=_counts(column[responded]),
-        upheld=_counts(column[upheld]),
+        received=count_values(column[rows.received]),
+        responded=count_values(column[rows.responded]),
+        upheld=count_values(column[rows.responded & outcome]),
     )

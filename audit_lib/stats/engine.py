@@ -67,7 +67,7 @@ from .results import (
     WindowFigures,
 )
 
-__all__ = ["NO_VALUES", "case_statistics", "landlord_statistics"]
+__all__ = ["NO_VALUES", "Stage1Rows", "case_statistics", "count_values", "landlord_statistics", "stage1_rows"]
 
 #: Cell values that mean "no" in a flag column; anything else non-blank means "yes".
 NO_VALUES = ("", "n", "no", "false", "0", "none", "-")
@@ -359,10 +359,21 @@ class _Cases:
             complaint_failure_orders=None if self.cfo is None else _n(received_in & self.cfo),
         )
 
+    def stage1_received(self) -> np.ndarray:
+        """Accepted stage 1 complaints received in the period (the rows the categories and
+        channels count, each with its own field known too)."""
+        return self.accepted & _YEAR.has(self.received)
+
+    def responded(self, stage: _StageSteps) -> np.ndarray:
+        """The stage's responses dated in the period, with their date and outcome known (the rows
+        the outcomes count)."""
+        s = stage.stage
+        return stage.applies & _YEAR.has(stage.response.done) & self.known.known(s.responded_column, s.outcome_column)
+
     def outcomes(self, cases: pd.DataFrame, stage: _StageSteps) -> dict[str, int]:
         """The stage's responses dated in the period, by outcome (blank: not recorded)."""
         s = stage.stage
-        rows = stage.applies & _YEAR.has(stage.response.done) & self.known.known(s.responded_column, s.outcome_column)
+        rows = self.responded(stage)
         counts = _counts(cases.loc[rows, s.outcome_column], OUTCOMES)
         return counts | {NOT_RECORDED: _n(rows & (cases[s.outcome_column] == "").to_numpy(dtype=bool))}
 
@@ -384,7 +395,7 @@ def _counts(values: pd.Series, order: tuple[str, ...] | None = None) -> dict[str
     counts = values[values != ""].value_counts()
     if order is not None:
         return {k: int(counts.get(k, 0)) for k in order}
-    return {str(k): int(v) for k, v in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))}
+    return {str(k): int(v) for k, v in sorted(counts.items(), key=lambda kv: (-kv[1], str(kv[0]))) if v}
 
 
 def _flagged(values: pd.Series) -> pd.Series:
@@ -444,7 +455,7 @@ def case_statistics(
     withdrawn_before = (accepted & received_in & c.stage1.withdrawn & ~c.stage1.response.done_by_end
                         & known.known("stage1_responded", "stage1_outcome"))
     compensation = cases.loc[final_in & known.known("compensation"), "compensation"]
-    s1_in = accepted & received_in
+    s1_in = c.stage1_received()
     flags = [col for col in ("reasonable_adjustment", "vulnerability") if col in cases.columns]
     adjustments = None
     if flags:
@@ -486,6 +497,36 @@ def case_statistics(
         code=code,
         counted_from={s.number: s.counted_from(s.logged_column in cases.columns) for s in stages(code)},
     )
+
+
+@dataclass(frozen=True)
+class Stage1Rows:
+    """Which complaints a period's stage 1 figures count, as at the period's last day, as boolean
+    masks over the cases: ``received`` the rows :attr:`CaseStatistics.categories` counts (accepted
+    stage 1 complaints received in the period) and ``responded`` the rows
+    :attr:`CaseStatistics.stage1_outcomes` counts (stage 1 responses dated in the period, their
+    date and outcome known); both only where the fields asked for are known too."""
+
+    received: np.ndarray
+    responded: np.ndarray
+
+
+def stage1_rows(cases: pd.DataFrame, period: Period, code: str = DEFAULT_CODE, *,
+                known: tuple[str, ...] = ()) -> Stage1Rows:
+    """The rows the period's stage 1 figures count (:class:`Stage1Rows`), by the same rules as
+    :func:`case_statistics`, each also with the fields ``known`` known as at the period's end
+    (``("category",)`` for the figures by category). Which rows count depends neither on the
+    extension policy nor on the response-deadline reading, so the defaults are used."""
+    c = _Cases(cases, _Slots(period), _Options("good_reason", "from_earlier", LocalTargets().model_dump()), code,
+               period.end)
+    also = c.known.known(*known)
+    return Stage1Rows(received=c.stage1_received() & also, responded=c.responded(c.stage1) & also)
+
+
+def count_values(values: pd.Series, order: tuple[str, ...] | None = None) -> dict[str, int]:
+    """Counts by value as the figures give them: a blank value counts under none; in ``order``
+    when given (every one, zeros too), else largest first, then by name."""
+    return _counts(values, order)
 
 
 def landlord_statistics(log: CaseLog, landlord: Landlord, period: Period, code: str) -> CaseStatistics:
