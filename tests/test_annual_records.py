@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 
 import pytest
 
 from audit_lib.annual.records import (
     AnnualRecords,
+    GoverningBodyResponse,
     Improvement,
     OmbudsmanOrder,
     OmbudsmanRecord,
@@ -266,6 +268,78 @@ def test_an_impossible_date_is_refused(landlord):
     assert "is not a date" in refused(landlord, with_entry("learning", IMPROVEMENT + ", when: 2025-02-31"))
 
 
+@pytest.mark.parametrize(("section", "entry", "where"), [
+    ("learning", IMPROVEMENT + ", when: 2150-01-01", "improvement 1 (L-01): when:"),
+    ("ombudsman", RECORD.replace("2024-11-14", "1066-10-14"), "Ombudsman record 1 (O-01): date:"),
+    ("ombudsman", RECORD + ", orders: [{text: Pay, due: 9999-12-31}]", "Ombudsman record 1 (O-01): orders.1.due:"),
+    ("ombudsman", RECORD + ", orders: [{text: Pay, due: 0001-01-01}]", "Ombudsman record 1 (O-01): orders.1.due:"),
+    ("ombudsman", RECORD + ", orders: [{text: Pay, progress: complied, completed: 31/12/2100}]",
+     "Ombudsman record 1 (O-01): orders.1.completed:"),
+])
+def test_a_date_outside_2000_to_2099_is_refused_naming_its_entry_and_field(landlord, section, entry, where):
+    message = refused(landlord, with_entry(section, entry))
+    assert message.startswith(f"{where} expected a date from 01/01/2000 to 31/12/2099; found one in the year ")
+    assert "looks mistyped" in message
+
+
+def test_the_meeting_date_is_in_the_same_range():
+    from audit_lib.assessment.actions import EARLIEST_DUE, LATEST_DUE
+
+    base = {"text": "Welcomed.", "name": "A. Chair", "role": "Chair"}
+    with pytest.raises(ValueError, match="expected a date from 01/01/2000 to 31/12/2099; found one in the year 1900"):
+        GoverningBodyResponse(**base, meeting_date="1900-01-01")
+    for day in (EARLIEST_DUE, LATEST_DUE):  # the action plan's due dates' range, the same constant
+        assert GoverningBodyResponse(**base, meeting_date=day).meeting_date == day
+
+
+@pytest.mark.parametrize(("order", "field"), [
+    ("{text: Pay, progress: complied, completed: 2020-01-01}", "completed"),
+    ("{text: Pay, due: 2019-01-01}", "due"),
+])
+def test_an_order_due_or_complied_with_before_its_records_date_is_refused(landlord, order, field):
+    message = refused(landlord, with_entry("ombudsman", RECORD.replace("2024-11-14", "2025-05-15")
+                                           + f", orders: [{{text: First, due: 2025-06-12}}, {order}]"))
+    when = "01/01/2020" if field == "completed" else "01/01/2019"
+    assert message.startswith(f"Ombudsman record 1 (O-01): order 2: {field}: {when} is before the record's date "
+                              "(15/05/2025)")
+    assert "correct either date" in message
+    same_day = RECORD + ", orders: [{text: Pay, due: 2024-11-14, progress: complied, completed: 2024-11-14}]"
+    assert load_records(write(annual(landlord), with_entry("ombudsman", same_day)), LANDLORD, PERIOD).ombudsman
+
+
+@pytest.mark.parametrize(("written", "found"), [
+    ("20250515", "found a number of 8 digits"),
+    ("yesterday", "found 'yesterday'"),
+    ("2025-05-15 10:30:00", "found a date and time"),
+    ("[2025-05-15]", "found a list of 1 item"),
+    ("25/5/15", "the year needs four digits"),
+    ("Mrs Joan Example's birthday", "found text, 27 characters"),
+])
+def test_a_date_written_otherwise_says_how_to_write_it(landlord, written, found):
+    message = refused(landlord, with_entry("ombudsman", RECORD.replace("2024-11-14", written)))
+    assert message.startswith("Ombudsman record 1 (O-01): date: expected a date as YYYY-MM-DD (or DD/MM/YYYY)")
+    assert found in message
+    assert "Datetimes" not in message and "too short" not in message and "Joan" not in message
+
+
+@pytest.mark.parametrize(("entry", "field", "found"), [
+    (IMPROVEMENT + ", status: John Smith of 4 Acacia Ave", "status", "text, 26 characters"),
+    (IMPROVEMENT.replace("theme: Repairs", "theme: {name: Joan Example}"), "theme", "a mapping"),
+    (IMPROVEMENT + ", owner: [Joan Example, Flat 3]", "owner", "a list of 2 items"),
+    ("id: 'Joan Example', theme: T, residents_said: S, we_did: D", "id", "text, 12 characters"),
+    (RECORD + ", findings: Joan Example complained about damp", "findings", "text, 34 characters"),
+    (RECORD + ", orders: [Joan Example]", "orders.1", "text, 12 characters"),
+    (RECORD + ", link: 'http:JoanExample'", "link", ""),
+    (IMPROVEMENT + ", 'Joan Example': x", "a field name of 12 characters", ""),
+])
+def test_a_refused_value_that_may_be_a_residents_data_is_shown_by_its_kind(landlord, entry, field, found):
+    section = "learning" if entry.startswith(("id: L", "id: 'Joan")) else "ombudsman"
+    message = refused(landlord, with_entry(section, entry))
+    assert f": {field}: " in message and found in message
+    for word in ("Joan", "Example", "Smith", "Acacia", "Flat"):
+        assert word not in message
+
+
 def test_texts_are_bounded(landlord):
     message = refused(landlord, with_entry("learning", IMPROVEMENT.replace("Repairs", "x" * 501)))
     assert "theme: expected the complaint category or theme of at most 500 characters; found 501" in message
@@ -302,6 +376,39 @@ def test_a_symbolic_link_is_refused(landlord, tmp_path):
         load_records(annual(landlord), LANDLORD, PERIOD)
     with pytest.raises(AnnualRecordsError, match="found a symbolic link"):
         records_file(landlord, PERIOD)
+
+
+def test_a_named_pipe_or_any_other_special_file_is_refused_without_blocking(landlord):
+    import threading
+
+    annual(landlord).parent.mkdir(parents=True)
+    os.mkfifo(annual(landlord))
+    outcome: list[BaseException | None] = []
+
+    def read() -> None:
+        try:
+            load_records(annual(landlord), LANDLORD, PERIOD)
+            outcome.append(None)
+        except BaseException as exc:  # handed to the test's thread
+            outcome.append(exc)
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    reader.join(timeout=10)
+    if reader.is_alive():  # unblock the reader so the test run does not hang
+        with open(annual(landlord), "w", encoding="utf-8"):
+            pass
+        reader.join(timeout=10)
+        pytest.fail("reading a named pipe blocked")
+    [error] = outcome
+    assert isinstance(error, AnnualRecordsError)
+    assert "expected an ordinary annual records file, found a named pipe (FIFO)" in error.message
+    with pytest.raises(AnnualRecordsError, match="found a named pipe"):
+        records_file(landlord, PERIOD)
+    annual(landlord).unlink()
+    annual(landlord).mkdir()
+    with pytest.raises(AnnualRecordsError, match="found a folder"):
+        load_records(annual(landlord), LANDLORD, PERIOD)
 
 
 def test_a_linked_annual_folder_is_refused(landlord, tmp_path):

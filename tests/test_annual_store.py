@@ -138,6 +138,25 @@ def test_a_refused_value_saves_nothing_and_a_name_is_not_quoted(landlord):
     assert path_of(landlord).read_bytes() == before
 
 
+def test_a_determination_keeps_its_kind_while_it_has_findings_or_orders(landlord):
+    alice = store(landlord)
+    alice.add("ombudsman", determination(findings=[{"wording": "Delay", "outcome": "maladministration"}],
+                                         orders=[{"text": "Pay"}, {"text": "Apologise"}]))
+    with pytest.raises(AnnualRecordsError) as caught:
+        alice.change("ombudsman", "O-01", {"kind": "annual_performance_report"})
+    assert caught.value.message.startswith(
+        "Ombudsman record O-01 has 1 finding and 2 orders: as a determination it is one of the Ombudsman's findings "
+        "of non-compliance (8.1 c); as an annual performance report it would leave 8.1 (c), with its findings and "
+        "orders. Nothing was saved:")
+    assert load_records(path_of(landlord), LANDLORD, PERIOD).ombudsman[0].kind == "determination"
+    assert len(alice.history()) == 1
+    alice.change("ombudsman", "O-01", {"kind": "CHFO"})  # still one of 8.1 (c)
+    alice.change("ombudsman", "O-01", {"kind": "special_report", "findings": [], "orders": []})  # said together
+    assert load_records(path_of(landlord), LANDLORD, PERIOD).ombudsman[0].kind == "special_report"
+    alice.add("ombudsman", determination(kind="other", orders=[{"text": "Pay"}]))
+    alice.change("ombudsman", "O-02", {"kind": "special_report"})  # outside 8.1 (c) before and after
+
+
 def test_wrong_sections_fields_and_ids_are_refused(landlord):
     alice = store(landlord)
     alice.add("learning", improvement())
@@ -411,6 +430,51 @@ def test_symbolic_links_are_refused(landlord, tmp_path):
     with pytest.raises(AnnualRecordsError, match="found a symbolic link"):
         RecordsStore(path_of(landlord), LANDLORD, PERIOD)
     assert not (tmp_path / "lock-elsewhere").exists()
+
+
+def without_blocking(call, fifo: Path) -> BaseException | None:
+    """What ``call`` raised (``None``: nothing); fails the test, rather than hanging, if it blocks."""
+    import threading
+
+    outcome: list[BaseException | None] = []
+
+    def run() -> None:
+        try:
+            call()
+            outcome.append(None)
+        except BaseException as exc:  # handed to the test's thread
+            outcome.append(exc)
+
+    worker = threading.Thread(target=run, daemon=True)
+    worker.start()
+    worker.join(timeout=10)
+    if worker.is_alive():  # unblock it (a reader or a writer of the pipe) so the run does not hang
+        os.close(os.open(fifo, os.O_RDWR | os.O_NONBLOCK))
+        worker.join(timeout=10)
+        pytest.fail(f"blocked on the named pipe {fifo.name}")
+    return outcome[0]
+
+
+@pytest.mark.parametrize("name", [f"{PERIOD}.yaml", f"{PERIOD}.yaml.lock", f"{PERIOD}.history.jsonl"])
+def test_a_named_pipe_at_the_records_its_lock_or_its_history_is_refused_without_blocking(landlord, name):
+    path_of(landlord).parent.mkdir(parents=True)
+    fifo = path_of(landlord).with_name(name)
+    os.mkfifo(fifo)
+    error = without_blocking(lambda: store(landlord), fifo)
+    assert isinstance(error, AnnualRecordsError) and error.path == fifo
+    assert "expected an ordinary annual records file, found a named pipe (FIFO)" in error.message
+
+
+def test_a_named_pipe_put_in_place_after_opening_is_refused_when_saving(landlord):
+    alice = store(landlord)
+    alice.add("learning", improvement())
+    history = path_of(landlord).with_name(f"{PERIOD}.history.jsonl")
+    history.unlink()
+    os.mkfifo(history)
+    for call in (lambda: alice.change("learning", "L-01", {"status": "done"}), alice.history, alice.reload):
+        error = without_blocking(call, history)
+        assert isinstance(error, AnnualRecordsError) and "found a named pipe" in error.message
+    assert "status: planned" in path_of(landlord).read_text(encoding="utf-8")
 
 
 def test_a_link_put_in_place_after_opening_is_refused_when_saving(landlord, tmp_path):

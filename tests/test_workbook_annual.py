@@ -144,6 +144,96 @@ def test_a_bad_date_is_refused_beside_the_field_and_nothing_saved(folder):
     assert edit.form.fields["when"].widget.value == "15/10/2024" and len(p.store.history()) == 2
 
 
+def test_a_date_outside_2000_to_2099_is_said_naming_its_field(folder):
+    p = panel(folder)
+    add_improvement(p)
+    edit = p.learning.cards["L-01"].open()
+    edit.form.fields["when"].widget.value = "01/01/2150"
+    assert plain(edit.form.fields["when"].note.value) == (
+        "Not saved: When: expected a date from 01/01/2000 to 31/12/2099; found one in the year 2150, which looks "
+        "mistyped.")
+    edit.form.fields["when"].widget.value = "yesterday"
+    note = plain(edit.form.fields["when"].note.value)
+    assert note.startswith("Not saved: When: expected a date as DD/MM/YYYY") and "yesterday" not in note
+    p.governing.form.fields["meeting_date"].widget.value = "01/01/1900"
+    assert plain(p.governing.form.fields["meeting_date"].note.value).startswith(
+        "Not saved: Meeting date: expected a date from 01/01/2000 to 31/12/2099; found one in the year 1900")
+    form = add_determination(p)
+    orders = form.lists["orders"]
+    orders.add.click()
+    orders.rows[-1].fields["text"].widget.value = "Pay compensation"
+    orders.rows[-1].fields["due"].widget.value = "31/12/9999"
+    assert plain(orders.rows[-1].fields["due"].note.value).startswith(
+        "Not saved: Due: expected a date from 01/01/2000 to 31/12/2099; found one in the year 9999")
+    assert "correct the date" in plain(orders.note.value)
+    assert on_disk(folder).ombudsman[0].orders[0].due is None
+    for text in ("a due date", "due date must"):
+        assert text not in plain(edit.form.fields["when"].note.value)
+
+
+def test_an_order_due_or_complied_with_before_the_determination_is_not_saved(folder):
+    p = panel(folder)
+    form = add_determination(p)  # dated 14/11/2024
+    orders = form.lists["orders"]
+    orders.add.click()
+    orders.rows[-1].fields["text"].widget.value = "Pay compensation"
+    orders.rows[-1].fields["due"].widget.value = "01/11/2024"
+    note = plain(orders.note.value)
+    assert note.startswith("Not saved: Ombudsman record O-01: order 1: due: 01/11/2024 is before the record's date "
+                           "(14/11/2024)")
+    assert on_disk(folder).ombudsman[0].orders[0].due is None  # saved with its text, not with that date
+    orders.rows[-1].fields["due"].widget.value = "12/12/2024"
+    assert on_disk(folder).ombudsman[0].orders[0].due == dt.date(2024, 12, 12)
+    form.form.fields["date"].widget.value = "01/01/2025"  # the determination moved after its order's due date
+    assert "order 1: due: 12/12/2024 is before the record's date (01/01/2025)" in plain(
+        form.form.fields["date"].note.value)
+    assert form.form.fields["date"].widget.value == "14/11/2024"  # the stored date shown again
+
+
+def test_a_determinations_kind_is_not_changed_while_it_has_findings_or_orders(folder):
+    p = panel(folder)
+    form = add_determination(p)
+    findings = form.lists["findings"]
+    findings.add.click()
+    findings.rows[-1].fields["wording"].widget.value = "Delay in repairs"
+    form.form.fields["kind"].widget.value = "annual_performance_report"
+    note = plain(form.form.fields["kind"].note.value)
+    assert note.startswith("Not saved: Ombudsman record O-01 has 1 finding and no orders: as a determination it is "
+                           "one of the Ombudsman's findings of non-compliance (8.1 c)")
+    assert "remove its findings and orders first" in note
+    assert form.form.fields["kind"].widget.value == "determination"  # the stored kind shown again
+    assert on_disk(folder).ombudsman[0].kind == "determination" and "no-ombudsman-findings-recorded" not in gap_codes(p)
+    form.form.fields["kind"].widget.value = "complaint_handling_failure_order"  # still 8.1 (c): saved
+    assert on_disk(folder).ombudsman[0].kind == "complaint_handling_failure_order"
+
+
+def add_determination(p: AnnualRecordsPanel):
+    form = p.ombudsman.start_new()
+    fields = form.form.fields
+    fields["kind"].widget.value = "determination"
+    fields["date"].widget.value = "14/11/2024"
+    fields["reference"].widget.value = "202312345"
+    fields["title"].widget.value = "Damp and mould"
+    form.add.click()
+    item_id = on_disk(p_folder(p)).ombudsman[-1].id
+    return p.ombudsman.cards[item_id].open()
+
+
+def p_folder(p: AnnualRecordsPanel) -> Path:
+    return p.need_store().path.parent.parent
+
+
+def test_a_records_file_with_a_date_outside_the_range_is_said_in_the_panel(folder):
+    (folder / "annual").mkdir()
+    (folder / "annual" / f"{PERIOD}.yaml").write_text(
+        f"landlord: {LANDLORD}\nperiod: {PERIOD}\nombudsman:\n  - {{id: O-01, kind: determination, date: 2024-11-14, "
+        "reference: '1', title: T, orders: [{text: Pay, due: 9999-12-31}]}\n", encoding="utf-8")
+    p = panel(folder)
+    text = plain(p.widget.children[0].value)
+    assert text.startswith("The annual records cannot be shown:")
+    assert "Ombudsman record 1 (O-01): orders.1.due: expected a date from 01/01/2000 to 31/12/2099" in text
+
+
 def test_a_value_the_store_refuses_is_said_beside_the_field_and_the_stored_value_shown(folder):
     p = panel(folder)
     add_improvement(p)

@@ -62,11 +62,21 @@ that may truly be empty (an absent list could equally mean "not recorded yet"):
 neither a record nor its flag, and a flag contradicted by records of that part.
 
 Reading (:func:`load_records`) is strict, as for the answers file: YAML through
-:func:`audit_lib.core.yaml_files.load_yaml_document` without aliases (duplicate keys, aliases,
-deep nesting and impossible dates refused), unknown fields refused, and every problem one
+:func:`audit_lib.core.yaml_files.parse_yaml` without aliases (duplicate keys, aliases, deep
+nesting and impossible dates refused), unknown fields refused, and every problem one
 :class:`~audit_lib.errors.AnnualRecordsError` naming the file, the entry (its place in the list,
-from 1, and its id) and the field. A missing file is empty records. Dates may be written
-``2025-06-19`` or ``19/06/2025``; texts are kept without the spaces around them.
+from 1, and its id) and the field. A missing file is empty records; anything at the file's place
+(or its lock's or history's) but an ordinary file, a named pipe say, is refused before it is
+opened. A refused value is shown in a message only when it is a short single word (a status
+mistyped); anything else, which may be a resident's details, by its kind and length ("text, 27
+characters").
+
+**Dates** (:func:`read_date`) may be written ``2025-06-19`` or ``19/06/2025``, and fall from
+1 January 2000 to 31 December 2099 (the action plan's due dates' range,
+:data:`audit_lib.assessment.actions.EARLIEST_DUE` to ``LATEST_DUE``: a year outside it is a
+slip of the keyboard). An Ombudsman's order is due, and complied with, on or after the date of
+the record that made it: an order dated before its determination is refused. Texts are kept
+without the spaces around them.
 """
 
 from __future__ import annotations
@@ -76,6 +86,7 @@ import datetime as dt
 import io
 import os
 import re
+import stat
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, Literal
@@ -83,10 +94,10 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from ..assessment.answers import parse_date
+from ..assessment.actions import EARLIEST_DUE, LATEST_DUE, format_date
 from ..core.paths import checked_input_path
-from ..core.periods import Period
-from ..core.yaml_files import load_yaml_document, parse_yaml, shorten
+from ..core.periods import PERIOD_ID, Period
+from ..core.yaml_files import parse_yaml, shorten
 from ..errors import AnnualRecordsError
 from ..evidence.register import check_url
 
@@ -101,6 +112,14 @@ MAX_SHORT_TEXT = 500
 #: The longest long text (what residents said, what was done, a summary, the governing body's response,
 #: the qualitative analysis).
 MAX_LONG_TEXT = 20_000
+#: The dates the records take (every date field, in the file and in the workbook): the action
+#: plan's due dates' range, 1 January 2000 to 31 December 2099.
+EARLIEST_DATE = EARLIEST_DUE
+LATEST_DATE = LATEST_DUE
+#: A refused value is shown in a message only when it is one word of at most this many characters
+#: (with fewer than :data:`SHOWN_DIGITS` digits); anything else by its kind and length.
+SHOWN_CHARS = 24
+SHOWN_DIGITS = 6
 
 ImprovementStatus = Literal["planned", "in progress", "done"]
 OmbudsmanKind = Literal["determination", "complaint_handling_failure_order", "annual_performance_report",
@@ -119,8 +138,13 @@ ORDER_PROGRESS: tuple[str, ...] = ("not started", "in progress", "complied")
 SECTIONS: dict[str, str] = {"learning": "L", "ombudsman": "O"}
 #: The parts of 8.1 that may be confirmed as having nothing this year.
 NONE_PARTS: tuple[str, ...] = ("ombudsman_findings", "learning", "performance_report", "other_publications")
+#: The kinds of Ombudsman record that are its findings of non-compliance (8.1 c), with findings and orders.
+NON_COMPLIANCE_KINDS: tuple[str, ...] = ("determination", "complaint_handling_failure_order")
 
 _ID = re.compile(rf"[A-Za-z0-9][A-Za-z0-9._-]{{0,{MAX_ID_LENGTH - 1}}}")
+_WORD = re.compile(rf"[^\s@]{{1,{SHOWN_CHARS}}}")
+_ISO_DAY = re.compile(r"(\d+)-(\d{1,2})-(\d{1,2})")
+_UK_DAY = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d+)")
 _REFERENCE = re.compile(rf"[A-Za-z0-9][A-Za-z0-9/.-]{{0,{MAX_REFERENCE_LENGTH - 1}}}")
 _REFERENCE_RULE = (f"1 to {MAX_REFERENCE_LENGTH} letters, digits, '-', '/' or '.', with at least one digit and no "
                    "spaces, e.g. CMP-2024-0012")
@@ -134,20 +158,90 @@ _SYNONYMS = {
 
 # -- field checks (each raises ValueError with the reason; the model names the field) --------------
 
+def described(value: object, *, words: bool = True) -> str:
+    """A refused value as a message shows it: a short single word quoted (``'finished'``; not
+    with ``words=False``), a small number as written; anything else, which may be a resident's
+    details, by its kind and length only (``text, 27 characters``, ``a number of 8 digits``,
+    ``a list of 2 items``)."""
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return f"the boolean {str(value).lower()}"
+    if isinstance(value, (int, float)):
+        digits = sum(ch.isdigit() for ch in repr(value))
+        return repr(value) if digits < SHOWN_DIGITS else f"a number of {digits} digits"
+    if isinstance(value, dt.datetime):
+        return "a date and time"
+    if isinstance(value, dt.date):
+        return "a date"
+    if isinstance(value, str):
+        text = value.strip()
+        if not text:
+            return "an empty text"
+        if words and _WORD.fullmatch(text) and text.isprintable() and sum(ch.isdigit() for ch in text) < SHOWN_DIGITS:
+            return repr(text)
+        return f"text, {len(text):,} character{'' if len(text) == 1 else 's'}"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, (list, tuple)):
+        return f"a list of {len(value):,} item{'' if len(value) == 1 else 's'}"
+    return f"a value of type {type(value).__name__}"
+
+
+def read_date(value: object, *, typed: bool = False) -> dt.date | None:
+    """A date of the records: a date, or text written ``YYYY-MM-DD`` or ``DD/MM/YYYY`` (``/``,
+    ``.`` or ``-`` between), from :data:`EARLIEST_DATE` to :data:`LATEST_DATE`; ``None`` or blank
+    is ``None``. Anything else raises ``ValueError`` saying how to write it. ``typed``: text typed
+    in the workbook (its usual form, DD/MM/YYYY, said first; the text, beside its field, not
+    repeated)."""
+    form = ("DD/MM/YYYY (or YYYY-MM-DD), e.g. 19/06/2025" if typed
+            else "YYYY-MM-DD (or DD/MM/YYYY), e.g. 2025-06-19")
+    expected = f"expected a date as {form}"
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        raise ValueError(f"{expected}, without a time; found a date and time")
+    if isinstance(value, dt.date):
+        day = value
+    elif isinstance(value, str):
+        text = value.strip()
+        if not text:
+            return None
+        if match := _ISO_DAY.fullmatch(text):
+            year, month, number = match.groups()
+        elif match := _UK_DAY.fullmatch(text):
+            number, month, year = match.groups()
+        else:
+            raise ValueError(expected + ("" if typed else f"; found {described(text)}"))
+        found = "" if typed else f"; found {text}"  # shaped as a date: shown, as the case log's dates are
+        if len(year) != 4:
+            raise ValueError(f"{expected}: the year needs four digits{found}")
+        try:
+            day = dt.date(int(year), int(month), int(number))
+        except ValueError:
+            raise ValueError(f"{expected}{found}, which is not a date in the calendar" if not typed
+                             else f"{expected}: there is no such day in the calendar") from None
+    else:
+        raise ValueError(f"{expected}; found {described(value)}")
+    if not EARLIEST_DATE <= day <= LATEST_DATE:
+        raise ValueError(f"expected a date from {format_date(EARLIEST_DATE)} to {format_date(LATEST_DATE)}; found "
+                         f"one in the year {day.year:04d}, which looks mistyped")
+    return day
+
+
 def check_item_id(value: object) -> str:
     """An improvement's or Ombudsman record's id: 1 to 32 letters, digits, '.', '_' or '-',
     starting with a letter or digit (a whole number is taken as its digits)."""
     if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
         value = str(value)
     if not isinstance(value, str):
-        raise ValueError(f"expected a short id such as L-01; found {type(value).__name__} {shorten(value)}: "
-                         "write the id as text")
+        raise ValueError(f"expected a short id such as L-01; found {described(value)}: write the id as text")
     text = value.strip()
     if not text:
         raise ValueError("expected a short id such as L-01; found an empty one")
     if not _ID.fullmatch(text):
         raise ValueError(f"expected a short id such as L-01 (1 to {MAX_ID_LENGTH} letters, digits, '.', '_' or '-', "
-                         f"starting with a letter or digit); found {shorten(text)}")
+                         f"starting with a letter or digit); found {described(text)}")
     return text
 
 
@@ -157,7 +251,7 @@ def check_reference(value: object, what: str = "case reference") -> str:
     if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
         value = str(value)
     if not isinstance(value, str):
-        raise ValueError(f"expected a {what} ({_REFERENCE_RULE}); found {type(value).__name__}: write it as text")
+        raise ValueError(f"expected a {what} ({_REFERENCE_RULE}); found {described(value)}: write it as text")
     text = value.strip()
     if not text:
         raise ValueError(f"expected a {what} ({_REFERENCE_RULE}); found an empty one")
@@ -189,7 +283,7 @@ def _word(value: object, choices: tuple[str, ...], what: str) -> object:
     for choice in choices:
         if text in (choice, choice.replace("_", " ")):
             return choice
-    raise ValueError(f"expected {what} as one of {', '.join(choices)}; found {shorten(value)}")
+    raise ValueError(f"expected {what} as one of {', '.join(choices)}; found {described(value)}")
 
 
 def _text(value: object, what: str, *, limit: int = MAX_SHORT_TEXT, required: bool = True) -> str | None:
@@ -200,7 +294,7 @@ def _text(value: object, what: str, *, limit: int = MAX_SHORT_TEXT, required: bo
         return None
     if isinstance(value, bool) or not isinstance(value, (str, int)):
         hint = ": write it in quotes" if isinstance(value, float) else ""
-        raise ValueError(f"expected {what} as text; found {type(value).__name__} {shorten(value)}{hint}")
+        raise ValueError(f"expected {what} as text; found {described(value)}{hint}")
     text = str(value).strip()
     if len(text) > limit:
         raise ValueError(f"expected {what} of at most {limit:,} characters; found {len(text):,}")
@@ -214,8 +308,21 @@ def check_qualitative_analysis(value: object) -> str | None:
     return _text(value, "the qualitative analysis", limit=MAX_LONG_TEXT, required=False)
 
 
-def _date(value: object) -> object:
-    return None if value == "" else parse_date(value)
+def _date(value: object) -> dt.date | None:
+    return read_date(value)
+
+
+def check_link(value: object) -> str | None:
+    """An Ombudsman record's web link (:func:`~audit_lib.evidence.register.check_url`); a refused one is never quoted."""
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str):
+        raise ValueError(f"expected a web link starting http:// or https://; found {described(value)}")
+    try:
+        return check_url(value)
+    except ValueError as exc:
+        text = value.strip()
+        raise ValueError(str(exc).replace(shorten(text), described(text, words=False))) from None
 
 
 # -- the model ------------------------------------------------------------------------------------
@@ -370,10 +477,7 @@ class OmbudsmanRecord(_Model):
             return None
         return check_reference(value, "case or report reference")
 
-    @field_validator("link", mode="before")
-    @classmethod
-    def _link(cls, value: object) -> str | None:
-        return None if value is None or value == "" else check_url(value)
+    _link = field_validator("link", mode="before")(check_link)
 
     @field_validator("title", mode="before")
     @classmethod
@@ -396,6 +500,16 @@ class OmbudsmanRecord(_Model):
             raise ValueError("expected a reference or a link (or both); found neither")
         if self.title is None and self.summary is None:
             raise ValueError("expected a title or a summary (or both); found neither")
+        return self
+
+    @model_validator(mode="after")
+    def _orders_after_the_record(self) -> OmbudsmanRecord:
+        for number, order in enumerate(self.orders, 1):
+            for name, day, verb in (("due", order.due, "due"), ("completed", order.completed, "complied with")):
+                if day is not None and day < self.date:
+                    raise ValueError(f"order {number}: {name}: {format_date(day)} is before the record's date "
+                                     f"({format_date(self.date)}); expected an order to be {verb} on or after the "
+                                     "date of the determination or order that made it: correct either date")
         return self
 
 
@@ -525,18 +639,75 @@ def next_id(records: AnnualRecords, section: str) -> str:
 
 def records_file(landlord_folder: Path, period: Period | str) -> Path:
     """``<landlord folder>/annual/<period>.yaml``; the period is validated, and a symbolic link
-    at the file or the ``annual`` folder is refused (:func:`~audit_lib.core.paths.checked_input_path`)."""
+    at the file or the ``annual`` folder is refused (:func:`~audit_lib.core.paths.checked_input_path`),
+    as is anything there but an ordinary file (:func:`check_file`)."""
     period_id = period.id if isinstance(period, Period) else Period.parse(period).id
-    return checked_input_path(Path(landlord_folder), Path(ANNUAL_FOLDER) / f"{period_id}.yaml",
-                              error=AnnualRecordsError, what="annual records file")
+    return check_file(checked_input_path(Path(landlord_folder), Path(ANNUAL_FOLDER) / f"{period_id}.yaml",
+                                         error=AnnualRecordsError, what="annual records file"))
+
+
+_SPECIAL = ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a named pipe (FIFO)"), (stat.S_ISSOCK, "a socket"),
+            (stat.S_ISCHR, "a device"), (stat.S_ISBLK, "a device"))
+
+
+def _not_ordinary(mode: int) -> str | None:
+    """What a file of ``mode`` is, when it is not an ordinary file (``None`` when it is)."""
+    if stat.S_ISREG(mode):
+        return None
+    return next((words for test, words in _SPECIAL if test(mode)), "a special file")
+
+
+def _refused(path: Path, found: str) -> AnnualRecordsError:
+    return AnnualRecordsError(f"expected an ordinary annual records file, found {found}: remove it (the records, "
+                              "their lock and their history are ordinary files the store writes)", path=path)
 
 
 def check_file(path: Path) -> Path:
-    """``path``, refused when it (or the lock or history file beside it) is a symbolic link."""
+    """``path``, refused when it (or the lock or history file beside it) is a symbolic link or
+    anything but an ordinary file (a folder, a named pipe, a device): checked without opening it,
+    so a named pipe never blocks. A file not there yet passes."""
     path = Path(path)
     for name in (path.name, path.name + ".lock", path.stem + ".history.jsonl"):
-        checked_input_path(path.parent, name, error=AnnualRecordsError, what="annual records file")
+        checked = checked_input_path(path.parent, name, error=AnnualRecordsError, what="annual records file")
+        try:
+            mode = os.lstat(checked).st_mode
+        except FileNotFoundError:
+            continue
+        except OSError as exc:
+            raise AnnualRecordsError(f"cannot read the file ({exc.strerror})", path=checked) from None
+        found = _not_ordinary(mode)
+        if found is not None:
+            raise _refused(checked, found)
     return path
+
+
+def read_file_text(path: Path) -> str:
+    """The text of the records file at ``path`` (UTF-8, line endings as they are), opened without
+    blocking and without following a link, and refused unless it is an ordinary file (checked on
+    the file opened, so nothing put in its place meanwhile is read)."""
+    flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+    try:
+        descriptor = os.open(path, flags)
+    except FileNotFoundError:
+        raise AnnualRecordsError("file not found", path=path) from None
+    except OSError as exc:
+        found = "a symbolic link" if os.path.islink(path) else None
+        if found:
+            raise _refused(path, found) from None
+        raise AnnualRecordsError(f"cannot read the file ({exc.strerror})", path=path) from None
+    with open(descriptor, "rb") as handle:
+        found = _not_ordinary(os.fstat(handle.fileno()).st_mode)
+        if found is not None:
+            raise _refused(path, found)
+        try:
+            data = handle.read()
+        except OSError as exc:
+            raise AnnualRecordsError(f"cannot read the file ({exc.strerror})", path=path) from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise AnnualRecordsError(f"expected UTF-8 text, found an undecodable byte at offset {exc.start}",
+                                 path=path) from None
 
 
 def load_records(path: Path, landlord: str, period: str) -> AnnualRecords:
@@ -550,8 +721,8 @@ def read_records(path: Path, landlord: str, period: str) -> tuple[AnnualRecords,
     path = check_file(path)
     if not os.path.lexists(path):
         return empty_records(landlord, period), None
-    document = load_yaml_document(path, AnnualRecordsError, aliases=False)
-    return validate_records(document.data, path, landlord, period), document.text
+    text = read_file_text(path)
+    return parse_records(text, path, landlord, period), text
 
 
 def parse_records(text: str, path: Path, landlord: str, period: str) -> AnnualRecords:
@@ -572,20 +743,25 @@ def validate_records(raw: Any, path: Path, landlord: str, period: str) -> Annual
     except ValidationError as exc:
         raise AnnualRecordsError(describe_problems(exc, raw), path=path) from None
     if (records.landlord, records.period) != (landlord, period):
-        raise AnnualRecordsError(f"the file is for landlord {shorten(records.landlord)}, period "
-                                 f"{shorten(records.period)}; expected {shorten(landlord)}, {shorten(period)}",
-                                 path=path)
+        period_shown = repr(records.period) if PERIOD_ID.fullmatch(records.period) else described(records.period)
+        raise AnnualRecordsError(f"the file is for landlord {described(records.landlord)}, period {period_shown}; "
+                                 f"expected {shorten(landlord)}, {shorten(period)}", path=path)
     return records
 
 
-#: Fields whose refused values are never quoted in a message (they may hold a name).
-_PRIVATE = frozenset({"case_references", "reference"})
 _LABELS = {"learning": "improvement", "ombudsman": "Ombudsman record"}
+
+
+def _key(key: object) -> str:
+    """A field's name as a message shows it (a name not of the records by its length only)."""
+    shown = described(key)
+    return shown.strip("'") if shown.startswith("'") else f"a field name of {len(str(key)):,} characters"
 
 
 def describe_problems(exc: ValidationError, raw: Any = None) -> str:
     """One part per problem naming the entry (its place in its list from 1, and its id when it
-    has a valid one) and the field; a refused reference is never quoted."""
+    has a valid one) and the field; a refused value is shown only as :func:`described` shows it,
+    a refused reference never."""
     parts = []
     for error in exc.errors():
         loc = list(error["loc"])
@@ -599,16 +775,15 @@ def describe_problems(exc: ValidationError, raw: Any = None) -> str:
                     label += f" ({check_item_id(entries[index].get('id'))})"
             words.append(label)
             loc = loc[2:]
-        path = ".".join(str(p + 1) if isinstance(p, int) else shorten(p, 40).strip("'") for p in loc)
+        path = ".".join(str(p + 1) if isinstance(p, int) else _key(p) for p in loc)
         if path:
             words.append(path)
         message = str(error["msg"]).removeprefix("Value error, ")
         found = error.get("input")
         if error["type"] == "extra_forbidden":
             message = "not a field of the records here: remove it, or check its spelling and indentation"
-        elif not _PRIVATE.intersection(str(p) for p in error["loc"]) and not isinstance(found, (dict, list)) \
-                and error["type"] not in ("value_error", "assertion_error"):
-            message += f" (found {shorten(found)})"
+        elif error["type"] not in ("value_error", "assertion_error", "missing"):
+            message += f" (found {described(found)})"
         parts.append(f"{': '.join(words)}: {message}" if words else message)
     return "; ".join(parts)
 
@@ -704,6 +879,6 @@ def ids(records: AnnualRecords, section: str) -> Iterable[str]:
 
 __all__ = ["ANNUAL_FOLDER", "ITEM_MODELS", "NONE_PARTS", "SECTIONS", "AnnualRecords", "ConfirmedNone",
            "GoverningBodyResponse", "Improvement", "MemberResponsible", "OmbudsmanFinding", "OmbudsmanOrder",
-           "OmbudsmanRecord", "check_item_id", "check_qualitative_analysis", "check_reference", "describe_problems",
-           "dump_records", "empty_records", "file_data", "load_records", "next_id", "parse_records", "read_records",
-           "records_file", "validate_records"]
+           "OmbudsmanRecord", "check_item_id", "check_link", "check_qualitative_analysis", "check_reference",
+           "describe_problems", "described", "dump_records", "empty_records", "file_data", "load_records", "next_id",
+           "parse_records", "read_date", "read_file_text", "read_records", "records_file", "validate_records"]

@@ -15,7 +15,9 @@ The store is kept as the answers are (:mod:`audit_lib.assessment.store`), with t
 2. reads the file again, so it applies to what is on disk now, with everything other editors
    saved since;
 3. changes one thing, **by id**: adds an entry to ``learning`` or ``ombudsman``, changes fields of
-   one entry, removes one entry, or sets (or clears) the governing body's response, the
+   one entry (a determination's or complaint handling failure order's kind is not changed to
+   one outside 8.1 (c) while it has findings or orders: see :func:`_check_kind_change`), removes
+   one entry, or sets (or clears) the governing body's response, the
    Member Responsible for Complaints, the landlord's own qualitative analysis or a "none this
    year" flag. A field another editor changed
    since this editor last read it (or since the value it says it saw, ``expected``) is a
@@ -34,7 +36,8 @@ records intended; if the round trip cannot write a change faithfully, the file i
 (without the comments) and checked the same way; if that fails too, nothing is written and the
 change is an error.
 
-The file, its lock and its history must be ordinary files: symbolic links are refused.
+The file, its lock and its history must be ordinary files: symbolic links, named pipes, folders
+and devices in their place are refused, before anything is opened (:func:`.records.check_file`).
 """
 
 from __future__ import annotations
@@ -59,6 +62,7 @@ from ..core.yaml_files import shorten
 from ..errors import AnnualRecordsError, AnswerStoreError, AuditError
 from .records import (
     ITEM_MODELS,
+    NON_COMPLIANCE_KINDS,
     NONE_PARTS,
     SECTIONS,
     AnnualRecords,
@@ -202,6 +206,7 @@ class RecordsStore:
 
     def history(self) -> list[dict[str, Any]]:
         """Every recorded change, oldest first. A torn last line (a crash mid-append) is skipped."""
+        check_file(self.path)  # an ordinary file: a named pipe in its place would block the read
         try:
             return self._history.read()
         except AnswerStoreError as exc:
@@ -341,6 +346,7 @@ class RecordsStore:
                 by, at = self._last_change(section, item_id, None)
                 return Conflict(section, item_id, None, _json(dict(fields)), None, by, at)
             updated = _validated_item(section, model, {**before.model_dump(), **fields}, self.path)
+            _check_kind_change(before, updated, self.path)
             changes: dict[str, Any] = {}
             for name in fields:
                 disk_value = _json(getattr(before, name))
@@ -457,6 +463,36 @@ def _validated_item(section: str, model: type[Improvement] | type[OmbudsmanRecor
         with contextlib.suppress(ValueError):
             label += f" {check_item_id(ident)}"
         raise AnnualRecordsError(f"{label}: {problems}; nothing was saved", path=path) from None
+
+
+#: An Ombudsman record's kind as a message names it.
+_KIND_NAMES = {"determination": "a determination",
+               "complaint_handling_failure_order": "a complaint handling failure order",
+               "annual_performance_report": "an annual performance report", "special_report": "a special report",
+               "other": "another publication"}
+
+
+def _count(number: int, word: str) -> str:
+    return f"{number if number else 'no'} {word}{'' if number == 1 else 's'}"
+
+
+def _check_kind_change(before: Improvement | OmbudsmanRecord, after: Improvement | OmbudsmanRecord,
+                       path: Path) -> None:
+    """Refuse moving an Ombudsman record out of the findings of non-compliance (8.1 c) while it
+    has findings or orders: they would leave 8.1 (c) with it, and its gap appear, unnoticed. The
+    kind may change with the findings and orders removed in the same change, or within 8.1 (c)."""
+    if not isinstance(before, OmbudsmanRecord) or not isinstance(after, OmbudsmanRecord):
+        return
+    if before.kind not in NON_COMPLIANCE_KINDS or after.kind in NON_COMPLIANCE_KINDS:
+        return
+    if not after.findings and not after.orders:
+        return
+    raise AnnualRecordsError(
+        f"Ombudsman record {before.id} has {_count(len(after.findings), 'finding')} and "
+        f"{_count(len(after.orders), 'order')}: as {_KIND_NAMES[before.kind]} it is one of the Ombudsman's findings "
+        f"of non-compliance (8.1 c); as {_KIND_NAMES[after.kind]} it would leave 8.1 (c), with its findings and "
+        "orders. Nothing was saved: keep its kind, or remove its findings and orders first if it is not a "
+        "determination or complaint handling failure order", path=path)
 
 
 def _validated_top(name: str, value: Any, path: Path) -> Any:

@@ -6,17 +6,22 @@ own qualitative analysis, with what the report still lacks shown at the top.
 Kept as the answers' forms are (:mod:`.widgets`): the widgets are never the source of truth.
 Everything is built from the records store (:class:`~audit_lib.annual.store.RecordsStore`) and
 every change goes to it at once (the lock, the history, the file written atomically); a field is
-saved when the auditor leaves it (a choice or a tick at once), a date only when it is a real date
-(typed DD/MM/YYYY, as the actions' due dates are), and after every save the panel shows the
-records as stored, with what other editors saved meanwhile. A change to something another editor
-changed since it was shown is a conflict, said beside the field with both values in words
-(:func:`~audit_lib.workbook.feedback.conflict_html`), and nothing is written over the other's.
+saved when the auditor leaves it (a choice or a tick at once), a date only when it is a date the
+records file takes (typed DD/MM/YYYY, from 2000 to 2099: :mod:`.annual_fields`), and after every
+save the panel shows the records as stored, with what other editors saved meanwhile. A change to
+something another editor changed since it was shown is a conflict, said beside the field with
+both values in words (:func:`~audit_lib.workbook.feedback.conflict_html`), and nothing is
+written over the other's.
 Every error reaches the auditor beside the widget (:func:`~audit_lib.workbook.feedback.guarded`).
 
 A new improvement or Ombudsman record is typed in a blank form and saved with its Add button (its
 required fields go in together: one change, one line of history); an entry's findings and orders
-are edited once it is added. The panel is drawn when the auditor opens it, and an entry's form
-when its Edit is clicked, so running the notebook stays quick.
+are edited once it is added (:mod:`.annual_entries`). The panel is drawn when the auditor opens
+it, and an entry's form when its Edit is clicked, so running the notebook stays quick.
+
+This module holds the panel and its parts for the whole records (the governing body's response,
+the MRC, "none this year", the analysis, the history); the entries' cards and forms are in
+:mod:`.annual_entries`, the fields and rows they are made of in :mod:`.annual_fields`.
 """
 
 from __future__ import annotations
@@ -24,35 +29,20 @@ from __future__ import annotations
 import datetime as dt
 import html
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from functools import partial
-from typing import Any, Literal
+from typing import Any
 
 import ipywidgets as w
 
 from ..annual.completeness import Gap, completeness
-from ..annual.records import (
-    IMPROVEMENT_STATUSES,
-    NONE_PARTS,
-    OMBUDSMAN_KINDS,
-    ORDER_PROGRESS,
-    OUTCOMES,
-    AnnualRecords,
-    Improvement,
-    OmbudsmanRecord,
-    section_label,
-)
+from ..annual.records import NONE_PARTS, AnnualRecords, section_label
 from ..annual.store import Conflict, RecordsStore, describe_value
-from ..assessment.actions import format_date, parse_due_date
 from ..assessment.merge import quote_text
 from ..errors import AuditError
+from .annual_entries import EntryCard, EntryForm, EntryList, entry_html
+from .annual_fields import DONE, FULL, GOVERNING_FIELDS, KIND_WORDS, MEMBER_FIELDS, NOTE, Field, Fields, FieldSpec
 from .feedback import conflict_html, error_html, guarded
 from .history_panel import SHOWN_CHARS, Entry, HistoryPanel
-
-FULL = w.Layout(width="100%")
-_DONE = '<span class="chc-saved" style="color:#14532d;font-size:12px">{}</span>'
-_NOTE = '<div class="chc-note" style="color:#7f1d1d;font-size:12px">{}</div>'
-_LABEL = {"description_width": "150px"}
 
 #: How the panel names each part of 8.1 that may be confirmed as having nothing this year.
 NONE_WORDS: dict[str, str] = {
@@ -62,494 +52,9 @@ NONE_WORDS: dict[str, str] = {
     "performance_report": "(e) The Ombudsman published no annual performance report about us this year",
     "other_publications": "(f) No other reports or publications of the Ombudsman about us this year",
 }
-KIND_WORDS: dict[str, str] = {
-    "determination": "Determination", "complaint_handling_failure_order": "Complaint handling failure order",
-    "annual_performance_report": "Annual performance report", "special_report": "Special report", "other": "Other",
-}
 _TOP_LABELS = {"governing_body": "The governing body's response",
                "member_responsible": "The Member Responsible for Complaints",
                "qualitative_analysis": "The qualitative analysis"}
-
-Kind = Literal["short", "long", "date", "choice", "references"]
-
-
-@dataclass(frozen=True)
-class FieldSpec:
-    """One field of a form: the record's field name, its label and how it is typed."""
-
-    name: str
-    label: str
-    kind: Kind = "short"
-    choices: tuple[tuple[str, str], ...] = ()
-    placeholder: str = ""
-
-
-def _choices(values: Sequence[str], words: Mapping[str, str] | None = None) -> tuple[tuple[str, str], ...]:
-    return tuple(((words or {}).get(v, v[:1].upper() + v[1:]), v) for v in values)
-
-
-DATE = "DD/MM/YYYY"
-LEARNING_FIELDS = (
-    FieldSpec("theme", "Theme or category", placeholder="The complaint category or theme it came from"),
-    FieldSpec("residents_said", "Residents said", "long", placeholder="What residents told us"),
-    FieldSpec("we_did", "We did", "long", placeholder="What was changed (or, while planned, what will be)"),
-    FieldSpec("when", "When", "date", placeholder=DATE),
-    FieldSpec("owner", "Owner", placeholder="Who owns it: a role"),
-    FieldSpec("status", "Status", "choice", _choices(IMPROVEMENT_STATUSES)),
-    FieldSpec("case_references", "Case references", "references",
-              placeholder="Case ids only, e.g. CMP-2024-0012, CMP-2024-0031 (never names)"),
-)
-OMBUDSMAN_FIELDS = (
-    FieldSpec("kind", "Kind", "choice", _choices(OMBUDSMAN_KINDS, KIND_WORDS)),
-    FieldSpec("date", "Date", "date", placeholder=DATE),
-    FieldSpec("reference", "Reference", placeholder="The Ombudsman's case or report reference"),
-    FieldSpec("link", "Link", placeholder="https://..."),
-    FieldSpec("title", "Title"),
-    FieldSpec("summary", "Summary", "long"),
-)
-FINDING_FIELDS = (FieldSpec("wording", "Finding", placeholder="The finding's wording"),
-                  FieldSpec("outcome", "Outcome", "choice", _choices(OUTCOMES)))
-ORDER_FIELDS = (FieldSpec("text", "Order", placeholder="What the Ombudsman ordered"),
-                FieldSpec("due", "Due", "date", placeholder=DATE),
-                FieldSpec("progress", "Progress", "choice", _choices(ORDER_PROGRESS)),
-                FieldSpec("completed", "Completed", "date", placeholder=DATE),
-                FieldSpec("note", "Note", placeholder="Progress made"))
-GOVERNING_FIELDS = (FieldSpec("text", "Response", "long", placeholder="The governing body's response to the report"),
-                    FieldSpec("meeting_date", "Meeting date", "date", placeholder=DATE),
-                    FieldSpec("name", "Given by (name)"), FieldSpec("role", "Role", placeholder="e.g. Chair of the Board"))
-MEMBER_FIELDS = (FieldSpec("name", "Name"), FieldSpec("role", "Role", placeholder="e.g. Board member"))
-ITEM_FIELDS: dict[str, tuple[FieldSpec, ...]] = {"learning": LEARNING_FIELDS, "ombudsman": OMBUDSMAN_FIELDS}
-
-
-class _Field:
-    """One widget and the note beside it; :meth:`read` gives the value to save (a date typed as
-    DD/MM/YYYY as an ISO date; ``ValueError`` with a plain message when it is not one)."""
-
-    def __init__(self, spec: FieldSpec, on_leave: Callable[[_Field], None], compact: bool = False) -> None:
-        self.spec = spec
-        common: dict[str, Any] = {"description": spec.label, "style": {"description_width": "auto"} if compact else _LABEL}
-        self.widget: w.Text | w.Textarea | w.Dropdown
-        if spec.kind == "choice":
-            self.widget = w.Dropdown(options=spec.choices, value=spec.choices[0][1],
-                                     layout=w.Layout(width="auto" if compact else "480px"), **common)
-        elif spec.kind == "long":
-            self.widget = w.Textarea(placeholder=spec.placeholder, continuous_update=False,
-                                     layout=w.Layout(width="100%", height="70px"), **common)
-        else:  # a date is typed, and read when the auditor leaves the field (as the actions' due dates)
-            width = "230px" if spec.kind == "date" else ("auto" if compact else "100%")
-            self.widget = w.Text(placeholder=spec.placeholder, continuous_update=False, layout=w.Layout(width=width),
-                                 **common)
-        self.widget.add_class(f"chc-annual-field-{spec.name}")
-        self.note = w.HTML()
-        self.widget.observe(lambda _: on_leave(self), names="value")
-        self.box = w.VBox([self.widget, self.note], layout=w.Layout(width="auto" if compact else "100%"))
-
-    @staticmethod
-    def shown(spec: FieldSpec, value: Any) -> Any:
-        """A stored value (JSON-able) as the widget shows it."""
-        if spec.kind == "choice":
-            return value if value is not None else spec.choices[0][1]
-        if spec.kind == "date":
-            return format_date(dt.date.fromisoformat(str(value))) if value else ""
-        if spec.kind == "references":
-            return ", ".join(value or [])
-        return "" if value is None else str(value)
-
-    def show(self, value: Any) -> None:
-        shown = self.shown(self.spec, value)
-        if self.widget.value != shown:
-            self.widget.value = shown
-
-    def read(self) -> Any:
-        """What the widget holds, as the store takes it: blank is ``None``."""
-        value = self.widget.value
-        if self.spec.kind == "choice":
-            return value
-        text = str(value or "").strip()
-        if self.spec.kind == "date":
-            day = parse_due_date(text)
-            return day.isoformat() if day else None
-        if self.spec.kind == "references":
-            return [part for part in text.replace(",", " ").replace(";", " ").split() if part]
-        return text or None
-
-    def say(self, note: str) -> None:
-        """``note`` (HTML) beside the field; blank clears it."""
-        if self.note.value != note:
-            self.note.value = note
-
-
-def _bad_date(exc: ValueError) -> str:
-    """A date that is not one, said beside its field (the typed text is not quoted)."""
-    return _NOTE.format(html.escape(f"Not saved: {exc}."))
-
-
-def _data(model: Improvement | OmbudsmanRecord | Any) -> dict[str, Any]:
-    data: dict[str, Any] = model.model_dump(mode="json")
-    return data
-
-
-class _Fields:
-    """Fields of a form and the value each last showed (what a change is compared with)."""
-
-    def __init__(self, specs: Sequence[FieldSpec], on_leave: Callable[[_Field], None], compact: bool = False) -> None:
-        self.fields = {spec.name: _Field(spec, on_leave, compact) for spec in specs}
-        self.shown: dict[str, Any] = {}
-        self.quiet = False
-
-    def show(self, values: Mapping[str, Any] | None) -> None:
-        self.quiet = True
-        try:
-            for name, field in self.fields.items():
-                value = values.get(name) if values else None
-                self.shown[name] = value
-                field.show(value)
-        finally:
-            self.quiet = False
-
-    def read_all(self) -> dict[str, Any] | None:
-        """Every field's value, or ``None`` after saying beside each date that is not one why."""
-        values: dict[str, Any] = {}
-        bad = False
-        for name, field in self.fields.items():
-            try:
-                values[name] = field.read()
-            except ValueError as exc:
-                field.say(_bad_date(exc))
-                bad = True
-        return None if bad else values
-
-
-class EntryForm:
-    """One improvement or Ombudsman record: each field saved when the auditor leaves it (``entry``
-    given), or, for a new one (``entry`` ``None``), every field saved together with the Add
-    button. An Ombudsman record's findings and orders are lists of rows, each list saved when the
-    auditor leaves one of its fields."""
-
-    def __init__(self, panel: AnnualRecordsPanel, section: str, entry: Improvement | OmbudsmanRecord | None) -> None:
-        self.panel = panel
-        self.section = section
-        self.id = entry.id if entry is not None else None
-        self.form = _Fields(ITEM_FIELDS[section], self._guard(self._leave))
-        self.message = w.HTML()
-        self.message.add_class("chc-message")
-        parts: list[w.Widget] = [field.box for field in self.form.fields.values()]
-        self.lists: dict[str, RowList] = {}
-        if entry is not None and section == "ombudsman":
-            for name, specs, title, word in (("findings", FINDING_FIELDS, "Findings", "finding"),
-                                             ("orders", ORDER_FIELDS, "Orders and the progress on each (9.7 c)",
-                                              "order")):
-                rows = RowList(self, name, specs, title, word)
-                self.lists[name] = rows
-                parts.append(rows.widget)
-        self.add = w.Button(description=f"Add this {section_label(section)}", button_style="primary",
-                            layout=w.Layout(width="auto"))
-        self.add.add_class("chc-annual-add")
-        self.add.on_click(self._guard(lambda _: self._add()))
-        self.cancel = w.Button(description="Cancel", layout=w.Layout(width="auto"))
-        self.cancel.on_click(self._guard(lambda _: panel.close_new(section)))
-        if entry is None:
-            parts.append(w.HBox([self.add, self.cancel]))
-        parts.append(self.message)
-        self.widget = w.VBox(parts, layout=w.Layout(border="1px solid #c9d1d9", padding="6px", margin="0 0 8px 0",
-                                                    width="100%"))
-        self.widget.add_class(f"chc-annual-form-{section}")
-        if entry is not None:
-            self.show(entry)
-        else:
-            self.form.show(None)
-
-    def _guard(self, callback: Callable[..., Any]) -> Callable[..., None]:
-        return guarded(callback, self._failed)
-
-    def _failed(self, exc: BaseException) -> None:
-        self.message.value = error_html(exc)
-        if self.id is not None and self.panel.store is not None:
-            entry = self.panel.store.records.item(self.section, self.id)
-            if entry is not None:
-                self.show(entry)
-
-    def show(self, entry: Improvement | OmbudsmanRecord) -> None:
-        """Show the entry as stored (another editor's changes included)."""
-        data = _data(entry)
-        self.form.show(data)
-        for name, rows in self.lists.items():
-            rows.show(data.get(name) or [])
-
-    def _leave(self, field: _Field) -> None:
-        if self.form.quiet:
-            return
-        name = field.spec.name
-        try:
-            value = field.read()
-        except ValueError as exc:
-            field.say(_bad_date(exc))
-            return
-        if self.id is None:  # a new entry: saved with its Add button
-            field.say("")
-            return
-        self.save({name: value}, field.say)
-
-    def save(self, fields: dict[str, Any], say: Callable[[str], None]) -> None:
-        """Save ``fields`` of this entry (compared with what the form showed); the outcome said by ``say``."""
-        store = self.panel.need_store()
-        expected = {name: self._shown(name) for name in fields}
-        try:
-            result = store.change(self.section, self.id or "", fields, expected=expected)
-        except AuditError as exc:
-            say(error_html(exc))
-            self._failed_quietly()
-            self.panel.after_save()
-            return
-        if isinstance(result, Conflict):
-            say(conflict_html(result))
-        else:
-            say(_DONE.format("Saved."))
-        self.message.value = ""
-        self.panel.after_save()
-
-    def _failed_quietly(self) -> None:
-        entry = self.panel.need_store().records.item(self.section, self.id or "")
-        if entry is not None:
-            self.show(entry)
-
-    def _shown(self, name: str) -> Any:
-        if name in self.lists:
-            return self.lists[name].shown
-        return self.form.shown.get(name)
-
-    def _add(self) -> None:
-        values = self.form.read_all()
-        if values is None:
-            self.message.value = _NOTE.format("Not added: correct the dates said above.")
-            return
-        data = {name: value for name, value in values.items() if value not in (None, [])}
-        try:
-            added = self.panel.need_store().add(self.section, data)
-        except AuditError as exc:
-            self.message.value = error_html(exc, "Not added")
-            return
-        self.panel.added(self.section, added.id)
-
-
-class RowList:
-    """An Ombudsman record's findings or orders: one row of fields each, the whole list saved when
-    the auditor leaves a field of a row. A row not complete yet (no text) waits, said beside it."""
-
-    def __init__(self, form: EntryForm, name: str, specs: Sequence[FieldSpec], title: str, word: str) -> None:
-        self.form = form
-        self.name = name
-        self.specs = specs
-        self.word = word
-        self.rows: list[_Fields] = []
-        self.shown: list[dict[str, Any]] = []
-        self.quiet = False  # True while the rows are being filled from the store
-        self.box = w.VBox()
-        self.note = w.HTML()
-        self.add = w.Button(description=f"Add {word}", icon="plus", layout=w.Layout(width="auto"))
-        self.add.on_click(form._guard(lambda _: self._add_row()))
-        self.widget = w.VBox([w.HTML(f"<b>{html.escape(title)}</b>"), self.box, self.add, self.note], layout=FULL)
-        self.widget.add_class(f"chc-annual-{name}")
-
-    def show(self, items: list[dict[str, Any]]) -> None:
-        """The stored items in the rows (rebuilt only when they differ from what the rows show)."""
-        if items == self.shown and len(self.rows) >= len(items):
-            return
-        self.shown = [dict(item) for item in items]
-        self.quiet = True
-        try:
-            self.rows = [self._row(item) for item in items]
-        finally:
-            self.quiet = False
-        self._draw()
-
-    def _row(self, item: dict[str, Any] | None) -> _Fields:
-        row = _Fields(self.specs, self.form._guard(lambda _: self._leave()), compact=True)
-        row.show(item)
-        return row
-
-    def _draw(self) -> None:
-        boxes = []
-        for row in self.rows:
-            remove = w.Button(description="Remove", layout=w.Layout(width="80px"))
-            remove.on_click(self.form._guard(lambda _, r=row: self._remove(r)))
-            boxes.append(w.HBox([*(f.box for f in row.fields.values()), remove], layout=FULL))
-        self.box.children = boxes
-
-    def _add_row(self) -> None:
-        self.rows.append(self._row(None))
-        self._draw()
-
-    def _remove(self, row: _Fields) -> None:
-        self.rows.remove(row)
-        self._draw()
-        self._leave()
-
-    def _leave(self) -> None:
-        if self.quiet or any(row.quiet for row in self.rows):
-            return
-        items = []
-        for row in self.rows:
-            values = row.read_all()
-            if values is None:
-                self.note.value = _NOTE.format(f"Not saved: correct the date in the {self.word} said above.")
-                return
-            if values[self.specs[0].name] is None:  # no text yet: saved once it has one
-                if any(values[spec.name] is not None for spec in self.specs if spec.kind != "choice"):
-                    self.note.value = _NOTE.format(f"Not saved yet: type the {self.word}'s "
-                                                   f"{self.specs[0].label.lower()}; the rest is saved with it.")
-                    return
-                continue  # a blank row: nothing to save
-            items.append({k: v for k, v in values.items() if v is not None})
-        self.form.save({self.name: items}, self._say)
-
-    def _say(self, note: str) -> None:
-        self.note.value = note
-
-
-class EntryCard:
-    """An improvement or Ombudsman record drawn as HTML, with Edit (its form in the card's place)
-    and Remove (a second click confirms)."""
-
-    def __init__(self, panel: AnnualRecordsPanel, section: str, entry: Improvement | OmbudsmanRecord) -> None:
-        self.panel = panel
-        self.section = section
-        self.id = entry.id
-        self.entry = entry
-        self.form: EntryForm | None = None
-        self.html = w.HTML(layout=FULL)
-        self.edit = w.Button(description="Edit", icon="pencil", layout=w.Layout(width="90px"))
-        self.edit.on_click(guarded(lambda _: self.open(), self._show_error))
-        self.remove = w.Button(description="Remove", layout=w.Layout(width="auto"))
-        self.remove.on_click(guarded(lambda _: self._remove(), self._show_error))
-        self.message = w.HTML()
-        self._removing = False
-        self.body = w.VBox([self.html])
-        self.widget = w.VBox([self.body, w.HBox([self.edit, self.remove]), self.message],
-                             layout=w.Layout(width="100%", margin="0 0 8px 0"))
-        self.widget.add_class("chc-annual-card")
-        self.widget.add_class(f"chc-annual-card-{entry.id}")
-        self.show(entry)
-
-    def _show_error(self, exc: BaseException) -> None:
-        self.message.value = error_html(exc, "Not done")
-
-    def show(self, entry: Improvement | OmbudsmanRecord) -> None:
-        self.entry = entry
-        if self.form is not None:
-            self.form.show(entry)
-            return
-        value = entry_html(self.section, entry)
-        if self.html.value != value:
-            self.html.value = value
-
-    def open(self) -> EntryForm:
-        """The entry's form in the card's place (built once)."""
-        if self.form is None:
-            self.form = EntryForm(self.panel, self.section, self.entry)
-            self.body.children = [self.form.widget]
-            self.edit.layout.display = "none"
-        return self.form
-
-    def _remove(self) -> None:
-        if not self._removing:
-            self._removing = True
-            self.remove.description = f"Click again to remove {self.id}"
-            self.remove.button_style = "danger"
-            return
-        self._removing = False
-        self.remove.description, self.remove.button_style = "Remove", ""
-        result = self.panel.need_store().remove(self.section, self.id, expected=self.entry)
-        if isinstance(result, Conflict):
-            self.message.value = conflict_html(result)
-        self.panel.after_save()
-
-
-def _line(label: str, value: Any) -> str:
-    return f"<div><b>{html.escape(label)}:</b> {html.escape(describe_value(value))}</div>" if value else ""
-
-
-def entry_html(section: str, entry: Improvement | OmbudsmanRecord) -> str:
-    """An entry as its card shows it, every typed text escaped."""
-    data = _data(entry)
-    if isinstance(entry, Improvement):
-        facts = [entry.status] + ([f"done {format_date(entry.when)}" if entry.status == "done" else
-                                   f"when {format_date(entry.when)}"] if entry.when else [])
-        facts += [f"owner: {entry.owner}"] if entry.owner else []
-        head = (f"<b>{html.escape(entry.id)}</b> {html.escape(entry.theme)} "
-                f'<span style="color:#57606a">({html.escape(", ".join(facts))})</span>')
-        body = (_line("Residents said", entry.residents_said) + _line("We did", entry.we_did)
-                + _line("Case references", data["case_references"]))
-    else:
-        where = [entry.reference or "", entry.link or ""]
-        head = (f"<b>{html.escape(entry.id)}</b> {html.escape(KIND_WORDS[entry.kind])}, "
-                f"{format_date(entry.date)}: {html.escape(entry.title or '')} "
-                f'<span style="color:#57606a">{html.escape(" ".join(p for p in where if p))}</span>')
-        body = _line("Summary", entry.summary)
-        body += "".join(f"<div><b>Finding:</b> {html.escape(f.wording)} ({html.escape(f.outcome)})</div>"
-                        for f in entry.findings)
-        body += "".join(
-            f"<div><b>Order:</b> {html.escape(o.text)} ({html.escape(o.progress)}"
-            + (f", due {format_date(o.due)}" if o.due else "")
-            + (f", completed {format_date(o.completed)}" if o.completed else "")
-            + (f"; {html.escape(o.note)}" if o.note else "") + ")</div>"
-            for o in entry.orders)
-    return f'<div class="chc-annual-entry" style="font-size:13px">{head}{body}</div>'
-
-
-class EntryList:
-    """The learning log or the Ombudsman's records: a card per entry, in the file's order, and a
-    button opening a blank form for a new one."""
-
-    def __init__(self, panel: AnnualRecordsPanel, section: str, title: str, intro: str) -> None:
-        self.panel = panel
-        self.section = section
-        self.cards: dict[str, EntryCard] = {}
-        self.new: EntryForm | None = None
-        self.box = w.VBox(layout=FULL)
-        self.empty = w.HTML(f"<i>No {section_label(section)}s recorded yet.</i>")
-        self.new_box = w.VBox(layout=FULL)
-        self.note = w.HTML()
-        self.open_new = w.Button(description=f"Add an {section_label(section)}", icon="plus",
-                                 layout=w.Layout(width="auto"))
-        self.open_new.add_class(f"chc-annual-new-{section}")
-        self.open_new.on_click(guarded(lambda _: self.start_new(), self._show_error))
-        self.widget = w.VBox([w.HTML(f"<h4 style='margin:10px 0 4px 0;color:#1f4e79'>{html.escape(title)}</h4>"
-                                     f"<div style='font-size:12px;color:#57606a'>{html.escape(intro)}</div>"),
-                              self.box, self.new_box, self.open_new, self.note], layout=FULL)
-        self.widget.add_class(f"chc-annual-{section}")
-
-    def _show_error(self, exc: BaseException) -> None:
-        self.note.value = error_html(exc, "Not done")
-
-    def start_new(self) -> EntryForm:
-        """A blank form for a new entry (one at a time)."""
-        if self.new is None:
-            self.new = EntryForm(self.panel, self.section, None)
-            self.new_box.children = [self.new.widget]
-            self.open_new.layout.display = "none"
-        return self.new
-
-    def close_new(self) -> None:
-        self.new = None
-        self.new_box.children = []
-        self.open_new.layout.display = ""
-
-    def show(self, records: AnnualRecords) -> None:
-        """A card per stored entry: cards of entries still there kept (an open form with them)."""
-        entries = records.items(self.section)
-        cards: dict[str, EntryCard] = {}
-        for entry in entries:
-            card = self.cards.get(entry.id)
-            if card is None:
-                card = EntryCard(self.panel, self.section, entry)
-            else:
-                card.show(entry)
-            cards[entry.id] = card
-        self.cards = cards
-        children = [card.widget for card in cards.values()] if cards else [self.empty]
-        if children != list(self.box.children):
-            self.box.children = children
 
 
 class WholeForm:
@@ -559,7 +64,7 @@ class WholeForm:
     def __init__(self, panel: AnnualRecordsPanel, name: str, specs: Sequence[FieldSpec], title: str) -> None:
         self.panel = panel
         self.name = name
-        self.form = _Fields(specs, guarded(self._leave, self._failed))
+        self.form = Fields(specs, guarded(self._leave, self._failed))
         self.stored: dict[str, Any] | None = None
         self.note = w.HTML()
         self.note.add_class("chc-message")
@@ -575,7 +80,7 @@ class WholeForm:
         self.stored = dict(value) if value is not None else None
         self.form.show(self.stored)
 
-    def _leave(self, field: _Field) -> None:
+    def _leave(self, field: Field) -> None:
         if self.form.quiet:
             return
         values = self.form.read_all()
@@ -586,7 +91,7 @@ class WholeForm:
         if given and len(given) < len(values):
             missing = [f.spec.label.lower() for f in self.form.fields.values() if values[f.spec.name] is None]
             words = (" (blank every field to remove it)" if self.stored is not None else "")
-            self.note.value = _NOTE.format(html.escape(f"Not saved yet: give the {', '.join(missing)}; it is saved "
+            self.note.value = NOTE.format(html.escape(f"Not saved yet: give the {', '.join(missing)}; it is saved "
                                                        f"when every field is given{words}."))
             return
         store = self.panel.need_store()
@@ -600,7 +105,7 @@ class WholeForm:
             self.note.value = error_html(exc)
             self.panel.after_save()
             return
-        self.note.value = conflict_html(result) if isinstance(result, Conflict) else _DONE.format(
+        self.note.value = conflict_html(result) if isinstance(result, Conflict) else DONE.format(
             "Saved." if value is not None else "Removed.")
         self.panel.after_save()
 
@@ -693,12 +198,12 @@ class AnalysisBox:
         if self.suggest is None:
             return
         if self.text.value.strip():
-            self.note.value = _NOTE.format("The box already holds your analysis: empty it (and leave it) first to "
+            self.note.value = NOTE.format("The box already holds your analysis: empty it (and leave it) first to "
                                            "start again from the sentences written from the data.")
             return
         sentences = self.suggest()
         if not sentences.strip():
-            self.note.value = _NOTE.format("There are no sentences written from the data for this period.")
+            self.note.value = NOTE.format("There are no sentences written from the data for this period.")
             return
         self.text.value = sentences  # saved as if typed: the auditor's text from now on
 
@@ -709,7 +214,7 @@ class AnalysisBox:
         if isinstance(result, Conflict):
             self.note.value = conflict_html(result)
         else:
-            self.note.value = _DONE.format("Saved." if value.strip() else "Removed: the report shows the sentences "
+            self.note.value = DONE.format("Saved." if value.strip() else "Removed: the report shows the sentences "
                                            "written from the data.")
         self.panel.after_save()
 
@@ -859,7 +364,7 @@ class AnnualRecordsPanel:
         entries.close_new()
         self.after_save()
         more = " Edit it to add its findings and orders." if section == "ombudsman" else ""
-        entries.note.value = _DONE.format(html.escape(f"Added {section_label(section)} {item_id}.{more}"))
+        entries.note.value = DONE.format(html.escape(f"Added {section_label(section)} {item_id}.{more}"))
 
     def close_new(self, section: str) -> None:
         (self.learning if section == "learning" else self.ombudsman).close_new()
