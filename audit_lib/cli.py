@@ -31,6 +31,8 @@ from itertools import pairwise
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
+from .batch.pools import EXECUTORS
+from .batch.run import REPORTS  # neither loads papermill nor nbconvert (only the workers do)
 from .batch.worker import DEFAULT_CELL_TIMEOUT
 from .code.catalogue import DEFAULT_CODE, Catalogue, load_catalogue
 from .core.ids import CODE_VERSION, quoted
@@ -573,7 +575,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--outputs", type=Path, default=DEFAULT_OUTPUTS, help="outputs folder (default: ./outputs)")
     run.add_argument("--workers", type=_whole_number, default=None,
                      help="parallel workers (default: one per core; with a Dask scheduler, its workers)")
-    run.add_argument("--executor", choices=("local", "dask"), default="local",
+    run.add_argument("--executor", choices=EXECUTORS, default=EXECUTORS[0],
                      help="local worker processes (default) or tasks on a Dask distributed cluster")
     run.add_argument("--scheduler", metavar="ADDRESS",
                      help="with --executor dask: an existing scheduler (e.g. tcp://127.0.0.1:8786); "
@@ -582,7 +584,7 @@ def build_parser() -> argparse.ArgumentParser:
                      help="per-cell time limit; a cell running longer fails its landlord (0: none; default %(default)s)")
     run.add_argument("--retry-failed", action="store_true",
                      help="re-run only the landlords whose last run failed (from outputs/<period>/run.json)")
-    run.add_argument("--report", choices=("self-assessment", "annual"), default="self-assessment",
+    run.add_argument("--report", choices=REPORTS, default=REPORTS[0],
                      help="the self-assessment (default), or the annual complaints performance and service "
                           "improvement report too, in the same set (annual_report.html; it appends the self-assessment)")
     run.add_argument("--pdf", action="store_true",

@@ -7,11 +7,14 @@ the failure comes first.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import nbformat
@@ -122,9 +125,10 @@ def test_the_index_links_the_annual_report_and_the_pdfs_of_the_complete_set(annu
     metrics = json.loads((outputs / "2024-25" / LANDLORD / "metrics.json").read_text())
     expected = "Complete" if metrics["annual_report"]["complete"] else "Incomplete"
     assert row.select_one("td.annual-status").get_text(strip=True) == expected
-    # the landlords not run have no annual report, and their status is not known
+    # the landlords not run have no annual report, and no figures to say more
     other = index.find("tr", id="annual-calder-vale-housing")
-    assert not other.select("a") and "not produced" in other.get_text() and "not known" in other.get_text()
+    assert not other.select("a") and [" ".join(td.get_text().split()) for td in other.select("td")][1:] == [
+        "not produced", "not produced", "no current figures (see Reports)"]
 
 
 def _tiny_workbook(path: Path) -> Path:
@@ -160,7 +164,7 @@ def test_a_failing_annual_report_fails_the_landlord_and_leaves_no_report(annual_
     index = BeautifulSoup((mine / "2024-25" / "index.html").read_text(), "html.parser")
     assert not index.select(f"a[href^='{LANDLORD}/']")
     row = index.find("tr", id=f"annual-{LANDLORD}")
-    assert "not produced" in row.get_text() and "not known" in row.get_text()
+    assert "not produced" in row.get_text() and "no current figures" in row.get_text()
     assert "annual report: cell" in index.select_one("table.reports").get_text()  # the reason, from run.json
 
 
@@ -222,3 +226,86 @@ def test_timings_record_each_further_notebook_under_its_key():
     assert record["kernel_start"] == 1.235 and record["pdf"] == 2.5
     assert record["annual_report"] == {"kernel_start": 0.0, "execution": 0.5, "shutdown": 0.0, "export": 0.0,
                                        "kernel_attempts": 0}
+
+
+def test_the_command_offers_the_reports_and_executors_the_batch_knows():
+    from audit_lib.batch.pools import EXECUTORS
+    from audit_lib.batch.run import REPORTS
+    from audit_lib.cli import build_parser
+
+    parser = build_parser()
+    run = parser._subparsers._group_actions[0].choices["run"]
+    choices = {action.dest: action.choices for action in run._actions}
+    assert choices["report"] is REPORTS and choices["executor"] is EXECUTORS  # one list each, not a copy
+
+
+# --- the group summary's files (index.html, group_summary.ipynb, group_summary.pdf) go together ---------------
+
+GROUP_FILES = ("index.html", "group_summary.ipynb", "group_summary.pdf")
+
+
+def _group_files(outputs: Path) -> set[str]:
+    return {name for name in GROUP_FILES if (outputs / "2024-25" / name).exists()}
+
+
+def _copy_with_group_pdf(annual_run, tmp_path: Path) -> tuple[Path, Path]:
+    """The inputs, and a copy of the outputs of the run above: its index beside its group summary's PDF."""
+    _, inputs, outputs = annual_run
+    mine = Path(shutil.copytree(outputs, tmp_path / "outputs"))
+    assert _group_files(mine) == set(GROUP_FILES)
+    return inputs, mine
+
+
+def test_a_run_without_pdfs_leaves_no_group_pdf_of_an_earlier_run(annual_run, tmp_path):
+    inputs, mine = _copy_with_group_pdf(annual_run, tmp_path)
+    tiny = _tiny_workbook(tmp_path / "workbook.ipynb")
+    batch = run_batch([LANDLORD], PERIOD, inputs, mine, workers=1, progress=False, as_of=DEMO_AS_OF,
+                      notebook=tiny, group_notebook=tiny)
+    assert batch.group is not None and batch.group.status == "ok"
+    assert _group_files(mine) == {"index.html", "group_summary.ipynb"}
+
+
+def test_a_failed_group_print_leaves_no_group_pdf_of_an_earlier_run(annual_run, tmp_path, monkeypatch):
+    inputs, mine = _copy_with_group_pdf(annual_run, tmp_path)
+    monkeypatch.setenv("CHC_AUDIT_CHROMIUM", "/bin/false")  # runs, but prints nothing
+    tiny = _tiny_workbook(tmp_path / "workbook.ipynb")
+    batch = run_batch([LANDLORD], PERIOD, inputs, mine, workers=1, progress=False, as_of=DEMO_AS_OF,
+                      notebook=tiny, group_notebook=tiny, pdf=True)
+    assert batch.group is not None and batch.group.status == "failed"
+    assert batch.group.error.startswith("group_summary.pdf: ")
+    assert _group_files(mine) == {"group_summary.ipynb"}  # the executed notebook, kept: no index, no PDF
+
+
+def test_a_run_killed_midway_leaves_no_group_pdf_of_an_earlier_run(annual_run, tmp_path):
+    import psutil
+
+    inputs, mine = _copy_with_group_pdf(annual_run, tmp_path)
+    slow = _tiny_workbook(tmp_path / "workbook.ipynb")
+    nb = nbformat.read(str(slow), as_version=4)
+    nb.cells.append(nbformat.v4.new_code_cell("import time\ntime.sleep(120)"))
+    nbformat.write(nb, str(slow))
+    command = [sys.executable, "-m", "audit_lib.cli", "run", LANDLORD, "--period", "2024-25", "--inputs",
+               str(inputs), "--outputs", str(mine), "--workers", "1", "--notebook", str(slow)]
+    proc = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    parent = psutil.Process(proc.pid)
+    started: list[psutil.Process] = []
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and proc.poll() is None:  # the landlord's set is being built
+            started = parent.children(recursive=True) or started
+            if any(".staging-" in p.name for p in (mine / "2024-25").iterdir()):
+                break
+            time.sleep(0.05)
+        assert proc.poll() is None, "the run ended before it could be killed"
+        started = parent.children(recursive=True) or started
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+    finally:
+        for child in started:  # this test's own processes only
+            with contextlib.suppress(psutil.Error):
+                child.kill()
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert "group_summary.pdf" not in _group_files(mine)
+    assert not _group_files(mine)  # the earlier run's group summary is withdrawn whole

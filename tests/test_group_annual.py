@@ -13,13 +13,18 @@ from pathlib import Path
 from bs4 import BeautifulSoup
 
 from audit_lib.batch.outputs import write_manifest
-from audit_lib.group.members import AnnualStatus
+from audit_lib.code.catalogue import load_catalogue
+from audit_lib.config.landlords import load_registry
+from audit_lib.core.periods import Period
+from audit_lib.group.members import AnnualStatus, Member
 from audit_lib.group.summary import open_group_summary
 
 from .conftest import DEMO_AS_OF, write
+from .demo import DEMO_INPUTS
 
 RUN = "20250630T120000Z-abcdef12"
 SCRIPT = "<script>alert('gap')</script>"
+PERIOD = Period.parse("2024-25")
 
 
 def _gap(part: str | None, message: str, provision: str = "8.1") -> dict[str, object]:
@@ -82,12 +87,12 @@ def test_each_annual_report_is_linked_with_whether_it_is_complete_and_its_gaps(d
         "8.1 (d): No service improvements recorded.", f"8.2: No response {SCRIPT}"]
     assert _cells(soup, "calder-vale-housing")[3].startswith("2 gaps")
     assert _cells(soup, "moorside-almshouses")[1:] == [
-        "not produced: run with --report annual", "not known",
+        "not produced: run with --report annual", "not produced",
         "not recorded in its figures (a run before annual reports)"]
     # the latest run failed: nothing linked, the status not known
     wharfedale = soup.find("tr", id="annual-wharfedale-community-homes")
-    assert not wharfedale.select("a") and _cells(soup, "wharfedale-community-homes")[1:3] == ["not produced",
-                                                                                               "not known"]
+    assert not wharfedale.select("a") and _cells(soup, "wharfedale-community-homes")[1:] == [
+        "not produced", "not produced", "no current figures (see Reports)"]
     # the reports table links the annual reports and the PDFs beside the self-assessments
     assert [a["href"] for a in soup.select("table.reports a") if not a["href"].endswith(".json")] == [
         "riverbend-homes/self_assessment.html", "riverbend-homes/self_assessment.pdf",
@@ -98,7 +103,8 @@ def test_each_annual_report_is_linked_with_whether_it_is_complete_and_its_gaps(d
 
 def test_everything_typed_is_escaped(demo_inputs, tmp_path):
     outputs = _outputs(tmp_path, {"riverbend-homes": "ok"})
-    _set(outputs, "riverbend-homes", {"complete": False, "gaps": [_gap("c", SCRIPT)]}, ("self_assessment.html",))
+    _set(outputs, "riverbend-homes", {"complete": False, "gaps": [_gap("c", SCRIPT)]},
+         ("self_assessment.html", "annual_report.html"))
     html = open_group_summary("2024-25", demo_inputs, outputs, as_of=DEMO_AS_OF).annual_reports().html
     assert SCRIPT not in html and "&lt;script&gt;alert(" in html
 
@@ -110,7 +116,7 @@ def test_a_file_the_manifest_does_not_list_is_not_linked(demo_inputs, tmp_path):
     soup = _summary(demo_inputs, outputs)
     assert [a["href"] for a in soup.select("a[href^='riverbend-homes/']")] == [
         "riverbend-homes/self_assessment.html", "riverbend-homes/metrics.json"]
-    assert _cells(soup, "riverbend-homes")[1] == "not produced: run with --report annual"
+    assert _cells(soup, "riverbend-homes")[1:3] == ["not produced: run with --report annual", "not produced"]
 
 
 def test_a_changed_annual_report_makes_the_set_incomplete(demo_inputs, tmp_path):
@@ -125,7 +131,7 @@ def test_a_changed_annual_report_makes_the_set_incomplete(demo_inputs, tmp_path)
 def test_many_gaps_are_counted_and_the_first_five_listed_each_cut_short(demo_inputs, tmp_path):
     outputs = _outputs(tmp_path, {"riverbend-homes": "ok"})
     gaps = [_gap("f", f"Gap number {n}. " + "x" * 300) for n in range(1, 8)]
-    _set(outputs, "riverbend-homes", {"complete": False, "gaps": gaps}, ("self_assessment.html",))
+    _set(outputs, "riverbend-homes", {"complete": False, "gaps": gaps}, ("self_assessment.html", "annual_report.html"))
     soup = _summary(demo_inputs, outputs)
     items = [li.get_text() for li in soup.find("tr", id="annual-riverbend-homes").select("ul.gaps li")]
     assert len(items) == 6 and items[-1] == "and 2 more (in its annual report)"
@@ -133,15 +139,54 @@ def test_many_gaps_are_counted_and_the_first_five_listed_each_cut_short(demo_inp
     assert _cells(soup, "riverbend-homes")[3].startswith("7 gaps")
 
 
+def test_a_report_not_produced_is_neither_complete_nor_incomplete(demo_inputs, tmp_path):
+    """The figures record whether the records would make a complete report; without the annual report in its
+    set, the roll-up says it was not produced, and how to produce it, not "Complete"."""
+    outputs = _outputs(tmp_path, {"riverbend-homes": "ok", "calder-vale-housing": "ok"})
+    _set(outputs, "riverbend-homes", {"complete": True, "gaps": []}, ("self_assessment.html",))
+    _set(outputs, "calder-vale-housing", {"complete": False, "gaps": [_gap("d", "No service improvements.")]},
+         ("self_assessment.html",))
+    soup = _summary(demo_inputs, outputs)
+    for landlord in ("riverbend-homes", "calder-vale-housing"):
+        assert _cells(soup, landlord)[1:] == ["not produced: run with --report annual", "not produced", "—"]
+        assert not soup.find("tr", id=f"annual-{landlord}").select(".badge")
+
+
+def test_an_unreadable_records_file_is_shown_as_the_reason(demo_inputs, tmp_path):
+    outputs = _outputs(tmp_path, {"riverbend-homes": "ok", "calder-vale-housing": "ok"})
+    problem = f"the annual records file is not valid JSON {SCRIPT}: " + "fix it " * 60
+    annual = {"complete": False, "gaps": [], "records_sha256": None, "problem": problem}
+    _set(outputs, "riverbend-homes", annual, ("self_assessment.html", "annual_report.html"))
+    _set(outputs, "calder-vale-housing", annual, ("self_assessment.html",))  # not produced: the reason still shown
+    summary = open_group_summary("2024-25", demo_inputs, outputs, as_of=DEMO_AS_OF)
+    html = summary.annual_reports().html
+    soup = BeautifulSoup(html, "html.parser")
+    river = _cells(soup, "riverbend-homes")
+    assert river[2] == "Incomplete"
+    assert river[3].startswith(f"records file cannot be read: the annual records file is not valid JSON {SCRIPT}")
+    assert river[3].endswith("…") and len(river[3]) < 220
+    assert "none" not in river[3]
+    assert _cells(soup, "calder-vale-housing")[2:] == ["not produced", river[3]]
+    assert SCRIPT not in html
+
+
+def _member(metrics: dict[str, object] | None) -> Member:
+    """A subsidiary with these figures, and nothing else of note."""
+    entry = load_registry(DEMO_INPUTS).get("riverbend-homes")
+    return Member(entry=entry, catalogue=load_catalogue(entry.code_for(PERIOD)), metrics=metrics, statuses=None,
+                  state=None, action_dates=[], problems=[], run=None, report=None, metrics_link=None)
+
+
 def test_the_status_is_not_known_unless_the_figures_say_complete_or_not():
-    from audit_lib.group.members import Member
-
     def status(annual: object) -> AnnualStatus | None:
-        member = Member.__new__(Member)
-        member.metrics = {"annual_report": annual}
-        return member.annual_status
+        return _member({"annual_report": annual}).annual_status
 
+    assert _member(None).annual_status is None
     assert status(None) is None and status({"gaps": []}) is None and status({"complete": "yes"}) is None
     assert status({"complete": True}) == AnnualStatus(True, ())
     assert status({"complete": False, "gaps": [{"provision": "8.1", "part": "b", "message": "m"}, "junk"]}) == \
         AnnualStatus(False, (("8.1 (b)", "m"),))
+    assert status({"complete": False, "gaps": [], "problem": "cannot be read"}) == \
+        AnnualStatus(False, (), "cannot be read")
+    assert status({"complete": False, "gaps": [], "problem": None}).problem is None
+    assert status({"complete": False, "gaps": [], "problem": 42}).problem == "no reason recorded"

@@ -16,8 +16,9 @@ latest run ended, so a run with ``retry_failed`` re-runs only those that failed.
 Outputs go to ``outputs/<period>/<landlord>/`` and ``outputs/<period>/``; ``inputs/`` is only read.
 A run holds an exclusive lock on ``outputs/<period>/`` from start to end; each landlord's
 outputs are replaced as one set (:mod:`audit_lib.batch.outputs`); ``run.json`` records each
-landlord as running before it starts and its outcome as soon as it ends; the previous
-``index.html`` is withdrawn until this run's group summary replaces it. Worker processes end
+landlord as running before it starts and its outcome as soon as it ends; the previous group
+summary (``index.html``, its notebook and ``group_summary.pdf``) is withdrawn whole before any
+landlord runs, and only this run's group summary puts its files back. Worker processes end
 when this process dies (:mod:`audit_lib.batch.pools`).
 This module imports neither papermill nor nbconvert: only the workers load them.
 """
@@ -305,9 +306,16 @@ def new_run_id() -> str:
     return dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:8]
 
 
-def _withdraw_index(period_folder: Path) -> None:
-    """Remove the previous group summary: it described the landlords' old outputs, being replaced now."""
-    for name in (INDEX_NAME, GROUP_NOTEBOOK_NAME):
+#: The group summary's files, in the order a run withdraws them: the PDF first, so that a run
+#: stopped at any point (even killed) never leaves a PDF beside another run's index, or none.
+GROUP_FILES: tuple[str, ...] = (GROUP_PDF_NAME, INDEX_NAME, GROUP_NOTEBOOK_NAME)
+
+
+def withdraw_group_summary(period_folder: Path) -> None:
+    """Remove the previous group summary, all its files (:data:`GROUP_FILES`), before any landlord runs:
+    it described the landlords' old outputs, being replaced now. This run's group summary puts back
+    only the files it makes (no PDF without ``pdf``, nothing but its notebook when it fails)."""
+    for name in GROUP_FILES:
         (period_folder / name).unlink(missing_ok=True)
 
 
@@ -361,7 +369,7 @@ def _run_locked(batch: BatchResult, registry: Registry, ids: list[str], period: 
            "retry_failed": options.retry_failed, "as_of": options.as_of_text, "report": options.report,
            "pdf": options.pdf, "pid": os.getpid()}
     mark_running(outputs, period, ids, run)
-    _withdraw_index(outputs / period.id)
+    withdraw_group_summary(outputs / period.id)
     pool = open_pool(options.executor, workers, options.scheduler)
     batch.workers = run["workers"] = pool.workers
     progress = Progress(len(jobs) + 1, pool.workers, period, options.progress)

@@ -13,7 +13,8 @@ written in a staging folder; a landlord's set gets its manifest last and is then
 whole for its old set (:mod:`audit_lib.batch.outputs`), so its folder always holds one complete
 set from one run: if any notebook or PDF of it fails, the landlord fails and the set holds only
 the executed notebooks (the failing cell marked), never a report. The group summary's notebook,
-PDF and index are each renamed into place. A failure is a result, never an exception.
+index and PDF are each renamed into place, in that order (the run withdrew the previous ones, the
+PDF first: :func:`audit_lib.batch.run.withdraw_group_summary`). A failure is a result, never an exception.
 
 The job and result types here are what the orchestrating process exchanges with the workers;
 papermill and nbconvert are imported on first use, so that process never loads them.
@@ -360,8 +361,8 @@ def _publish(job: NotebookJob, stage: Path, token: str, status: str, error: str 
         write_manifest(stage, job.name, job.run_id, status, error)
         publish_set(stage, job.folder, token)
         return
-    finals = [job.executed, *(extra.executed for extra in job.extras), *reversed(job.reports)]
-    for final in finals:  # the index last: it links the rest
+    finals = [job.executed, *(extra.executed for extra in job.extras), *job.reports]
+    for final in finals:  # the PDF after the index: a PDF is never there without its own run's index
         staged = stage / final.name
         if staged.exists():
             os.replace(staged, final)

@@ -66,11 +66,14 @@ LINKED_FILES = (METRICS_NAME, REPORT_NAME, ANNUAL_REPORT_NAME, REPORT_PDF_NAME, 
 class AnnualStatus:
     """Whether a subsidiary's annual report has everything Code 8.1 and 8.2 ask for, as its run recorded it.
 
-    ``gaps`` holds each gap's provision (``8.1 (c)``) and message, in the order recorded.
+    ``gaps`` holds each gap's provision (``8.1 (c)``) and message, in the order recorded;
+    ``problem`` why the landlord's annual records file could not be read (then ``complete`` is
+    false and there are no gaps), ``None`` when it was read.
     """
 
     complete: bool
     gaps: tuple[tuple[str, str], ...]
+    problem: str | None = None
 
 
 #: (due, done) of one action.
@@ -108,8 +111,9 @@ class Member:
 
     @property
     def annual_status(self) -> AnnualStatus | None:
-        """Whether its annual report is complete and its gaps, from ``metrics.json``'s ``annual_report``;
-        ``None`` when not known (no figures, or figures from a release before annual reports)."""
+        """Whether its annual report is complete, its gaps and why its records could not be read, if
+        so, from ``metrics.json``'s ``annual_report``; ``None`` when not known (no figures, or figures
+        from a release before annual reports)."""
         value = (self.metrics or {}).get("annual_report")
         if not isinstance(value, dict) or not isinstance(value.get("complete"), bool):
             return None
@@ -124,7 +128,10 @@ class Member:
                 label = f"{provision} ({part})" if part else str(provision or "")
             message = gap.get("message")
             gaps.append((label, message if isinstance(message, str) else ""))
-        return AnnualStatus(bool(value["complete"]), tuple(gaps))
+        problem = value.get("problem")
+        if problem is not None and not (isinstance(problem, str) and problem.strip()):
+            problem = "no reason recorded"  # the figures were edited by hand
+        return AnnualStatus(bool(value["complete"]), tuple(gaps), problem)
 
     @property
     def stats(self) -> dict[str, Any]:

@@ -145,8 +145,13 @@ def _brief(text: str) -> str:
 
 def annual_reports(members: Sequence[Member], failed: Sequence[FailedMember] = ()) -> HTMLFragment:
     """Each subsidiary's annual report (linked, with its PDF, when its complete set holds it, else
-    "not produced"), whether it is complete (from its ``metrics.json``; "not known" when
-    that does not say) and how many gaps it has, the first few with their messages."""
+    "not produced", and how to produce it), whether it is complete and how many gaps it has, the
+    first few with their messages, or why its records file cannot be read (from its
+    ``metrics.json``; "not known" when that does not say).
+
+    Complete or Incomplete is shown only beside an annual report the set holds: the figures
+    record what the landlord's records would give, whether or not the report was produced.
+    """
     rows = []
     for m in members:
         status = m.annual_status
@@ -155,6 +160,7 @@ def annual_reports(members: Sequence[Member], failed: Sequence[FailedMember] = (
         unknown = ("not recorded in its figures (a run before annual reports)" if m.metrics is not None
                    else "no current figures (see Reports)")
         rows.append({"member": m, "status": status, "why": why, "unknown": unknown,
+                     "problem": _brief(status.problem) if status is not None and status.problem else None,
                      "shown": [(label, _brief(message)) for label, message in gaps[:SHOWN_GAPS]],
                      "more": max(0, len(gaps) - SHOWN_GAPS)})
     return HTMLFragment(render("group_annual", rows=rows, failed=[{"member": f} for f in failed]))

@@ -6,8 +6,11 @@ and waits for it on a thread, so the kernel stays free while the report is produ
 executes the project's workbook from the answers as saved (every change is saved at once), in
 a fresh kernel, and exports the report where every batch run puts it:
 ``<outputs>/<period>/<landlord>/self_assessment.html``, published as a complete set or not at
-all. When it is done the panel links the report (JupyterLab opens a link relative to the
-notebook's folder as a file), or says in one line why there is none.
+all. As that set replaces the landlord's whole set, the run keeps what the current set holds
+(:func:`kept_options`, read from its manifest when the button is pressed): with an annual report
+it adds ``--report annual``, with PDFs ``--pdf``; the panel says what it will produce. When it is
+done the panel links the reports (JupyterLab opens a link relative to the notebook's folder as a
+file), or says in one line why there are none.
 
 JupyterLab's own *File → Save and Export Notebook As → HTML* exports the page as it is in the
 browser: widgets, not the report.
@@ -28,7 +31,15 @@ from pathlib import Path
 
 import ipywidgets as w
 
-from ..core.paths import REPORT_NAME, landlord_output_dir
+from ..batch.outputs import read_manifest
+from ..core.paths import (
+    ANNUAL_NOTEBOOK_NAME,
+    ANNUAL_PDF_NAME,
+    ANNUAL_REPORT_NAME,
+    REPORT_NAME,
+    REPORT_PDF_NAME,
+    landlord_output_dir,
+)
 from ..core.periods import Period
 
 Runner = Callable[[list[str]], tuple[int, str]]
@@ -60,6 +71,26 @@ def why_no_report(landlord: str, printed: str, returncode: int) -> str:
     return _one_line(lines[-1]) if lines else f"the run stopped with exit status {returncode}"
 
 
+def kept_options(folder: Path) -> list[str]:
+    """The ``chc-audit run`` options that keep what a landlord's set holds: ``--report annual`` when its
+    manifest lists the annual report (or, for a run that failed, its notebook), ``--pdf`` when it
+    lists a PDF. Nothing for a folder with no set, or files its manifest does not list."""
+    manifest = read_manifest(folder)
+    listed = set(manifest["files"]) if manifest is not None else set()
+    annual = bool(listed & {ANNUAL_REPORT_NAME, ANNUAL_NOTEBOOK_NAME, ANNUAL_PDF_NAME})
+    pdf = bool(listed & {REPORT_PDF_NAME, ANNUAL_PDF_NAME})
+    return [*(["--report", "annual"] if annual else []), *(["--pdf"] if pdf else [])]
+
+
+def what_it_produces(options: list[str]) -> str:
+    """The reports a run with these options produces, in words."""
+    annual, pdf = "--report" in options, "--pdf" in options
+    if annual:
+        return "the self-assessment, the annual report and their PDFs" if pdf else \
+            "the self-assessment and the annual report"
+    return "the self-assessment and its PDF" if pdf else "the self-assessment"
+
+
 class ReportPanel:
     """A "Produce report" button and what became of its last run: a link to the report, or why not."""
 
@@ -71,23 +102,35 @@ class ReportPanel:
         self.outputs = Path(outputs).resolve()
         self.as_of = as_of
         self.run = run
-        self.report = landlord_output_dir(self.outputs, period, landlord) / REPORT_NAME
+        self.folder = landlord_output_dir(self.outputs, period, landlord)
+        self.report = self.folder / REPORT_NAME
         self.button = w.Button(description="Produce report", icon="file-text", button_style="success",
-                               tooltip="Run the batch for this landlord and export its HTML report")
+                               tooltip="Run the batch for this landlord and export its reports")
         self.button.on_click(lambda _: self.produce())
         self.output = w.Output()
         self.output.add_class("chc-report-status")
-        hint = w.HTML('<span style="font-size:12px">The report as a batch run makes it, from the answers as '
-                      "saved; JupyterLab's File → Export gives the widgets, not the report.</span>")
-        self.widget = w.VBox([w.HBox([self.button, hint]), self.output])
+        self.hint = w.HTML()
+        self.widget = w.VBox([w.HBox([self.button, self.hint]), self.output])
         self.widget.add_class("chc-report")
         self._thread: threading.Thread | None = None
         self.shown = ""
+        self._say(kept_options(self.folder))
 
-    def command(self) -> list[str]:
-        """``chc-audit run`` for this landlord and period, with this workbook's inputs, outputs and date."""
+    def command(self, options: list[str] | None = None) -> list[str]:
+        """``chc-audit run`` for this landlord and period, with this workbook's inputs, outputs and date,
+        keeping what the landlord's set holds now (``options``: :func:`kept_options`, read now if not given)."""
+        kept = kept_options(self.folder) if options is None else options
         return [sys.executable, "-m", "audit_lib.cli", "run", self.landlord, "--period", self.period.id,
-                "--inputs", str(self.inputs), "--outputs", str(self.outputs), "--as-of", self.as_of.isoformat()]
+                "--inputs", str(self.inputs), "--outputs", str(self.outputs), "--as-of", self.as_of.isoformat(),
+                *kept]
+
+    def _say(self, options: list[str]) -> None:
+        """Say beside the button what it produces (and the options that keep the set as it is)."""
+        shown = " ".join(["chc-audit run", html.escape(self.landlord), *options])
+        self.hint.value = (
+            f'<span style="font-size:12px">Produces {what_it_produces(options)} from the answers as saved, keeping '
+            f"what the landlord's outputs hold now (<code>{shown}</code>; the run replaces them whole). "
+            "JupyterLab's File → Export gives the widgets, not the report.</span>")
 
     def _show(self, text: str) -> None:
         self.shown = text
@@ -101,10 +144,13 @@ class ReportPanel:
             return
         self.button.disabled = True
         started = dt.datetime.now()
-        self._show(f"<div>Producing the report (started {started:%H:%M}): the batch runs this workbook for "
-                   f"{html.escape(self.landlord)} in a fresh kernel and exports it, which takes a minute or so. "
-                   "You can go on working; changes saved from now on are in the next report, not this one.</div>")
-        self._thread = threading.Thread(target=self._run, args=(started,), daemon=True,
+        options = kept_options(self.folder)  # the set as it is now: it may have changed since the page opened
+        self._say(options)
+        self._show(f"<div>Producing {what_it_produces(options)} (started {started:%H:%M}): the batch runs this "
+                   f"workbook for {html.escape(self.landlord)} in a fresh kernel and exports it, which takes a "
+                   "minute or so. You can go on working; changes saved from now on are in the next report, "
+                   "not this one.</div>")
+        self._thread = threading.Thread(target=self._run, args=(started, options), daemon=True,
                                         name=f"report-{self.landlord}")
         self._thread.start()
 
@@ -113,9 +159,9 @@ class ReportPanel:
         if self._thread is not None:
             self._thread.join(timeout)
 
-    def _run(self, started: dt.datetime) -> None:
+    def _run(self, started: dt.datetime, options: list[str]) -> None:
         try:
-            returncode, printed = self.run(self.command())
+            returncode, printed = self.run(self.command(options))
         except OSError as exc:  # the interpreter could not be started
             returncode, printed = -1, f"the run could not be started: {exc.strerror or exc}"
         except Exception as exc:  # anything else: said in the panel (this runs in a thread of its own)
@@ -131,11 +177,19 @@ class ReportPanel:
         finally:
             self.button.disabled = False
 
-    def _link(self, started: dt.datetime) -> str:
+    def _href(self, path: Path) -> str:
         try:
-            href = Path(os.path.relpath(self.report, Path.cwd())).as_posix()
+            return Path(os.path.relpath(path, Path.cwd())).as_posix()
         except ValueError:  # another drive (Windows)
-            href = self.report.as_uri()
+            return path.as_uri()
+
+    def _link(self, started: dt.datetime) -> str:
+        others = [(label, self.folder / name) for label, name in (
+            ("its PDF", REPORT_PDF_NAME), ("the annual report", ANNUAL_REPORT_NAME),
+            ("the annual report's PDF", ANNUAL_PDF_NAME)) if (self.folder / name).is_file()]
+        also = "; ".join(f'<a href="{html.escape(self._href(path))}" target="_blank" rel="noopener">{label}</a>'
+                         for label, path in others)
         return (f"<div>Produced at {dt.datetime.now():%H:%M} (from the answers saved at {started:%H:%M}): "
-                f'<a href="{html.escape(href)}" target="_blank" rel="noopener"><b>Open the report</b></a> '
-                f"<code>{html.escape(str(self.report))}</code></div>")
+                f'<a href="{html.escape(self._href(self.report))}" target="_blank" rel="noopener">'
+                f"<b>Open the report</b></a> <code>{html.escape(str(self.report))}</code>"
+                + (f"; also {also}" if also else "") + "</div>")
