@@ -78,3 +78,31 @@ def test_papermill_runs_the_notebook_for_a_demo_landlord_and_the_report_lists_ev
         "no-self-assessment", "no-governing-body-response"]
     assert "ar.cover()" not in body and "open_annual_report" not in body  # code hidden, workbook cells removed
     assert "WH-2404-0008" in soup.get_text()
+
+
+@pytest.mark.slow
+def test_the_rendered_report_has_one_title_one_stylesheet_and_unique_ids(demo_inputs, tmp_path):
+    """The whole exported report of a landlord with a self-assessment to append: one <h1> (the
+    appended self-assessment's title is a sub-heading), the parts' stylesheet once and as written,
+    and every id once, so each link of the contents and the completeness table goes to one place."""
+    import papermill
+
+    from audit_lib.report.render import stylesheet
+
+    executed = tmp_path / "annual_report.ipynb"
+    papermill.execute_notebook(str(NOTEBOOK), str(executed), kernel_name="chc-audit", progress_bar=False,
+                               cwd=str(NOTEBOOK.parent),
+                               parameters={"landlord": "riverbend-homes", "period": "2024-25",
+                                           "inputs_dir": str(demo_inputs), "as_of": "2025-06-30"})
+    nb = nbformat.read(executed, as_version=4)
+    report = prepare_report(nb, "Annual complaints performance and service improvement report")
+    body, _ = cached_exporter().from_notebook_node(report, resources={"metadata": {"name": "annual"}})
+    soup = BeautifulSoup(body, "html.parser")
+    assert [h1.get_text() for h1 in soup.find_all("h1")] == [
+        "Riverbend Homes: Annual complaints performance and service improvement report, 2024-25"]
+    assert soup.find("h2", id="annual-self-assessment") is not None and soup.find("h2", id="section-9") is not None
+    assert body.count(str(stylesheet())) == 1
+    ids = [tag["id"] for tag in soup.find_all(id=True)]
+    assert sorted({i for i in ids if ids.count(i) > 1}) == []
+    targets = set(ids)
+    assert all(a["href"][1:] in targets for a in soup.select('a[href^="#"]'))

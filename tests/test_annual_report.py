@@ -19,7 +19,6 @@ from audit_lib.annual.completeness import GapCode
 from audit_lib.annual.records import OmbudsmanRecord, load_records, records_file
 from audit_lib.annual.views import TITLE, record_view
 from audit_lib.code.catalogue import load_catalogue
-from audit_lib.errors import AnnualRecordsError
 from tests.demo import DEMO_IDS, DEMO_INPUTS
 
 PERIOD = "2024-25"
@@ -275,27 +274,102 @@ def test_confirmed_none_is_said_so(demo_inputs):
     assert _gap_codes(report.cover().html) == []
 
 
-def test_a_damaged_records_file_stops_the_annual_report_but_not_the_self_assessment(demo_inputs):
+#: An unreadable records file: each way (a YAML typo, a refused value, a symbolic link) and what its
+#: message says (file, entry and field; never a resident's data).
+UNREADABLE = [
+    ("yaml-typo", lambda text: text.replace("status: done", "status: [done", 1), "line"),
+    ("refused-value", lambda text: text.replace("status: done", "status: finished", 1),
+     "improvement 1 (L-01): status"),
+]
+#: The records parts, each of which says the records could not be read.
+RECORDS_PARTS = ("learning", "ombudsman", "governing_body")
+
+
+def _assert_unreadable(report, demo_inputs, expected: str) -> None:
+    cover = _soup(report.cover().html)
+    box = cover.select_one("div.completeness.incomplete")
+    assert box is not None
+    first = box.select_one("li.finding.gap")  # at the top, first of the gaps
+    assert first["data-code"] == GapCode.RECORDS_UNREADABLE.value == "records-unreadable"
+    message = first.select_one(".message").get_text()
+    assert expected in message and "annual/2024-25.yaml" in message
+    assert "correct the file" in message  # and how to put it right
+    states = {tr.td.get_text(): tr.select("td")[2].get_text() for tr in cover.select("table.annual-parts tbody tr")}
+    for label in ("8.1 (c)", "8.1 (d)", "8.1 (e)", "8.1 (f)", "8.2", "9.5"):
+        assert "could not be read" in states[label], label
+    assert states["8.1 (a)"] == "Appended" and states["8.1 (b)"] == "Included"  # not from the records
+    for part in RECORDS_PARTS:
+        said = _soup(getattr(report, part)().html).select("p.records-unreadable")
+        assert len(said) == 1 and "could not be read" in said[0].get_text(), part
+    assert "RI-2404-0078" not in _whole(report)  # nothing of the records is shown
+    record = report.run_record().record
+    annual = record["annual_report"]
+    assert annual["complete"] is False and annual["problem"] and expected in annual["problem"]
+    assert [gap["code"] for gap in annual["gaps"]] == [GapCode.RECORDS_UNREADABLE.value]
+    assert "1 thing missing" in report.run_record().summary
+    # the self-assessment's metrics.json says the same, from the same check
+    workbook = open_workbook(RIVERBEND, PERIOD, demo_inputs, as_of=AS_OF.isoformat())
+    assert workbook.metrics()["annual_report"] == annual
+
+
+@pytest.mark.parametrize(("change", "expected"), [(change, expected) for _, change, expected in UNREADABLE],
+                         ids=[name for name, _, _ in UNREADABLE])
+def test_an_unreadable_records_file_is_a_gap_at_the_top_and_the_report_still_renders(demo_inputs, change, expected):
     path = _records_path(demo_inputs, RIVERBEND)
-    path.write_text(path.read_text(encoding="utf-8").replace("status: done", "status: finished", 1), encoding="utf-8")
-    with pytest.raises(AnnualRecordsError, match="improvement 1 \\(L-01\\): status"):
-        _report(demo_inputs).cover()
-    metrics = open_workbook(RIVERBEND, PERIOD, demo_inputs, as_of=AS_OF.isoformat()).metrics()
-    annual = metrics["annual_report"]
-    assert annual["complete"] is False and annual["gaps"] == []
+    path.write_text(change(path.read_text(encoding="utf-8")), encoding="utf-8")
+    report = _report(demo_inputs)
+    _assert_unreadable(report, demo_inputs, expected)
+    annual = report.run_record().record["annual_report"]
     assert annual["records_sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()
-    assert "status" in annual["problem"] and "finished" in annual["problem"]
+    assert report.run_record().record["provenance"]["inputs"]["annual_records"]["sha256"] == annual["records_sha256"]
 
 
-def test_a_records_file_that_is_a_symbolic_link_is_refused(demo_inputs, tmp_path):
+def test_a_records_file_that_is_a_symbolic_link_is_refused_as_a_gap(demo_inputs, tmp_path):
     path = _records_path(demo_inputs, RIVERBEND)
     elsewhere = tmp_path / "elsewhere.yaml"
     elsewhere.write_bytes(path.read_bytes())
     path.unlink()
     path.symlink_to(elsewhere)
-    with pytest.raises(AnnualRecordsError, match="symbolic link"):
-        _report(demo_inputs).cover()
-    assert "symbolic link" in open_workbook(RIVERBEND, PERIOD, demo_inputs).metrics()["annual_report"]["problem"]
+    report = _report(demo_inputs)
+    _assert_unreadable(report, demo_inputs, "symbolic link")
+    assert report.run_record().record["annual_report"]["records_sha256"] is None  # nothing was read
+
+
+def test_the_records_hash_is_of_what_the_report_read(demo_inputs):
+    """The run record's SHA-256 is of the records the report shows, even when the file changes
+    while the report runs (the workbook saving an edit meanwhile)."""
+    path = _records_path(demo_inputs, RIVERBEND)
+    read = hashlib.sha256(path.read_bytes()).hexdigest()
+    report = _report(demo_inputs)
+    report.cover()
+    _edit(demo_inputs, RIVERBEND, _no_member)
+    record = report.run_record().record
+    assert record["annual_report"]["records_sha256"] == read
+    assert record["provenance"]["inputs"]["annual_records"]["sha256"] == read
+    assert record["annual_report"]["gaps"] == []  # the records read, not the file as it is now
+
+
+def test_the_self_assessment_s_status_hashes_the_bytes_it_checked(demo_inputs, monkeypatch):
+    """``metrics.json``'s ``annual_report``: the file is read once, and its SHA-256 is of the bytes
+    checked, even when someone saves the file between the two."""
+    from audit_lib.annual import records as annual_records
+
+    path = _records_path(demo_inputs, RIVERBEND)
+    original = path.read_bytes()
+    read_file_text = annual_records.read_file_text
+    reads = []
+
+    def edited_meanwhile(where: Path) -> str:  # someone removes the MRC just before the file is read
+        _edit(demo_inputs, RIVERBEND, _no_member)
+        reads.append(where)
+        return read_file_text(where)
+
+    monkeypatch.setattr(annual_records, "read_file_text", edited_meanwhile)
+    annual = open_workbook(RIVERBEND, PERIOD, demo_inputs, as_of=AS_OF.isoformat()).metrics()["annual_report"]
+    assert len(reads) == 1
+    assert [gap["code"] for gap in annual["gaps"]] == [GapCode.NO_MEMBER_RESPONSIBLE.value]
+    assert annual["records_sha256"] == hashlib.sha256(path.read_bytes()).hexdigest() != \
+        hashlib.sha256(original).hexdigest()
 
 
 # --- escaping and personal data -------------------------------------------------------------------
@@ -370,7 +444,8 @@ def test_the_appendix_holds_the_self_assessment_with_every_section_s_provisions(
     report = _report(demo_inputs)
     soup = _soup(report.self_assessment().html)
     assert soup.h2.get_text() == "Appendix: the annual self-assessment (Code 8.1 a)"
-    assert soup.find("h1").get_text().startswith("Riverbend Homes: self-assessment against")
+    assert soup.find("h1") is None and soup.find("style") is None  # the report's own title and stylesheet
+    assert soup.find("h3").get_text().startswith("Riverbend Homes: self-assessment against")
     catalogue = load_catalogue("2024")
     for section in catalogue.sections:
         assert soup.find("h2", id=f"section-{section.number}") is not None, section.number
@@ -383,6 +458,31 @@ def test_the_appendix_holds_the_self_assessment_with_every_section_s_provisions(
     # the same parts the self-assessment report shows
     workbook = report.workbook
     assert workbook.section(3).html in report.self_assessment().html
+
+
+def test_the_whole_report_has_one_title_one_stylesheet_as_written_and_unique_ids(demo_inputs):
+    """The appended self-assessment's title block is a sub-heading of the appendix, without a
+    second copy of the stylesheet; the stylesheet is as written (autoescape turned its quotes into
+    ``&#34;``, which a browser does not decode inside ``<style>``)."""
+    from audit_lib.report.render import stylesheet
+
+    whole = _whole(_report(demo_inputs))
+    soup = _soup(whole)
+    assert [h1.get_text() for h1 in soup.find_all("h1")] == [f"Riverbend Homes: {TITLE}, {PERIOD}"]
+    styles = soup.find_all("style")
+    assert len(styles) == 1 and styles[0].string == str(stylesheet())
+    assert '<style>.chc { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif;' in whole
+    title = soup.find("h2", id="annual-self-assessment").find_next(["h1", "h2", "h3"])
+    assert title.name == "h3" and title.get_text().startswith("Riverbend Homes: self-assessment against")
+    ids = [tag["id"] for tag in soup.find_all(id=True)]
+    assert sorted({i for i in ids if ids.count(i) > 1}) == []
+
+
+def test_the_self_assessment_s_own_cover_keeps_its_title_and_stylesheet(demo_inputs):
+    html = open_workbook(RIVERBEND, PERIOD, demo_inputs, as_of=AS_OF.isoformat()).cover().html
+    soup = _soup(html)
+    assert soup.h1.get_text().startswith("Riverbend Homes: self-assessment against")
+    assert len(soup.find_all("style")) == 1 and '<style>.chc { font-family: system-ui, -apple-system, "Segoe UI"' in html
 
 
 # --- the demo group's records ------------------------------------------------------------------------

@@ -27,6 +27,21 @@ def test_unknown_names_raise_attribute_error():
         audit_lib.nothing_here  # noqa: B018
 
 
+def test_lazy_names_come_from_the_one_helper_and_are_imported_on_first_use():
+    """``audit_lib`` and ``audit_lib.annual`` make their ``__getattr__`` with ``core.lazy.lazy_exports``:
+    a listed name is imported on first use and kept; any other is an AttributeError."""
+    code = ("import sys, audit_lib, audit_lib.annual as annual; before = 'pandas' in sys.modules; "
+            "f = annual.annual_analysis; "
+            "print(before, 'pandas' in sys.modules, vars(annual)['annual_analysis'] is f, "
+            "annual.__getattr__.__module__, audit_lib.__getattr__.__module__)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "True", "True", "audit_lib.core.lazy", "audit_lib.core.lazy"]
+    import audit_lib.annual
+
+    with pytest.raises(AttributeError, match=r"module 'audit_lib\.annual' has no attribute 'nothing_here'"):
+        audit_lib.annual.nothing_here  # noqa: B018
+
+
 def test_public_names_are_the_subpackages_own():
     """A public name is the object its defining module has: one definition, no copies."""
     assert audit_lib.open_workbook is importlib.import_module("audit_lib.workbook").open_workbook

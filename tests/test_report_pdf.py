@@ -291,6 +291,69 @@ def test_a_missing_report_and_a_closed_printer(printer, tmp_path):
         closed.print(make_report(tmp_path), tmp_path / "r.pdf", header="h", footer_left="f")
 
 
+@pytest.fixture(scope="module")
+def riverbend_annual_report(tmp_path_factory) -> Path:
+    """Riverbend Homes's annual report for 2024-25 (its analysis, records and the self-assessment
+    appended), executed by papermill and exported as the batch exports it."""
+    import nbformat
+    import papermill
+
+    from audit_lib.batch.run import ANNUAL_TITLE
+    from audit_lib.report.export import cached_exporter, export_html
+    from tests.conftest import DEMO_AS_OF
+    from tests.demo import DEMO_INPUTS
+
+    folder = tmp_path_factory.mktemp("annual")
+    inputs = folder / "inputs"
+    shutil.copytree(DEMO_INPUTS, inputs)
+    notebook = Path(__file__).resolve().parent.parent / "notebooks" / "annual_report.ipynb"
+    executed = folder / "annual_report.ipynb"
+    papermill.execute_notebook(str(notebook), str(executed), kernel_name="chc-audit", progress_bar=False,
+                               cwd=str(notebook.parent),
+                               parameters={"landlord": "riverbend-homes", "period": "2024-25", "inputs_dir": str(inputs),
+                                           "as_of": DEMO_AS_OF.isoformat(), "outputs_dir": str(folder / "outputs")})
+    nb = nbformat.read(executed, as_version=4)
+    return export_html(nb, folder / "annual_report.html", cached_exporter(), f"Riverbend Homes: {ANNUAL_TITLE}")
+
+
+def _flat(text: str) -> str:
+    """Text compared without its layout: no whitespace and no hyphens (a line may break after a
+    hyphen, or inside a long word, in the PDF but not in the HTML)."""
+    return re.sub(r"[\s\-\u00ad\u2010\u2011]+", "", text)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("report", ["annual_report", "self_assessment"])
+def test_every_table_cell_of_a_real_report_is_in_its_pdf(printer, demo_batch, riverbend_annual_report, report,
+                                                         tmp_path):
+    """Tables fit the page: the text of every cell of every table of Riverbend's annual report and
+    self-assessment is in the PDF (the trends table's last columns, the learning log's case
+    references and the headline figures by period were cut off at the page's right edge)."""
+    from bs4 import BeautifulSoup
+
+    _batch, _inputs, outputs, _before = demo_batch
+    source = (riverbend_annual_report if report == "annual_report"
+              else outputs / "2024-25" / "riverbend-homes" / "self_assessment.html")
+    soup = BeautifulSoup(source.read_text(encoding="utf-8"), "html.parser")
+    tables = soup.find_all("table")
+    assert soup.select("table.annual-trends, table.learning" if report == "annual_report" else "table.figures-by-period")
+    result = printer.print(source, tmp_path / f"{report}.pdf", header="RUNNING-HEADER", footer_left="RUNNING-FOOTER")
+    # in content order (a cell's lines together), without the running header and footer
+    pages = _poppler("pdftotext", "-raw", result.path, "-").split("\f")
+    printed = _flat("".join(re.sub(r"^(RUNNING-HEADER|RUNNING-FOOTER).*$", "", page, flags=re.M) for page in pages))
+    # a row split across pages has its table's headings repeated in the middle
+    body = printed
+    for table in tables:
+        if table.thead is not None:
+            body = body.replace(_flat(table.thead.get_text(" ")), "")
+    headings = [cell.get_text(" ") for table in tables for cell in table.find_all("th")]
+    cells = [cell.get_text(" ") for table in tables for cell in table.find_all("td")]
+    assert len(cells) > 500
+    missing = ([" ".join(text.split()) for text in headings if _flat(text) not in printed]
+               + [" ".join(text.split()) for text in cells if _flat(text) not in body])
+    assert missing == []
+
+
 def test_a_real_report_prints_with_its_sections(printer, demo_batch, tmp_path):
     """The demo batch's self-assessment for Riverbend Homes: its cover, the nine Code sections in
     order and the appendices, with the header and footer on every page."""

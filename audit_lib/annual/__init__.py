@@ -21,9 +21,9 @@ The report itself (the annual report notebook, its figures and the workbook's se
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from ..core.lazy import lazy_exports
 from .completeness import Gap, GapCode, completeness, is_complete
 from .records import (
     AnnualRecords,
@@ -57,15 +57,7 @@ _LAZY = {
                      "themes_part", "trends_part"], "analysis_views"),
 }
 
-
-def __getattr__(name: str) -> Any:
-    """Import the analysis's public names on first use (PEP 562)."""
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(import_module(f".{module}", __name__), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_exports(__name__, _LAZY)
 
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors

@@ -22,9 +22,12 @@ What each part needs (the provisions are numbered as in the 2024 Code):
 =========  ======================================================================================
 
 A "none this year" flag contradicted by records of that part is a gap too
-(:attr:`GapCode.NONE_CONTRADICTED`): one of the two is wrong. An order past due is flagged
-(kind ``overdue``) but does not make the report incomplete: it is what happened, and the report
-says so; every other gap does (:func:`is_complete`).
+(:attr:`GapCode.NONE_CONTRADICTED`): one of the two is wrong. A records file that cannot be read
+(a YAML typo, a refused value) is one gap, first (:attr:`GapCode.RECORDS_UNREADABLE`, kind
+``unreadable``), in place of the parts its records would answer (8.1 c-f, 8.2, 9.5, 9.7 c): what
+they hold is not known. An order past due is flagged (kind ``overdue``) but does not make the
+report incomplete: it is what happened, and the report says so; every other gap does
+(:func:`is_complete`).
 """
 
 from __future__ import annotations
@@ -35,10 +38,10 @@ from enum import StrEnum
 from typing import Literal
 
 from ..core.periods import uk_date
-from .records import AnnualRecords, OmbudsmanRecord
+from .records import NON_COMPLIANCE_KINDS, AnnualRecords, OmbudsmanRecord
 
 #: The kinds of Ombudsman record that answer each part of 8.1.
-FINDING_KINDS = ("determination", "complaint_handling_failure_order")  # (c)
+FINDING_KINDS = NON_COMPLIANCE_KINDS  # (c)
 REPORT_KINDS = ("annual_performance_report",)  # (e)
 PUBLICATION_KINDS = ("special_report", "other")  # (f)
 
@@ -53,12 +56,13 @@ class GapCode(StrEnum):
     NO_PERFORMANCE_REPORT = "no-ombudsman-performance-report"
     NO_OTHER_PUBLICATIONS = "no-other-ombudsman-publications"
     NONE_CONTRADICTED = "none-confirmed-but-recorded"
+    RECORDS_UNREADABLE = "records-unreadable"
     NO_GOVERNING_BODY_RESPONSE = "no-governing-body-response"
     NO_MEMBER_RESPONSIBLE = "no-member-responsible"
     ORDER_OVERDUE = "ombudsman-order-overdue"
 
 
-GapKind = Literal["missing", "inconsistent", "overdue"]
+GapKind = Literal["missing", "inconsistent", "overdue", "unreadable"]
 
 
 @dataclass(frozen=True)
@@ -102,15 +106,27 @@ def _contradicted(part: str, flag: str, what: str, count: int, one: str, many: s
                "entered by mistake.", kind="inconsistent")
 
 
+def unreadable_gap(problem: str) -> Gap:
+    """The gap of a records file that cannot be read; ``problem`` is why (the load error, which
+    names the file, the entry and the field, and never quotes a resident's data)."""
+    return Gap(GapCode.RECORDS_UNREADABLE, "8.1", None,
+               f"The annual records could not be read: {problem.rstrip('.')}. Until the file is corrected, nothing "
+               "recorded in it is shown (the learning log, the Ombudsman's findings and publications, the governing "
+               "body's response and the Member Responsible for Complaints): correct the file where the message says, "
+               "then produce the report again.", kind="unreadable")
+
+
 def completeness(records: AnnualRecords, *, has_self_assessment: bool, figures_available: bool,
-                 as_of: dt.date | None = None) -> list[Gap]:
+                 as_of: dt.date | None = None, unreadable: str | None = None) -> list[Gap]:
     """The gaps of the annual report for ``records``, in the order of the Code's parts (see the
     module's table). ``has_self_assessment``: the period's self-assessment is there to append;
     ``figures_available``: the case log gave figures for the period; ``as_of``: the day orders'
-    due dates are judged at (today by default). No gaps: the report is complete."""
+    due dates are judged at (today by default); ``unreadable``: why the records file could not be
+    read, if so (:func:`unreadable_gap`, first; ``records`` are then not checked). No gaps: the
+    report is complete."""
     today = as_of or dt.date.today()
     none = records.confirmed_none
-    gaps: list[Gap] = []
+    gaps: list[Gap] = [unreadable_gap(unreadable)] if unreadable is not None else []
     if not has_self_assessment:
         gaps.append(Gap(GapCode.NO_SELF_ASSESSMENT, "8.1", "a",
                         "The annual self-assessment against the Code is not there: complete the self-assessment "
@@ -119,6 +135,8 @@ def completeness(records: AnnualRecords, *, has_self_assessment: bool, figures_a
         gaps.append(Gap(GapCode.NO_FIGURES, "8.1", "b",
                         "There are no complaint figures for this period, so the report has no quantitative or "
                         "qualitative analysis of complaint handling: give the case log for the period."))
+    if unreadable is not None:
+        return gaps
 
     findings = _of(records, FINDING_KINDS)
     if findings and none.ombudsman_findings:
@@ -177,4 +195,5 @@ def completeness(records: AnnualRecords, *, has_self_assessment: bool, figures_a
     return gaps
 
 
-__all__ = ["FINDING_KINDS", "PUBLICATION_KINDS", "REPORT_KINDS", "Gap", "GapCode", "completeness", "is_complete"]
+__all__ = ["FINDING_KINDS", "PUBLICATION_KINDS", "REPORT_KINDS", "Gap", "GapCode", "completeness", "is_complete",
+           "unreadable_gap"]

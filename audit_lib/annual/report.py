@@ -19,9 +19,14 @@ fragment starting with an ``<h2 id="annual-...">`` heading (the report's content
 ``run_record()``       the run record: completeness, the records' counts and the provenance
 =====================  =====================================================================
 
-The gaps are worked out once, from the records, the answers and the case log as loaded, with
-orders' due dates judged at the report's ``as_of`` (the self-assessment's ``metrics.json`` holds
-the same check, :func:`audit_lib.workbook.record.annual_report_status`).
+The records file is read once (:func:`audit_lib.workbook.record.read_annual_records`): the
+records shown, the gaps and the run record's SHA-256 all come from the same bytes. A file that
+cannot be read (a YAML typo, a refused value) does not stop the report: it is a gap at the top
+(``records-unreadable``: the load error, naming the file, the entry and the field, and how to
+put it right), and each part of the records says they could not be read. The gaps are worked out
+once, from the records, the answers and the case log as loaded, with orders' due dates judged at
+the report's ``as_of``; the run record's ``annual_report`` entry is the one the self-assessment's
+``metrics.json`` holds (:func:`audit_lib.workbook.record.annual_report_status`).
 """
 
 from __future__ import annotations
@@ -32,14 +37,14 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..core.io import sha256_of
-from ..report.provenance import RunRecord, file_entry
+from ..report.provenance import RunRecord
 from ..report.render import HTMLFragment
 from ..workbook import record
+from ..workbook import views as workbook_views
 from ..workbook.facade import Workbook, open_workbook
 from . import views
 from .completeness import Gap, is_complete
-from .records import AnnualRecords, load_records, records_file
+from .records import AnnualRecords, records_file
 
 if TYPE_CHECKING:
     from .analysis import AnnualAnalysis
@@ -72,17 +77,24 @@ class AnnualReport:
         return records_file(self.workbook.landlord.folder, self.workbook.period)
 
     @cached_property
+    def records_read(self) -> record.AnnualRecordsRead:
+        """The records file read once: its records, its SHA-256 and why it cannot be read, if so."""
+        return record.read_annual_records(self.workbook.landlord, self.workbook.period)
+
+    @property
     def records(self) -> AnnualRecords:
-        """The landlord's annual records for the period, read once (empty records when there is no file)."""
-        wb = self.workbook
-        return load_records(self.records_path, wb.landlord.id, wb.period.id)
+        """The landlord's annual records for the period (empty records when there is no file, or
+        when it cannot be read: :attr:`gaps` then says why)."""
+        return self.records_read.records
 
     @cached_property
     def gaps(self) -> list[Gap]:
-        """What the report lacks against Code 8.1 and 8.2 (and the MRC, and orders past due)."""
+        """What the report lacks against Code 8.1 and 8.2 (and the MRC, and orders past due); an
+        unreadable records file is one gap, first, in place of its parts'."""
         wb = self.workbook
         return record.annual_gaps(self.records, period=wb.period, catalogue=wb.catalogue, assessment=wb.assessment,
-                                  stats=wb.stats, case_log=wb.case_log, as_of=wb.as_of)
+                                  stats=wb.stats, case_log=wb.case_log, as_of=wb.as_of,
+                                  unreadable=self.records_read.problem)
 
     @property
     def is_complete(self) -> bool:
@@ -138,13 +150,15 @@ class AnnualReport:
 
     def self_assessment(self) -> HTMLFragment:
         """Code 8.1 (a): the self-assessment appended, as the self-assessment report shows it (its
-        title block, executive summary, sections 1-9 and action plan); only the heading and the gap
-        when there is no self-assessment for the period."""
+        title block, as a sub-heading of the appendix and without a second stylesheet, executive
+        summary, sections 1-9 and action plan); only the heading and the gap when there is no
+        self-assessment for the period."""
         heading = views.appendix_heading(self.gaps)
         if not record.has_self_assessment(self.workbook.assessment, self.workbook.catalogue):
             return heading
         wb = self.workbook
-        parts = [heading.html, _html(wb.cover()), _html(wb.executive_summary()),
+        title = workbook_views.cover(wb.landlord, wb.period, wb.catalogue, wb.assessment, appended=True)
+        parts = [heading.html, title.html, _html(wb.executive_summary()),
                  *(_html(wb.section(number)) for number in range(1, 10)), _html(wb.action_plan())]
         return HTMLFragment("\n".join(part for part in parts if part))
 
@@ -158,12 +172,15 @@ class AnnualReport:
         provenance["parameters"] = {"landlord": wb.landlord.id, "period": wb.period.id}
         inputs = dict(provenance["inputs"])
         inputs.pop("answers_last_period", None)  # the annual report does not compare with last year's answers
-        inputs["annual_records"] = file_entry(self.records_path, wb.landlord.folder.parent)
+        read = self.records_read
+        inputs["annual_records"] = {"file": read.file, "sha256": read.sha256}  # as read, once
         provenance["inputs"] = inputs
         return provenance
 
     def metrics(self) -> dict[str, Any]:
-        """Machine-readable: whether the report is complete, its gaps, what the records hold and provenance."""
+        """Machine-readable: whether the report is complete, its gaps (the self-assessment's
+        ``metrics.json`` entry, :func:`~audit_lib.workbook.record.annual_report_status`), what the
+        records hold (``None`` when they cannot be read) and provenance."""
         wb = self.workbook
         records = self.records
         orders = [row for item in records.ombudsman for row in views.order_rows(item, wb.as_of)]
@@ -172,9 +189,10 @@ class AnnualReport:
             "landlord": {"id": wb.landlord.id, "name": wb.landlord.name, "homes": wb.landlord.homes},
             "period": wb.period.id,
             "code": wb.catalogue.code,
-            "annual_report": {"complete": self.is_complete, "gaps": [gap.as_json() for gap in self.gaps],
-                              "records_sha256": sha256_of(self.records_path), "problem": None},
-            "records": {
+            "annual_report": record.annual_report_status(
+                landlord=wb.landlord, period=wb.period, catalogue=wb.catalogue, assessment=wb.assessment,
+                stats=wb.stats, case_log=wb.case_log, as_of=wb.as_of, read=self.records_read),
+            "records": None if self.records_read.problem is not None else {
                 "revision": records.revision,
                 "learning": {status: sum(1 for item in records.learning if item.status == status)
                              for status in views.STATUS_CLASS},

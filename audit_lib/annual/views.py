@@ -3,7 +3,8 @@ completeness check, the learning log, the Ombudsman's findings and publications,
 body's response and the MRC, and the heading of the appended self-assessment.
 
 Nothing here reads a file: :class:`~audit_lib.annual.report.AnnualReport` loads the records and
-works out the gaps (:mod:`.completeness`) once and passes them in. Every text the landlord typed
+works out the gaps (:mod:`.completeness`) once and passes them in; when the records file could
+not be read, each part of the records says so and the cover's gap says why. Every text the landlord typed
 is printed through the report's Jinja environment (:mod:`audit_lib.report.render`), which escapes
 it; a link becomes one only when it is an ``http`` or ``https`` address, and opens with
 ``rel="noopener"``. Case references are shown as references, nothing more: no case log's value
@@ -22,7 +23,7 @@ from ..config.landlords import Landlord
 from ..core.periods import Period, uk_date
 from ..evidence.register import is_web_link
 from ..report.render import HTMLFragment, render
-from .completeness import FINDING_KINDS, PUBLICATION_KINDS, REPORT_KINDS, Gap, is_complete
+from .completeness import FINDING_KINDS, PUBLICATION_KINDS, REPORT_KINDS, Gap, GapCode, is_complete
 from .records import AnnualRecords, OmbudsmanOrder, OmbudsmanRecord
 
 #: The report's title (Code 8.1).
@@ -47,7 +48,9 @@ OUTCOME_LABELS = {
 }
 #: A gap's kind -> the word shown and the severity class it is drawn with (as findings are).
 GAP_LOOK = {"missing": ("Missing", "contradicted"), "inconsistent": ("Inconsistent", "caution"),
-            "overdue": ("Past due", "caution")}
+            "overdue": ("Past due", "caution"), "unreadable": ("Unreadable", "contradicted")}
+#: The state of each part the records answer when the records file cannot be read.
+UNREADABLE_STATE = "Not known: the records could not be read"
 #: An improvement's status -> the state class it is drawn with (as actions' states are).
 STATUS_CLASS = {"done": "done", "in progress": "open", "planned": "no-due-date"}
 
@@ -70,6 +73,12 @@ def _of_part(gaps: Sequence[Gap], provision: str, part: str | None) -> list[GapR
     return gap_rows([gap for gap in gaps if gap.provision == provision and gap.part == part])
 
 
+def unreadable(gaps: Sequence[Gap]) -> bool:
+    """Whether the records file could not be read (its gap is among ``gaps``): each part of the
+    records then says so, and the gap at the top says why."""
+    return any(gap.code is GapCode.RECORDS_UNREADABLE for gap in gaps)
+
+
 @dataclass(frozen=True)
 class PartRow:
     """One part of Code 8.1 (or 8.2, 9.5) in the cover's table: what it asks for, where it is in
@@ -87,11 +96,15 @@ def _listed(count: int, one: str, many: str) -> str:
 
 
 def part_rows(records: AnnualRecords, gaps: Sequence[Gap]) -> list[PartRow]:
-    """What each part of 8.1, and 8.2 and 9.5, holds in this report, or why it is missing."""
+    """What each part of 8.1, and 8.2 and 9.5, holds in this report, or why it is missing (not
+    known, for the parts the records answer, when they could not be read)."""
     codes = {(gap.provision, gap.part): gap for gap in gaps if gap.kind != "overdue"}
     none = records.confirmed_none
+    not_read = unreadable(gaps)
 
     def state(provision: str, part: str | None, count: int, one: str, many: str, confirmed: bool) -> tuple[str, bool]:
+        if not_read:
+            return UNREADABLE_STATE, True
         gap = codes.get((provision, part))
         if gap is not None:
             return ("Inconsistent" if gap.kind == "inconsistent" else "Missing"), True
@@ -123,9 +136,10 @@ def part_rows(records: AnnualRecords, gaps: Sequence[Gap]) -> list[PartRow]:
                 *state("8.1", "f", len(publications), "report or publication", "reports or publications",
                        none.other_publications)),
         PartRow("8.2", "The governing body's response, published alongside the report", "annual-governing-body",
-                "Missing" if body is None else f"Recorded: meeting of {uk_date(body.meeting_date)}", body is None),
+                *((UNREADABLE_STATE, True) if not_read else
+                  ("Missing", True) if body is None else (f"Recorded: meeting of {uk_date(body.meeting_date)}", False))),
         PartRow("9.5", "The Member Responsible for Complaints", "annual-member-responsible",
-                "Missing" if member is None else "Named", member is None),
+                *((UNREADABLE_STATE, True) if not_read else ("Missing", True) if member is None else ("Named", False))),
     ]
 
 
@@ -149,7 +163,7 @@ def learning(records: AnnualRecords, gaps: Sequence[Gap]) -> HTMLFragment:
     counts = {status: sum(1 for item in records.learning if item.status == status) for status in STATUS_CLASS}
     return HTMLFragment(render(
         "annual_learning", items=records.learning, counts=counts, status_class=STATUS_CLASS,
-        confirmed_none=records.confirmed_none.learning, gaps=_of_part(gaps, "8.1", "d"),
+        confirmed_none=records.confirmed_none.learning, gaps=_of_part(gaps, "8.1", "d"), unreadable=unreadable(gaps),
     ))
 
 
@@ -222,7 +236,7 @@ def ombudsman(records: AnnualRecords, gaps: Sequence[Gap], as_of: dt.date) -> HT
         parts=[(anchor, heading, entries, confirmed, none_text, _of_part(gaps, "8.1", part))
                for anchor, heading, part, entries, confirmed, none_text in parts],
         orders_total=len(orders), orders_complied=sum(1 for row in orders if row.order.progress == "complied"),
-        orders_overdue=sum(1 for row in orders if row.overdue),
+        orders_overdue=sum(1 for row in orders if row.overdue), unreadable=unreadable(gaps),
     ))
 
 
@@ -232,6 +246,7 @@ def governing_body(records: AnnualRecords, gaps: Sequence[Gap]) -> HTMLFragment:
     return HTMLFragment(render(
         "annual_governing_body", response=records.governing_body, member=records.member_responsible,
         response_gaps=_of_part(gaps, "8.2", None), member_gaps=_of_part(gaps, "9.5", None),
+        unreadable=unreadable(gaps),
     ))
 
 
@@ -240,6 +255,6 @@ def appendix_heading(gaps: Sequence[Gap]) -> HTMLFragment:
     return HTMLFragment(render("annual_appendix", gaps=_of_part(gaps, "8.1", "a")))
 
 
-__all__ = ["GAP_LOOK", "KIND_LABELS", "OUTCOME_LABELS", "STATUS_CLASS", "TITLE", "GapRow", "OrderRow",
-           "PartRow", "RecordView", "appendix_heading", "cover", "gap_rows", "governing_body", "learning",
-           "ombudsman", "order_rows", "part_rows", "record_view"]
+__all__ = ["GAP_LOOK", "KIND_LABELS", "OUTCOME_LABELS", "STATUS_CLASS", "TITLE", "UNREADABLE_STATE", "GapRow",
+           "OrderRow", "PartRow", "RecordView", "appendix_heading", "cover", "gap_rows", "governing_body", "learning",
+           "ombudsman", "order_rows", "part_rows", "record_view", "unreadable"]

@@ -30,10 +30,10 @@ from pathlib import Path
 from typing import IO, Any
 
 from ..core.io import atomic_write_text, dumps_json, sha256_of
+from ..core.paths import MANIFEST_NAME, read_manifest
 from ..errors import RunError
 
 LOCK_NAME = ".run.lock"
-MANIFEST_NAME = "manifest.json"
 STAGING_MARK = ".staging-"
 OLD_MARK = ".old-"
 PROBE_PREFIX = ".write-test-"
@@ -197,15 +197,6 @@ def remove_leftovers(period_folder: Path) -> None:
                     remove_tree(entry)
                 else:
                     entry.unlink(missing_ok=True)
-
-
-def read_manifest(folder: Path) -> dict[str, Any] | None:
-    """A set's manifest, or ``None`` when it has none or it cannot be read."""
-    try:
-        data = json.loads((Path(folder) / MANIFEST_NAME).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    return data if isinstance(data, dict) and isinstance(data.get("files"), dict) else None
 
 
 def verify_set(folder: Path, run_id: str | None,

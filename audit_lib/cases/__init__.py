@@ -12,24 +12,14 @@ read the schema without loading pandas.
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from ..core.lazy import lazy_exports
 from .schema import Reason
 
 __all__ = ["CaseLog", "Reason", "load_case_log"]
 
-_LAZY = {"CaseLog": "load", "load_case_log": "load"}
-
-
-def __getattr__(name: str) -> Any:
-    """Import ``load``'s public names on first use (PEP 562)."""
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(import_module(f".{module}", __name__), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_exports(__name__, {"CaseLog": "load", "load_case_log": "load"})
 
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors

@@ -14,8 +14,10 @@ the id first, so a bad id never reaches the file system::
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
+from typing import Any
 
 from ..errors import AuditError
 from .ids import validate_landlord_id
@@ -60,6 +62,18 @@ GROUP_PDF_NAME = "group_summary.pdf"
 #: Files of the group roll-up in ``outputs/<period>/``.
 GROUP_NOTEBOOK_NAME = "group_summary.ipynb"
 INDEX_NAME = "index.html"
+#: Written last in a landlord's set of outputs: the run, its outcome and each file's SHA-256.
+MANIFEST_NAME = "manifest.json"
+
+
+def read_manifest(folder: Path) -> dict[str, Any] | None:
+    """A landlord's set's manifest (``folder/manifest.json``), or ``None`` when it has none or it
+    cannot be read (:mod:`audit_lib.batch.outputs` writes it)."""
+    try:
+        data = json.loads((Path(folder) / MANIFEST_NAME).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) and isinstance(data.get("files"), dict) else None
 
 
 def landlord_input_dir(inputs: Path, landlord_id: str) -> Path:

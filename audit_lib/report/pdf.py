@@ -11,7 +11,10 @@ chromium's header and footer templates; the texts are escaped before they go int
 The browser is given the report with :data:`PRINT_CSS` added as its last stylesheet (the file
 itself is not changed): the page size and the margins that make room for the header and footer
 (it overrides the report's own ``@page`` rule), table rows that are never split across pages,
-table headings repeated on every page and headings kept with what follows. Charts are inline SVG, so they stay vector graphics in the PDF.
+table headings repeated on every page and headings kept with what follows. That tables fit the
+page's width (nothing clipped, long words wrapped in their cells, wide tables in smaller type) is
+the report's own print stylesheet's work (``templates/report/report.css``), so a report printed
+from a browser fits too. Charts are inline SVG, so they stay vector graphics in the PDF.
 
 Nothing is fetched: the page is opened from its file, JavaScript is off (reports have no
 scripts), and every request for

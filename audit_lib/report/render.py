@@ -120,12 +120,16 @@ def _environment() -> jinja2.Environment:
 
 
 @lru_cache(maxsize=1)
-def stylesheet() -> str:
-    return (resources.files("audit_lib.report") / "html" / "style.css").read_text(encoding="utf-8")
+def stylesheet() -> markupsafe.Markup:
+    """The parts' stylesheet (``html/style.css``), the package's own file: marked safe, so a cover's
+    ``<style>{{ css }}</style>`` holds it as written (autoescape would turn its quotes into
+    ``&#34;``, which a browser does not decode inside ``<style>``)."""
+    return markupsafe.Markup((resources.files("audit_lib.report") / "html" / "style.css").read_text(encoding="utf-8"))
 
 
 def render(template: str, **context: Any) -> str:
-    """Render one of the package's HTML templates (``cover``, ``section``, ...)."""
+    """Render one of the package's HTML templates (``cover``, ``section``, ...); a cover's template
+    embeds :func:`stylesheet` as ``css``."""
     return _environment().get_template(f"{template}.html.j2").render(css=stylesheet(), **context)
 
 

@@ -20,19 +20,27 @@ no case log's value.
 ``annual_report`` says whether the period's annual complaints performance and service
 improvement report (:mod:`audit_lib.annual`) has everything Code 8.1 and 8.2 ask for:
 ``complete``, its ``gaps`` (each as :meth:`~audit_lib.annual.completeness.Gap.as_json` gives
-it) and ``records_sha256``, the SHA-256 of the landlord's annual records file (``None``: no file
-yet). A records file that cannot be read is not complete, its ``problem`` says why (``None``
-otherwise), and the self-assessment's run goes on.
+it) and ``records_sha256``, the SHA-256 of the landlord's annual records file as read, the same
+bytes the gaps were worked out from (``None``: no file yet). A records file that cannot be read
+is a gap (``records-unreadable``, whose message says why and how to put it right), not complete,
+its ``problem`` says why (``None`` otherwise), and the self-assessment's run goes on. The annual
+report's own run record holds the same entry (:func:`annual_report_status`, from one reading of
+the file: :func:`read_annual_records`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import os
 from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
+from ..annual import records as annual_records
 from ..annual.completeness import Gap, completeness, is_complete
-from ..annual.records import AnnualRecords, load_records, records_file
+from ..annual.records import ANNUAL_FOLDER, AnnualRecords, empty_records, records_file
 from ..assessment.actions import action_counts, action_rows
 from ..assessment.answers import Assessment
 from ..assessment.checks import answer_flags
@@ -130,33 +138,69 @@ def has_figures(period: Period, stats: CaseStatistics, case_log: CaseLog) -> boo
     return coverage is None or not coverage.empty
 
 
-def annual_gaps(records: AnnualRecords, *, period: Period, catalogue: Catalogue, assessment: Assessment,
-                stats: CaseStatistics, case_log: CaseLog, as_of: dt.date) -> list[Gap]:
-    """What the period's annual report lacks (:func:`~audit_lib.annual.completeness.completeness`),
-    with the self-assessment and the figures judged as above and orders' due dates at ``as_of``."""
-    return completeness(records, has_self_assessment=has_self_assessment(assessment, catalogue),
-                        figures_available=has_figures(period, stats, case_log), as_of=as_of)
+@dataclass(frozen=True)
+class AnnualRecordsRead:
+    """A landlord's annual records for a period, read once (:func:`read_annual_records`)."""
 
-
-def annual_report_status(*, landlord: Landlord, period: Period, catalogue: Catalogue, assessment: Assessment,
-                         stats: CaseStatistics, case_log: CaseLog, as_of: dt.date) -> dict[str, Any]:
-    """The ``annual_report`` entry of the run record: whether the annual report is complete, its
-    gaps and the records file's SHA-256, from the landlord's annual records for the period. A
-    records file that cannot be read gives ``complete`` false, no gaps, and the reason as ``problem``."""
+    #: The records (empty when there is no file, or when it cannot be read).
+    records: AnnualRecords
+    #: ``inputs/<landlord>/annual/<period>.yaml``, relative to the inputs folder (as provenance names inputs).
+    file: str
+    #: The SHA-256 of the bytes the records were read from (``None``: no file).
+    sha256: str | None
+    #: Why the file cannot be read (the load error, naming the file as :attr:`file` does), or ``None``.
     problem: str | None = None
-    gaps: list[Gap] = []
+
+
+def read_annual_records(landlord: Landlord, period: Period) -> AnnualRecordsRead:
+    """The landlord's annual records for ``period``, their file's SHA-256 and why they cannot be
+    read, if so (never raised: the annual report's problem never stops the self-assessment, nor
+    the annual report, which shows it as a gap).
+
+    The file is read once: its SHA-256 is of the very bytes parsed (strict UTF-8 decoding loses
+    nothing, so the text read encodes back to them), so an edit saved meanwhile cannot make the
+    digest disagree with the records. A file whose bytes are not UTF-8 is hashed as it is.
+    """
+    inputs = landlord.folder.parent
+    file = (landlord.folder / ANNUAL_FOLDER / f"{period.id}.yaml").relative_to(inputs).as_posix()
+    path: Path | None = None
     digest: str | None = None
     try:
         path = records_file(landlord.folder, period)
-        digest = sha256_of(path)
-        records = load_records(path, landlord.id, period.id)
-    except AuditError as exc:  # the annual report's problem never stops the self-assessment's run
-        problem = str(exc)
-    else:
-        gaps = annual_gaps(records, period=period, catalogue=catalogue, assessment=assessment, stats=stats,
-                           case_log=case_log, as_of=as_of)
-    return {"complete": problem is None and is_complete(gaps), "gaps": [gap.as_json() for gap in gaps],
-            "records_sha256": digest, "problem": problem}
+        if not os.path.lexists(path):
+            return AnnualRecordsRead(empty_records(landlord.id, period.id), file, None)
+        text = annual_records.read_file_text(path)
+        digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        records = annual_records.parse_records(text, path, landlord.id, period.id)
+    except AuditError as exc:
+        if digest is None and path is not None and path.is_file() and not path.is_symlink():
+            digest = sha256_of(path)  # not text: nothing was parsed, the file is hashed as it is
+        problem = f"{file}: {exc.message}" if exc.path is not None else exc.message  # no machine's folders
+        return AnnualRecordsRead(empty_records(landlord.id, period.id), file, digest, problem)
+    return AnnualRecordsRead(records, file, digest)
+
+
+def annual_gaps(records: AnnualRecords, *, period: Period, catalogue: Catalogue, assessment: Assessment,
+                stats: CaseStatistics, case_log: CaseLog, as_of: dt.date, unreadable: str | None = None) -> list[Gap]:
+    """What the period's annual report lacks (:func:`~audit_lib.annual.completeness.completeness`),
+    with the self-assessment and the figures judged as above and orders' due dates at ``as_of``;
+    ``unreadable``: why the records file cannot be read, if so (one gap in place of its parts')."""
+    return completeness(records, has_self_assessment=has_self_assessment(assessment, catalogue),
+                        figures_available=has_figures(period, stats, case_log), as_of=as_of, unreadable=unreadable)
+
+
+def annual_report_status(*, landlord: Landlord, period: Period, catalogue: Catalogue, assessment: Assessment,
+                         stats: CaseStatistics, case_log: CaseLog, as_of: dt.date,
+                         read: AnnualRecordsRead | None = None) -> dict[str, Any]:
+    """The ``annual_report`` entry of the run record: whether the annual report is complete, its
+    gaps and the records file's SHA-256, from the landlord's annual records for the period
+    (``read``: as already read, else read here, once). A records file that cannot be read is one
+    gap (``records-unreadable``), not complete, with the reason as ``problem``."""
+    read = read if read is not None else read_annual_records(landlord, period)
+    gaps = annual_gaps(read.records, period=period, catalogue=catalogue, assessment=assessment, stats=stats,
+                       case_log=case_log, as_of=as_of, unreadable=read.problem)
+    return {"complete": is_complete(gaps), "gaps": [gap.as_json() for gap in gaps], "records_sha256": read.sha256,
+            "problem": read.problem}
 
 
 def findings_counts(findings: Sequence[Finding]) -> dict[str, int]:

@@ -31,7 +31,6 @@ from pathlib import Path
 
 import ipywidgets as w
 
-from ..batch.outputs import read_manifest
 from ..core.paths import (
     ANNUAL_NOTEBOOK_NAME,
     ANNUAL_PDF_NAME,
@@ -39,6 +38,7 @@ from ..core.paths import (
     REPORT_NAME,
     REPORT_PDF_NAME,
     landlord_output_dir,
+    read_manifest,
 )
 from ..core.periods import Period
 

@@ -42,13 +42,16 @@ if TYPE_CHECKING:
     from ..stats.proposals import Proposal
 
 
-def cover(landlord: Landlord, period: Period, catalogue: Catalogue, assessment: Assessment) -> HTMLFragment:
+def cover(landlord: Landlord, period: Period, catalogue: Catalogue, assessment: Assessment, *,
+          appended: bool = False) -> HTMLFragment:
     """Title block: landlord, period, Code version, sign-off (each signature with the user who gave
     it, an approval's override and its reason, and the sign-off history with every signature
-    replaced and every reopening and its reason) and overall progress."""
+    replaced and every reopening and its reason) and overall progress. ``appended``: as another
+    report appends it (the annual report, Code 8.1 a): its title an ``<h3>``, without the stylesheet."""
     approved = assessment.signoff.approved
     return HTMLFragment(render(
         "cover",
+        appended=appended,
         landlord=landlord,
         period=period,
         catalogue=catalogue,
