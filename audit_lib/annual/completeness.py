@@ -94,6 +94,42 @@ def is_complete(gaps: list[Gap]) -> bool:
     return not any(gap.kind != "overdue" for gap in gaps)
 
 
+@dataclass(frozen=True)
+class _Part:
+    """A part of 8.1 the landlord records, or confirms had nothing this year: the records that
+    answer it (Ombudsman records of ``kinds``; ``None``: the learning log), its "none this year"
+    flag, and the words of its gaps."""
+
+    part: str
+    kinds: tuple[str, ...] | None
+    flag: str
+    missing: GapCode
+    message: str
+    what: str
+    one: str
+    many: str
+
+
+_PARTS = (
+    _Part("c", FINDING_KINDS, "ombudsman_findings", GapCode.NO_OMBUDSMAN_FINDINGS,
+          "No findings of non-compliance by the Ombudsman are recorded, and \"none this year\" is not confirmed: "
+          "record each determination and complaint handling failure order of the year, or confirm there were none.",
+          "the Ombudsman's findings of non-compliance", "determination or order", "determinations or orders"),
+    _Part("d", None, "learning", GapCode.NO_LEARNING,
+          "No service improvements from learning from complaints are recorded, and \"none this year\" is not "
+          "confirmed: add them to the learning log (\"You said, we did\"), or confirm there were none.",
+          "service improvements", "improvement", "improvements"),
+    _Part("e", REPORT_KINDS, "performance_report", GapCode.NO_PERFORMANCE_REPORT,
+          "The Ombudsman's annual report on our performance is not recorded: record it (its date and a reference or "
+          "link), or confirm the Ombudsman published none about us this year.",
+          "the Ombudsman's annual performance report", "annual performance report", "annual performance reports"),
+    _Part("f", PUBLICATION_KINDS, "other_publications", GapCode.NO_OTHER_PUBLICATIONS,
+          "No other reports or publications of the Ombudsman about us are recorded, and \"none this year\" is not "
+          "confirmed: record any special report or other publication, or confirm there were none.",
+          "other reports and publications of the Ombudsman", "report or publication", "reports or publications"),
+)
+
+
 def _of(records: AnnualRecords, kinds: tuple[str, ...]) -> list[OmbudsmanRecord]:
     return [record for record in records.ombudsman if record.kind in kinds]
 
@@ -138,44 +174,13 @@ def completeness(records: AnnualRecords, *, has_self_assessment: bool, figures_a
     if unreadable is not None:
         return gaps
 
-    findings = _of(records, FINDING_KINDS)
-    if findings and none.ombudsman_findings:
-        gaps.append(_contradicted("c", "ombudsman_findings", "the Ombudsman's findings of non-compliance",
-                                  len(findings), "determination or order",
-                                  "determinations or orders"))
-    elif not findings and not none.ombudsman_findings:
-        gaps.append(Gap(GapCode.NO_OMBUDSMAN_FINDINGS, "8.1", "c",
-                        "No findings of non-compliance by the Ombudsman are recorded, and \"none this year\" is not confirmed: "
-                        "record each determination and complaint handling failure order of the year, or confirm "
-                        "there were none."))
-
-    if records.learning and none.learning:
-        gaps.append(_contradicted("d", "learning", "service improvements", len(records.learning), "improvement",
-                                  "improvements"))
-    elif not records.learning and not none.learning:
-        gaps.append(Gap(GapCode.NO_LEARNING, "8.1", "d",
-                        "No service improvements from learning from complaints are recorded, and \"none this year\" is not "
-                        "confirmed: add them to the learning log (\"You said, we did\"), or confirm there were none."))
-
-    reports = _of(records, REPORT_KINDS)
-    if reports and none.performance_report:
-        gaps.append(_contradicted("e", "performance_report", "the Ombudsman's annual performance report",
-                                  len(reports), "annual performance report",
-                                  "annual performance reports"))
-    elif not reports and not none.performance_report:
-        gaps.append(Gap(GapCode.NO_PERFORMANCE_REPORT, "8.1", "e",
-                        "The Ombudsman's annual report on our performance is not recorded: record it (its date and "
-                        "a reference or link), or confirm the Ombudsman published none about us this year."))
-
-    publications = _of(records, PUBLICATION_KINDS)
-    if publications and none.other_publications:
-        gaps.append(_contradicted("f", "other_publications", "other reports and publications of the Ombudsman",
-                                  len(publications), "report or publication",
-                                  "reports or publications"))
-    elif not publications and not none.other_publications:
-        gaps.append(Gap(GapCode.NO_OTHER_PUBLICATIONS, "8.1", "f",
-                        "No other reports or publications of the Ombudsman about us are recorded, and \"none this year\" is not "
-                        "confirmed: record any special report or other publication, or confirm there were none."))
+    for part in _PARTS:
+        entries = records.learning if part.kinds is None else _of(records, part.kinds)
+        confirmed = getattr(none, part.flag)
+        if entries and confirmed:
+            gaps.append(_contradicted(part.part, part.flag, part.what, len(entries), part.one, part.many))
+        elif not entries and not confirmed:
+            gaps.append(Gap(part.missing, "8.1", part.part, part.message))
 
     if records.governing_body is None:
         gaps.append(Gap(GapCode.NO_GOVERNING_BODY_RESPONSE, "8.2", None,
