@@ -331,12 +331,13 @@ def test_a_date_written_otherwise_says_how_to_write_it(landlord, written, found)
     (RECORD + ", orders: [Joan Example]", "orders.1", "text, 12 characters"),
     (RECORD + ", link: 'http:JoanExample'", "link", ""),
     (IMPROVEMENT + ", 'Joan Example': x", "a field name of 12 characters", ""),
+    (IMPROVEMENT + ", status: LS14AP", "status", "text, 6 characters"),  # one word, but a postcode
 ])
 def test_a_refused_value_that_may_be_a_residents_data_is_shown_by_its_kind(landlord, entry, field, found):
     section = "learning" if entry.startswith(("id: L", "id: 'Joan")) else "ombudsman"
     message = refused(landlord, with_entry(section, entry))
     assert f": {field}: " in message and found in message
-    for word in ("Joan", "Example", "Smith", "Acacia", "Flat"):
+    for word in ("Joan", "Example", "Smith", "Acacia", "Flat", "LS14AP"):
         assert word not in message
 
 

@@ -302,6 +302,8 @@ def _assert_unreadable(report, demo_inputs, expected: str) -> None:
         said = _soup(getattr(report, part)().html).select("p.records-unreadable")
         assert len(said) == 1 and "could not be read" in said[0].get_text(), part
     assert "RI-2404-0078" not in _whole(report)  # nothing of the records is shown
+    themes = _soup(report.analysis().html).select_one("div.annual-themes")  # the landlord's own analysis is not known
+    assert themes.select("p.records-unreadable") and "qualitative analysis" in message
     record = report.run_record().record
     annual = record["annual_report"]
     assert annual["complete"] is False and annual["problem"] and expected in annual["problem"]
@@ -509,3 +511,11 @@ def test_the_demo_group_has_records_for_every_subsidiary_and_one_incomplete():
                                                           PERIOD).ombudsman)
                           and complete[landlord]]
     assert with_determination, "a complete demo landlord with a determination, its findings and orders"
+
+
+def test_a_problem_with_the_records_lock_names_the_lock_not_the_records(demo_inputs, tmp_path):
+    lock = _records_path(demo_inputs, RIVERBEND).with_name("2024-25.yaml.lock")
+    (tmp_path / "elsewhere").write_text("")
+    lock.symlink_to(tmp_path / "elsewhere")
+    problem = _report(demo_inputs).run_record().record["annual_report"]["problem"]
+    assert problem.startswith(f"{RIVERBEND}/annual/2024-25.yaml.lock: ")

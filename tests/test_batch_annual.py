@@ -75,6 +75,7 @@ def test_the_landlords_folder_holds_one_complete_set_with_the_annual_report_and_
     assert {p.name for p in folder.iterdir()} == SET
     manifest = read_manifest(folder)
     assert manifest is not None and manifest["status"] == "ok"
+    assert manifest["asked"] == {"reports": ["self_assessment.html", "annual_report.html"], "pdf": True}
     assert manifest["files"] == {name: sha256_of(folder / name) for name in SET - {"manifest.json"}}
     executed = nbformat.read(str(folder / "annual_report.ipynb"), as_version=4)
     assert executed.metadata["chc_audit"]["provenance"]["notebook"]["file"] == "annual_report.ipynb"
@@ -185,6 +186,7 @@ def test_a_browser_that_will_not_start_fails_the_job_with_no_report(tmp_path, mo
     assert result.status == "failed" and result.error.startswith("self_assessment.pdf: chromium at /bin/true")
     assert {p.name for p in folder.iterdir()} == {"self_assessment.ipynb", "manifest.json"}
     assert read_manifest(folder)["status"] == "failed"
+    assert read_manifest(folder)["asked"] == {"reports": ["self_assessment.html"], "pdf": True}  # for the next run
 
 
 def test_no_chromium_is_one_line_and_exit_2_before_any_landlord_runs(tmp_path):

@@ -96,3 +96,18 @@ def test_pressing_it_reads_the_set_as_it_is_then_and_says_so(tmp_path):
     assert "and their PDFs" in _said(panel)
     links = re.findall(r'href="([^"]+)"', panel.shown)
     assert [Path(link).name for link in links] == ["self_assessment.html", "annual_report.html", "annual_report.pdf"]
+
+
+def test_a_set_whose_run_failed_before_writing_the_annual_report_or_pdfs_still_leads_to_them(tmp_path):
+    # The self-assessment failed (so no annual notebook was started), or a PDF failed to print (so
+    # every PDF was discarded): the set lists none of them, but its manifest says what was asked.
+    folder = tmp_path / "outputs" / PERIOD.id / LANDLORD
+    write(folder / "self_assessment.ipynb", "{}")
+    write_manifest(folder, LANDLORD, "20250630T120000Z-abcdef12", "failed", "cell 4",
+                   {"reports": ["self_assessment.html", "annual_report.html"], "pdf": True})
+    args = build_parser().parse_args(_panel(tmp_path).command()[3:])
+    assert (args.report, args.pdf) == ("annual", True)
+    write_manifest(folder, LANDLORD, "20250630T120000Z-abcdef12", "ok", None,
+                   {"reports": ["self_assessment.html"], "pdf": False})
+    args = build_parser().parse_args(_panel(tmp_path).command()[3:])
+    assert (args.report, args.pdf) == ("self-assessment", False)

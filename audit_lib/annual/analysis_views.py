@@ -128,10 +128,12 @@ def _paragraphs(text: str | None) -> list[str]:
     return [p.strip() for p in re.split(r"\n\s*\n", text.replace("\r\n", "\n")) if p.strip()]
 
 
-def themes_part(analysis: AnnualAnalysis, written: str | None = None) -> HTMLFragment:
+def themes_part(analysis: AnnualAnalysis, written: str | None = None, *, unreadable: bool = False) -> HTMLFragment:
     """The qualitative analysis: the landlord's own text when ``written`` holds any, labelled as
     written by the landlord; else the sentences written from the case data
-    (:func:`~audit_lib.annual.themes.suggested_themes`), labelled as such."""
+    (:func:`~audit_lib.annual.themes.suggested_themes`), labelled as such. ``unreadable``: the
+    landlord's records could not be read, so any text of their own is not known (said above the
+    sentences)."""
     paragraphs = _paragraphs(written)
     return HTMLFragment(render("annual_analysis_themes", a=analysis, written=paragraphs,
-                               sentences=[] if paragraphs else suggested_themes(analysis)))
+                               sentences=[] if paragraphs else suggested_themes(analysis), unreadable=unreadable))

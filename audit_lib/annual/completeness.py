@@ -148,7 +148,8 @@ def unreadable_gap(problem: str) -> Gap:
     return Gap(GapCode.RECORDS_UNREADABLE, "8.1", None,
                f"The annual records could not be read: {problem.rstrip('.')}. Until the file is corrected, nothing "
                "recorded in it is shown (the learning log, the Ombudsman's findings and publications, the governing "
-               "body's response and the Member Responsible for Complaints): correct the file where the message says, "
+               "body's response, the Member Responsible for Complaints and the landlord's own qualitative "
+               "analysis): correct the file where the message says, "
                "then produce the report again.", kind="unreadable")
 
 

@@ -97,6 +97,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from ..assessment.actions import EARLIEST_DUE, LATEST_DUE, format_date
 from ..core.paths import checked_input_path
 from ..core.periods import PERIOD_ID, Period
+from ..core.personal import may_be_contact_details
 from ..core.yaml_files import parse_yaml, shorten
 from ..errors import AnnualRecordsError
 from ..evidence.register import check_url
@@ -178,7 +179,8 @@ def described(value: object, *, words: bool = True) -> str:
         text = value.strip()
         if not text:
             return "an empty text"
-        if words and _WORD.fullmatch(text) and text.isprintable() and sum(ch.isdigit() for ch in text) < SHOWN_DIGITS:
+        if (words and _WORD.fullmatch(text) and text.isprintable() and sum(ch.isdigit() for ch in text) < SHOWN_DIGITS
+                and not may_be_contact_details(text)):
             return repr(text)
         return f"text, {len(text):,} character{'' if len(text) == 1 else 's'}"
     if isinstance(value, dict):

@@ -133,7 +133,7 @@ class AnnualReport:
         data = self.analysis_data
         parts = [performance_part(data), categories_part(data), refusals_part(data),
                  compensation_and_ombudsman_part(data), trends_part(data),
-                 themes_part(data, self.records.qualitative_analysis)]
+                 themes_part(data, self.records.qualitative_analysis, unreadable=self.records_read.problem is not None)]
         return HTMLFragment("\n".join(part.html for part in parts))
 
     def learning(self) -> HTMLFragment:

@@ -153,12 +153,17 @@ def remove_tree(path: Path) -> None:
         shutil.rmtree(path, onerror=retry)
 
 
-def write_manifest(stage: Path, landlord: str, run_id: str, status: str, error: str | None) -> Path:
-    """Write ``manifest.json`` last in a staging folder: the run, its outcome, every file's SHA-256."""
+def write_manifest(stage: Path, landlord: str, run_id: str, status: str, error: str | None,
+                   asked: dict[str, Any] | None = None) -> Path:
+    """Write ``manifest.json`` last in a staging folder: the run, its outcome, every file's SHA-256,
+    and what the run was asked to produce (``asked``: ``{"reports": [HTML file names], "pdf": bool}``,
+    so a later run can produce the same set even when this one failed before writing them)."""
     files = {p.name: sha256_of(p) for p in sorted(stage.iterdir())
              if p.is_file() and p.name != MANIFEST_NAME and not p.name.startswith(".")}
     manifest = {"landlord": landlord, "run": run_id, "status": status, "error": error,
                 "finished": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), "files": files}
+    if asked is not None:
+        manifest["asked"] = asked
     return atomic_write_text(stage / MANIFEST_NAME, dumps_json(manifest))
 
 

@@ -358,7 +358,9 @@ def _publish(job: NotebookJob, stage: Path, token: str, status: str, error: str 
     from .outputs import publish_set, write_manifest
 
     if job.folder is not None:
-        write_manifest(stage, job.name, job.run_id, status, error)
+        asked = {"reports": [path.name for path in (job.report, *(extra.report for extra in job.extras))],
+                 "pdf": job.pdf is not None}
+        write_manifest(stage, job.name, job.run_id, status, error, asked)
         publish_set(stage, job.folder, token)
         return
     finals = [job.executed, *(extra.executed for extra in job.extras), *job.reports]

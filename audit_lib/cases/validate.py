@@ -40,6 +40,7 @@ import numpy as np
 import pandas as pd
 
 from ..core.calendar import FIRST_YEAR, LAST_YEAR
+from ..core.personal import may_be_contact_details
 from .read import as_text
 from .schema import (
     CANONICAL_COLUMNS,
@@ -289,19 +290,6 @@ ID_LIKE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9/_.-]{0,39}$")
 #: More digits than this in a number or a case reference and it may be a telephone number.
 MAX_DIGITS = 9
 NUMBER_COLUMNS = (*EXTENSION_COLUMNS, "compensation")
-
-
-#: A United Kingdom postcode anywhere in a text ("LS1 4AP", "sw1a1aa").
-POSTCODE = re.compile(r"\b[A-Z]{1,2}[0-9][A-Z0-9]?\s*[0-9][A-Z]{2}\b", re.IGNORECASE)
-#: More digits than this in a word of free text and it may be a telephone number or a house number and street.
-MAX_WORD_DIGITS = 5
-
-
-def may_be_contact_details(text: str) -> bool:
-    """Whether free text may hold a resident's contact details: an email address (an ``@``), a
-    telephone number (more than :data:`MAX_WORD_DIGITS` digits) or a postcode. Such text is never
-    shown nor counted under its own words, however often it is seen."""
-    return "@" in text or _digits(text) > MAX_WORD_DIGITS or POSTCODE.search(text) is not None
 
 
 def _kind(text: str) -> str:

@@ -68,7 +68,7 @@ class AnnualStatus:
 
     ``gaps`` holds each gap's provision (``8.1 (c)``) and message, in the order recorded;
     ``problem`` why the landlord's annual records file could not be read (then ``complete`` is
-    false and there are no gaps), ``None`` when it was read.
+    false and the one gap is ``records-unreadable``), ``None`` when it was read.
     """
 
     complete: bool

@@ -175,9 +175,18 @@ def read_annual_records(landlord: Landlord, period: Period) -> AnnualRecordsRead
     except AuditError as exc:
         if digest is None and path is not None and path.is_file() and not path.is_symlink():
             digest = sha256_of(path)  # not text: nothing was parsed, the file is hashed as it is
-        problem = f"{file}: {exc.message}" if exc.path is not None else exc.message  # no machine's folders
+        problem = f"{_inside(Path(exc.path), inputs)}: {exc.message}" if exc.path is not None else exc.message
         return AnnualRecordsRead(empty_records(landlord.id, period.id), file, digest, problem)
     return AnnualRecordsRead(records, file, digest)
+
+
+def _inside(path: Path, inputs: Path) -> str:
+    """The file a message is about, named from the inputs folder (the records file, its lock or its
+    history; never the machine's folders above it)."""
+    try:
+        return Path(os.path.abspath(path)).relative_to(os.path.abspath(inputs)).as_posix()  # links not followed
+    except ValueError:
+        return path.name
 
 
 def annual_gaps(records: AnnualRecords, *, period: Period, catalogue: Catalogue, assessment: Assessment,

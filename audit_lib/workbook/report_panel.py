@@ -72,13 +72,20 @@ def why_no_report(landlord: str, printed: str, returncode: int) -> str:
 
 
 def kept_options(folder: Path) -> list[str]:
-    """The ``chc-audit run`` options that keep what a landlord's set holds: ``--report annual`` when its
-    manifest lists the annual report (or, for a run that failed, its notebook), ``--pdf`` when it
-    lists a PDF. Nothing for a folder with no set, or files its manifest does not list."""
+    """The ``chc-audit run`` options that keep what a landlord's set holds: what the run that made
+    the set was asked to produce (its manifest's ``asked``: the annual report, PDFs), so a run that
+    failed before writing them still leads to them; for a set written before manifests said so,
+    ``--report annual`` when it lists the annual report (or its notebook) and ``--pdf`` when it lists a
+    PDF. Nothing for a folder with no set."""
     manifest = read_manifest(folder)
     listed = set(manifest["files"]) if manifest is not None else set()
-    annual = bool(listed & {ANNUAL_REPORT_NAME, ANNUAL_NOTEBOOK_NAME, ANNUAL_PDF_NAME})
-    pdf = bool(listed & {REPORT_PDF_NAME, ANNUAL_PDF_NAME})
+    asked = manifest.get("asked") if manifest is not None else None
+    if isinstance(asked, dict) and isinstance(asked.get("reports"), list):
+        annual = ANNUAL_REPORT_NAME in asked["reports"]
+        pdf = asked.get("pdf") is True
+    else:
+        annual = bool(listed & {ANNUAL_REPORT_NAME, ANNUAL_NOTEBOOK_NAME, ANNUAL_PDF_NAME})
+        pdf = bool(listed & {REPORT_PDF_NAME, ANNUAL_PDF_NAME})
     return [*(["--report", "annual"] if annual else []), *(["--pdf"] if pdf else [])]
 
 
