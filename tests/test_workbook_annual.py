@@ -362,17 +362,10 @@ def test_the_qualitative_analysis_is_typed_or_started_from_the_sentences_written
 
 def test_an_ombudsman_determination_with_an_order_and_its_progress(folder):
     p = panel(folder)
-    form = p.ombudsman.start_new()
-    fields = form.form.fields
-    fields["kind"].widget.value = "determination"
-    fields["date"].widget.value = "14/11/2024"
-    fields["reference"].widget.value = "202312345"
-    fields["title"].widget.value = "Damp and mould"
-    form.add.click()
+    edit = add_determination(p)
     assert on_disk(folder).ombudsman[0].id == "O-01"
     assert "no-ombudsman-findings-recorded" not in gap_codes(p)
 
-    edit = p.ombudsman.cards["O-01"].open()
     orders = edit.lists["orders"]
     orders.add.click()
     row = orders.rows[-1].fields
