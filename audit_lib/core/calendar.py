@@ -7,29 +7,48 @@ next working day. The deadline for "N working days after date D" is therefore
 ``numpy.busday_offset(D, N, roll="forward", holidays=...)``, and a step is on time when it
 happened on or before that deadline.
 
-The bank holidays are computed by the package for the years asked (those of the dates given, and
-the years their deadlines can reach), once per span of years, and can be any from ``FIRST_YEAR``
-(2000) to ``LAST_YEAR`` (2100, the last year the package covers). Dates may fall from 2000 to 2099
-(deadlines counted from them into 2100); a date or deadline outside those years raises
-:class:`~audit_lib.errors.CalendarError` rather than being counted without its bank holidays.
+The bank holidays of every year from ``FIRST_YEAR`` (2000) to ``LAST_YEAR`` (2100, or the last year
+the package covers, if earlier) are computed by the package once and kept in the product's cache
+folder (``chc-audit/calendar``, :func:`audit_lib.core.cache.cache_folder`), in a file named for the
+installed package's version, so a new process reads a small file instead of importing the package
+(whose import loads every country's rules). A cache file for another version, another range of
+years or subdivision, or one damaged, unsorted, out of range or whose digest does not match, is
+ignored and written again; with no cache folder the table is computed in each process. Each
+deadline uses only the bank holidays of the years it needs (those of the dates given, and the
+years their deadlines can reach). Dates may fall from 2000 to 2099 (deadlines counted from them
+into 2100); a date or deadline outside those years raises :class:`~audit_lib.errors.CalendarError`
+rather than being counted without its bank holidays.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import hashlib
+import json
+import re
 from collections.abc import Iterable
 from functools import lru_cache
+from pathlib import Path
+from typing import Any
 
-import holidays
-import holidays.countries.united_kingdom  # loaded with this module, not on the first deadline
 import numpy as np
 import pandas as pd
 
 from ..errors import CalendarError
+from .cache import cache_folder
 from .periods import FIRST_YEAR, LAST_YEAR
 
 __all__ = ["FIRST_YEAR", "LAST_YEAR", "add_working_days", "bank_holidays", "covered_years", "is_working_day",
            "working_days_between"]
+
+
+#: The bank holidays the calendar counts: England and Wales (the ``holidays`` package's GB, ENG).
+_COUNTRY, _SUBDIVISION = "GB", "ENG"
+#: The layout of the cache file; change it when the file's contents change.
+_CACHE_FORMAT = 1
+#: A cache file larger than this is not read (the table of 2000-2100 takes about 12 kB).
+_CACHE_MAX_BYTES = 1 << 20
 
 
 @lru_cache(maxsize=1)
@@ -40,8 +59,7 @@ def covered_years() -> tuple[int, int]:
     Dates may fall up to 31 December of the year before the last, so that a deadline counted from
     any of them still meets the bank holidays of the year it falls in.
     """
-    package_last = getattr(holidays.country_holidays("GB", subdiv="ENG"), "end_year", LAST_YEAR)
-    return FIRST_YEAR, min(LAST_YEAR, int(package_last))
+    return FIRST_YEAR, min(LAST_YEAR, _table()[1])
 
 
 def bank_holidays(first: int | None = None, last: int | None = None) -> np.ndarray:
@@ -49,13 +67,131 @@ def bank_holidays(first: int | None = None, last: int | None = None) -> np.ndarr
     computed by the ``holidays`` package for the years ``first`` to ``last`` (default: every year
     the calendar covers, :func:`covered_years`)."""
     lowest, highest = covered_years()
-    return _holidays(lowest if first is None else first, highest if last is None else last)
+    return _holidays(lowest if first is None else first, highest if last is None else last).copy()
 
 
-@lru_cache(maxsize=32)
 def _holidays(first: int, last: int) -> np.ndarray:
-    table = holidays.country_holidays("GB", subdiv="ENG", years=range(first, last + 1))
-    return np.array(sorted(table), dtype="datetime64[D]")
+    """The bank holidays of the years ``first`` to ``last`` (read-only): a slice of the table of
+    every covered year, or, for years outside it, computed by the package."""
+    lowest, highest = covered_years()
+    days = _table()[0]
+    if first > last:
+        return days[:0]
+    if lowest <= first and last <= highest:
+        bounds = np.array([f"{first}-01-01", f"{last + 1}-01-01"], dtype="datetime64[D]")
+        start, stop = np.searchsorted(days, bounds)
+        return days[start:stop]
+    return _from_package(first, last)
+
+
+@lru_cache(maxsize=8)
+def _from_package(first: int, last: int) -> np.ndarray:
+    """The bank holidays of the years ``first`` to ``last`` as the ``holidays`` package computes them
+    (imported here, not with this module: most processes read the cached table instead)."""
+    import holidays
+
+    table = holidays.country_holidays(_COUNTRY, subdiv=_SUBDIVISION, years=range(first, last + 1))
+    days = np.array(sorted(table), dtype="datetime64[D]")
+    days.setflags(write=False)
+    return days
+
+
+@lru_cache(maxsize=1)
+def _table() -> tuple[np.ndarray, int]:
+    """The bank holidays of every covered year and the package's last year, once per process."""
+    return _load_table(cache_folder("calendar"))
+
+
+def _load_table(folder: Path | None) -> tuple[np.ndarray, int]:
+    """The bank holidays (sorted, read-only) of ``FIRST_YEAR`` to ``LAST_YEAR`` (or the package's
+    last year, if earlier) and the package's last year: read from the cache file in ``folder`` when
+    it holds a valid table for the installed package, else computed by the package and written
+    there for the next process. ``folder`` ``None``: computed, not kept."""
+    version = _package_version()
+    key: dict[str, Any] = {"format": _CACHE_FORMAT, "holidays": version, "country": _COUNTRY,
+                           "subdivision": _SUBDIVISION, "first_year": FIRST_YEAR, "last_year": LAST_YEAR}
+    path = None if folder is None or version is None else folder / _cache_name(version)
+    if path is not None:
+        cached = _read_cache(path, key)
+        if cached is not None:
+            return cached
+    days, end_year = _compute()
+    if path is not None:
+        _write_cache(path, key, days, end_year)
+    return days, end_year
+
+
+def _package_version() -> str | None:
+    """The installed ``holidays`` package's version, read from its metadata (without importing it)."""
+    from importlib import metadata
+
+    try:
+        return metadata.version("holidays")
+    except metadata.PackageNotFoundError:
+        return None
+
+
+def _cache_name(version: str) -> str:
+    safe = re.sub(r"[^0-9A-Za-z.+-]", "_", version)[:64]
+    return f"bank-holidays-{_COUNTRY}-{_SUBDIVISION}-{FIRST_YEAR}-{LAST_YEAR}-holidays-{safe}.json"
+
+
+def _compute() -> tuple[np.ndarray, int]:
+    """The table of every covered year and the package's last year, from the ``holidays`` package."""
+    import holidays
+
+    end_year = int(getattr(holidays.country_holidays(_COUNTRY, subdiv=_SUBDIVISION), "end_year", LAST_YEAR))
+    return _from_package(FIRST_YEAR, min(LAST_YEAR, end_year)), end_year
+
+
+def _digest(content: dict[str, Any]) -> str:
+    return hashlib.sha256(json.dumps(content, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
+
+
+def _read_cache(path: Path, key: dict[str, Any]) -> tuple[np.ndarray, int] | None:
+    """The table in the cache file ``path``, or ``None`` if there is none or it cannot be trusted:
+    unreadable, not the JSON written by :func:`_write_cache`, for another ``key``, a digest that
+    does not match, dates not strictly increasing, outside the covered years or a covered year
+    without any."""
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(_CACHE_MAX_BYTES + 1)
+        content = json.loads(data) if len(data) <= _CACHE_MAX_BYTES else None
+    except (OSError, ValueError):  # ValueError: not UTF-8 or not JSON
+        return None
+    if not isinstance(content, dict) or set(content) != {*key, "end_year", "dates", "digest"}:
+        return None
+    if any(type(content[name]) is not type(value) or content[name] != value for name, value in key.items()):
+        return None
+    end_year, dates, digest = content["end_year"], content["dates"], content.pop("digest")
+    if type(end_year) is not int or not FIRST_YEAR <= end_year <= 9999:
+        return None
+    if not isinstance(dates, list) or not all(isinstance(day, str) for day in dates):
+        return None
+    if not isinstance(digest, str) or digest != _digest(content):
+        return None
+    last = min(LAST_YEAR, end_year)
+    try:
+        days = np.array(dates, dtype="datetime64[D]")
+    except (ValueError, TypeError, OverflowError):
+        return None
+    if days.astype(str).tolist() != dates or np.isnat(days).any():  # only dates written YYYY-MM-DD
+        return None
+    years = days.astype("datetime64[Y]").astype(int) + 1970
+    if not (days[1:] > days[:-1]).all() or not np.array_equal(np.unique(years), np.arange(FIRST_YEAR, last + 1)):
+        return None
+    days.setflags(write=False)
+    return days, end_year
+
+
+def _write_cache(path: Path, key: dict[str, Any], days: np.ndarray, end_year: int) -> None:
+    """Keep the table for the next process (atomically; a folder that refuses it is no error)."""
+    from .io import atomic_write_text
+
+    content = {**key, "end_year": end_year, "dates": days.astype(str).tolist()}
+    content["digest"] = _digest(content)
+    with contextlib.suppress(OSError):
+        atomic_write_text(path, json.dumps(content, separators=(",", ":")) + "\n", mode=0o600)
 
 
 @lru_cache(maxsize=32)

@@ -9,9 +9,6 @@ by the environment's filters, the same in every template: ``{{ value | number }}
 from __future__ import annotations
 
 import contextlib
-import os
-import stat
-import sys
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -20,6 +17,7 @@ from typing import Any
 import jinja2
 import markupsafe
 
+from ..core.cache import cache_folder as product_cache_folder
 from ..core.periods import uk_date
 
 #: A status (or "Figure or text": a 2020 question answered by a figure or written answer) -> its badge class.
@@ -40,25 +38,12 @@ def cache_folder() -> Path | None:
     """The product's own folder for compiled templates, or ``None`` to compile without a cache.
 
     ``$XDG_CACHE_HOME/chc-audit/jinja2`` (``~/.cache/...`` by default; ``%LOCALAPPDATA%`` on
-    Windows), created private to this user. Jinja2's default, ``$TMPDIR/_jinja2-cache-<uid>``,
-    is shared by every program and stops each run when someone else owns it; here a folder
-    that cannot be made, or that is not this user's own private folder, means no cache.
+    Windows), created private to this user (:func:`audit_lib.core.cache.cache_folder`). Jinja2's
+    default, ``$TMPDIR/_jinja2-cache-<uid>``, is shared by every program and stops each run when
+    someone else owns it; here a folder that cannot be made, or that is not this user's own private
+    folder, means no cache.
     """
-    if sys.platform == "win32":
-        base = Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local")
-    else:
-        base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    folder = base / "chc-audit" / "jinja2"
-    try:
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-        info = os.lstat(folder)
-    except (OSError, RuntimeError):  # RuntimeError: no home folder to expand
-        return None
-    if not stat.S_ISDIR(info.st_mode):
-        return None
-    if hasattr(os, "getuid") and (info.st_uid != os.getuid() or stat.S_IMODE(info.st_mode) & 0o077):
-        return None
-    return folder
+    return product_cache_folder("jinja2")
 
 
 def _bytecode_cache() -> jinja2.BytecodeCache | None:
