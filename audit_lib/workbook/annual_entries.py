@@ -19,10 +19,10 @@ from ..annual.records import AnnualRecords, Improvement, OmbudsmanRecord, sectio
 from ..annual.store import Conflict, describe_value
 from ..assessment.actions import format_date
 from ..errors import AuditError
+from . import look
 from .annual_fields import (
     DONE,
     FINDING_FIELDS,
-    FULL,
     ITEM_FIELDS,
     KIND_WORDS,
     NOTE,
@@ -55,7 +55,7 @@ class EntryForm:
         self.section = section
         self.id = entry.id if entry is not None else None
         self.form = Fields(ITEM_FIELDS[section], self.guard(self._leave))
-        self.message = w.HTML()
+        self.message = w.HTML(**look.of(w.HTML))
         self.message.add_class("chc-message")
         parts: list[w.Widget] = [field.box for field in self.form.fields.values()]
         self.lists: dict[str, RowList] = {}
@@ -67,16 +67,16 @@ class EntryForm:
                 self.lists[name] = rows
                 parts.append(rows.widget)
         self.add = w.Button(description=f"Add this {section_label(section)}", button_style="primary",
-                            layout=w.Layout(width="auto"))
+                            **look.of(w.Button, width="auto"))
         self.add.add_class("chc-annual-add")
         self.add.on_click(self.guard(lambda _: self._add()))
-        self.cancel = w.Button(description="Cancel", layout=w.Layout(width="auto"))
+        self.cancel = w.Button(description="Cancel", **look.of(w.Button, width="auto"))
         self.cancel.on_click(self.guard(lambda _: panel.close_new(section)))
         if entry is None:
-            parts.append(w.HBox([self.add, self.cancel]))
+            parts.append(w.HBox([self.add, self.cancel], **look.of(w.HBox)))
         parts.append(self.message)
-        self.widget = w.VBox(parts, layout=w.Layout(border="1px solid #c9d1d9", padding="6px", margin="0 0 8px 0",
-                                                    width="100%"))
+        self.widget = w.VBox(parts, **look.of(w.VBox, border="1px solid #c9d1d9", padding="6px", margin="0 0 8px 0",
+                                              width="100%"))
         self.widget.add_class(f"chc-annual-form-{section}")
         if entry is not None:
             self.show(entry)
@@ -168,16 +168,16 @@ class EntryCard:
         self.id = entry.id
         self.entry = entry
         self.form: EntryForm | None = None
-        self.html = w.HTML(layout=FULL)
-        self.edit = w.Button(description="Edit", icon="pencil", layout=w.Layout(width="90px"))
+        self.html = w.HTML(**look.of(w.HTML, width="100%"))
+        self.edit = w.Button(description="Edit", icon="pencil", **look.of(w.Button, width="90px"))
         self.edit.on_click(guarded(lambda _: self.open(), self._show_error))
-        self.remove = w.Button(description="Remove", layout=w.Layout(width="auto"))
+        self.remove = w.Button(description="Remove", **look.of(w.Button, width="auto"))
         self.remove.on_click(guarded(lambda _: self._remove(), self._show_error))
-        self.message = w.HTML()
+        self.message = w.HTML(**look.of(w.HTML))
         self._removing = False
-        self.body = w.VBox([self.html])
-        self.widget = w.VBox([self.body, w.HBox([self.edit, self.remove]), self.message],
-                             layout=w.Layout(width="100%", margin="0 0 8px 0"))
+        self.body = w.VBox([self.html], **look.of(w.VBox))
+        self.widget = w.VBox([self.body, w.HBox([self.edit, self.remove], **look.of(w.HBox)), self.message],
+                             **look.of(w.VBox, width="100%", margin="0 0 8px 0"))
         self.widget.add_class("chc-annual-card")
         self.widget.add_class(f"chc-annual-card-{entry.id}")
         self.show(entry)
@@ -199,7 +199,7 @@ class EntryCard:
         if self.form is None:
             self.form = EntryForm(self.panel, self.section, self.entry)
             self.body.children = [self.form.widget]
-            self.edit.layout.display = "none"
+            look.show(self.edit, False)
         return self.form
 
     def _remove(self) -> None:
@@ -257,17 +257,18 @@ class EntryList:
         self.section = section
         self.cards: dict[str, EntryCard] = {}
         self.new: EntryForm | None = None
-        self.box = w.VBox(layout=FULL)
-        self.empty = w.HTML(f"<i>No {section_label(section)}s recorded yet.</i>")
-        self.new_box = w.VBox(layout=FULL)
-        self.note = w.HTML()
+        self.box = w.VBox(**look.of(w.VBox, width="100%"))
+        self.empty = w.HTML(f"<i>No {section_label(section)}s recorded yet.</i>", **look.of(w.HTML))
+        self.new_box = w.VBox(**look.of(w.VBox, width="100%"))
+        self.note = w.HTML(**look.of(w.HTML))
         self.open_new = w.Button(description=f"Add an {section_label(section)}", icon="plus",
-                                 layout=w.Layout(width="auto"))
+                                 **look.of(w.Button, width="auto"))
         self.open_new.add_class(f"chc-annual-new-{section}")
         self.open_new.on_click(guarded(lambda _: self.start_new(), self._show_error))
         self.widget = w.VBox([w.HTML(f"<h4 style='margin:10px 0 4px 0;color:#1f4e79'>{html.escape(title)}</h4>"
-                                     f"<div style='font-size:12px;color:#57606a'>{html.escape(intro)}</div>"),
-                              self.box, self.new_box, self.open_new, self.note], layout=FULL)
+                                     f"<div style='font-size:12px;color:#57606a'>{html.escape(intro)}</div>",
+                                     **look.of(w.HTML)),
+                              self.box, self.new_box, self.open_new, self.note], **look.of(w.VBox, width="100%"))
         self.widget.add_class(f"chc-annual-{section}")
 
     def _show_error(self, exc: BaseException) -> None:
@@ -278,13 +279,13 @@ class EntryList:
         if self.new is None:
             self.new = EntryForm(self.panel, self.section, None)
             self.new_box.children = [self.new.widget]
-            self.open_new.layout.display = "none"
+            look.show(self.open_new, False)
         return self.new
 
     def close_new(self) -> None:
         self.new = None
         self.new_box.children = []
-        self.open_new.layout.display = ""
+        look.show(self.open_new, True)
 
     def show(self, records: AnnualRecords) -> None:
         """A card per stored entry: cards of entries still there kept (an open form with them)."""

@@ -20,8 +20,8 @@ import ipywidgets as w
 
 from ..annual.records import IMPROVEMENT_STATUSES, OMBUDSMAN_KINDS, ORDER_PROGRESS, OUTCOMES, read_date
 from ..assessment.actions import format_date
+from . import look
 
-FULL = w.Layout(width="100%")
 #: A change saved, and a change not saved (with why), said beside a field (HTML; the text escaped).
 DONE = '<span class="chc-saved" style="color:#14532d;font-size:12px">{}</span>'
 NOTE = '<div class="chc-note" style="color:#7f1d1d;font-size:12px">{}</div>'
@@ -91,22 +91,22 @@ class Field:
 
     def __init__(self, spec: FieldSpec, on_leave: Callable[[Field], None], compact: bool = False) -> None:
         self.spec = spec
-        common: dict[str, Any] = {"description": spec.label, "style": {"description_width": "auto"} if compact else _LABEL}
+        label = {"description_width": "auto"} if compact else _LABEL
         self.widget: w.Text | w.Textarea | w.Dropdown
         if spec.kind == "choice":
-            self.widget = w.Dropdown(options=spec.choices, value=spec.choices[0][1],
-                                     layout=w.Layout(width="auto" if compact else "480px"), **common)
+            self.widget = w.Dropdown(options=spec.choices, value=spec.choices[0][1], description=spec.label,
+                                     **look.of(w.Dropdown, label, width="auto" if compact else "480px"))
         elif spec.kind == "long":
-            self.widget = w.Textarea(placeholder=spec.placeholder, continuous_update=False,
-                                     layout=w.Layout(width="100%", height="70px"), **common)
+            self.widget = w.Textarea(placeholder=spec.placeholder, continuous_update=False, description=spec.label,
+                                     **look.of(w.Textarea, label, width="100%", height="70px"))
         else:  # a date is typed, and read when the auditor leaves the field (as the actions' due dates)
             width = "230px" if spec.kind == "date" else ("auto" if compact else "100%")
-            self.widget = w.Text(placeholder=spec.placeholder, continuous_update=False, layout=w.Layout(width=width),
-                                 **common)
+            self.widget = w.Text(placeholder=spec.placeholder, continuous_update=False, description=spec.label,
+                                 **look.of(w.Text, label, width=width))
         self.widget.add_class(f"chc-annual-field-{spec.name}")
-        self.note = w.HTML()
+        self.note = w.HTML(**look.of(w.HTML))
         self.widget.observe(lambda _: on_leave(self), names="value")
-        self.box = w.VBox([self.widget, self.note], layout=w.Layout(width="auto" if compact else "100%"))
+        self.box = w.VBox([self.widget, self.note], **look.of(w.VBox, width="auto" if compact else "100%"))
 
     @staticmethod
     def shown(spec: FieldSpec, value: Any) -> Any:
@@ -206,11 +206,12 @@ class RowList:
         self.rows: list[Fields] = []
         self.shown: list[dict[str, Any]] = []
         self.quiet = False  # True while the rows are being filled from the store
-        self.box = w.VBox()
-        self.note = w.HTML()
-        self.add = w.Button(description=f"Add {word}", icon="plus", layout=w.Layout(width="auto"))
+        self.box = w.VBox(**look.of(w.VBox))
+        self.note = w.HTML(**look.of(w.HTML))
+        self.add = w.Button(description=f"Add {word}", icon="plus", **look.of(w.Button, width="auto"))
         self.add.on_click(owner.guard(lambda _: self._add_row()))
-        self.widget = w.VBox([w.HTML(f"<b>{html.escape(title)}</b>"), self.box, self.add, self.note], layout=FULL)
+        self.widget = w.VBox([w.HTML(f"<b>{html.escape(title)}</b>", **look.of(w.HTML)), self.box, self.add, self.note],
+                             **look.of(w.VBox, width="100%"))
         self.widget.add_class(f"chc-annual-{name}")
 
     def show(self, items: list[dict[str, Any]]) -> None:
@@ -233,9 +234,9 @@ class RowList:
     def _draw(self) -> None:
         boxes = []
         for row in self.rows:
-            remove = w.Button(description="Remove", layout=w.Layout(width="80px"))
+            remove = w.Button(description="Remove", **look.of(w.Button, width="80px"))
             remove.on_click(self.owner.guard(lambda _, r=row: self._remove(r)))
-            boxes.append(w.HBox([*(f.box for f in row.fields.values()), remove], layout=FULL))
+            boxes.append(w.HBox([*(f.box for f in row.fields.values()), remove], **look.of(w.HBox, width="100%")))
         self.box.children = boxes
 
     def _add_row(self) -> None:

@@ -39,8 +39,9 @@ from ..annual.records import NONE_PARTS, AnnualRecords, section_label
 from ..annual.store import Conflict, RecordsStore, describe_value
 from ..assessment.merge import quote_text
 from ..errors import AuditError
+from . import look
 from .annual_entries import EntryCard, EntryForm, EntryList, entry_html
-from .annual_fields import DONE, FULL, GOVERNING_FIELDS, KIND_WORDS, MEMBER_FIELDS, NOTE, Field, Fields, FieldSpec
+from .annual_fields import DONE, GOVERNING_FIELDS, KIND_WORDS, MEMBER_FIELDS, NOTE, Field, Fields, FieldSpec
 from .feedback import conflict_html, error_html, guarded
 from .history_panel import SHOWN_CHARS, Entry, HistoryPanel
 
@@ -66,10 +67,11 @@ class WholeForm:
         self.name = name
         self.form = Fields(specs, guarded(self._leave, self._failed))
         self.stored: dict[str, Any] | None = None
-        self.note = w.HTML()
+        self.note = w.HTML(**look.of(w.HTML))
         self.note.add_class("chc-message")
-        self.widget = w.VBox([w.HTML(f"<h4 style='margin:10px 0 4px 0;color:#1f4e79'>{html.escape(title)}</h4>"),
-                              *(f.box for f in self.form.fields.values()), self.note], layout=FULL)
+        self.widget = w.VBox([w.HTML(f"<h4 style='margin:10px 0 4px 0;color:#1f4e79'>{html.escape(title)}</h4>",
+                                     **look.of(w.HTML)),
+                              *(f.box for f in self.form.fields.values()), self.note], **look.of(w.VBox, width="100%"))
         self.widget.add_class(f"chc-annual-{name.replace('_', '-')}")
 
     def _failed(self, exc: BaseException) -> None:
@@ -121,16 +123,18 @@ class NoneBox:
         self.quiet = False
         rows = []
         for part in NONE_PARTS:
-            tick = w.Checkbox(value=False, description=NONE_WORDS[part], indent=False, layout=FULL)
+            tick = w.Checkbox(value=False, description=NONE_WORDS[part], indent=False,
+                              **look.of(w.Checkbox, width="100%"))
             tick.add_class(f"chc-annual-none-{part}")
-            note = w.HTML()
+            note = w.HTML(**look.of(w.HTML))
             tick.observe(guarded(partial(self._ticked, part), partial(self._failed, part)), names="value")
             self.ticks[part], self.notes[part] = tick, note
-            rows.append(w.VBox([tick, note], layout=FULL))
+            rows.append(w.VBox([tick, note], **look.of(w.VBox, width="100%")))
         self.widget = w.VBox([w.HTML("<h4 style='margin:10px 0 4px 0;color:#1f4e79'>None this year</h4>"
                                      "<div style='font-size:12px;color:#57606a'>Tick a part that truly had nothing this "
-                                     "year: an empty list could equally mean not recorded yet.</div>"), *rows],
-                             layout=FULL)
+                                     "year: an empty list could equally mean not recorded yet.</div>",
+                                     **look.of(w.HTML)), *rows],
+                             **look.of(w.VBox, width="100%"))
         self.widget.add_class("chc-annual-none")
 
     def _failed(self, part: str, exc: BaseException) -> None:
@@ -167,18 +171,20 @@ class AnalysisBox:
         self.quiet = False
         self.text = w.Textarea(placeholder="Your own analysis of the year's complaints (blank: the report shows the "
                                            "sentences written from the data)", continuous_update=False,
-                               layout=w.Layout(width="100%", height="140px"))
+                               **look.of(w.Textarea, width="100%", height="140px"))
         self.text.add_class("chc-annual-field-qualitative_analysis")
         self.text.observe(guarded(lambda ch: self._leave(ch["new"]), self._failed), names="value")
         self.start = w.Button(description="Start from the sentences written from the data", icon="pencil",
-                              layout=w.Layout(width="auto", display="" if suggest is not None else "none"))
+                              **look.of(w.Button, width="auto", display=look.SHOWN if suggest is not None else
+                                        look.HIDDEN))
         self.start.add_class("chc-annual-suggest")
         self.start.on_click(guarded(lambda _: self._start(), self._failed))
-        self.note = w.HTML()
+        self.note = w.HTML(**look.of(w.HTML))
         self.widget = w.VBox([w.HTML("<h4 style='margin:10px 0 4px 0;color:#1f4e79'>Qualitative analysis (8.1 b)</h4>"
                                      "<div style='font-size:12px;color:#57606a'>Shown in the report in place of the "
-                                     "sentences written from the data.</div>"), self.text, self.start, self.note],
-                             layout=FULL)
+                                     "sentences written from the data.</div>", **look.of(w.HTML)), self.text,
+                              self.start, self.note],
+                             **look.of(w.VBox, width="100%"))
         self.widget.add_class("chc-annual-analysis")
 
     def _failed(self, exc: BaseException) -> None:
@@ -278,11 +284,12 @@ class AnnualRecordsPanel:
         self.has_self_assessment = has_self_assessment
         self.figures_available = figures_available
         self.store: RecordsStore | None = None
-        self.gaps = w.HTML()
+        self.gaps = w.HTML(**look.of(w.HTML))
         self.gaps.add_class("chc-annual-gaps-box")
-        self.message = w.HTML()
+        self.message = w.HTML(**look.of(w.HTML))
         self.widget = w.Accordion(children=[w.HTML("Open this part to record the annual report's learning, the "
-                                                   "Ombudsman's findings and the governing body's response.")])
+                                                   "Ombudsman's findings and the governing body's response.",
+                                                   **look.of(w.HTML))], **look.of(w.Accordion))
         self.widget.set_title(0, title or "Annual report: learning, the Ombudsman, the governing body (8.1, 8.2, 9.5)")
         self.widget.selected_index = None
         self.widget.add_class("chc-annual-records")
@@ -294,7 +301,7 @@ class AnnualRecordsPanel:
         if self.built:
             self.message.value = message
         else:
-            self.widget.children = [w.HTML(message)]
+            self.widget.children = [w.HTML(message, **look.of(w.HTML))]
 
     def _opened(self, change: dict[str, Any]) -> None:
         if change["new"] == 0 and not self.built:
@@ -323,7 +330,8 @@ class AnnualRecordsPanel:
                                     describe_annual_entry)
         self.widget.children = [w.VBox([self.gaps, self.message, self.learning.widget, self.ombudsman.widget,
                                         self.none.widget, self.governing.widget, self.member.widget,
-                                        self.analysis.widget, self.history.widget], layout=FULL)]
+                                        self.analysis.widget, self.history.widget],
+                                       **look.of(w.VBox, width="100%"))]
         self.built = True
         self.refresh()
 

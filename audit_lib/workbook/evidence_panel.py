@@ -32,6 +32,7 @@ import ipywidgets as w
 from ..assessment.actions import format_date, parse_due_date
 from ..errors import AuditError, EvidenceRegisterError
 from ..evidence.register import Document, EvidenceRegister, is_web_link
+from . import look
 from .feedback import ERROR_STYLE, error_html, error_text, guarded, redraw_error_html
 
 _FIELD = {"description_width": "70px"}
@@ -53,7 +54,7 @@ def _note(text: str, style: str = ERROR_STYLE) -> str:
 
 
 def _text(description: str, placeholder: str, width: str = "300px") -> w.Text:
-    return w.Text(description=description, placeholder=placeholder, style=_FIELD, layout=w.Layout(width=width))
+    return w.Text(description=description, placeholder=placeholder, **look.of(w.Text, _FIELD, width=width))
 
 
 def _optional(value: str) -> str | None:
@@ -144,11 +145,11 @@ class EvidencePanel:
         self.register = register
         self.on_added = on_added
         self._replacing: dict[str, str] = {}  # by form ("file", "link"): the id a second click will replace
-        self.listing = w.HTML()
+        self.listing = w.HTML(**look.of(w.HTML))
         self.listing.add_class("chc-register-listing")
         # Collapsed until the auditor opens it: its forms (some thirty widgets) are built then, so a
         # Run All does not send them to the browser (the sections' forms are built on Edit likewise).
-        self.widget = w.Accordion(children=[w.VBox([self.listing])], layout=w.Layout(width="100%"))
+        self.widget = w.Accordion(children=[w.VBox([self.listing], **look.of(w.VBox))], **look.of(w.Accordion, width="100%"))
         self.widget.selected_index = None
         self.widget.add_class("chc-evidence-panel")
         self.widget.observe(lambda change: self.open() if change["new"] == 0 else None, names="selected_index")
@@ -161,14 +162,14 @@ class EvidencePanel:
             return
         self._built = True
         self.upload = w.FileUpload(accept="", multiple=False, description="Choose a file",
-                                   layout=w.Layout(width="220px"))
+                                   **look.of(w.FileUpload, width="220px"))
         self.upload.add_class("chc-upload")
-        self.chosen = w.HTML()
+        self.chosen = w.HTML(**look.of(w.HTML))
         self.file = _DocumentFields("file")
         self.attach = w.Button(description="Attach the file", icon="paperclip", button_style="primary",
-                               layout=w.Layout(width="220px"))
+                               **look.of(w.Button, width="220px"))
         self.attach.add_class("chc-attach")
-        self.attach_note = w.HTML()
+        self.attach_note = w.HTML(**look.of(w.HTML))
         self.attach_note.add_class("chc-attach-note")
         self.attach.on_click(guarded(lambda _: self._attach(), self._refused(self.attach_note, "Not attached")))
         self.upload.observe(guarded(lambda _: self._chosen(), self._refused(self.attach_note, "Not attached")),
@@ -178,9 +179,9 @@ class EvidencePanel:
         self.url.add_class("chc-link-url")
         self.link = _DocumentFields("link")
         self.add_link = w.Button(description="Add the link", icon="link", button_style="primary",
-                                 layout=w.Layout(width="220px"))
+                                 **look.of(w.Button, width="220px"))
         self.add_link.add_class("chc-add-link")
-        self.link_note = w.HTML()
+        self.link_note = w.HTML(**look.of(w.HTML))
         self.link_note.add_class("chc-link-note")
         self.add_link.on_click(guarded(lambda _: self._link(), self._refused(self.link_note, "Not added")))
         self.file.id.observe(lambda _: self._forget("file"), names="value")
@@ -189,21 +190,23 @@ class EvidencePanel:
         attach_box = w.VBox([
             w.HTML("<b>Attach a file</b> <span style=\"font-size:12px;color:#57606a\">kept in the landlord's evidence "
                    f"folder under its SHA-256, so a later change to it shows; up to {UPLOAD_LIMIT_MB} MB from the "
-                   "browser (link to a larger document instead)</span>"),
-            w.HBox([self.upload, self.chosen]),
-            w.HBox([self.file.id, self.file.title]), w.HBox([self.file.version, self.file.date, self.file.owner]),
+                   "browser (link to a larger document instead)</span>", **look.of(w.HTML)),
+            w.HBox([self.upload, self.chosen], **look.of(w.HBox)),
+            w.HBox([self.file.id, self.file.title], **look.of(w.HBox)),
+            w.HBox([self.file.version, self.file.date, self.file.owner], **look.of(w.HBox)),
             self.attach, self.attach_note,
-        ])
+        ], **look.of(w.VBox))
         attach_box.add_class("chc-attach-form")
         link_box = w.VBox([
             w.HTML("<b>Add a link</b> <span style=\"font-size:12px;color:#57606a\">a web page (http:// or "
-                   "https://)</span>"),
+                   "https://)</span>", **look.of(w.HTML)),
             self.url,
-            w.HBox([self.link.id, self.link.title]), w.HBox([self.link.version, self.link.date, self.link.owner]),
+            w.HBox([self.link.id, self.link.title], **look.of(w.HBox)),
+            w.HBox([self.link.version, self.link.date, self.link.owner], **look.of(w.HBox)),
             self.add_link, self.link_note,
-        ])
+        ], **look.of(w.VBox))
         link_box.add_class("chc-link-form")
-        self.widget.children = [w.VBox([self.listing, attach_box, link_box], layout=w.Layout(width="100%"))]
+        self.widget.children = [w.VBox([self.listing, attach_box, link_box], **look.of(w.VBox, width="100%"))]
         self.refresh()  # the title, as the register now is
 
     # -- showing ----------------------------------------------------------------------------------

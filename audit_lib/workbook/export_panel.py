@@ -32,6 +32,7 @@ from ..config.landlords import Landlord
 from ..core.periods import Period
 from ..errors import AuditError
 from ..form.exporter import FORMATS, exports_folder, landlord_form, write_form
+from . import look
 
 log = logging.getLogger(__name__)
 
@@ -81,16 +82,17 @@ class ExportPanel:
         self.folder = exports_folder(self.outputs, period, landlord.id)
         self.buttons: dict[str, w.Button] = {}
         for label, fmt in BUTTONS:
-            button = w.Button(description=label, icon="download", layout=w.Layout(width="auto"),
+            button = w.Button(description=label, icon="download", **look.of(w.Button, width="auto"),
                               tooltip=f"Write {FORMATS[fmt].label} from the answers as saved")
             button.on_click(lambda _, fmt=fmt: self.export(fmt))
             self.buttons[fmt] = button
-        self.status = w.Output()  # rendered by JupyterLab, which resolves the link to the file
+        self.status = w.Output(**look.of(w.Output))  # rendered by JupyterLab, which resolves the link to the file
         self.status.add_class("chc-export-status")
-        label = w.HTML("<b>Export</b>", layout=w.Layout(width="60px"))
+        label = w.HTML("<b>Export</b>", **look.of(w.HTML, width="60px"))
         hint = w.HTML('<span style="font-size:12px">from the answers as saved, into '
-                      f"<code>{html.escape(str(self.folder))}</code></span>")
-        self.widget = w.VBox([w.HBox([label, *self.buttons.values()]), hint, self.status])
+                      f"<code>{html.escape(str(self.folder))}</code></span>", **look.of(w.HTML))
+        self.widget = w.VBox([w.HBox([label, *self.buttons.values()], **look.of(w.HBox)), hint, self.status],
+                             **look.of(w.VBox))
         self.widget.add_class("chc-export")
         self.shown = ""
         self.written: Path | None = None

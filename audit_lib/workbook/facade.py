@@ -212,7 +212,9 @@ class Workbook:
 
             title = self.live.part("cover", lambda: views.cover(self.landlord, self.period, self.catalogue,
                                                                 self.assessment))
-            return ipywidgets.VBox([title, self.live.controls()])
+            from . import look
+
+            return ipywidgets.VBox([title, self.live.controls()], **look.of(ipywidgets.VBox))
         return views.cover(self.landlord, self.period, self.catalogue, self.assessment)
 
     def case_statistics(self) -> HTMLFragment:

@@ -23,6 +23,7 @@ import ipywidgets as w
 from ..assessment.answers import SIGNERS
 from ..assessment.merge import describe_item, item_details, item_key, item_name, quote_text
 from ..assessment.store import FIELD_LABELS, AnswerStore
+from . import look
 from .feedback import error_html, guarded
 
 #: Characters of a text shown in a history line before it is cut short.
@@ -224,8 +225,8 @@ class HistoryPanel:
         self.store = store
         self.select = select
         self.describe = describe
-        self.body = w.HTML()
-        self.widget = w.Accordion(children=[self.body])
+        self.body = w.HTML(**look.of(w.HTML))
+        self.widget = w.Accordion(children=[self.body], **look.of(w.Accordion))
         self.widget.set_title(0, title)
         self.widget.selected_index = None
         self.widget.add_class("chc-history-panel")

@@ -33,6 +33,7 @@ from ..evidence.register import Document, EvidenceRegister
 from ..findings.assess import by_provision
 from ..findings.model import Finding
 from ..report.render import HTMLFragment
+from . import look
 from .evidence_panel import EvidencePanel, problem_text
 from .export_panel import ExportPanel
 from .feedback import error_html, guarded
@@ -59,7 +60,7 @@ class InteractiveWorkbook:
         self.evidence = EvidencePanel(lambda: workbook.register, self.changed)
         self.sections: dict[int, SectionPanel] = {}
         self.parts: dict[str, LivePart | FoldedPart] = {}
-        self.carry_message = w.HTML()
+        self.carry_message = w.HTML(**look.of(w.HTML))
         self.signoff_history = HistoryPanel(self.store, "History of the sign-off (and carry forward)", for_assessment,
                                             "signoff")
         self.report = ReportPanel(workbook.landlord.id, workbook.period, workbook.landlord.folder.parent,
@@ -140,7 +141,7 @@ class InteractiveWorkbook:
         """"Start from 2023-24's answers", naming last period's Code when it is not this period's."""
         across = previous.catalogue.code != self.store.catalogue.code
         label = f"Start from {previous.period}'s answers" + (f" ({previous.catalogue.code} Code)" if across else "")
-        return w.Button(description=label, button_style="info", layout=w.Layout(width="360px" if across else "300px"))
+        return w.Button(description=label, button_style="info", **look.of(w.Button, width="360px" if across else "300px"))
 
     def controls(self) -> w.Widget:
         """Progress, carry forward (when the assessment is empty), the evidence register (collapsed:
@@ -167,7 +168,7 @@ class InteractiveWorkbook:
             parts += [button, self.carry_message]
         parts += [self.evidence.widget, self.signoff.widget, self.signoff_history.widget, self.report.widget,
                   self.exports.widget]
-        return w.VBox(parts)
+        return w.VBox(parts, **look.of(w.VBox))
 
 
 def _carried_across_message(entry: Mapping[str, Any] | None, previous: AnswerStore, store: AnswerStore) -> str:
@@ -290,7 +291,7 @@ class LivePart:
 
     def __init__(self, name: str, render: Callable[[], HTMLFragment]) -> None:
         self.render = render
-        self.widget = w.HTML(layout=w.Layout(width="100%"))
+        self.widget = w.HTML(**look.of(w.HTML, width="100%"))
         self.widget.add_class("chc-live")
         self.widget.add_class(f"chc-live-{name}")
         self.refresh()
@@ -312,12 +313,12 @@ class FoldedPart:
         self.summary = LivePart(name, summary)
         self.render_detail = detail
         self.toggle = w.ToggleButton(value=False, description=label, icon="table",
-                                     layout=w.Layout(width="auto"))
-        self.detail = w.HTML(layout=w.Layout(width="100%"))
+                                     **look.of(w.ToggleButton, width="auto"))
+        self.detail = w.HTML(**look.of(w.HTML, width="100%"))
         self.detail.add_class("chc-live")
         self.detail.add_class(f"chc-live-{name}-detail")
         self.toggle.observe(lambda _: self._draw(), names="value")
-        self.widget = w.VBox([self.summary.widget, self.toggle, self.detail])
+        self.widget = w.VBox([self.summary.widget, self.toggle, self.detail], **look.of(w.VBox))
 
     def _draw(self) -> None:
         if not self.toggle.value:

@@ -23,26 +23,18 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Protocol
 
 import ipywidgets as w
-from ipywidgets.widgets.widget_string import HTMLStyle
 
 from ..assessment.store import AnswerStore
 from ..code.catalogue import Provision
 from ..evidence.register import Document
 from ..findings.model import Finding
 from ..report.render import render
+from . import look
 from .feedback import error_html, guarded
 from .views import NewProvision, provision_row
 
 if TYPE_CHECKING:
     from ..stats.proposals import Proposal
-
-#: One Layout and one style shared by every card: ipywidgets creates a model per layout and
-#: style object, and each model is a message to the browser.
-_BOX = w.Layout(width="100%", margin="0 0 8px 0")
-_BUTTON = w.Layout(width="120px", margin="0 0 0 8px")
-_BUTTON_STYLE = w.ButtonStyle()
-_HTML = w.Layout(width="100%")
-_HTML_STYLE = HTMLStyle()
 
 
 class _Form(Protocol):
@@ -124,11 +116,12 @@ class ProvisionCard:
         self.notes: CodeNotes = notes if notes is not None else NoCodeNotes()
         self.build_form = build_form
         self.form: _Form | None = None
-        self.html = w.HTML(layout=_HTML, style=_HTML_STYLE)
+        # one Layout and one style shared by every card (and every widget that looks the same): see look
+        self.html = w.HTML(**look.of(w.HTML, width="100%"))
         self.edit = w.Button(description="Edit", icon="pencil", tooltip=f"Edit the answer to {provision.number}",
-                             layout=_BUTTON, style=_BUTTON_STYLE)
+                             **look.of(w.Button, width="120px", margin="0 0 0 8px"))
         self.edit.on_click(guarded(lambda _: self.open(), self._show_error))
-        self.widget = w.VBox([self.html, self.edit], layout=_BOX)
+        self.widget = w.VBox([self.html, self.edit], **look.of(w.VBox, width="100%", margin="0 0 8px 0"))
         self.widget.add_class("chc-card")
         self.widget.add_class(f"chc-card-{provision.number.replace('.', '-')}")
         self.refresh()

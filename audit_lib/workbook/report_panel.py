@@ -41,6 +41,7 @@ from ..core.paths import (
     read_manifest,
 )
 from ..core.periods import Period
+from . import look
 
 Runner = Callable[[list[str]], tuple[int, str]]
 MAX_MESSAGE_CHARS = 300
@@ -112,12 +113,12 @@ class ReportPanel:
         self.folder = landlord_output_dir(self.outputs, period, landlord)
         self.report = self.folder / REPORT_NAME
         self.button = w.Button(description="Produce report", icon="file-text", button_style="success",
-                               tooltip="Run the batch for this landlord and export its reports")
+                               tooltip="Run the batch for this landlord and export its reports", **look.of(w.Button))
         self.button.on_click(lambda _: self.produce())
-        self.output = w.Output()
+        self.output = w.Output(**look.of(w.Output))
         self.output.add_class("chc-report-status")
-        self.hint = w.HTML()
-        self.widget = w.VBox([w.HBox([self.button, self.hint]), self.output])
+        self.hint = w.HTML(**look.of(w.HTML))
+        self.widget = w.VBox([w.HBox([self.button, self.hint], **look.of(w.HBox)), self.output], **look.of(w.VBox))
         self.widget.add_class("chc-report")
         self._thread: threading.Thread | None = None
         self.shown = ""

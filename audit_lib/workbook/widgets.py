@@ -40,6 +40,7 @@ from ..assessment.store import AnswerStore, Conflict, Saved
 from ..code.catalogue import Catalogue, Provision, Section
 from ..errors import ApprovalIncompleteError, AuditError, FindingsUnansweredError, SignOffError, SignOffReplaceError
 from ..findings.model import Finding
+from . import look
 from .feedback import ERROR_STYLE, conflict_html, error_html, guarded, redraw_error_html
 from .history_panel import HistoryPanel, for_provision
 from .provision_card import CodeNotes, NoCodeNotes, NoPageData, PageData, ProvisionCard
@@ -48,7 +49,6 @@ from .views import TIER_WORDS, TIERS_HEADING, carried_lines
 STATUS_OPTIONS = [("— not assessed —", ""), *[(s.value, s.value) for s in Status]]
 #: The list fields this form edits row by row (the store also merges responses to findings item by item).
 LIST_FIELDS = ("evidence", "actions")
-FULL = w.Layout(width="100%")
 
 
 def _flags_html(answer: Answer, as_of: dt.date | None = None, provision: Provision | None = None) -> str:
@@ -101,12 +101,12 @@ class _Row:
         self.fields = fields
         self.item = item
         self._shown = shown
-        self.note = w.HTML()
-        self.remove = w.Button(description="Remove", layout=w.Layout(width="80px"), button_style="")
+        self.note = w.HTML(**look.of(w.HTML))
+        self.remove = w.Button(description="Remove", button_style="", **look.of(w.Button, width="80px"))
         self.remove.on_click(lambda _: on_remove(self))
         for widget in fields.values():
             widget.observe(lambda _: on_edit(), names="value")
-        self.box = w.HBox([*fields.values(), self.remove, self.note])
+        self.box = w.HBox([*fields.values(), self.remove, self.note], **look.of(w.HBox))
 
     def value(self, name: str) -> Any:
         return self.fields[name].value
@@ -156,10 +156,10 @@ def _evidence_row(item: Item | None, on_edit: Callable[[], None], on_remove: Cal
     return _Row(
         {
             "description": w.Text(value=shown["description"], placeholder="Evidence: what it is",
-                                  continuous_update=False, layout=w.Layout(width="50%")),
+                                  continuous_update=False, **look.of(w.Text, width="50%")),
             "reference": w.Combobox(value=shown["reference"], options=tuple(documents), ensure_option=False,
                                     placeholder=REFERENCE_PLACEHOLDER, continuous_update=False,
-                                    layout=w.Layout(width="30%")),
+                                    **look.of(w.Combobox, width="30%")),
         },
         item, _evidence_shown, on_edit, on_remove,
     )
@@ -170,15 +170,14 @@ def _action_row(item: Item | None, on_edit: Callable[[], None], on_remove: Calla
     return _Row(
         {
             "text": w.Text(value=shown["text"], placeholder="Action", continuous_update=False,
-                           layout=w.Layout(width="34%")),
+                           **look.of(w.Text, width="34%")),
             "owner": w.Text(value=shown["owner"], placeholder="Owner", continuous_update=False,
-                            layout=w.Layout(width="18%")),
+                            **look.of(w.Text, width="18%")),
             # typed, and read when the auditor leaves the field (a date input would send every keystroke)
             "due": w.Text(value=shown["due"], placeholder="DD/MM/YYYY", description="Due",
-                          continuous_update=False, style={"description_width": "30px"},
-                          layout=w.Layout(width="150px")),
+                          continuous_update=False, **look.of(w.Text, {"description_width": "30px"}, width="150px")),
             "done": w.Checkbox(value=shown["done"], description="Done", indent=False,
-                               layout=w.Layout(width="60px")),
+                               **look.of(w.Checkbox, width="60px")),
         },
         item, _action_shown, on_edit, on_remove,
     )
@@ -208,14 +207,13 @@ class _FindingBox:
     def __init__(self, code: str, on_leave: Callable[[_FindingBox], None]) -> None:
         self.code = code
         self.findings: tuple[Finding, ...] = ()
-        self.text = w.HTML(layout=FULL)
+        self.text = w.HTML(**look.of(w.HTML, width="100%"))
         self.response = w.Textarea(placeholder="Your response: why the answer stands, or what is being done",
                                    description="Your response", continuous_update=False,
-                                   style={"description_width": "100px"},
-                                   layout=w.Layout(width="100%", height="48px"))
+                                   **look.of(w.Textarea, {"description_width": "100px"}, width="100%", height="48px"))
         self.response.observe(lambda _: on_leave(self), names="value")
-        self.note = w.HTML()
-        self.box = w.VBox([self.text, self.response, self.note], layout=FULL)
+        self.note = w.HTML(**look.of(w.HTML))
+        self.box = w.VBox([self.text, self.response, self.note], **look.of(w.VBox, width="100%"))
         self.box.add_class("chc-finding")
         self.box.add_class(f"chc-finding-{code}")
 
@@ -265,13 +263,13 @@ class ProvisionForm:
         #: The answer the case log proposes (computed once per workbook), or ``None``.
         self.proposal = self.notes.proposal_for(provision) if self.asks_value else None
         self.finding_boxes: dict[str, _FindingBox] = {}  # by finding code, in the order shown
-        self.findings = w.VBox(layout=FULL)
+        self.findings = w.VBox(**look.of(w.VBox, width="100%"))
         self.findings.add_class("chc-findings")
-        self._findings_problem = w.HTML()
+        self._findings_problem = w.HTML(**look.of(w.HTML))
         self._findings_head = w.HTML(
             '<b>Findings</b> <span style="font-size:12px;color:#57606a">where the case data or the evidence questions '
             "this answer. The finding stands; write your response to each (the report shows it beside the "
-            "finding).</span>")
+            "finding).</span>", **look.of(w.HTML))
         self._quiet = False  # True while the form itself sets widget values
         answer = store.answer(provision.id)
         self._shown: dict[str, Any] = {}
@@ -279,7 +277,7 @@ class ProvisionForm:
         self._note = ""  # the last save's error, if any
 
         self.status = w.Dropdown(options=STATUS_OPTIONS, value=answer.status.value if answer.status else "",
-                                 description="Comply", layout=w.Layout(width="260px"))
+                                 description="Comply", **look.of(w.Dropdown, width="260px"))
         self.status.observe(self._guard(lambda ch: self._save("status", ch["new"] or None)), names="value")
         # A question asking for a figure (or a written answer): a value field, saved when the auditor
         # leaves it, and N/A as a tick (the status it saves); the status dropdown is shown only to
@@ -287,47 +285,48 @@ class ProvisionForm:
         if provision.answer == "text":
             self.value_field: w.Text | w.Textarea = w.Textarea(
                 value=answer.value or "", placeholder="Your answer", description="Answer", continuous_update=False,
-                style={"description_width": "60px"}, layout=w.Layout(width="100%", height="70px"))
+                **look.of(w.Textarea, {"description_width": "60px"}, width="100%", height="70px"))
         else:
             self.value_field = w.Text(value=answer.value or "", placeholder="The figure, e.g. 87.5%",
                                       description="Answer", continuous_update=False,
-                                      style={"description_width": "60px"}, layout=w.Layout(width="360px"))
+                                      **look.of(w.Text, {"description_width": "60px"}, width="360px"))
         self.value_field.add_class("chc-value")
         self.value_field.observe(self._guard(lambda ch: self._save("value", ch["new"].strip() or None)), names="value")
         self.not_applicable = w.Checkbox(value=answer.status is Status.NA, description="N/A (not applicable)",
-                                         indent=False, layout=w.Layout(width="200px"))
+                                         indent=False, **look.of(w.Checkbox, width="200px"))
         self.not_applicable.observe(self._guard(lambda ch: self._save("status", Status.NA.value if ch["new"] else None)),
                                     names="value")
-        self.proposal_note = w.HTML()
+        self.proposal_note = w.HTML(**look.of(w.HTML))
         self.proposal_note.add_class("chc-proposal")
         self.use_proposal = w.Button(description="Use this figure" if provision.answer == "figure" else "Use this answer",
                                      tooltip="Save the case log's proposed answer as yours",
-                                     layout=w.Layout(width="auto"))
+                                     **look.of(w.Button, width="auto"))
         self.use_proposal.add_class("chc-use-proposal")
         self.use_proposal.on_click(self._guard(lambda _: self._use_proposal()))
-        self.carried = w.HTML(_carried_html(answer))
+        self.carried = w.HTML(_carried_html(answer), **look.of(w.HTML))
         self.carried.add_class("chc-carried-from")
-        self.new_note = w.HTML()
+        self.new_note = w.HTML(**look.of(w.HTML))
         self.new_note.add_class("chc-new-provision")
         self.commentary = w.Textarea(value=answer.commentary, placeholder="Commentary / explanation",
-                                     continuous_update=False, layout=w.Layout(width="100%", height="70px"))
+                                     continuous_update=False, **look.of(w.Textarea, width="100%", height="70px"))
         self.commentary.observe(self._guard(lambda ch: self._save("commentary", ch["new"])), names="value")
         self.evidence_rows: list[_Row] = []
-        self.evidence_box = w.VBox()
-        self.add_evidence = w.Button(description="Add evidence", icon="plus")
+        self.evidence_box = w.VBox(**look.of(w.VBox))
+        self.add_evidence = w.Button(description="Add evidence", icon="plus", **look.of(w.Button))
         self.add_evidence.on_click(self._guard(lambda _: self._add_row("evidence")))
         self.action_rows: list[_Row] = []
-        self.actions_box = w.VBox()
-        self.add_action = w.Button(description="Add action", icon="plus")
+        self.actions_box = w.VBox(**look.of(w.VBox))
+        self.add_action = w.Button(description="Add action", icon="plus", **look.of(w.Button))
         self.add_action.on_click(self._guard(lambda _: self._add_row("actions")))
         self.confirm = w.Button(description="Confirm carried-forward answer", button_style="warning",
-                                layout=w.Layout(width="260px", display="" if not answer.confirmed else "none"))
+                                **look.of(w.Button, width="260px", display=look.SHOWN if not answer.confirmed else
+                                          look.HIDDEN))
         self.confirm.on_click(self._guard(lambda _: self._save("confirmed", True)))
-        self.flags = w.HTML(_flags_html(answer, as_of, provision))
-        self.message = w.HTML()
+        self.flags = w.HTML(_flags_html(answer, as_of, provision), **look.of(w.HTML))
+        self.message = w.HTML(**look.of(w.HTML))
         self.message.add_class("chc-message")
         self.dismiss = w.Button(description="Dismiss conflicts", tooltip="Hide the conflicts shown above",
-                                layout=w.Layout(width="auto", display="none"))
+                                **look.of(w.Button, width="auto", display=look.HIDDEN))
         self.dismiss.add_class("chc-dismiss")
         self.dismiss.on_click(self._guard(lambda _: self._dismiss()))
         self._remember(answer)
@@ -343,15 +342,16 @@ class ProvisionForm:
             + (f'<div style="background:#eef6ff;border-left:3px solid #1f4e79;padding:2px 8px;margin-top:4px;'
                f'font-size:12px"><b>Case data:</b><ul style="margin:0">{figure_html}</ul></div>' if figures else "")
             + "</div>",
-            layout=FULL,
+            **look.of(w.HTML, width="100%"),
         )
         if self.asks_value:
             # the status only while one other than N/A is stored (flagged): to take it away
-            answer_rows: list[w.Widget] = [self.value_field, w.HBox([self.not_applicable, self.status, self.confirm])]
+            answer_rows: list[w.Widget] = [self.value_field, w.HBox([self.not_applicable, self.status, self.confirm],
+                                                                    **look.of(w.HBox))]
             if self.proposal is not None:
-                answer_rows.append(w.HBox([self.proposal_note, self.use_proposal]))
+                answer_rows.append(w.HBox([self.proposal_note, self.use_proposal], **look.of(w.HBox)))
         else:
-            answer_rows = [w.HBox([self.status, self.confirm])]
+            answer_rows = [w.HBox([self.status, self.confirm], **look.of(w.HBox))]
         self.widget = w.VBox(
             [
                 header,
@@ -360,12 +360,12 @@ class ProvisionForm:
                 self.new_note,
                 self.flags,
                 self.findings,
-                w.HTML("<b>Evidence</b>"), self.evidence_box, self.add_evidence,
+                w.HTML("<b>Evidence</b>", **look.of(w.HTML)), self.evidence_box, self.add_evidence,
                 self.commentary,
-                w.HTML("<b>Actions</b>"), self.actions_box, self.add_action,
+                w.HTML("<b>Actions</b>", **look.of(w.HTML)), self.actions_box, self.add_action,
                 self.message, self.dismiss,
             ],
-            layout=w.Layout(border="1px solid #c9d1d9", padding="6px", margin="0 0 8px 0", width="100%"),
+            **look.of(w.VBox, border="1px solid #c9d1d9", padding="6px", margin="0 0 8px 0", width="100%"),
         )
         self.widget.add_class("chc-provision")
         self.widget.add_class(f"chc-provision-{provision.number.replace('.', '-')}")
@@ -384,7 +384,7 @@ class ProvisionForm:
     def _say(self) -> None:
         """The message beside the provision: the last save's error, then each field's conflict."""
         self.message.value = self._note + "".join(conflict_html(c) for c in self._conflicts.values())
-        self.dismiss.layout.display = "" if self._conflicts else "none"
+        look.show(self.dismiss, bool(self._conflicts))
 
     def _dismiss(self) -> None:
         self._conflicts.clear()
@@ -454,7 +454,7 @@ class ProvisionForm:
             self._remember(answer)
             for field in LIST_FIELDS:
                 self._show_list(field, self._shown[field], reset)
-            self.confirm.layout.display = "" if not answer.confirmed else "none"
+            look.show(self.confirm, not answer.confirmed)
         finally:
             self._quiet = False
         self.flags.value = _flags_html(answer, self.as_of, self.provision)
@@ -467,7 +467,7 @@ class ProvisionForm:
         """The proposed answer (and whether the answer is it), where a carried draft came from, and
         whether the provision is new in this Code, as ``answer`` and the workbook now have them."""
         if self.asks_value:
-            self.status.layout.display = "" if answer.status not in (None, Status.NA) else "none"
+            look.show(self.status, answer.status not in (None, Status.NA))
         proposal = self.proposal
         if proposal is not None:
             used = answer.value is not None and answer.value == proposal.value
@@ -476,7 +476,7 @@ class ProvisionForm:
                     f"{html.escape(proposal.basis)}</span>")
             if self.proposal_note.value != note:
                 self.proposal_note.value = note
-            self.use_proposal.layout.display = "none" if used else ""
+            look.show(self.use_proposal, not used)
         carried = _carried_html(answer)
         if self.carried.value != carried:
             self.carried.value = carried
@@ -682,7 +682,7 @@ class ProgressPanel:
     def __init__(self, store: AnswerStore, catalogue: Catalogue) -> None:
         self.store = store
         self.catalogue = catalogue
-        self.widget = w.HTML()
+        self.widget = w.HTML(**look.of(w.HTML))
         self.widget.add_class("chc-progress")
         self.refresh()
 
@@ -736,11 +736,12 @@ class SectionPanel:
         self.notes: CodeNotes = notes if notes is not None else NoCodeNotes()
         self.cards: list[ProvisionCard] = []
         self.histories: dict[str, HistoryPanel] = {}
-        self.confirm_all = w.Button(button_style="warning", layout=w.Layout(width="auto", display="none"))
+        self.confirm_all = w.Button(button_style="warning", **look.of(w.Button, width="auto", display=look.HIDDEN))
         self.confirm_all.add_class("chc-confirm-all")
-        self.message = w.HTML()
+        self.message = w.HTML(**look.of(w.HTML))
         self.confirm_all.on_click(guarded(lambda _: self._confirm_all(), self._show_error))
-        self.widget = w.Accordion(children=[w.HTML("Open this section to assess it.")])
+        self.widget = w.Accordion(children=[w.HTML("Open this section to assess it.", **look.of(w.HTML))],
+                                  **look.of(w.Accordion))
         self.widget.set_title(0, f"Section {section.number}: {section.title}")
         self.widget.selected_index = None
         self.widget.add_class(f"chc-section-{section.number}")
@@ -751,7 +752,7 @@ class SectionPanel:
         if self.cards:
             self.message.value = message
         else:  # the section could not be drawn: say so where its provisions would be
-            self.widget.children = [w.HTML(message)]
+            self.widget.children = [w.HTML(message, **look.of(w.HTML))]
 
     @property
     def forms(self) -> list[ProvisionForm]:
@@ -778,21 +779,23 @@ class SectionPanel:
                           self.page, self.notes)
             for p in self.provisions
         ]
-        parts: list[w.Widget] = [w.HBox([self.confirm_all, self.message])]
+        parts: list[w.Widget] = [w.HBox([self.confirm_all, self.message], **look.of(w.HBox))]
         if any(p.tier is not None for p in self.provisions):
-            heading = w.HTML(f'<div style="font-weight:600;color:#1f4e79">{html.escape(TIERS_HEADING)}</div>')
+            heading = w.HTML(f'<div style="font-weight:600;color:#1f4e79">{html.escape(TIERS_HEADING)}</div>',
+                             **look.of(w.HTML))
             heading.add_class("chc-tiers-heading")
             parts.append(heading)
         previous = None
         for card in self.cards:
             subsection = card.provision.subsection
             if subsection is not None and subsection != previous:
-                sub = w.HTML(f'<h4 style="margin:10px 0 4px 0;color:#1f4e79">{html.escape(subsection)}</h4>')
+                sub = w.HTML(f'<h4 style="margin:10px 0 4px 0;color:#1f4e79">{html.escape(subsection)}</h4>',
+                             **look.of(w.HTML))
                 sub.add_class("chc-subsection")
                 parts.append(sub)
             previous = subsection
             parts.append(card.widget)
-        self.widget.children = [w.VBox(parts, layout=FULL)]
+        self.widget.children = [w.VBox(parts, **look.of(w.VBox, width="100%"))]
         self.refresh()
 
     def open_forms(self) -> dict[str, ProvisionForm]:
@@ -812,7 +815,7 @@ class SectionPanel:
         waiting = self.unconfirmed()
         self.confirm_all.description = (f"Confirm all {len(waiting)} carried-forward answers in section "
                                         f"{self.section.number}")
-        self.confirm_all.layout.display = "" if waiting else "none"
+        look.show(self.confirm_all, bool(waiting))
         self.confirm_all.disabled = self.store.read_only
         for card in self.cards:
             card.refresh()
@@ -859,8 +862,8 @@ class SignOffPanel:
         self.store = store
         self.on_change = on_change
         self.facts = facts  # the documents a signature records and the findings that refuse approval
-        self.status = w.HTML()
-        self.message = w.HTML()
+        self.status = w.HTML(**look.of(w.HTML))
+        self.message = w.HTML(**look.of(w.HTML))
         self.rows: dict[str, tuple[w.Text, w.Text, w.DatePicker, w.Button]] = {}
         self._replacing: dict[str, SignOff] = {}  # a replacement asked for, waiting for its confirming click
         #: The revision an approval was refused at over unanswered findings: the refusal is taken
@@ -869,20 +872,22 @@ class SignOffPanel:
         self._seen: SignOffs = store.assessment.signoff  # the signatures as this panel last showed them
         boxes = []
         for role in ROLES:
-            name = w.Text(placeholder="Name", layout=w.Layout(width="200px"))
-            title = w.Text(placeholder="Job title (optional)", layout=w.Layout(width="220px"))
-            date = w.DatePicker(value=dt.date.today(), layout=w.Layout(width="170px"))
-            button = w.Button(description=f"Sign: {role}", button_style="primary")
+            name = w.Text(placeholder="Name", **look.of(w.Text, width="200px"))
+            title = w.Text(placeholder="Job title (optional)", **look.of(w.Text, width="220px"))
+            date = w.DatePicker(value=dt.date.today(), **look.of(w.DatePicker, width="170px"))
+            button = w.Button(description=f"Sign: {role}", button_style="primary", **look.of(w.Button))
             button.add_class(f"chc-sign-{role}")
             button.on_click(guarded(lambda _, r=role: self._sign(r), self._show_error))
             self.rows[role] = (name, title, date, button)
-            boxes.append(w.HBox([w.Label(SIGNED_BY[role], layout=w.Layout(width="220px")), name, title, date, button]))
+            boxes.append(w.HBox([w.Label(SIGNED_BY[role], **look.of(w.Label, width="220px")), name, title, date, button],
+                                **look.of(w.HBox)))
         self.override = w.Text(placeholder="Reason to approve although not complete (the report shows it)",
-                               layout=w.Layout(width="640px", display="none"))
-        self.reason = w.Text(placeholder="Reason for reopening", layout=w.Layout(width="420px"))
-        self.reopen = w.Button(description="Reopen", button_style="warning")
+                               **look.of(w.Text, width="640px", display=look.HIDDEN))
+        self.reason = w.Text(placeholder="Reason for reopening", **look.of(w.Text, width="420px"))
+        self.reopen = w.Button(description="Reopen", button_style="warning", **look.of(w.Button))
         self.reopen.on_click(guarded(lambda _: self._reopen(), self._show_error))
-        self.widget = w.VBox([self.status, *boxes, self.override, w.HBox([self.reason, self.reopen]), self.message])
+        self.widget = w.VBox([self.status, *boxes, self.override, w.HBox([self.reason, self.reopen], **look.of(w.HBox)),
+                              self.message], **look.of(w.VBox))
         self.widget.add_class("chc-signoff")
         self.refresh()
 
@@ -926,7 +931,7 @@ class SignOffPanel:
         name, title, date, button = self.rows[role]
         replacing = self._replacing.pop(role, None)
         button.description = f"Sign: {role}"
-        asked = role == "approved" and self.override.layout.display != "none"
+        asked = role == "approved" and look.visible(self.override)
         try:
             if date.value is None:
                 raise SignOffError(f"Give the date you sign as {SIGNERS[role]}.")
@@ -934,12 +939,13 @@ class SignOffPanel:
                                 override=self.override.value if asked else None, seen=self._seen, facts=self.facts)
             self.message.value = ""
             if role == "approved":
-                self.override.value, self.override.layout.display = "", "none"
+                self.override.value = ""
+                look.show(self.override, False)
         except SignOffReplaceError as exc:
             self._ask_to_replace(role, exc.current)
         except ApprovalIncompleteError as exc:  # only this refusal can be overridden, with a reason
             self.message.value = error_html(exc, "Not signed")
-            self.override.layout.display = ""
+            look.show(self.override, True)
             self.message.value += (f'<div style="{ERROR_STYLE}">To approve it anyway, give the reason in the box '
                                    "above and click again.</div>")
         except FindingsUnansweredError as exc:  # said until a change to the answers (a response) is saved
