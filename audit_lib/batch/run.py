@@ -57,10 +57,10 @@ from .outputs import OutputsLock, check_outputs, remove_leftovers
 from .pools import EXECUTORS, Executor, Pool, open_pool
 from .progress import Progress
 from .runrecord import (
+    RunRecorder,
     failed_last_time,
     group_needs_run,
     mark_running,
-    record_result,
     settle_interrupted,
     write_run_record,
 )
@@ -375,7 +375,11 @@ def _run_locked(batch: BatchResult, registry: Registry, ids: list[str], period: 
     progress = Progress(len(jobs) + 1, pool.workers, period, options.progress)
     cancel = True
     try:
-        results, broken = _run_all(pool, jobs, progress, lambda r: record_result(outputs, period, r, run_id))
+        recorder = RunRecorder(outputs, period, run_id)
+        try:
+            results, broken = _run_all(pool, jobs, progress, recorder)
+        finally:
+            recorder.close()
         batch.results = [results[i] for i in ids]
         write_run_record(outputs, period, batch.results, None, run)  # the group summary reads it
         if broken and options.executor == "local":  # a worker died: the pool cannot take the group summary

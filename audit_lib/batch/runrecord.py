@@ -6,7 +6,9 @@ A run updates the entries of the landlords it ran and keeps the others. Written 
 small and plain JSON.
 
 A run records each of its landlords as ``running`` (with the run's id) before any starts, and
-each one's outcome as soon as it is known. The next run, under the outputs lock, finds any
+each one's outcome as soon as it is known (:class:`RunRecorder`: the file is rewritten at most
+once a second while landlords finish, so a run of thousands of landlords does not rewrite a
+growing file thousands of times; an outcome reaches the file within a second). The next run, under the outputs lock, finds any
 entry still ``running``: its run was killed, so it is recorded as failed
 (:func:`settle_interrupted`) and ``retry_failed`` re-runs it.
 """
@@ -15,6 +17,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import threading
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -163,9 +167,68 @@ def write_run_record(
     return _write(path, record)
 
 
-def record_result(outputs: Path, period: Period, result: NotebookResult, run_id: str | None) -> Path:
-    """Record one landlord's outcome as soon as it is known (the rest of the record is kept)."""
-    path = record_path(outputs, period)
-    record = load_run_record(outputs, period) or {"period": period.id, "landlords": {}}
-    record["landlords"][result.name] = result_entry(result, path.parent, dt.datetime.now(dt.UTC), run_id)
-    return _write(path, record)
+class RunRecorder:
+    """Records the landlords' outcomes of a run in its run record as they come in.
+
+    The record is read once; each outcome updates it in memory, and the file is rewritten at once
+    when the last write is ``interval`` seconds old or more, else ``interval`` seconds after the
+    last write (one write for every outcome that came in meanwhile). So an outcome reaches the
+    file within ``interval`` seconds, and a run of thousands of landlords rewrites its record a few
+    hundred times, not once per landlord (each rewrite costs more as the record grows). Only the
+    run holding the outputs lock writes the record, so nothing else changes it meanwhile.
+
+    Call :meth:`close` when the landlords are done: it writes what is still pending. If the run is
+    killed first, an outcome not yet written leaves its landlord ``running`` in the file, which
+    the next run records as interrupted (:func:`settle_interrupted`), and ``retry_failed`` runs it
+    again: a landlord is never recorded ``ok`` before its outputs are complete.
+    """
+
+    def __init__(self, outputs: Path, period: Period, run_id: str | None, *, interval: float = 1.0) -> None:
+        self.path = record_path(outputs, period)
+        self.run_id = run_id
+        self.interval = interval
+        self.writes = 0
+        self._record = load_run_record(outputs, period) or {"period": period.id, "landlords": {}}
+        self._lock = threading.Lock()
+        self._dirty = False
+        self._last = float("-inf")
+        self._timer: threading.Timer | None = None
+        self._closed = False
+
+    def __call__(self, result: NotebookResult) -> None:
+        """Record one outcome (written now, or within ``interval`` seconds)."""
+        with self._lock:
+            if self._closed:
+                raise RunError("this run's record is closed; its outcomes are all written", path=self.path)
+            entry = result_entry(result, self.path.parent, dt.datetime.now(dt.UTC), self.run_id)
+            self._record["landlords"][result.name] = entry
+            self._dirty = True
+            wait = self._last + self.interval - time.monotonic()
+            if wait <= 0:
+                self._write_locked()
+            elif self._timer is None:
+                self._timer = threading.Timer(wait, self._on_timer)
+                self._timer.daemon = True
+                self._timer.start()
+
+    def _on_timer(self) -> None:
+        with self._lock:
+            self._timer = None
+            if self._dirty and not self._closed:
+                self._write_locked()
+
+    def _write_locked(self) -> None:
+        _write(self.path, self._record)
+        self._dirty = False
+        self._last = time.monotonic()
+        self.writes += 1
+
+    def close(self) -> None:
+        """Write every outcome not written yet; later outcomes are refused (safe to call twice)."""
+        with self._lock:
+            timer, self._timer = self._timer, None
+            if timer is not None:
+                timer.cancel()
+            if self._dirty:
+                self._write_locked()
+            self._closed = True
