@@ -2,9 +2,10 @@
 
     .venv/bin/python benchmarks/bench_case_stats.py [--rows 1000000] [--repeat 3] [--naive-sample 0]
 
-Target: a 1,000,000-row case log from Parquet to all figures in under 2 s and at least 50x
-faster than a row-by-row Python loop giving the same figures on the same data; from CSV
-in under 5 s; peak memory under 1.5 GB (1,500,000,000 bytes).
+Targets (the performance issue): a 1,000,000-row case log from Parquet to all figures in under
+1 s and at least 50x faster than a row-by-row Python loop giving the same figures on the same
+data; from CSV in under 2 s; peak memory under 1 GB (1,000,000,000 bytes). (The figures issue
+asked for 2 s, 5 s and 1.5 GB.)
 
 What it does, in one run:
 
@@ -19,7 +20,7 @@ What it does, in one run:
    :mod:`benchmarks.naive_stats` on the cases validated from the Parquet file (all of them,
    or a random ``--naive-sample`` scaled linearly to the full count, which the output then
    says);
-3. records each process's peak resident memory (``resource.getrusage(RUSAGE_SELF).ru_maxrss``),
+3. records each process's own peak resident memory (``VmHWM`` in ``/proc/self/status``),
    so one measurement never inflates another's;
 4. checks that the loop's figures equal the vectorised figures exactly on the same cases,
    and that the Parquet and CSV files give identical figures;
@@ -53,16 +54,28 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-TARGET_PARQUET_S = 2.0
-TARGET_CSV_S = 5.0
+TARGET_PARQUET_S = 1.0
+TARGET_CSV_S = 2.0
 TARGET_RATIO = 50.0
-TARGET_PEAK_BYTES = 1_500_000_000
+TARGET_PEAK_BYTES = 1_000_000_000
 DEFAULT_HOMES = 6_500_000  # about 47 stage 1 complaints per 1,000 homes a year at 1,000,000 rows
 
 
 # --- measurements, each run in its own process -------------------------------------------
 
 def _peak_bytes() -> int:
+    """This process's own peak resident memory: ``VmHWM`` from ``/proc/self/status``.
+
+    Not ``getrusage(RUSAGE_SELF).ru_maxrss``: Linux carries the peak of the process that forked a
+    child over into the child's ``ru_maxrss`` at ``exec``, so a worker started by a parent holding
+    the generated 1,000,000-row frame would report the parent's peak (about 1,070 MB) however
+    little it used itself."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) * 1024  # kB
+    except OSError:
+        pass
     import resource
 
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # Linux reports KiB

@@ -4,7 +4,10 @@
 ``_read_csv_rows`` reads it and reports any fault) or return the very frame that reader gives,
 with the same ragged rows (more fields than the header) and short rows (fewer), by position;
 on well-formed files both give what ``pd.read_csv`` gives: same column names, values, dtypes
-and row index.
+and row index. The one difference is how a column's text is held: Arrow's reader holds each
+column mapped to a canonical or optional column other than the case reference as its distinct
+values and codes (categorical, as a Parquet file's text columns are read), so it is compared
+written out as text, and it is checked that exactly those columns are categorical.
 """
 
 from __future__ import annotations
@@ -12,12 +15,14 @@ from __future__ import annotations
 import contextlib
 import random
 import warnings
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
 from audit_lib.cases.read import _read_csv_arrow, _read_csv_rows
+from audit_lib.cases.schema import CANONICAL_COLUMNS, OPTIONAL_COLUMNS
 from audit_lib.cases.settings import CaseLogSettings
 from audit_lib.config.landlords import load_landlord
 from audit_lib.errors import CaseLogError
@@ -28,7 +33,7 @@ from .conftest import DEMO_IDS
 ARROW_TEXT = isinstance(pd.Series([], dtype=str).dtype, pd.StringDtype)
 
 
-def pandas_reads(path, header_row=1, encoding="utf-8-sig"):
+def pandas_reads(path: Path, header_row: int = 1, encoding: str = "utf-8-sig") -> pd.DataFrame | Exception:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -38,10 +43,33 @@ def pandas_reads(path, header_row=1, encoding="utf-8-sig"):
         return exc
 
 
-def same_as_reference(path, header_row=1, encoding="utf-8-sig", pandas=False) -> str:
+#: Header names mapped onto columns held as codes (categorical) by Arrow's reader, and one onto the
+#: case reference (held as text): the crafted files' and the random files' names.
+CODED = {"a": "category", "b": "channel", "c": "case_id", "c0": "stage1_outcome", "c1": "case_id",
+         "c2": "received", "c3": "remedy"}
+
+
+def coded_columns(names: list[str], settings: CaseLogSettings) -> list[str]:
+    """The columns Arrow's reader holds as codes: mapped to a canonical or optional column other
+    than the case reference."""
+    mapping = {source.strip(): target for source, target in settings.columns.items()}
+    known = {*CANONICAL_COLUMNS, *OPTIONAL_COLUMNS} - {"case_id"}
+    return [name for name in names if mapping.get(name, name) in known]
+
+
+def as_text(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with each categorical column written out as text (the record-by-record reader's dtype)."""
+    text = pd.Series([], dtype=str).dtype
+    return frame.assign(**{name: frame[name].astype(text) for name in frame.columns
+                           if isinstance(frame[name].dtype, pd.CategoricalDtype)})
+
+
+def same_as_reference(path: Path, header_row: int = 1, encoding: str = "utf-8-sig", pandas: bool = False,
+                      columns: dict[str, str] | None = None) -> str:
     """'arrow' when Arrow read the file exactly as the record-by-record reader does (and, with
-    ``pandas``, as pandas does), 'declined' when it left it to that reader."""
-    settings = CaseLogSettings(path=path.name, header_row=header_row, encoding=encoding)
+    ``pandas``, as pandas does), 'declined' when it left it to that reader. ``columns`` maps header
+    names to canonical names (so some columns are held as codes)."""
+    settings = CaseLogSettings(path=path.name, header_row=header_row, encoding=encoding, columns=columns or {})
     fast = _read_csv_arrow(path, settings)
     if fast is None:
         # the record-by-record reader reads it, or says why not in a way read_table turns into one line
@@ -50,15 +78,19 @@ def same_as_reference(path, header_row=1, encoding="utf-8-sig", pandas=False) ->
         return "declined"
     rows = _read_csv_rows(path, settings)
     assert isinstance(fast.frame.index, pd.RangeIndex)
-    pd.testing.assert_frame_equal(fast.frame, rows.frame, check_exact=True)
+    coded = [name for name in fast.frame.columns if isinstance(fast.frame[name].dtype, pd.CategoricalDtype)]
+    assert coded == coded_columns(list(fast.frame.columns), settings)
+    assert not any(fast.frame[name].isna().any() for name in coded)  # every cell one of the distinct values
+    read = as_text(fast.frame)
+    pd.testing.assert_frame_equal(read, rows.frame, check_exact=True)
     np.testing.assert_array_equal(fast.ragged, rows.ragged)
     np.testing.assert_array_equal(fast.short, rows.short)
     if pandas:
         expected = pandas_reads(path, header_row, encoding)
         assert not isinstance(expected, Exception), f"pandas refuses the file ({expected!r}) but Arrow read it"
         assert not len(fast.ragged) and not len(fast.short)
-        assert list(fast.frame.dtypes) == list(expected.dtypes)
-        pd.testing.assert_frame_equal(fast.frame, expected, check_exact=True)
+        assert list(read.dtypes) == list(expected.dtypes)
+        pd.testing.assert_frame_equal(read, expected, check_exact=True)
     return "arrow"
 
 
@@ -102,16 +134,18 @@ CASES = {
 
 
 @pytest.mark.skipif(not ARROW_TEXT, reason="text columns are not Arrow-backed in this pandas")
+@pytest.mark.parametrize("coded", [False, True], ids=["text", "coded"])
 @pytest.mark.parametrize("name", list(CASES))
-def test_crafted_files(tmp_path, name):
+def test_crafted_files(tmp_path: Path, name: str, coded: bool) -> None:
     text, expected = CASES[name]
     path = tmp_path / "cases.csv"
     path.write_bytes(text.encode("utf-8"))
-    assert same_as_reference(path, pandas=expected == "pandas") == ("declined" if expected == "declined" else "arrow")
+    assert same_as_reference(path, pandas=expected == "pandas", columns=CODED if coded else None) \
+        == ("declined" if expected == "declined" else "arrow")
 
 
 @pytest.mark.skipif(not ARROW_TEXT, reason="text columns are not Arrow-backed in this pandas")
-def test_faulty_files_are_read_by_arrow(tmp_path):
+def test_faulty_files_are_read_by_arrow(tmp_path: Path) -> None:
     """A quoted header, a ragged row, rows leaving out trailing empty fields, another encoding and
     a cell over the csv module's 128 KB limit are read by Arrow's parser, not record by record."""
     header = '"case_id",received,notes\n'
@@ -125,11 +159,13 @@ def test_faulty_files_are_read_by_arrow(tmp_path):
         settings = CaseLogSettings(path=path.name, encoding=encoding)
         read = _read_csv_arrow(path, settings)
         assert read is not None, text[:60]
-        pd.testing.assert_frame_equal(read.frame, _read_csv_rows(path, settings).frame, check_exact=True)
+        assert [name for name in read.frame.columns if isinstance(read.frame[name].dtype, pd.CategoricalDtype)] \
+            == ["received"]  # a canonical column held as codes; the case reference and an unknown column as text
+        pd.testing.assert_frame_equal(as_text(read.frame), _read_csv_rows(path, settings).frame, check_exact=True)
 
 
 @pytest.mark.skipif(not ARROW_TEXT, reason="text columns are not Arrow-backed in this pandas")
-def test_title_lines_and_other_encodings(tmp_path):
+def test_title_lines_and_other_encodings(tmp_path: Path) -> None:
     path = tmp_path / "cases.csv"
     path.write_text("Register, 2024\n\nExported 04/04/2025\na,b\n1,2\n", encoding="utf-8")
     assert same_as_reference(path, header_row=4, pandas=True) == "arrow"
@@ -148,18 +184,20 @@ def test_title_lines_and_other_encodings(tmp_path):
 
 @pytest.mark.skipif(not ARROW_TEXT, reason="text columns are not Arrow-backed in this pandas")
 @pytest.mark.parametrize("landlord_id", DEMO_IDS)
-def test_demo_exports_are_read_by_arrow(landlord_id):
+def test_demo_exports_are_read_by_arrow(landlord_id: str) -> None:
     landlord = load_landlord(DEMO_INPUTS, landlord_id)
     settings = landlord.config.case_log
-    assert same_as_reference(landlord.case_log_path, settings.header_row, settings.encoding, pandas=True) == "arrow"
+    assert same_as_reference(landlord.case_log_path, settings.header_row, settings.encoding, pandas=True,
+                             columns=settings.columns) == "arrow"
 
 
 @pytest.mark.skipif(not ARROW_TEXT, reason="text columns are not Arrow-backed in this pandas")
-def test_random_files(tmp_path):
+def test_random_files(tmp_path: Path) -> None:
     """Rows of random fields (plain, quoted with commas, line breaks and escaped quotes, stray
     quotes, unquoted commas and line breaks: rows with more or fewer fields than the header),
     LF or CRLF, with and without trailing blank lines, some with a quoted header."""
     rng = random.Random(2024)
+    coded = random.Random(7)  # half the files read with some columns held as codes
 
     def field() -> str:
         r = rng.random()
@@ -179,5 +217,5 @@ def test_random_files(tmp_path):
         header = ",".join(f'"c{k}"' if rng.random() < 0.2 else f"c{k}" for k in range(columns))
         text = header + newline + newline.join(rows)
         path.write_bytes((text + rng.choice(["", newline, newline * 2])).encode("utf-8"))
-        outcomes[same_as_reference(path)] += 1
+        outcomes[same_as_reference(path, columns=CODED if coded.random() < 0.5 else None)] += 1
     assert outcomes["arrow"] > 300 and outcomes["declined"] > 20, outcomes

@@ -15,6 +15,7 @@ quotes a cell.
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,7 +25,7 @@ import pandas as pd
 from ..core.io import sha256_of
 from ..core.paths import checked_input_path
 from ..errors import CaseLogError
-from .read import read_table
+from .read import read_table, system_memory
 from .schema import CANONICAL_COLUMNS, OPTIONAL_COLUMNS
 from .settings import CaseLogSettings
 from .validate import blank_rows, empty_row_findings, ragged_row_findings, short_row_findings, validate
@@ -101,6 +102,12 @@ def load_case_log(path: Path, settings: CaseLogSettings, *, folder: Path | None 
     if not path.is_relative_to(base):
         raise CaseLogError(f"expected a case log inside {base}; found a path outside it", path=path)
     checked_input_path(base, path.relative_to(base), error=CaseLogError, what="case log")
+    with system_memory():  # Arrow's buffers in ordinary pages (see system_memory)
+        return _load(path, settings)
+
+
+def _load(path: Path, settings: CaseLogSettings) -> CaseLog:
+    """:func:`load_case_log` of a checked path."""
     table = read_table(path, settings)
     mapped, dropped = _apply_mapping(table.frame, settings, path)
     first = settings.header_row + 1
@@ -113,9 +120,12 @@ def load_case_log(path: Path, settings: CaseLogSettings, *, folder: Path | None 
     formulas = {mapping.get(name, name): positions + first for name, positions in table.formulas.items()}
     vocabulary = {"category": settings.categories, "channel": settings.channels,
                   "refused_reason": settings.refused_reasons}
-    cases, exclusions = validate(mapped[~skip] if skip.any() else mapped, settings.outcomes,
-                                 settings.ombudsman_outcomes, rare_below=settings.rare_below,
-                                 vocabulary=vocabulary, formulas=formulas)
+    with ThreadPoolExecutor(max_workers=1) as hashing:  # the file hashed beside the validation, not after it
+        digest = hashing.submit(sha256_of, path)
+        cases, exclusions = validate(mapped[~skip] if skip.any() else mapped, settings.outcomes,
+                                     settings.ombudsman_outcomes, rare_below=settings.rare_below,
+                                     vocabulary=vocabulary, formulas=formulas)
+        sha256 = digest.result()
     short = np.zeros(len(mapped), dtype=bool)
     short[table.short] = True
     short &= ~blank
@@ -129,7 +139,6 @@ def load_case_log(path: Path, settings: CaseLogSettings, *, folder: Path | None 
             listed.append(short_row_findings(mapped.loc[short, "_row"].to_numpy()))
         exclusions = pd.concat(listed, ignore_index=True).sort_values("row", kind="stable")
         exclusions = exclusions.reset_index(drop=True)
-    sha256 = sha256_of(path)
     if sha256 is None:  # removed while it was being read
         raise CaseLogError("case log not found; check the path (case_log.path in a landlord's configuration)", path=path)
     return CaseLog(

@@ -2,16 +2,17 @@
 
 Nothing is coerced here: CSV cells stay text (read by Arrow's multithreaded parser, which notes
 rows with another number of fields than the header by position; the few files it declines are
-read record by record with the csv module, to the same result): a row with more fields than the
+read record by record with the csv module, to the same text): a row with more fields than the
 header is returned as ragged, its values blanked, and a row with fewer as short, its missing
-trailing fields blank. Excel cells stay the objects openpyxl gives (formula cells with no value
-saved are named, found in the sheet's XML), Parquet columns keep their types (text columns
-other than the case reference read as categorical: their distinct values and codes). At most
-``case_log.max_rows`` rows are read, a longer CSV file refused before it is all held. The
-header is checked (no repeated column names); a file that cannot be read at all raises
-:class:`~audit_lib.errors.CaseLogError` with one line naming the file and saying what was
-expected and what was found, never quoting a cell (a header row on the wrong line may be a
-resident's data).
+trailing fields blank. Arrow's parser holds each column mapped to a canonical or optional column
+other than the case reference as its distinct values and codes (categorical), not as one string
+per cell. Excel cells stay the objects openpyxl gives (formula cells with no value saved are
+named, found in the sheet's XML), Parquet columns keep their types (text columns other than the
+case reference read as categorical too). At most ``case_log.max_rows`` rows are read, a longer
+CSV file refused before it is all held. The header is checked (no repeated column names); a file
+that cannot be read at all raises :class:`~audit_lib.errors.CaseLogError` with one line naming
+the file and saying what was expected and what was found, never quoting a cell (a header row on
+the wrong line may be a resident's data).
 """
 
 from __future__ import annotations
@@ -21,9 +22,10 @@ import collections
 import csv
 import functools
 import gc
-import io
+import inspect
 import itertools
 import re
+import threading
 import zipfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -157,6 +159,41 @@ class _InvalidRows:
         return order, [pa.concat_arrays(column) for column in parts]
 
 
+_pool_lock = threading.Lock()
+_pool_users = 0
+_pool_before: Any = None
+
+
+@contextmanager
+def system_memory() -> Iterator[None]:
+    """Arrow's buffers allocated by the C library's allocator (Arrow's system pool) while a log
+    loads, not by Arrow's default one (mimalloc); the default is put back when no load uses it.
+
+    Loading a large log allocates several hundred megabytes of Arrow buffers, each touched for
+    the first time. mimalloc takes its memory as transparent huge pages, and where free memory is
+    scarce in large runs (a busy or virtual machine) the kernel's time to provide them varied from
+    0.1 s to more than 3 s between otherwise identical loads of 1,000,000 rows; with ordinary
+    pages it stays about 0.3 s. Buffers keep the pool they came from, so nothing else changes;
+    loads running at once in threads share the switch (counted), and the default comes back when
+    the last one ends."""
+    import pyarrow as pa
+
+    global _pool_users, _pool_before
+    with _pool_lock:
+        if _pool_users == 0:
+            _pool_before = pa.default_memory_pool()
+            pa.set_memory_pool(pa.system_memory_pool())
+        _pool_users += 1
+    try:
+        yield
+    finally:
+        with _pool_lock:
+            _pool_users -= 1
+            if _pool_users == 0:
+                pa.set_memory_pool(_pool_before)
+                _pool_before = None
+
+
 @contextmanager
 def _gc_paused() -> Iterator[None]:
     """The cyclic garbage collector paused (it would scan the lists of cells over and over)."""
@@ -224,9 +261,40 @@ def _read_unquoted(body: bytes, width: int) -> tuple[pa.Table, np.ndarray, np.nd
     return table, np.flatnonzero(long).astype(np.int64), np.flatnonzero(short).astype(np.int64)
 
 
+def _coded_positions(names: list[str], settings: CaseLogSettings) -> frozenset[int]:
+    """The header positions of the columns read as their distinct values and codes (categorical):
+    those mapped to a canonical or optional column other than the case reference (whose values
+    are nearly all distinct). Validation checks them once per distinct value; a column the mapping
+    drops stays text."""
+    mapping = {source.strip(): target for source, target in settings.columns.items()}
+    known = {*CANONICAL_COLUMNS, *OPTIONAL_COLUMNS} - {"case_id"}
+    return frozenset(position for position, name in enumerate(names) if mapping.get(name, name) in known)
+
+
+def _text_column(column: pa.ChunkedArray, text_dtype: object, coded: bool) -> Any:
+    """A column of cells as pandas holds it: text, or (``coded``) a categorical of its distinct
+    values (text) and codes, as a Parquet file's text columns are read."""
+    import pyarrow as pa
+
+    if not coded:
+        return pd.array(column, dtype=text_dtype)
+    if not pa.types.is_dictionary(column.type):
+        column = column.dictionary_encode()
+    column = column.unify_dictionaries()  # one dictionary for every chunk (Arrow reads blocks in parallel)
+    if column.null_count:
+        return pd.array(column.cast(pa.large_string()), dtype=text_dtype)
+    chunks = column.chunks
+    values = chunks[0].dictionary if chunks else pa.array([], type=pa.large_string())
+    # the codes gathered straight into the smallest integers pandas keeps them in (no copy after)
+    width = next(kind for kind in (np.int8, np.int16, np.int32, np.int64) if len(values) < np.iinfo(kind).max)
+    codes = (np.concatenate([chunk.indices.to_numpy() for chunk in chunks], dtype=width, casting="unsafe")
+             if chunks else np.zeros(0, dtype=width))
+    return pd.Categorical.from_codes(codes, categories=pd.Index(pd.array(values, dtype=text_dtype)))
+
+
 def _csv_read(table: pa.Table, names: list[str], text_dtype: object, ragged: np.ndarray,
-              short: np.ndarray) -> CsvRead:
-    frame = pd.DataFrame({position: pd.array(table.column(position), dtype=text_dtype)
+              short: np.ndarray, coded: frozenset[int]) -> CsvRead:
+    frame = pd.DataFrame({position: _text_column(table.column(position), text_dtype, position in coded)
                           for position in range(len(names))}, copy=False)
     frame.columns = pd.Index(names)
     return CsvRead(frame, ragged, short)
@@ -244,13 +312,17 @@ class _Stop:
         return "error"
 
 
-def _arrow_table(body: bytes, columns: int, handler: Callable[[object], str], threads: bool) -> pa.Table:
-    """The body (the records below the header) as ``columns`` large-string columns; a record
-    larger than Arrow's block is read in one block."""
+def _arrow_table(body: bytes | memoryview, columns: int, handler: Callable[[object], str], threads: bool,
+                 coded: frozenset[int] = frozenset()) -> pa.Table:
+    """The body (the records below the header) as ``columns`` large-string columns, those at the
+    positions ``coded`` as their distinct values and codes (dictionary-encoded); a record larger
+    than Arrow's block is read in one block."""
     import pyarrow as pa
     import pyarrow.csv as pa_csv
 
     names = [f"f{position}" for position in range(columns)]
+    types = {name: pa.dictionary(pa.int32(), pa.large_string()) if position in coded else pa.large_string()
+             for position, name in enumerate(names)}
     block_size = 1 << 20
     while True:
         try:
@@ -260,7 +332,7 @@ def _arrow_table(body: bytes, columns: int, handler: Callable[[object], str], th
                 parse_options=pa_csv.ParseOptions(newlines_in_values=True, ignore_empty_lines=False,
                                                   invalid_row_handler=handler),
                 convert_options=pa_csv.ConvertOptions(
-                    column_types={name: pa.large_string() for name in names}, null_values=[],
+                    column_types=types, null_values=[],
                     strings_can_be_null=False, quoted_strings_can_be_null=False,
                 ),
             )
@@ -280,7 +352,9 @@ def _read_csv_arrow(path: Path, settings: CaseLogSettings, data: bytes | None = 
     handler noting each such record by its position (never its text): rows with more fields
     than the header are ragged (their cells blanked), rows with fewer are read with the missing
     trailing fields blank. An export ending every row with a delimiter the header lacks (empty
-    fields only) is read as the header's columns.
+    fields only) is read as the header's columns. The columns mapped to a canonical or optional
+    column other than the case reference are returned as categorical (:func:`_coded_positions`):
+    the same text, held as its distinct values and codes.
 
     Declined: text columns not Arrow-backed, an unknown encoding, NUL bytes, carriage returns
     not followed by a line feed, title or header lines the csv module cannot read, a header with
@@ -297,18 +371,21 @@ def _read_csv_arrow(path: Path, settings: CaseLogSettings, data: bytes | None = 
         return None
     if data is None:
         data = path.read_bytes()
+    start = 0  # the text starts here: after a byte-order mark (skipped, not copied away)
     if encoding in ("utf-8", "utf-8-sig"):
-        data = data.removeprefix(codecs.BOM_UTF8)
+        start = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
     else:  # Arrow parses UTF-8: transcode (an undecodable byte is reported with its offset)
         data = data.decode(encoding).removeprefix("\ufeff").encode("utf-8")
     if b"\x00" in data or (b"\r" in data and data.count(b"\r") != data.count(b"\r\n")):
         return None
-    consumed = 0
+    consumed = start
 
     def lines() -> Iterator[str]:
         nonlocal consumed
-        for raw in io.BytesIO(data):
-            consumed += len(raw)
+        while consumed < len(data):
+            stop = data.find(b"\n", consumed) + 1 or len(data)
+            raw = data[consumed:stop]
+            consumed = stop
             yield raw.decode("utf-8")
 
     reader = csv.reader(lines(), strict=False)  # as the record-by-record reader reads it, leniently if need be
@@ -325,7 +402,9 @@ def _read_csv_arrow(path: Path, settings: CaseLogSettings, data: bytes | None = 
     width = len(names)
     if width < 2 or _header_problem(names, settings):
         return None
-    body = data[end:]
+    coded = _coded_positions(names, settings)
+    body = memoryview(data)[end:]  # the records below the header, not copied
+    quoted = data.find(b'"', end) >= 0
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -353,15 +432,15 @@ def _read_csv_arrow(path: Path, settings: CaseLogSettings, data: bytes | None = 
     if table is None:
         stop = _Stop()
         try:
-            table = _arrow_table(body, width, stop, threads=True)
+            table = _arrow_table(body, width, stop, threads=True, coded=coded)
         except (pa.ArrowException, ValueError):
             if not stop.hit:
                 return None  # not UTF-8, or another fault: the csv module reports it
             table = None
-        if table is None and b'"' not in body:  # no quotes: a record is a line, its fields counted at once
-            unquoted = _read_unquoted(body, width)
+        if table is None and not quoted:  # no quotes: a record is a line, its fields counted at once
+            unquoted = _read_unquoted(bytes(body), width)
             if unquoted is not None:
-                return _csv_read(unquoted[0], names, text_dtype, unquoted[1], unquoted[2])
+                return _csv_read(unquoted[0], names, text_dtype, unquoted[1], unquoted[2], coded)
         if table is None:  # a record with another number of fields: read again, noting each
             try:
                 with _gc_paused(), _csv_field_limit():  # many short rows: many small lists, none cyclic
@@ -392,18 +471,19 @@ def _read_csv_arrow(path: Path, settings: CaseLogSettings, data: bytes | None = 
         take[np.asarray(order, dtype=np.int64)] = table.num_rows + np.arange(len(order))
         indices = pa.array(take)
     last_read = not invalid.positions or take[total - 1] < table.num_rows
-    if b'"' in body and last_read and table.num_rows:
+    if quoted and last_read and table.num_rows:
         last = table.column(table.num_columns - 1)[-1].as_py()
         opened = ('"' + last.replace('"', '""')).encode("utf-8")
-        trimmed = data.removesuffix(b"\n").removesuffix(b"\r")  # Arrow may leave out a last line break
-        if data.endswith(opened) or trimmed.endswith(opened):
+        tail = len(data) - data.endswith(b"\n")  # Arrow may leave out a last line break: looked at without it too
+        tail -= data.endswith(b"\r", start, tail)
+        if data.endswith(opened, start) or data.endswith(opened, start, tail):
             return None  # a quote opened in the last field and never closed
     columns_out = {}
     for position in range(width):
         column = table.column(position)
         if invalid.positions:
             column = pa.chunked_array([*column.chunks, extra[position]], type=pa.large_string()).take(indices)
-        columns_out[position] = pd.array(column, dtype=text_dtype)
+        columns_out[position] = _text_column(column, text_dtype, position in coded)
     frame = pd.DataFrame(columns_out, copy=False)
     frame.columns = pd.Index(names)
     ragged = np.sort(np.asarray([position for position, _, _ in invalid.long], dtype=np.int64))
@@ -755,6 +835,14 @@ def _dictionary_columns(schema: pa.Schema, settings: CaseLogSettings) -> list[st
             and mapping.get(field.name.strip(), field.name.strip()) != "case_id"]
 
 
+#: How a Parquet file's Arrow table becomes pandas columns, where pandas lets it be said: one column
+#: at a time, each Arrow column released once converted (less memory held at once, so less fresh
+#: memory touched), and columns of one type not gathered into one block.
+_PARQUET_TO_PANDAS: dict[str, Any] = (
+    {"to_pandas_kwargs": {"split_blocks": True, "self_destruct": True}}
+    if "to_pandas_kwargs" in inspect.signature(pd.read_parquet).parameters else {})
+
+
 def read_raw(path: Path, settings: CaseLogSettings) -> pd.DataFrame:
     """Read the export as text/objects, header on ``settings.header_row``; nothing is coerced."""
     return read_table(path, settings).frame
@@ -789,7 +877,8 @@ def read_table(path: Path, settings: CaseLogSettings) -> RawTable:
             parquet = pq.ParquetFile(path)
             if parquet.metadata.num_rows > settings.max_rows:
                 raise CaseLogError(_too_many_rows(settings), path=path)
-            frame = pd.read_parquet(path, read_dictionary=_dictionary_columns(parquet.schema_arrow, settings))
+            frame = pd.read_parquet(path, read_dictionary=_dictionary_columns(parquet.schema_arrow, settings),
+                                    **_PARQUET_TO_PANDAS)
     except CaseLogError:
         raise
     except UnicodeDecodeError as exc:

@@ -34,6 +34,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import nullcontext
 from functools import partial
 
 import numpy as np
@@ -129,6 +131,13 @@ def _is_plain_number(dtype: object) -> bool:
                               pd.UInt32Dtype, pd.UInt16Dtype, pd.UInt8Dtype, pd.Float64Dtype))
 
 
+def _is_signed_integer(dtype: object) -> bool:
+    """Whole numbers that fit in 64 bits: numpy's signed integers or pandas' nullable ones."""
+    if isinstance(dtype, np.dtype):
+        return dtype.kind == "i"
+    return isinstance(dtype, (pd.Int64Dtype, pd.Int32Dtype, pd.Int16Dtype, pd.Int8Dtype))
+
+
 def is_blank(series: pd.Series) -> pd.Series:
     """``as_text(series) == ""`` without writing out every cell: a date or number cell is blank
     exactly when it is missing."""
@@ -170,7 +179,16 @@ def distinct_text(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
         codes, uniques = as_text(series).factorize()
         trimmed = np.asarray(uniques, dtype=object)
     merged, values = pd.factorize(np.append(trimmed, ""))  # trimming may make two values one
+    if _same_codes(merged, codes):  # the distinct values stay distinct: the codes stay as they are
+        return codes, np.asarray(values, dtype=object)
     return merged.astype(np.int32)[codes], np.asarray(values, dtype=object)
+
+
+def _same_codes(merged: np.ndarray, codes: np.ndarray) -> bool:
+    """``merged[codes]`` equals ``codes``: ``merged`` (one code for each value and one more, for a
+    blank appended) maps each value to itself, and no code is missing (-1, the blank)."""
+    values = len(merged) - 1
+    return bool((merged[:values] == np.arange(values)).all()) and (not len(codes) or int(codes.min()) >= 0)
 
 
 def _text_series(values: np.ndarray) -> pd.Series:
@@ -197,7 +215,9 @@ def _as_words(codes: np.ndarray, values: np.ndarray) -> pd.Categorical:
     """A text column while it is checked: codes into its distinct values (``""`` always one of
     them, so a field can be blanked); written out as text once, for the rows kept (:func:`_rows`)."""
     merged, uniques = pd.factorize(np.append(np.asarray(values, dtype=object), ""))
-    return pd.Categorical.from_codes(merged.astype(np.int32)[codes], categories=pd.Index(uniques, dtype=object))
+    if not _same_codes(merged, codes):
+        codes = merged.astype(np.int32)[codes]
+    return pd.Categorical.from_codes(codes, categories=pd.Index(uniques, dtype=object))
 
 
 def _converted(codes: np.ndarray, values: np.ndarray, convert: Callable[[pd.Series], pd.Series]) -> pd.Series:
@@ -241,9 +261,35 @@ def parse_dates(series: pd.Series, distinct: tuple[np.ndarray, np.ndarray] | Non
     if isinstance(series.dtype, (pd.StringDtype, pd.CategoricalDtype)) and len(series):
         codes, values = distinct_text(series) if distinct is None else distinct
         days, bad = _parse_dates(_text_series(values))
-        return (pd.Series(days.to_numpy()[codes], index=series.index),
-                pd.Series(bad.to_numpy(dtype=bool)[codes], index=series.index))
+        return (pd.Series(days.to_numpy()[codes], index=series.index, copy=False),
+                pd.Series(bad.to_numpy(dtype=bool)[codes], index=series.index, copy=False))
+    if _whole_days_in_range(series):  # real dates, already what parsing gives: taken as they are, not copied
+        return series.rename(None), pd.Series(np.zeros(len(series), dtype=bool), index=series.index, copy=False)
     return _parse_dates(series)
+
+
+#: Nanoseconds in a day, and the first and (one past the) last instant of :data:`FIRST_DAY` to :data:`LAST_DAY`.
+_DAY_NS = 86_400 * 10**9
+_FIRST_NS = int(FIRST_DAY.astype("datetime64[ns]").astype(np.int64))
+_END_NS = int((LAST_DAY + np.timedelta64(1, "D")).astype("datetime64[ns]").astype(np.int64))
+#: Cells looked at at a time by :func:`_whole_days_in_range` (small enough to stay in the processor's cache).
+_BLOCK = 1 << 16
+
+
+def _whole_days_in_range(series: pd.Series) -> bool:
+    """A column of dates without a zone (``datetime64[ns]``), each at midnight and in the years the
+    calendar covers (or blank): parsing it would give it back unchanged. Checked a block at a time,
+    without a column-long temporary."""
+    if not (isinstance(series.dtype, np.dtype) and series.dtype == np.dtype("datetime64[ns]")):
+        return False
+    values = series.to_numpy().view(np.int64)
+    missing = np.iinfo(np.int64).min  # NaT
+    for start in range(0, len(values), _BLOCK):
+        block = values[start:start + _BLOCK]
+        fine = (block == missing) | ((block >= _FIRST_NS) & (block < _END_NS) & (block % _DAY_NS == 0))
+        if not fine.all():
+            return False
+    return True
 
 
 def _parse_dates(series: pd.Series) -> tuple[pd.Series, pd.Series]:
@@ -339,11 +385,38 @@ def shown_value(column: str, text: str, common: bool = False) -> str:
 def shown_case_ids(ids: pd.Series, known: dict[str, str] | None = None) -> np.ndarray:
     """:func:`shown_case_id` for a column of case references, worked out once per distinct value
     (and once per run, given ``known``: the references worked out so far)."""
-    codes, uniques = pd.factorize(ids.astype(object).where(ids.notna(), "").astype(str))
+    if isinstance(ids.dtype, pd.StringDtype) and not ids.hasnans:  # text already: its own distinct values
+        codes, uniques = ids.factorize()
+    else:
+        codes, uniques = pd.factorize(ids.astype(object).where(ids.notna(), "").astype(str))
     known = {} if known is None else known
-    shown = np.array([known[text] if text in known else known.setdefault(text, shown_case_id(text))
-                      for text in uniques], dtype=object)
+
+    def shown_one(text: str) -> str:
+        return known[text] if text in known else known.setdefault(text, shown_case_id(text))
+
+    texts = uniques.tolist()
+    plain = _plain_ids(texts).tolist()  # most references: shown as they are, found at once
+    shown = np.array([text if is_plain else shown_one(text) for text, is_plain in zip(texts, plain)], dtype=object)
     return shown[codes] if len(codes) else np.array([], dtype=object)
+
+
+#: A case reference certainly shown as it is (:func:`shown_case_id`): a letter first (so no date), then
+#: letters, digits and ``- / _ .``, at most 40 characters in all, in Arrow's regular expressions (ASCII).
+PLAIN_ID = r"^[A-Za-z][A-Za-z0-9/_.-]{0,39}$"
+
+
+def _plain_ids(texts: list[str]) -> np.ndarray:
+    """Which references are shown as they are without looking at each: those of :data:`PLAIN_ID` with
+    at most :data:`MAX_DIGITS` digits, found by Arrow at once. The others are looked at one by one."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if not len(texts):
+        return np.zeros(0, dtype=bool)
+    array = pa.array(texts, type=pa.large_string())
+    plain = pc.and_(pc.match_substring_regex(array, PLAIN_ID),
+                    pc.less_equal(pc.count_substring_regex(array, "[0-9]"), MAX_DIGITS))
+    return np.asarray(plain.to_numpy(zero_copy_only=False), dtype=bool)
 
 
 class _Problems:
@@ -362,11 +435,14 @@ class _Problems:
         self.whole = np.zeros(len(frame), dtype=bool)
         self.unknown: dict[str, np.ndarray] = {}
         #: Per field, the day from which it is unknown (:data:`ALWAYS` unless the problem is only
-        #: seen once a step is dated: two steps out of order, a step recorded without the one before).
+        #: seen once a step is dated: two steps out of order, a step recorded without the one before);
+        #: :data:`NEVER` where it is known. Only kept for a field unknown from a day somewhere, read
+        #: through :meth:`since_at`.
         self.since: dict[str, np.ndarray] = {}
 
     def add(self, mask: pd.Series | np.ndarray, column: str, values: pd.Series, reason: Reason,
-            unknown: tuple[str, ...] = (), *, whole: bool | None = None, since: pd.Series | None = None) -> None:
+            unknown: tuple[str, ...] = (), *, whole: bool | None = None,
+            since: pd.Series | np.ndarray | None = None) -> None:
         """List ``reason`` for the rows in ``mask``: the row is excluded whole (by default when the
         reason is in :data:`WHOLE_ROW_REASONS`), else the fields ``unknown`` are unknown for it
         (from the day ``since`` of each row, when the problem only shows once that day has come)."""
@@ -382,7 +458,7 @@ class _Problems:
         shown_once = np.array([shown_value(column, text, text in common) for text in uniques], dtype=object)
         shown = shown_once[codes] if len(codes) else np.array([], dtype=object)
         self.tables.append(pd.DataFrame({
-            "row": self.rows[mask],
+            "row": self.rows[flagged],
             "case_id": shown_case_ids(self.case_ids.iloc[flagged], self._shown_ids),
             "column": column,
             "value": shown,
@@ -394,15 +470,26 @@ class _Problems:
             self.whole |= mask
         if not unknown:
             return
-        rows = np.flatnonzero(mask)
-        day = np.full(len(rows), ALWAYS) if since is None else since.to_numpy(dtype="datetime64[D]")[rows]
+        rows = flagged
+        dates = since.to_numpy() if isinstance(since, pd.Series) else since
+        day = np.full(len(rows), ALWAYS) if dates is None else np.asarray(dates[rows], dtype="datetime64[D]")
         day = np.where(np.isnat(day), ALWAYS, day)
+        dated = bool((day != ALWAYS).any())
         for name in unknown:
             if name not in self.unknown:
                 self.unknown[name] = np.zeros(len(mask), dtype=bool)
-                self.since[name] = np.full(len(mask), NEVER)
+            if dated and name not in self.since:  # the first problem of the field seen only from a day
+                self.since[name] = np.where(self.unknown[name], ALWAYS, NEVER)
+            if name in self.since:
+                self.since[name][rows] = np.minimum(self.since[name][rows], day)
             self.unknown[name][rows] = True
-            self.since[name][rows] = np.minimum(self.since[name][rows], day)
+
+    def since_at(self, name: str, rows: np.ndarray) -> np.ndarray:
+        """The day from which the field ``name`` is unknown in each of ``rows`` (:data:`NEVER` where
+        it is known)."""
+        if name in self.since:
+            return self.since[name][rows]
+        return np.where(self.unknown[name][rows], ALWAYS, NEVER)
 
     def distinct_of(self, column: str, values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
         """The column's cells as codes into their distinct values, worked out once per column."""
@@ -436,16 +523,26 @@ def _rows(frame: pd.DataFrame, keep: np.ndarray, words: Mapping[str, tuple[np.nd
     """``frame[keep].reset_index(drop=True)``, column by column: each column's array is
     filtered directly instead of through an index of row numbers (not at all when every row is
     kept), and each column of ``words`` (codes of the kept rows into distinct values) is written
-    out as text once, for the rows kept."""
+    out as text once, for the rows kept: by Arrow, in worker threads for a large log (Arrow works
+    without Python's lock, so they write while this thread filters the other columns)."""
     every = bool(keep.all())
-    columns = {}
-    for column in frame.columns:
-        if column in words:
-            columns[column] = _text_array(*words[column])
-        else:
-            array = frame[column].array
-            columns[column] = array if every else array[keep]
-    return pd.DataFrame(columns, index=pd.RangeIndex(int(np.count_nonzero(keep))), copy=False)
+    rows = int(np.count_nonzero(keep))
+    columns: dict[str, object] = {}
+    with ThreadPoolExecutor(max_workers=TEXT_WRITERS) if rows >= THREADED_ROWS else nullcontext() as pool:
+        for column in frame.columns:
+            if column in words:
+                columns[column] = pool.submit(_text_array, *words[column]) if pool else _text_array(*words[column])
+        for column in frame.columns:
+            if column not in words:
+                array = frame[column].array
+                columns[column] = array if every else array[keep]
+        written = {column: value.result() if isinstance(value, Future) else value for column, value in columns.items()}
+    return pd.DataFrame({column: written[column] for column in frame.columns}, index=pd.RangeIndex(rows), copy=False)
+
+
+#: Threads writing out the text columns of a log with at least :data:`THREADED_ROWS` rows kept.
+TEXT_WRITERS = 2
+THREADED_ROWS = 100_000
 
 
 def _text_array(codes: np.ndarray, values: np.ndarray) -> pd.api.extensions.ExtensionArray:
@@ -458,6 +555,8 @@ def _text_array(codes: np.ndarray, values: np.ndarray) -> pd.api.extensions.Exte
     return pd.array(distinct.take(pa.array(codes)), dtype=text)
 
 
+#: The low ``n`` bytes of a little-endian word, for ``n`` = 0 to 8.
+_BYTE_MASKS = np.array([(1 << (8 * n)) - 1 for n in range(9)], dtype=np.uint64)
 #: Case references longer than this (bytes) are compared by pandas instead of by their hashes.
 _HASHED_ID_BYTES = 256
 
@@ -489,13 +588,17 @@ def _repeated(case_id: pd.Series) -> np.ndarray:
         # every eight bytes from each offset, read as one little-endian word
         words = np.ndarray((len(padded) - 7,), dtype="<u8", buffer=padded, strides=(1,))
         value = lengths.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)
+        position = np.minimum(starts, len(words) - 1)
         for k in range(0, int(lengths.max()) if len(lengths) else 0, 8):
-            word = words[np.minimum(starts + k, len(words) - 1)]
-            left = np.clip(lengths - k, 0, 8).astype(np.uint64) * np.uint64(8)  # bits of the reference left
-            keep = np.where(left >= 64, np.uint64(0xFFFFFFFFFFFFFFFF),
-                            (np.uint64(1) << np.minimum(left, np.uint64(63))) - np.uint64(1))
-            value = (value ^ (word & keep)) * np.uint64(0x100000001B3)
+            word = words[position]
+            left = lengths - k  # bytes of the reference from here
+            if int(left.min()) < 8:  # some references end in this word: only their own bytes count
+                word &= _BYTE_MASKS[np.clip(left, 0, 8)]
+            value ^= word
+            value *= np.uint64(0x100000001B3)
             value ^= value >> np.uint64(29)
+            position += 8
+            np.minimum(position, len(words) - 1, out=position)
         hashes.append(value)
     if not hashes:
         return np.zeros(len(case_id), dtype=bool)
@@ -504,8 +607,14 @@ def _repeated(case_id: pd.Series) -> np.ndarray:
     twice = np.unique(ordered[1:][ordered[1:] == ordered[:-1]])
     if not len(twice):
         return np.zeros(len(value), dtype=bool)
-    at = np.minimum(np.searchsorted(twice, value), len(twice) - 1)
-    return twice[at] == value
+    # the hashes looked up only where their top 16 bits are those of a repeated one
+    top = np.zeros(1 << 16, dtype=bool)
+    top[(twice >> np.uint64(48)).astype(np.intp)] = True
+    candidates = np.flatnonzero(top[(value >> np.uint64(48)).astype(np.intp)])
+    at = np.minimum(np.searchsorted(twice, value[candidates]), len(twice) - 1)
+    repeated = np.zeros(len(value), dtype=bool)
+    repeated[candidates] = twice[at] == value[candidates]
+    return repeated
 
 
 def _merge_duplicates(out: pd.DataFrame, frame: pd.DataFrame, problems: _Problems) -> None:
@@ -557,10 +666,10 @@ def _merge_duplicates(out: pd.DataFrame, frame: pd.DataFrame, problems: _Problem
         inherited = kept & by_group.transform("any").to_numpy() & ~mask[positions]
         if not inherited.any():
             continue
-        day = np.where(mask[positions], problems.since[name][positions], NEVER)
+        day = np.where(mask[positions], problems.since_at(name, positions), NEVER)
         earliest = pd.Series(day).groupby(group.to_numpy(), sort=False).transform("min").to_numpy()
-        since = pd.Series(np.full(len(out), ALWAYS), index=out.index)
-        since.iloc[positions] = earliest
+        since = np.full(len(out), ALWAYS)
+        since[positions] = earliest
         problems.add(at(inherited), name, frame[name] if name in frame.columns else out[name],
                      Reason.DUPLICATE_COPY_UNUSABLE, (name,), since=since)
 
@@ -582,14 +691,29 @@ def _blank_unknown(out: pd.DataFrame, problems: _Problems) -> None:
             out.loc[mask, name] = 0.0
         elif name == "refused_reason":
             continue  # the copies agree the complaint was refused: its reason is what is unknown
+        elif isinstance(out[name].dtype, pd.CategoricalDtype):  # new codes: the old may be shared with the input's
+            words = out[name].array
+            codes = words.codes.copy()
+            codes[mask] = words.categories.get_loc("")
+            out[name] = pd.Categorical.from_codes(codes, dtype=words.dtype)
         else:
             out.loc[mask, name] = ""
-    text = np.full(len(out), "", dtype=object)
-    for row in np.flatnonzero(anywhere):  # the few complaints with a problem
-        text[row] = " ".join(
-            name if problems.since[name][row] == ALWAYS else f"{name}@{problems.since[name][row]}"
-            for name in names if problems.unknown[name][row])
-    codes, uniques = pd.factorize(text)
+    rows = np.flatnonzero(anywhere)  # the few complaints with a problem
+    fields = []
+    for name in names:
+        since = problems.since_at(name, rows)
+        words = [name if always else f"{name}@{day}"
+                 for always, day in zip((since == ALWAYS).tolist(), np.datetime_as_string(since).tolist())]
+        fields.append((problems.unknown[name][rows].tolist(), words))
+    text = [" ".join(words[k] for unknown, words in fields if unknown[k]) for k in range(len(rows))]
+    # codes in the order pd.factorize gives them for the whole column: each text where it first occurs
+    blank = np.flatnonzero(~anywhere[:len(rows) + 1])  # the first complaint with none, if any, is among these
+    first = int(blank[0]) if len(blank) else None
+    before = int(np.searchsorted(rows, first)) if first is not None else len(text)
+    order = [*text[:before], *([""] if first is not None else []), *text[before:]]
+    found, uniques = pd.factorize(np.asarray(order, dtype=object))
+    codes = np.full(len(out), found[before] if first is not None else 0, dtype=found.dtype)
+    codes[rows] = np.delete(found, before) if first is not None else found
     out[UNKNOWN_COLUMN] = pd.Categorical.from_codes(codes, categories=pd.Index(uniques, dtype=object)) \
         if len(uniques) else pd.Categorical([], categories=pd.Index([""], dtype=object))
 
@@ -609,7 +733,8 @@ def _vocabulary(codes: np.ndarray, values: np.ndarray, labels: Mapping[str, str]
             text = np.where(listed, label, text)
     merged, uniques = pd.factorize(text)
     words = pd.Index(uniques, dtype=object)
-    counts = np.bincount(merged[codes], minlength=len(words))
+    cells = np.bincount(codes, minlength=len(text))  # per distinct value, then per word it becomes
+    counts = np.bincount(merged, weights=cells, minlength=len(words)).astype(np.int64)
     contact = np.fromiter((may_be_contact_details(str(word)) for word in words), dtype=bool, count=len(words))
     rare_word = ((counts < rare_below) | contact) & (words != "") & ~words.isin(list(keep))
     rare = rare_word[merged] & ~listed
@@ -656,18 +781,21 @@ def validate(frame: pd.DataFrame, outcomes: Mapping[str, str] | None = None,
         parsed, bad = parse_dates(frame[column], distinct)
         out[column] = parsed
         problems.add(bad, column, frame[column], Reason.BAD_DATE, (column,), whole=column == "received")
-    problems.add(out["received"].isna().to_numpy() & blank("received"), "received", frame["received"],
+    # the parsed dates as numbers, compared without a copy: a blank (NaT) is the smallest int64
+    stamps = {column: out[column].to_numpy().view(np.int64) for column in ALL_DATE_COLUMNS if column in out.columns}
+    blank_date = np.iinfo(np.int64).min
+    problems.add((stamps["received"] == blank_date) & blank("received"), "received", frame["received"],
                  Reason.MISSING_RECEIVED)
     for later, earlier, reason in STEP_ORDER:
         if later not in out.columns:  # an optional step the case log does not record
             continue
-        wrong = out[later].notna() & out[earlier].notna() & (out[later] < out[earlier])
+        wrong = (stamps[later] < stamps[earlier]) & (stamps[later] != blank_date)  # both dated, the later first
         # the date received is the complaint's anchor: a step before it is the one in doubt. The
         # problem shows from the earlier of the two dates: before then neither step was taken
         problems.add(wrong, later, frame[later], reason, (later,) if earlier == "received" else (later, earlier),
                      since=out[later])
     for step, needs, reason in REQUIRED_EARLIER_STEPS:
-        gap = out[step].notna().to_numpy() & out[needs].isna().to_numpy() & blank(needs)
+        gap = (stamps[step] != blank_date) & (stamps[needs] == blank_date) & blank(needs)
         problems.add(gap, needs, frame[needs], reason, (needs,), since=out[step])
 
     def numbers(column: str, convert: Callable[[pd.Series], pd.Series]) -> tuple[np.ndarray, pd.Series]:
@@ -680,6 +808,13 @@ def validate(frame: pd.DataFrame, outcomes: Mapping[str, str] | None = None,
 
     for column in EXTENSION_COLUMNS:
         raw = frame[column]
+        if _is_signed_integer(raw.dtype):  # whole numbers already: only their sign and size to check
+            whole = raw.to_numpy(dtype=np.int64, na_value=0)
+            given = raw.notna().to_numpy(dtype=bool)
+            problems.add(given & (whole < 0), column, raw, Reason.NEGATIVE_EXTENSION, (column,))
+            problems.add(given & (whole > MAX_EXTENSION_DAYS), column, raw, Reason.EXTENSION_TOO_LONG, (column,))
+            out[column] = pd.Series(whole, index=frame.index, copy=False)  # bad values are unknown, blanked below
+            continue
         if _is_plain_number(raw.dtype):  # already numbers (Parquet, Excel): no round trip through text
             given, number = raw.notna(), raw.astype("float64")
         else:
@@ -720,11 +855,11 @@ def validate(frame: pd.DataFrame, outcomes: Mapping[str, str] | None = None,
         amount_values = np.asarray(amount_values, dtype=object)
         comp_given = (amount_values != "")[amount_codes]
         comp = _converted(amount_codes, amount_values, to_number)
-    problems.add(comp_given & (comp.isna() | ~np.isfinite(comp)), "compensation", frame["compensation"],
-                 Reason.BAD_AMOUNT, ("compensation",))
+    finite = np.isfinite(comp.to_numpy())  # false where missing too
+    problems.add(comp_given & ~finite, "compensation", frame["compensation"], Reason.BAD_AMOUNT, ("compensation",))
     problems.add(comp.notna() & (comp < 0), "compensation", frame["compensation"], Reason.NEGATIVE_AMOUNT,
                  ("compensation",))
-    out["compensation"] = comp.where(np.isfinite(comp)).fillna(0.0)
+    out["compensation"] = comp if finite.all() else comp.where(finite).fillna(0.0)
 
     codes, values = problems.distinct_of("ombudsman_outcome", frame["ombudsman_outcome"])
     hos = _mapped_values(values, ombudsman_outcomes or {})
@@ -760,11 +895,12 @@ def validate(frame: pd.DataFrame, outcomes: Mapping[str, str] | None = None,
 
 def presence(values: pd.Series) -> pd.Series:
     """A free-text column as whether something is recorded: ``"yes"``, or ``""`` for a blank cell or
-    one of :data:`~audit_lib.cases.schema.NOTHING_RECORDED_WORDS` (the words themselves are not kept).
-    Worked out once per distinct value; the words are read only to be folded and compared."""
+    one of :data:`~audit_lib.cases.schema.NOTHING_RECORDED_WORDS` (the words themselves are not kept),
+    as codes into those two (categorical). Worked out once per distinct value; the words are read only
+    to be folded and compared."""
     codes, distinct = distinct_text(values)
     recorded = ~_in(_fold(distinct), ("", *NOTHING_RECORDED_WORDS))
-    return pd.Series(_text_array(recorded.astype(np.int8)[codes], np.array(["", "yes"], dtype=object)),
+    return pd.Series(pd.Categorical.from_codes(recorded.astype(np.int8)[codes], categories=["", "yes"]),
                      index=values.index, name=values.name)
 
 

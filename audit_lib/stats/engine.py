@@ -86,6 +86,43 @@ def _allowed_extension(days: np.ndarray, good_reason: np.ndarray, limit: int, po
     return np.where(good_reason, days, capped) if policy == "good_reason" else capped
 
 
+def _deadlines(start: np.ndarray, days: int | np.ndarray) -> np.ndarray:
+    """:func:`~audit_lib.core.calendar.add_working_days` of ``start`` (``datetime64[D]``), worked out
+    once for each date and number of days in the ranges present, then spread back to every case:
+    a case log repeats a few hundred dates and a few numbers of days over many cases.
+
+    The same deadlines, and the same error: if working out the table fails (a pair in the ranges
+    may not occur), or the table would be no smaller than the cases, the cases are counted directly."""
+    start = np.asarray(start, dtype="datetime64[D]")
+    missing = np.isnat(start)
+    if missing.all():
+        return add_working_days(start, days)
+    values, present = start.view(np.int64), ~missing
+    top, bottom = np.iinfo(np.int64).max, np.iinfo(np.int64).min
+    lowest, highest = int(values.min(where=present, initial=top)), int(values.max())  # NaT: the smallest int64
+    offsets = np.asarray(days, dtype=np.int64)
+    if offsets.ndim == 0:
+        fewest = most = int(offsets)
+    else:
+        fewest, most = int(offsets.min(where=present, initial=top)), int(offsets.max(where=present, initial=bottom))
+    span, kinds = highest - lowest + 1, most - fewest + 1
+    if span * kinds >= len(start):
+        return add_working_days(start, days)
+    grid = (np.arange(span, dtype=np.int64) + lowest).view("datetime64[D]")
+    try:
+        table = add_working_days(np.repeat(grid, kinds), np.tile(np.arange(fewest, most + 1, dtype=np.int64), span))
+    except (ValueError, OverflowError):  # CalendarError among them: the cases themselves say whether it is theirs
+        return add_working_days(start, days)
+    index = values - lowest
+    if kinds > 1:
+        index *= kinds
+        index += offsets - fewest
+    index[missing] = 0
+    deadlines = table[index]
+    deadlines[missing] = np.datetime64("NaT")
+    return deadlines
+
+
 def _days(values: pd.Series) -> np.ndarray:
     """A validated date column as ``datetime64[D]`` (NaT where blank)."""
     return values.to_numpy(dtype="datetime64[D]")
@@ -172,7 +209,11 @@ class _Known:
         self._unknown: dict[str, np.ndarray] = {}
         if UNKNOWN_COLUMN not in cases.columns:
             return
-        codes, uniques = pd.factorize(cases[UNKNOWN_COLUMN].to_numpy(dtype=object))
+        column = cases[UNKNOWN_COLUMN]
+        if isinstance(column.dtype, pd.CategoricalDtype) and not column.isna().any():  # as validated: codes already
+            codes, uniques = column.array.codes, np.asarray(column.array.categories, dtype=object)
+        else:
+            codes, uniques = pd.factorize(column.to_numpy(dtype=object))
         sets = [_unknown_as_at(str(text), end) for text in uniques]
         for name in sorted(set().union(*sets)):
             with_it = np.array([name in fields for fields in sets], dtype=bool)
@@ -194,8 +235,9 @@ class _Step:
     was due, whether it was done by the deadline, which cases it applies to, and the window it
     counts in (the one it was done in or, if not done by the period's end, the one it was due in)."""
 
-    def __init__(self, done: np.ndarray, due: np.ndarray, applies: np.ndarray, slots: _Slots) -> None:
-        self.done = slots.of(done)
+    def __init__(self, done: np.ndarray, due: np.ndarray, applies: np.ndarray, slots: _Slots,
+                 done_slots: np.ndarray | None = None) -> None:
+        self.done = slots.of(done) if done_slots is None else done_slots  # given when already placed
         self.due = slots.of(due)
         self.on_time = done <= due  # NaT on either side: False
         self.applies = applies
@@ -221,6 +263,27 @@ class _Options:
     targets: Mapping[str, int | None]
 
 
+class _Words:
+    """A text column as codes into its distinct values, worked out once per statistics run (an
+    outcome column is compared with several words and counted)."""
+
+    def __init__(self, values: pd.Series) -> None:
+        codes, uniques = pd.factorize(values)  # a missing cell: -1
+        self.codes = codes
+        self.values = list(uniques)
+
+    def among(self, words: tuple[str, ...]) -> np.ndarray:
+        """The cells equal to one of ``words`` (a missing cell never is)."""
+        hit = np.array([value in words for value in self.values] + [False], dtype=bool)
+        return hit[self.codes]
+
+    def counts(self, rows: np.ndarray, order: tuple[str, ...]) -> dict[str, int]:
+        """:func:`_counts` of the cells in ``rows``, for the words of ``order``."""
+        counted = np.bincount(self.codes[rows & (self.codes >= 0)], minlength=len(self.values))
+        found = dict(zip(self.values, counted.tolist()))
+        return {word: int(found.get(word, 0)) for word in order}
+
+
 class _StageSteps:
     """One stage of every case, as numpy arrays computed once per statistics run: its dates,
     deadlines (the Code's and the landlord's local targets), steps and extensions, as at the
@@ -229,11 +292,12 @@ class _StageSteps:
     def __init__(self, cases: pd.DataFrame, stage: Stage, accepted: np.ndarray, known: _Known, slots: _Slots,
                  options: _Options) -> None:
         self.stage = stage
+        self.outcome = _Words(cases[stage.outcome_column])
         self.start_days = _days(cases[stage.start_column])
         acknowledged = _days(cases[stage.acknowledged_column])
         self.responded_days = _days(cases[stage.responded_column])
         #: Recorded as withdrawn (the log gives no date of withdrawal).
-        self.withdrawn = (cases[stage.outcome_column] == "withdrawn").to_numpy(dtype=bool)
+        self.withdrawn = self.outcome.among(("withdrawn",))
         days = cases[stage.extension_column].to_numpy(dtype="int64")
         good_reason = ((cases[stage.good_reason_column] == "yes").to_numpy(dtype=bool)
                        if stage.good_reason_column in cases.columns else np.zeros(len(cases), dtype=bool))
@@ -248,31 +312,34 @@ class _StageSteps:
             & ~(beyond & known.unknown(stage.good_reason_column))
         self.open_known = self.applies & known.known(*open_fields(stage))
         self.start = slots.of(self.start_days)
-        responded_by_end = _by_end(slots.of(self.responded_days))
+        responded = slots.of(self.responded_days)
+        responded_by_end = _by_end(responded)
         # a withdrawal is not a missed response: no response step unless one is dated by the period's end
         responds = self.response_known & ~(self.withdrawn & ~responded_by_end)
 
         # as at the period's end: an acknowledgement made later is not made
-        ack_by_end = np.where(_by_end(slots.of(acknowledged)), acknowledged, np.datetime64("NaT"))
+        acknowledged_slots = slots.of(acknowledged)
+        ack_by_end = np.where(_by_end(acknowledged_slots), acknowledged, np.datetime64("NaT"))
         extension = _allowed_extension(days, good_reason, limit, options.extension_policy)
         ack_applies = self.applies & known.known(stage.acknowledged_column)
-        ack_due = None if stage.acknowledge is None else add_working_days(self.start_days, stage.acknowledge.working_days)
-        self.ack = None if ack_due is None else _Step(acknowledged, ack_due, ack_applies, slots)
+        ack_due = None if stage.acknowledge is None else _deadlines(self.start_days, stage.acknowledge.working_days)
+        self.ack = None if ack_due is None else _Step(acknowledged, ack_due, ack_applies, slots, acknowledged_slots)
         logged = (_days(cases[stage.logged_column]) if stage.respond_from == "logged"
                   and stage.logged_column in cases.columns else None)
         base = self._response_from(stage, ack_by_end, ack_due, logged, slots, options.response_deadline)
-        self.response = _Step(self.responded_days, add_working_days(base, stage.respond.working_days + extension),
-                              responds, slots)
+        self.response = _Step(self.responded_days, _deadlines(base, stage.respond.working_days + extension),
+                              responds, slots, responded)
         # local targets: the same rules with the landlord's own numbers of days
         local_ack, local_respond = options.targets[stage.key("acknowledge")], options.targets[stage.key("respond")]
-        local_ack_due = add_working_days(self.start_days, local_ack) if local_ack else None
-        self.ack_local = None if local_ack_due is None else _Step(acknowledged, local_ack_due, ack_applies, slots)
+        local_ack_due = _deadlines(self.start_days, local_ack) if local_ack else None
+        self.ack_local = None if local_ack_due is None else _Step(acknowledged, local_ack_due, ack_applies, slots,
+                                                                  acknowledged_slots)
         self.response_local = None
         if local_respond:
             local_base = self._response_from(stage, ack_by_end, ack_due if local_ack_due is None else local_ack_due,
                                              logged, slots, options.response_deadline)
-            self.response_local = _Step(self.responded_days, add_working_days(local_base, local_respond + extension),
-                                        responds, slots)
+            self.response_local = _Step(self.responded_days, _deadlines(local_base, local_respond + extension),
+                                        responds, slots, responded)
 
     def _response_from(self, stage: Stage, ack_by_end: np.ndarray, ack_due: np.ndarray | None,
                        logged: np.ndarray | None, slots: _Slots, reading: ResponseDeadline) -> np.ndarray:
@@ -370,12 +437,10 @@ class _Cases:
         s = stage.stage
         return stage.applies & _YEAR.has(stage.response.done) & self.known.known(s.responded_column, s.outcome_column)
 
-    def outcomes(self, cases: pd.DataFrame, stage: _StageSteps) -> dict[str, int]:
+    def outcomes(self, stage: _StageSteps) -> dict[str, int]:
         """The stage's responses dated in the period, by outcome (blank: not recorded)."""
-        s = stage.stage
         rows = self.responded(stage)
-        counts = _counts(cases.loc[rows, s.outcome_column], OUTCOMES)
-        return counts | {NOT_RECORDED: _n(rows & (cases[s.outcome_column] == "").to_numpy(dtype=bool))}
+        return stage.outcome.counts(rows, OUTCOMES) | {NOT_RECORDED: _n(rows & stage.outcome.among(("",)))}
 
     def upheld_without_remedy(self, cases: pd.DataFrame) -> int:
         """Complaints upheld or partly upheld at either stage by a response dated in the period,
@@ -383,7 +448,7 @@ class _Cases:
         log dates neither). A complaint with any of the fields this needs unknown is kept out."""
         upheld = np.zeros(len(cases), dtype=bool)
         for stage in (self.stage1, self.stage2):
-            outcome = cases[stage.stage.outcome_column].isin(UPHELD).to_numpy(dtype=bool)
+            outcome = stage.outcome.among(UPHELD)
             upheld |= stage.applies & _YEAR.has(stage.response.done) & outcome
         put_right = (cases["compensation"] > 0).to_numpy(dtype=bool)
         if "remedy" in cases.columns:
@@ -458,9 +523,9 @@ def case_statistics(
     s1_in = c.stage1_received()
     flags = [col for col in ("reasonable_adjustment", "vulnerability") if col in cases.columns]
     adjustments = None
-    if flags:
-        flagged = cases[flags].apply(_flagged).any(axis=1).to_numpy(dtype=bool)
-        adjustments = _n(s1_in & known.known(*flags) & flagged)
+    if flags:  # the flags read only where they are counted
+        rows = s1_in & known.known(*flags)
+        adjustments = int(cases.loc[rows, flags].apply(_flagged).any(axis=1).sum())
     same_handler = None
     handlers = c.stage1.stage.handler_column, stage2.handler_column
     if set(handlers) <= set(cases.columns):
@@ -478,8 +543,8 @@ def case_statistics(
         year=year,
         quarters=quarters,
         refused_by_reason=_counts(cases.loc[~accepted & received_in & known.known("refused_reason"), "refused_reason"]),
-        stage1_outcomes=c.outcomes(cases, c.stage1),
-        stage2_outcomes=c.outcomes(cases, c.stage2),
+        stage1_outcomes=c.outcomes(c.stage1),
+        stage2_outcomes=c.outcomes(c.stage2),
         withdrawn_before_response=_n(withdrawn_before),
         categories=_counts(cases.loc[s1_in & known.known("category"), "category"]),
         ombudsman_outcomes=_counts(cases.loc[ombudsman_in, "ombudsman_outcome"], (*OMBUDSMAN_OUTCOMES, NOT_RECORDED)),
