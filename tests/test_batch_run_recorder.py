@@ -71,6 +71,8 @@ def test_a_run_killed_before_its_pending_outcomes_were_written_leaves_them_to_re
     recorder = RunRecorder(tmp_path, PERIOD, "run-1", interval=60.0)
     recorder(NotebookResult("a", "ok", 1.0))
     recorder(NotebookResult("b", "ok", 1.0))  # pending when the process dies (close never called)
+    assert recorder._timer is not None
+    recorder._timer.cancel()  # the process is gone: its timer never fires
     assert settle_interrupted(tmp_path, PERIOD) == ["b", "group summary"]
     landlords = _landlords(tmp_path)
     assert landlords["a"]["status"] == "ok" and landlords["b"]["status"] == "failed"
@@ -83,3 +85,32 @@ def test_a_closed_recorder_refuses_more_outcomes(tmp_path):
     recorder.close()
     with pytest.raises(RunError, match="closed"):
         recorder(NotebookResult("a", "ok", 1.0))
+
+
+def test_a_record_that_cannot_be_written_at_the_end_does_not_hide_the_runs_own_error(tmp_path, monkeypatch):
+    import shutil
+
+    import audit_lib.batch.run as batch_run
+    from tests.demo import DEMO_INPUTS
+
+    inputs = tmp_path / "inputs"
+    shutil.copytree(DEMO_INPUTS, inputs)
+
+    class Pool:
+        workers = 1
+
+        def close(self, cancel: bool = False) -> None:
+            pass
+
+    def failing_run_all(pool, jobs, progress, on_result=None):
+        on_result(NotebookResult(jobs[0].name, "ok", 1.0))
+        raise ValueError("the run's own error")
+
+    def failing_close(self) -> None:
+        raise OSError("no space left on the device")
+
+    monkeypatch.setattr(batch_run, "open_pool", lambda *args, **kwargs: Pool())
+    monkeypatch.setattr(batch_run, "_run_all", failing_run_all)
+    monkeypatch.setattr(RunRecorder, "close", failing_close)
+    with pytest.raises(ValueError, match="the run's own error"):
+        batch_run.run_batch(None, PERIOD, inputs, tmp_path / "outputs", progress=False)

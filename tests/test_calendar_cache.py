@@ -228,6 +228,7 @@ DAMAGE = {
     "an end year as text": _edit(lambda c: c.__setitem__("end_year", "2100")),
     "an end year before the first": _edit(lambda c: (c.__setitem__("end_year", 1999), c.__setitem__("dates", []))),
     "an extra field": _edit(lambda c: c.__setitem__("note", "")),
+    "nested too deep to parse": lambda good: b"[" * 200_000,
 }
 
 
@@ -271,3 +272,49 @@ def test_no_package_metadata_or_no_folder_computes_without_writing(warm, monkeyp
     monkeypatch.setattr(calendar, "_package_version", lambda: None)
     calendar._load_table(folder)
     assert calls == [1, 1] and not any(folder.iterdir())
+
+
+def test_a_fifo_in_the_files_place_does_not_hold_the_process(warm):
+    import threading
+
+    folder, path, _good, calls = warm
+    path.unlink()
+    os.mkfifo(path)
+    done: list[tuple] = []
+    reader = threading.Thread(target=lambda: done.append(calendar._load_table(folder)), daemon=True)
+    reader.start()
+    reader.join(timeout=30)
+    assert done, "reading the cache waited on a FIFO"
+    assert calls == [1]
+
+
+def test_the_cache_is_keyed_by_the_packages_rules_as_well_as_its_version(tmp_path, monkeypatch):
+    """Two installations of one version with other rules (a patched or an editable copy) never share a table."""
+    from importlib import metadata
+
+    key = calendar._package_version()
+    assert key is not None and key.startswith(metadata.version("holidays") + "+")
+    real = metadata.distribution("holidays")
+
+    class Patched:
+        version = real.version
+
+        @staticmethod
+        def locate_file(name: str) -> Path:
+            if name.endswith("united_kingdom.py"):
+                copy = tmp_path / "united_kingdom.py"
+                copy.write_bytes(Path(str(real.locate_file(name))).read_bytes() + b"\n# patched\n")
+                return copy
+            return Path(str(real.locate_file(name)))
+
+    monkeypatch.setattr(metadata, "distribution", lambda name: Patched)
+    assert calendar._package_version() not in (None, key)
+
+
+def test_a_relative_cache_home_is_ignored(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("XDG_CACHE_HOME", "relative-cache")
+    folder = cache_folder("calendar")
+    assert folder == tmp_path / "home" / ".cache" / "chc-audit" / "calendar"
+    assert not (tmp_path / "relative-cache").exists()

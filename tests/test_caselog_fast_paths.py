@@ -202,3 +202,53 @@ def test_unknown_column_built_from_the_complaints_with_a_problem(seed: int) -> N
     assert list(got.categories) == list(expected.categories)
     assert got.astype(object).tolist() == expected.astype(object).tolist()
     assert (out["category"].astype(str)[problems.unknown.get("category", np.zeros(rows, bool))] == "").all()
+
+
+# --- whole-number extensions and shared columns: the input never changed, the cases always writable ---
+
+def _as_text(frame: pd.DataFrame) -> pd.DataFrame:
+    text = frame.copy()
+    for column in ("stage1_extension_days", "stage2_extension_days", "compensation"):
+        text[column] = frame[column].astype(object).where(frame[column].notna(), "").astype(str)
+    return text
+
+
+@pytest.mark.parametrize("extensions", [
+    np.array([0, 0, -1, 0, 0, 0, 0, 0, 600], dtype=np.int64),  # numpy integers, with bad values to blank
+    pd.array([1, 5, -1, 500, 10, 2, 0, 7, 3], dtype="Int64"),  # nullable integers, none missing
+], ids=["int64", "Int64-no-missing"])
+def test_whole_number_extensions_with_bad_values_are_blanked_in_a_copy(extensions) -> None:
+    frame = _frame()
+    frame["stage2_extension_days"] = extensions
+    before = frame.copy(deep=True)
+    got = _validated(frame)
+    pd.testing.assert_frame_equal(frame, before)  # the caller's frame is not changed
+    for one, other in zip(got, _validated(_as_text(frame))):
+        pd.testing.assert_frame_equal(one, other, check_exact=True)
+
+
+def test_editing_the_cases_never_changes_the_frame_validated() -> None:
+    frame = _frame()
+    frame["case_id"] = [f"C{k}" for k in range(len(frame))]  # every row kept: columns passed through
+    frame["compensation"] = np.zeros(len(frame))
+    before = frame.copy(deep=True)
+    cases, _ = _validated(frame)
+    cases.loc[0, "received"] = pd.NaT
+    cases.loc[0, "compensation"] = 99.0
+    cases.loc[0, "stage2_extension_days"] = 4
+    pd.testing.assert_frame_equal(frame, before)
+
+
+def test_a_parquet_log_of_whole_numbers_with_bad_values_loads_and_its_cases_can_be_edited(tmp_path) -> None:
+    frame = _frame().drop(columns="_row")
+    frame["case_id"] = [f"C{k}" for k in range(len(frame))]
+    frame["stage2_extension_days"] = np.array([0, 0, -1, 0, 0, 0, 0, 0, 600], dtype=np.int64)
+    frame["compensation"] = np.zeros(len(frame))
+    path = tmp_path / "cases.parquet"
+    frame.to_parquet(path, index=False)
+    log = load_case_log(path, CaseLogSettings(path=path.name))
+    assert {"negative-extension", "extension-too-long"} <= set(log.exclusions["code"])
+    assert log.cases["stage2_extension_days"].tolist()[:3] == [0, 0, 0]
+    log.cases.loc[0, "compensation"] = 10.0
+    log.cases.loc[0, "received"] = pd.NaT
+    assert log.cases.loc[0, "compensation"] == 10.0

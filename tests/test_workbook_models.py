@@ -116,6 +116,12 @@ def test_showing_one_widget_leaves_the_others_sharing_its_layout_as_they_were():
     assert look.visible(other) and shared.display == look.HIDDEN
 
 
+def test_showing_a_widget_that_was_never_hidden_keeps_its_shared_layout():
+    button = w.Button(description="Use", **look.of(w.Button, width="auto"))
+    look.show(button, True)
+    assert look.shared(button.layout) and look.visible(button)
+
+
 def test_confirming_one_carried_answer_hides_only_its_own_button(demo_inputs, monkeypatch):
     monkeypatch.setenv("CHC_AUDIT_USER", "auditor.one")
     wb = open_workbook("calder-vale-housing", "2025-26", demo_inputs, interactive=True)

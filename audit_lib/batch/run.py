@@ -25,6 +25,7 @@ This module imports neither papermill nor nbconvert: only the workers load them.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import time
@@ -378,8 +379,11 @@ def _run_locked(batch: BatchResult, registry: Registry, ids: list[str], period: 
         recorder = RunRecorder(outputs, period, run_id)
         try:
             results, broken = _run_all(pool, jobs, progress, recorder)
-        finally:
-            recorder.close()
+        except BaseException:
+            with contextlib.suppress(Exception):  # the run's own error is the one to see
+                recorder.close()
+            raise
+        recorder.close()
         batch.results = [results[i] for i in ids]
         write_run_record(outputs, period, batch.results, None, run)  # the group summary reads it
         if broken and options.executor == "local":  # a worker died: the pool cannot take the group summary

@@ -843,6 +843,20 @@ _PARQUET_TO_PANDAS: dict[str, Any] = (
     if "to_pandas_kwargs" in inspect.signature(pd.read_parquet).parameters else {})
 
 
+def _writable(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with its own copy of every column that Arrow handed over without copying (numbers
+    with no blank cell): such a column is read-only, and pandas cannot change a cell of it, so
+    the cases loaded from it could not be edited. Other columns are not copied."""
+    for column in frame.columns:
+        values = frame[column].array
+        array = getattr(values, "_ndarray", None)
+        if array is None and isinstance(values, pd.arrays.NumpyExtensionArray):
+            array = values.to_numpy()
+        if isinstance(array, np.ndarray) and not array.flags.writeable:
+            frame[column] = frame[column].copy()
+    return frame
+
+
 def read_raw(path: Path, settings: CaseLogSettings) -> pd.DataFrame:
     """Read the export as text/objects, header on ``settings.header_row``; nothing is coerced."""
     return read_table(path, settings).frame
@@ -877,8 +891,8 @@ def read_table(path: Path, settings: CaseLogSettings) -> RawTable:
             parquet = pq.ParquetFile(path)
             if parquet.metadata.num_rows > settings.max_rows:
                 raise CaseLogError(_too_many_rows(settings), path=path)
-            frame = pd.read_parquet(path, read_dictionary=_dictionary_columns(parquet.schema_arrow, settings),
-                                    **_PARQUET_TO_PANDAS)
+            frame = _writable(pd.read_parquet(path, read_dictionary=_dictionary_columns(parquet.schema_arrow, settings),
+                                              **_PARQUET_TO_PANDAS))
     except CaseLogError:
         raise
     except UnicodeDecodeError as exc:

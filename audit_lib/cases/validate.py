@@ -533,9 +533,8 @@ def _rows(frame: pd.DataFrame, keep: np.ndarray, words: Mapping[str, tuple[np.nd
             if column in words:
                 columns[column] = pool.submit(_text_array, *words[column]) if pool else _text_array(*words[column])
         for column in frame.columns:
-            if column not in words:
-                array = frame[column].array
-                columns[column] = array if every else array[keep]
+            if column not in words:  # all rows kept: the column itself, its sharing known to pandas (copy on write)
+                columns[column] = frame[column].reset_index(drop=True) if every else frame[column].array[keep]
         written = {column: value.result() if isinstance(value, Future) else value for column, value in columns.items()}
     return pd.DataFrame({column: written[column] for column in frame.columns}, index=pd.RangeIndex(rows), copy=False)
 
@@ -809,7 +808,8 @@ def validate(frame: pd.DataFrame, outcomes: Mapping[str, str] | None = None,
     for column in EXTENSION_COLUMNS:
         raw = frame[column]
         if _is_signed_integer(raw.dtype):  # whole numbers already: only their sign and size to check
-            whole = raw.to_numpy(dtype=np.int64, na_value=0)
+            # its own array (to_numpy may return the column's own, even asked for a copy): bad values are blanked in it
+            whole = np.array(raw.to_numpy(dtype=np.int64, na_value=0), dtype=np.int64, copy=True)
             given = raw.notna().to_numpy(dtype=bool)
             problems.add(given & (whole < 0), column, raw, Reason.NEGATIVE_EXTENSION, (column,))
             problems.add(given & (whole > MAX_EXTENSION_DAYS), column, raw, Reason.EXTENSION_TOO_LONG, (column,))

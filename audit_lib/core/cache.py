@@ -24,8 +24,8 @@ def cache_folder(name: str) -> Path | None:
     """The product's cache folder ``name`` (e.g. ``"jinja2"``), created private to this user, or
     ``None`` when there is none to use.
 
-    ``$XDG_CACHE_HOME/chc-audit/<name>`` (``~/.cache/...`` when unset; ``%LOCALAPPDATA%`` on
-    Windows). ``None`` when the folder cannot be made (no home folder, a read-only disk), is not
+    ``$XDG_CACHE_HOME/chc-audit/<name>`` (``~/.cache/...`` when unset or not an absolute path;
+    ``%LOCALAPPDATA%`` on Windows). ``None`` when the folder cannot be made (no home folder, a read-only disk), is not
     a folder, or (where the system has owners) is someone else's or open to the group or others.
     """
     if not name or name in (".", "..") or "/" in name or os.sep in name or (os.altsep and os.altsep in name):
@@ -34,7 +34,8 @@ def cache_folder(name: str) -> Path | None:
         if sys.platform == "win32":
             base = Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local")
         else:
-            base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+            given = os.environ.get("XDG_CACHE_HOME")  # a relative one is ignored, as the XDG spec says
+            base = Path(given) if given and os.path.isabs(given) else Path.home() / ".cache"
         folder = base / PRODUCT_FOLDER / name
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         info = os.lstat(folder)

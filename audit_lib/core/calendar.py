@@ -26,7 +26,9 @@ import contextlib
 import datetime as dt
 import hashlib
 import json
+import os
 import re
+import stat
 from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
@@ -121,14 +123,27 @@ def _load_table(folder: Path | None) -> tuple[np.ndarray, int]:
     return days, end_year
 
 
+#: The package's files whose contents decide England and Wales' bank holidays: the cache is
+#: keyed by their digest as well as the version, so two installations of one version with other
+#: rules (a patched or an editable copy) never share a table.
+_RULES_FILES = ("holidays/countries/united_kingdom.py", "holidays/groups/christian.py",
+                "holidays/holiday_base.py", "holidays/observed_holiday_base.py")
+
+
 def _package_version() -> str | None:
-    """The installed ``holidays`` package's version, read from its metadata (without importing it)."""
+    """The installed ``holidays`` package's version and a digest of its rules for the United
+    Kingdom (:data:`_RULES_FILES`), read from its metadata and files without importing it; ``None``
+    (no cache) when either cannot be read."""
     from importlib import metadata
 
     try:
-        return metadata.version("holidays")
-    except metadata.PackageNotFoundError:
+        distribution = metadata.distribution("holidays")
+        rules = hashlib.sha256()
+        for name in _RULES_FILES:
+            rules.update(Path(str(distribution.locate_file(name))).read_bytes())
+    except (metadata.PackageNotFoundError, OSError):
         return None
+    return f"{distribution.version}+{rules.hexdigest()[:16]}"
 
 
 def _cache_name(version: str) -> str:
@@ -154,10 +169,14 @@ def _read_cache(path: Path, key: dict[str, Any]) -> tuple[np.ndarray, int] | Non
     does not match, dates not strictly increasing, outside the covered years or a covered year
     without any."""
     try:
-        with open(path, "rb") as handle:
+        # O_NONBLOCK: a FIFO put in the file's place must not hold the process; only a regular file is read
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0))
+        with open(fd, "rb") as handle:
+            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                return None
             data = handle.read(_CACHE_MAX_BYTES + 1)
         content = json.loads(data) if len(data) <= _CACHE_MAX_BYTES else None
-    except (OSError, ValueError):  # ValueError: not UTF-8 or not JSON
+    except (OSError, ValueError, RecursionError):  # not UTF-8 or not JSON; nested too deep to parse
         return None
     if not isinstance(content, dict) or set(content) != {*key, "end_year", "dates", "digest"}:
         return None

@@ -101,7 +101,7 @@ def show(widget: Any, visible: bool) -> None:
     A widget whose Layout is shared is given one of its own first (the same settings)."""
     display = SHOWN if visible else HIDDEN
     current = widget.layout
-    if current.display == display:
+    if (current.display != HIDDEN) == visible:  # already so (a display never set is shown)
         return
     if isinstance(current, _Shared):
         widget.layout = w.Layout(**{**current.look_settings, "display": display})
