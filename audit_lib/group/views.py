@@ -72,13 +72,21 @@ def key_figures(members: Sequence[Member], pooled: Mapping[str, float | None], p
                                codes=codes if len(codes) > 1 else []))
 
 
+#: Subsidiaries in one table of the matrix: a group with more gets one table per this many, one
+#: under the other, so a table stays as wide as a page (a table 500 subsidiaries wide took a
+#: browser minutes to lay out for printing, and no page could show it).
+MATRIX_COLUMNS = 24
+
+
 def status_matrix(members: Sequence[Member], provisions: Sequence[Provision],
                   failed: Sequence[FailedMember] = ()) -> HTMLFragment:
     """Provisions by subsidiaries, each cell coloured by the answer's status.
 
     When the subsidiaries assess against different Codes, the rows are grouped by Code version
     (headed by the version and the subsidiaries assessed against it), each version's provisions
-    by section; a subsidiary's cells for another version's provisions are left blank.
+    by section; a subsidiary's cells for another version's provisions are left blank. More than
+    :data:`MATRIX_COLUMNS` subsidiaries are shown in several tables of that many, each saying
+    which subsidiaries it holds.
     """
     names = dict(code_groups(members))
     blocks: list[tuple[str, list[str], list[tuple[str, list[Provision]]]]] = []
@@ -97,6 +105,8 @@ def status_matrix(members: Sequence[Member], provisions: Sequence[Provision],
     }
     return HTMLFragment(render(
         "group_matrix", members=members, blocks=blocks, mixed=len(blocks) > 1, cells=cells,
+        parts=[members[at:at + MATRIX_COLUMNS] for at in range(0, len(members), MATRIX_COLUMNS)] or [members],
+        part_size=MATRIX_COLUMNS,
         counts={m.entry.id: status_counts(m) for m in members}, badge=BADGE_CLASS, short=SHORT_STATUS,
         failed=failed,
     ))
