@@ -26,7 +26,7 @@ from audit_lib.core.paths import answers_file
 from audit_lib.report.export import contents
 from audit_lib.report.render import HTMLFragment, render
 from audit_lib.stats.proposals import Proposal
-from audit_lib.workbook import views
+from audit_lib.workbook import look, views
 from audit_lib.workbook.facade import open_workbook
 from audit_lib.workbook.views import NewProvision, provision_row
 from audit_lib.workbook.widgets import STATUS_OPTIONS, ProvisionForm, SectionPanel
@@ -219,18 +219,18 @@ def test_the_proposal_is_offered_and_using_it_is_the_auditors_saved_change(tmp_p
     notes = Notes({"4.5": PROPOSED})
     form = _form(store, "4.5", notes)
     assert f"Proposed from the case log: <b>87.5%</b> — {PROPOSED.basis}" in form.proposal_note.value
-    assert form.use_proposal.description == "Use this figure" and form.use_proposal.layout.display == ""
+    assert form.use_proposal.description == "Use this figure" and look.visible(form.use_proposal)
     assert form.use_proposal in list(_flatten(form.widget))
     assert _on_disk(store, "2020:4.5").value is None  # a proposal is never an answer by itself
     form.use_proposal.click()
     assert _on_disk(store, "2020:4.5").value == "87.5%"
     assert form.value_field.value == "87.5%"
     assert "Your answer is the case log's: <b>87.5%</b>" in form.proposal_note.value
-    assert form.use_proposal.layout.display == "none"
+    assert not look.visible(form.use_proposal)
     entry = store.history()[-1]
     assert (entry["field"], entry["new"], entry["user"]) == ("value", "87.5%", USER)
     form.value_field.value = "85%"  # the auditor changes it: the proposal is offered again
-    assert form.use_proposal.layout.display == ""
+    assert look.visible(form.use_proposal)
     no_proposal = _form(store, "4.6", notes)
     assert no_proposal.use_proposal not in list(_flatten(no_proposal.widget))
 
