@@ -19,6 +19,7 @@ import datetime as dt
 import json
 import threading
 import time
+import uuid
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -167,6 +168,13 @@ def write_run_record(
     return _write(path, record)
 
 
+def _encoded_entry(entry: Any) -> str:
+    """One entry of ``landlords`` as :func:`~audit_lib.core.io.dumps_json` writes it inside the
+    record (two levels deep: every line after the first indented by four more spaces; JSON text
+    holds no line break but those of its layout)."""
+    return json.dumps(entry, indent=2, ensure_ascii=False, sort_keys=False).replace("\n", "\n    ")
+
+
 class RunRecorder:
     """Records the landlords' outcomes of a run in its run record as they come in.
 
@@ -189,6 +197,8 @@ class RunRecorder:
         self.interval = interval
         self.writes = 0
         self._record = load_run_record(outputs, period) or {"period": period.id, "landlords": {}}
+        #: Per landlord, its entry and that entry as the record's text holds it (encoded once)
+        self._encoded: dict[str, tuple[Any, str]] = {}
         self._lock = threading.Lock()
         self._dirty = False
         self._last = float("-inf")
@@ -218,10 +228,29 @@ class RunRecorder:
                 self._write_locked()
 
     def _write_locked(self) -> None:
-        _write(self.path, self._record)
+        atomic_write_text(self.path, self._text())
         self._dirty = False
         self._last = time.monotonic()
         self.writes += 1
+
+    def _text(self) -> str:
+        """The record as :func:`~audit_lib.core.io.dumps_json` writes it, character for character,
+        each landlord's entry encoded only when it is new or changed since the last write (a record
+        of thousands of landlords is otherwise encoded whole, in Python, every second)."""
+        landlords = self._record["landlords"]
+        if not landlords or not all(isinstance(name, str) for name in landlords):
+            return dumps_json(self._record)
+        parts = []
+        for name, entry in landlords.items():
+            cached = self._encoded.get(name)
+            if cached is None or cached[0] is not entry:
+                cached = self._encoded[name] = (entry, _encoded_entry(entry))
+            parts.append(f"    {json.dumps(name, ensure_ascii=False)}: {cached[1]}")
+        for name in set(self._encoded) - set(landlords):
+            del self._encoded[name]
+        mark = f"landlords-{uuid.uuid4().hex}"  # stands for the landlords' text in the rest of the record
+        rest = dumps_json({**self._record, "landlords": mark})
+        return rest.replace(json.dumps(mark), "{\n" + ",\n".join(parts) + "\n  }", 1)
 
     def close(self) -> None:
         """Write every outcome not written yet; later outcomes are refused (safe to call twice)."""
