@@ -360,3 +360,49 @@ def test_a_value_that_cannot_be_written_is_one_error_and_nothing_is_saved(hand_w
     reread = _reopened(hand_written)
     assert reread.answer("2024:1.3").commentary == "Fine now."
     assert [entry["revision"] for entry in reread.history()] == [reread.assessment.revision]
+
+
+# -- reading only: no map of the file's lines -------------------------------------------------------
+
+
+def test_loading_an_assessment_to_read_it_does_not_map_the_files_lines(hand_written, monkeypatch):
+    """The group summary reads last year's answers of every subsidiary only to compare them: the map
+    of where each value is in the text (for splicing a save) was built and thrown away, a third of
+    the time of reading 250 files."""
+    from audit_lib.assessment import answers_file
+
+    def refused(*args, **kwargs):
+        raise AssertionError("the file's lines were mapped only to be read")
+
+    monkeypatch.setattr(answers_file.AnswersText, "__init__", refused)
+    assessment = load_assessment(hand_written, CODE, "l", "2024-25")
+    assert assessment.answers["2024:1.3"].status.value == "Partial"
+    assert assessment.signoff.prepared.name == "Ann Reid"
+
+
+def test_the_lines_of_a_deeply_nested_answer_are_worked_out_once_each(tmp_path, monkeypatch):
+    """Each value's last line was worked out again at every level above it (nearly a million calls for
+    250 files); once per node is enough."""
+    from audit_lib.assessment import answers_file
+    from audit_lib.core.yaml_files import load_yaml_document
+
+    calls = []
+    real = answers_file._last_line
+
+    def counted(node, lines, *rest):
+        calls.append(node)
+        return real(node, lines, *rest)
+
+    monkeypatch.setattr(answers_file, "_last_line", counted)
+    path = write(tmp_path / "2024-25.yaml", HAND_WRITTEN)
+    document = load_yaml_document(path, AnswerStoreError, aliases=False)
+    assessment = load_assessment(path, CODE, "l", "2024-25")
+    answers_file.AnswersText(document, assessment, path)
+    nodes_in_file = 0
+    stack = [document.root]
+    while stack:
+        node = stack.pop()
+        nodes_in_file += 1
+        if isinstance(node.value, list):
+            stack.extend(item for pair in node.value for item in (pair if isinstance(pair, tuple) else (pair,)))
+    assert len(calls) <= 2 * nodes_in_file  # each node once, and once more as a span of its own

@@ -51,19 +51,24 @@ from .answers import Answer, Assessment, Status, empty_assessment
 
 
 def load_assessment(path: Path, catalogue: Catalogue, landlord: str, period: str) -> Assessment:
-    """Load an answer file; a missing file is an empty assessment, a damaged one an error."""
-    return read_answers(path, catalogue, landlord, period)[0]
+    """Load an answer file; a missing file is an empty assessment, a damaged one an error. (Only to
+    read it: the map of its lines that a save splices into, :class:`AnswersText`, is not built.)"""
+    return _read(Path(path), catalogue, landlord, period)[0]
 
 
 def read_answers(path: Path, catalogue: Catalogue, landlord: str,
                  period: str) -> tuple[Assessment, AnswersText | None]:
     """An answer file's assessment and its text (``None`` for a missing file), checked as above."""
-    path = Path(path)
+    assessment, document = _read(Path(path), catalogue, landlord, period)
+    return assessment, None if document is None else AnswersText(document, assessment, Path(path))
+
+
+def _read(path: Path, catalogue: Catalogue, landlord: str, period: str) -> tuple[Assessment, YamlDocument | None]:
+    """An answer file's assessment, checked, and its parsed document (``None`` for a missing file)."""
     if not path.exists():
         return empty_assessment(landlord, period, catalogue.code), None
     document = load_yaml_document(path, AnswerStoreError, aliases=False)
-    assessment = _validated(document.data, path, landlord, period, catalogue.code, catalogue)
-    return assessment, AnswersText(document, assessment, path)
+    return _validated(document.data, path, landlord, period, catalogue.code, catalogue), document
 
 
 def _validated(raw: Any, path: Path, landlord: str, period: str, code: str,
@@ -267,7 +272,7 @@ class AnswersText:
         root = document.root
         self.root: _Span | None = None
         if isinstance(root, nodes.MappingNode) and root.flow_style is False and self._keys_start_lines(root):
-            self.root = _Span(-1, len(self.lines), -1, children=self._children(root))
+            self.root = _Span(-1, len(self.lines), -1, children=self._children(root, {}))
             indented = self._sequences_indented(root)
             if indented is not None:
                 self.indented_sequences = indented
@@ -282,11 +287,12 @@ class AnswersText:
                 return False
         return True
 
-    def _children(self, node: nodes.MappingNode) -> dict[str, _Span]:
+    def _children(self, node: nodes.MappingNode, known: dict[int, int]) -> dict[str, _Span]:
+        """The spans of a block mapping's keys (``known``: each node's last line, by id, once worked out)."""
         spans: dict[str, _Span] = {}
         for key, value in node.value:
             key_line, column = key.start_mark.line, key.start_mark.column
-            end = max(key_line + 1, _last_line(value, self.lines) + 1)
+            end = max(key_line + 1, _last_line(value, self.lines, known) + 1)
             line = self.lines[key_line]
             key_text = line[column: key.end_mark.column] if key.end_mark.line == key_line else str(key.value)
             span = _Span(key_line, end, column, key_text)
@@ -303,7 +309,7 @@ class AnswersText:
                 if rest.strip().startswith("#"):
                     span.tail = rest
             elif isinstance(value, nodes.MappingNode) and self._keys_start_lines(value):
-                span.children = self._children(value)
+                span.children = self._children(value, known)
             spans[str(key.value)] = span
         return spans
 
@@ -548,8 +554,19 @@ def _dump_key(key: str) -> str:
 _KEEP = re.compile(r"[|>](?:[1-9]?\+|\+[1-9])")
 
 
-def _last_line(node: nodes.Node, lines: list[str]) -> int:
-    """The last line (0-based) holding any of ``node``'s content (not the comments after it)."""
+def _last_line(node: nodes.Node, lines: list[str], known: dict[int, int] | None = None) -> int:
+    """The last line (0-based) holding any of ``node``'s content (not the comments after it);
+    ``known`` keeps what was worked out per node of a document (a collection's is its items' latest),
+    so that spans nested in spans do not work their nodes out again."""
+    if known is not None and id(node) in known:
+        return known[id(node)]
+    last = _last_line_of(node, lines, known)
+    if known is not None:
+        known[id(node)] = last
+    return last
+
+
+def _last_line_of(node: nodes.Node, lines: list[str], known: dict[int, int] | None) -> int:
     if isinstance(node, nodes.ScalarNode):
         if node.style in ("|", ">"):
             last = node.end_mark.line - (1 if node.end_mark.column == 0 else 0)
@@ -566,9 +583,9 @@ def _last_line(node: nodes.Node, lines: list[str]) -> int:
     if node.flow_style:
         return node.end_mark.line
     if isinstance(node, nodes.MappingNode):
-        return max(max(_last_line(k, lines), _last_line(v, lines)) for k, v in node.value)
+        return max(max(_last_line(k, lines, known), _last_line(v, lines, known)) for k, v in node.value)
     assert isinstance(node, nodes.SequenceNode)
-    return max(_last_line(item, lines) for item in node.value)
+    return max(_last_line(item, lines, known) for item in node.value)
 
 
 # -- rendering new values -----------------------------------------------------------------------
