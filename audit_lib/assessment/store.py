@@ -56,7 +56,7 @@ from ..core.paths import answers_file
 from ..errors import AnswerStoreError, SignOffChangedError, UsageError
 from .actions import due_date_problem
 from .answers import Action, Answer, Assessment, SignOff, SignOffs, Status
-from .answers_file import AnswersText, check_value, read_answers, save_assessment
+from .answers_file import AnswersText, check_value, load_assessment, read_answers, save_assessment
 from .carry_forward import carried_forward, confirmed_answers, crosswalk_between
 from .history import History, history_file
 from .imported import imported_answers
@@ -188,8 +188,8 @@ class AnswerStore:
     def _recover(self, lock: HeldLock) -> None:
         """Under the lock: finish or drop a killed writer's commit, and remove its temporary files."""
         finish_unfinished(lock, path=self.path, lock_path=self.lock_path, history=self._history, error=AnswerStoreError,
-                          revision_on_disk=lambda: read_answers(self.path, self.catalogue, self.landlord,
-                                                                self.period)[0].revision)
+                          revision_on_disk=lambda: load_assessment(self.path, self.catalogue, self.landlord,
+                                                                   self.period).revision)
 
     def _signature(self) -> tuple[int, int, int] | None:
         try:

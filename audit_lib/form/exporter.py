@@ -22,7 +22,7 @@ from importlib import import_module
 from pathlib import Path
 
 from ..assessment.answers import empty_assessment
-from ..assessment.answers_file import read_answers
+from ..assessment.answers_file import load_assessment
 from ..code.catalogue import load_catalogue
 from ..config.landlords import Landlord
 from ..core.io import sha256_of
@@ -77,7 +77,7 @@ def landlord_form(landlord: Landlord, period: Period | str, *, made: dt.date | N
         if sha256 is None:
             assessment = empty_assessment(landlord.id, period_id, catalogue.code)
         else:
-            assessment, _ = read_answers(path, catalogue, landlord.id, period_id)
+            assessment = load_assessment(path, catalogue, landlord.id, period_id)
         if sha256_of(path) == sha256:
             return filled_form(catalogue, assessment, landlord_name=landlord.name, answers_sha256=sha256, made=made)
     raise FormError("expected the answers file to stay as it is while it was read; found it saved again each time "
