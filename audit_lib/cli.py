@@ -36,7 +36,7 @@ from .batch.run import REPORTS  # neither loads papermill nor nbconvert (only th
 from .batch.worker import DEFAULT_CELL_TIMEOUT
 from .code.catalogue import DEFAULT_CODE, Catalogue, load_catalogue
 from .core.ids import CODE_VERSION, quoted
-from .core.paths import DEFAULT_INPUTS, DEFAULT_OUTPUTS
+from .core.paths import DEFAULT_INPUTS, DEFAULT_OUTPUTS, REGISTRY_FILE
 from .core.periods import Period, parse_as_of
 from .errors import AuditError, SignOffError, UsageError
 
@@ -384,8 +384,12 @@ def _cmd_run(args: argparse.Namespace) -> int:
         **({"annual_notebook": args.annual_notebook} if args.annual_notebook else {}),
     )
     batch = run_batch(args.landlords or None, period, args.inputs, args.outputs, options)
+    for landlord in batch.not_retried:
+        print(f"Not retried: {quoted(landlord)} failed in the last run for {period.id} but is no longer in the "
+              f"registry ({Path(args.inputs) / REGISTRY_FILE}); add it back to run it again.")
     if not batch.results and batch.group is None:
-        print(f"Nothing to retry: no landlord failed in the last run for {period.id}.")
+        print(f"Nothing else to retry: no registered landlord failed in the last run for {period.id}."
+              if batch.not_retried else f"Nothing to retry: no landlord failed in the last run for {period.id}.")
         return 0
     for line in summary_lines(batch):
         print(line)

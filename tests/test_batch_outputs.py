@@ -347,3 +347,26 @@ def test_retry_with_only_the_group_summary_unfinished_says_what_it_ran(demo_batc
     assert json.loads(record_file.read_text())["group_summary"]["status"] == "ok"
     again = _cli("run", "--retry-failed", "--period", "2024-25", "--inputs", str(inputs), "--outputs", str(copy))
     assert again.returncode == 0 and again.stdout == "Nothing to retry: no landlord failed in the last run for 2024-25.\n"
+
+
+# --- --retry-failed and a failed landlord no longer in the registry ------------------------------------
+
+@pytest.mark.slow
+def test_retry_names_a_failed_landlord_no_longer_registered_instead_of_saying_none_failed(demo_batch, tmp_path):
+    """A landlord taken out of the registry after its run failed cannot be re-run; saying "no landlord
+    failed" hid it. It is named, with why it is not retried, and nothing else runs."""
+    _, inputs, outputs, _ = demo_batch
+    copy = Path(shutil.copytree(outputs, tmp_path / "outputs"))
+    record_file = copy / "2024-25" / "run.json"
+    record = json.loads(record_file.read_text())
+    record["landlords"]["harbour-view-homes"] = {"status": "failed", "error": "the notebook failed"}
+    record_file.write_text(json.dumps(record))
+    before = record_file.read_text()
+    run = _cli("run", "--retry-failed", "--period", "2024-25", "--inputs", str(inputs), "--outputs", str(copy))
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert run.stdout.splitlines() == [
+        "Not retried: 'harbour-view-homes' failed in the last run for 2024-25 but is no longer in the registry "
+        f"({inputs / 'landlords.yaml'}); add it back to run it again.",
+        "Nothing else to retry: no registered landlord failed in the last run for 2024-25.",
+    ]
+    assert record_file.read_text() == before  # nothing ran, nothing recorded

@@ -125,6 +125,9 @@ class BatchResult:
     executor: str = "local"
     seconds: float = 0.0
     as_of: dt.date | None = None  # the date every notebook of the run judged actions at
+    #: With ``retry_failed``: landlords whose latest run failed but that the registry no longer lists
+    #: (they cannot be run, so they are named, not silently passed over)
+    not_retried: list[str] = field(default_factory=list)
 
     @property
     def failed(self) -> list[NotebookResult]:
@@ -170,6 +173,12 @@ def select_landlords(registry: Registry, landlord_ids: list[str] | None, period:
         failed = set(failed_last_time(outputs, period))
         ids = [i for i in ids if i in failed]
     return ids
+
+
+def unregistered_failures(registry: Registry, outputs: Path, period: Period) -> list[str]:
+    """Landlords whose latest run failed (as the run record says) that the registry no longer lists."""
+    registered = {entry.id for entry in registry.landlords}
+    return [landlord for landlord in failed_last_time(outputs, period) if landlord not in registered]
 
 
 def _pdf(options: BatchOptions, path: Path, name: str, period: Period, title: str) -> PdfSpec | None:
@@ -350,6 +359,8 @@ def run_batch(landlord_ids: list[str] | None, period: Period, inputs: Path, outp
     with OutputsLock(period_folder):
         if settle_interrupted(outputs, period) and options.retry_failed:  # a killed run's landlords count as failed
             ids = select_landlords(registry, landlord_ids, period, outputs, retry_failed=True)
+        if options.retry_failed and landlord_ids is None:
+            batch.not_retried = unregistered_failures(registry, outputs, period)
         remove_leftovers(period_folder)
         if not ids and not (options.retry_failed and group_needs_run(outputs, period)):
             return batch  # nothing to retry; an unfinished group summary alone is run again
