@@ -10,6 +10,7 @@ change a case (values and column types), an exclusion or a figure.
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 
 import numpy as np
@@ -139,6 +140,21 @@ def test_plain_case_references_are_shown_as_they_are() -> None:
     assert plain.tolist() == [True, True, False, False, False, False, True, False, False, True, False, False,
                               False, False, False]
     assert all(shown_case_id(text) == text for text, is_plain in zip(ids, plain) if is_plain)
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_a_reference_the_fast_path_passes_is_one_the_rule_shows_as_it_is(seed: int) -> None:
+    """Property: :data:`PLAIN_ID` (Arrow's shortcut) never lets through a reference that
+    :func:`shown_case_id` (the privacy rule) would hide; if the rule is ever tightened, this fails
+    until the shortcut is too."""
+    rng = random.Random(seed)
+    pieces = ["A", "z", "Q", "0", "7", "9", "-", "/", "_", ".", " ", "@", "é", "\u0661", "\n", "+", "2024",
+              "01/02/", "07700 900123", "x" * 8, "1" * 5]
+    texts = ["".join(rng.choice(pieces) for _ in range(rng.randrange(1, 12))) for _ in range(2000)]
+    plain = _plain_ids(texts)
+    assert plain.any()
+    wrongly = [text for text, is_plain in zip(texts, plain) if is_plain and shown_case_id(text) != text]
+    assert wrongly == []
 
 
 def test_system_memory_is_used_while_loading_and_put_back() -> None:

@@ -172,7 +172,7 @@ def _encoded_entry(entry: Any) -> str:
     """One entry of ``landlords`` as :func:`~audit_lib.core.io.dumps_json` writes it inside the
     record (two levels deep: every line after the first indented by four more spaces; JSON text
     holds no line break but those of its layout)."""
-    return json.dumps(entry, indent=2, ensure_ascii=False, sort_keys=False).replace("\n", "\n    ")
+    return dumps_json(entry).rstrip("\n").replace("\n", "\n    ")
 
 
 class RunRecorder:
@@ -237,8 +237,8 @@ class RunRecorder:
         """The record as :func:`~audit_lib.core.io.dumps_json` writes it, character for character,
         each landlord's entry encoded only when it is new or changed since the last write (a record
         of thousands of landlords is otherwise encoded whole, in Python, every second)."""
-        landlords = self._record["landlords"]
-        if not landlords or not all(isinstance(name, str) for name in landlords):
+        landlords = self._record["landlords"]  # read from JSON or set by name: every key a string
+        if not landlords:
             return dumps_json(self._record)
         parts = []
         for name, entry in landlords.items():
@@ -246,8 +246,6 @@ class RunRecorder:
             if cached is None or cached[0] is not entry:
                 cached = self._encoded[name] = (entry, _encoded_entry(entry))
             parts.append(f"    {json.dumps(name, ensure_ascii=False)}: {cached[1]}")
-        for name in set(self._encoded) - set(landlords):
-            del self._encoded[name]
         mark = f"landlords-{uuid.uuid4().hex}"  # stands for the landlords' text in the rest of the record
         rest = dumps_json({**self._record, "landlords": mark})
         return rest.replace(json.dumps(mark), "{\n" + ",\n".join(parts) + "\n  }", 1)
