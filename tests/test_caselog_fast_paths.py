@@ -15,13 +15,11 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
 import pytest
 
 import audit_lib.cases.read as read
 import audit_lib.cases.validate as validate_module
 from audit_lib.cases.load import load_case_log
-from audit_lib.cases.read import system_memory
 from audit_lib.cases.settings import CaseLogSettings
 from audit_lib.cases.validate import _parse_dates, _plain_ids, parse_dates, presence, shown_case_id, validate
 from audit_lib.config.landlords import load_landlord
@@ -155,19 +153,6 @@ def test_a_reference_the_fast_path_passes_is_one_the_rule_shows_as_it_is(seed: i
     assert plain.any()
     wrongly = [text for text, is_plain in zip(texts, plain) if is_plain and shown_case_id(text) != text]
     assert wrongly == []
-
-
-def test_system_memory_is_used_while_loading_and_put_back() -> None:
-    before = pa.default_memory_pool().backend_name
-    with system_memory():
-        assert pa.default_memory_pool().backend_name == "system"
-        with system_memory():  # loads at once (threads) share the switch
-            assert pa.default_memory_pool().backend_name == "system"
-        assert pa.default_memory_pool().backend_name == "system"
-    assert pa.default_memory_pool().backend_name == before
-    with pytest.raises(RuntimeError), system_memory():
-        raise RuntimeError
-    assert pa.default_memory_pool().backend_name == before
 
 
 def test_parquet_and_csv_of_one_log_give_the_same_cases(tmp_path: Path) -> None:

@@ -23,9 +23,10 @@ import numpy as np
 import pandas as pd
 
 from ..core.io import sha256_of
+from ..core.memory import ordinary_pages
 from ..core.paths import checked_input_path
 from ..errors import CaseLogError
-from .read import read_table, system_memory
+from .read import read_table
 from .schema import CANONICAL_COLUMNS, OPTIONAL_COLUMNS
 from .settings import CaseLogSettings
 from .validate import blank_rows, empty_row_findings, ragged_row_findings, short_row_findings, validate
@@ -102,7 +103,7 @@ def load_case_log(path: Path, settings: CaseLogSettings, *, folder: Path | None 
     if not path.is_relative_to(base):
         raise CaseLogError(f"expected a case log inside {base}; found a path outside it", path=path)
     checked_input_path(base, path.relative_to(base), error=CaseLogError, what="case log")
-    with system_memory():  # Arrow's buffers in ordinary pages (see system_memory)
+    with ordinary_pages():  # Arrow's and numpy's large buffers in ordinary pages (see core.memory)
         return _load(path, settings)
 
 

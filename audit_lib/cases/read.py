@@ -25,7 +25,6 @@ import gc
 import inspect
 import itertools
 import re
-import threading
 import zipfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -157,41 +156,6 @@ class _InvalidRows:
             for k in range(self.width):
                 parts[k].append(pa.array(columns[k], type=text) if k < fields else pa.repeat(blank, len(rows)))
         return order, [pa.concat_arrays(column) for column in parts]
-
-
-_pool_lock = threading.Lock()
-_pool_users = 0
-_pool_before: Any = None
-
-
-@contextmanager
-def system_memory() -> Iterator[None]:
-    """Arrow's buffers allocated by the C library's allocator (Arrow's system pool) while a log
-    loads, not by Arrow's default one (mimalloc); the default is put back when no load uses it.
-
-    Loading a large log allocates several hundred megabytes of Arrow buffers, each touched for
-    the first time. mimalloc takes its memory as transparent huge pages, and where free memory is
-    scarce in large runs (a busy or virtual machine) the kernel's time to provide them varied from
-    0.1 s to more than 3 s between otherwise identical loads of 1,000,000 rows; with ordinary
-    pages it stays about 0.3 s. Buffers keep the pool they came from, so nothing else changes;
-    loads running at once in threads share the switch (counted), and the default comes back when
-    the last one ends."""
-    import pyarrow as pa
-
-    global _pool_users, _pool_before
-    with _pool_lock:
-        if _pool_users == 0:
-            _pool_before = pa.default_memory_pool()
-            pa.set_memory_pool(pa.system_memory_pool())
-        _pool_users += 1
-    try:
-        yield
-    finally:
-        with _pool_lock:
-            _pool_users -= 1
-            if _pool_users == 0:
-                pa.set_memory_pool(_pool_before)
-                _pool_before = None
 
 
 @contextmanager
