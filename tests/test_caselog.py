@@ -32,6 +32,59 @@ def test_clean_log_parses_uk_dates_day_first(tmp_path):
     assert log.rows_read == 1 and len(log.sha256) == 64
 
 
+@pytest.mark.parametrize(("suffix", "record_by_record"),
+                         [("csv", False), ("csv", True), ("parquet", False), ("xlsx", False)])
+def test_the_hash_recorded_is_of_the_very_bytes_the_cases_came_from(tmp_path, monkeypatch, suffix,
+                                                                     record_by_record):
+    """An export replaced while the log loads (the housing system writing the next one): the
+    SHA-256 recorded for the figures must be that of the file they were computed from, not of
+    the file left on disk afterwards."""
+    import hashlib
+
+    import audit_lib.cases.load as load_module
+    import audit_lib.cases.read as read_module
+
+    frame = pd.read_csv(write(tmp_path / "source.csv", "\n".join([HEADER, row("C1"), row("C2")]) + "\n"),
+                        dtype=str, keep_default_na=False)
+    path = tmp_path / f"cases.{suffix}"
+    if suffix == "csv":
+        path.write_bytes((tmp_path / "source.csv").read_bytes())
+    elif suffix == "parquet":
+        frame.to_parquet(path)
+    else:
+        frame.to_excel(path, index=False)
+    read_bytes = path.read_bytes()
+    if record_by_record:
+        monkeypatch.setattr(read_module, "_read_csv_arrow", lambda *args, **kwargs: None)
+    read_table = load_module.read_table
+
+    def replaced_while_reading(*args, **kwargs):
+        table = read_table(*args, **kwargs)
+        path.write_bytes(b"replaced")  # the next export, written over this one
+        return table
+
+    monkeypatch.setattr(load_module, "read_table", replaced_while_reading)
+    log = load_case_log(path, CaseLogSettings(path=path.name))
+    assert log.complaints == 2
+    assert log.sha256 == hashlib.sha256(read_bytes).hexdigest()
+
+
+@pytest.mark.parametrize(("raised", "message"), [
+    (FileNotFoundError(2, "No such file or directory"), r"case log not found; check the path"),
+    (PermissionError(13, "Permission denied"), r"cannot read the file: \[Errno 13\] Permission denied"),
+])
+def test_a_log_that_cannot_be_read_once_found_is_one_clear_error(tmp_path, monkeypatch, raised, message):
+    import audit_lib.cases.read as read_module
+
+    def fails(*args, **kwargs):
+        raise raised
+
+    monkeypatch.setattr(read_module, "_read_bytes", fails)  # removed, or its permissions changed, once looked at
+    with pytest.raises(CaseLogError, match=message) as caught:
+        load(tmp_path, [HEADER, row()])
+    assert "cases.csv" in str(caught.value)
+
+
 def test_iso_dates_and_times_are_accepted(tmp_path):
     log = load(tmp_path, [HEADER, row(received="2024-04-01", ack="02/04/2024 09:30", resp="2024-04-12T16:00")])
     assert log.exclusions.empty

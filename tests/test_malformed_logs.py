@@ -575,7 +575,7 @@ def test_formula_cells_without_a_value_are_found_without_a_second_reading(tmp_pa
     assert log.complaints == 40 and log.cases["compensation"].sum() == sum(range(1, 41))
     frame = pd.read_excel(path, dtype=object)
     settings = CaseLogSettings(path=path.name)
-    assert {k: v.tolist() for k, v in _formula_cells(path, settings, frame).items()} == {
+    assert {k: v.tolist() for k, v in _formula_cells(path.read_bytes(), settings, frame).items()} == {
         "stage1_extension_days": [3, 7]}
 
 

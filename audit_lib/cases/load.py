@@ -15,6 +15,7 @@ quotes a cell.
 
 from __future__ import annotations
 
+import hashlib
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,11 +23,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..core.io import sha256_of
 from ..core.memory import ordinary_pages
 from ..core.paths import checked_input_path
 from ..errors import CaseLogError
-from .read import read_table
+from .read import RawTable, read_bytes, read_table
 from .schema import CANONICAL_COLUMNS, OPTIONAL_COLUMNS
 from .settings import CaseLogSettings
 from .validate import blank_rows, empty_row_findings, ragged_row_findings, short_row_findings, validate
@@ -39,6 +39,8 @@ class CaseLog:
     cases: pd.DataFrame
     exclusions: pd.DataFrame
     source: Path
+    #: The SHA-256 of the bytes read, parsed and validated (the file is read once, so a file
+    #: replaced while it loads cannot give the figures of one export and the hash of another).
     sha256: str
     rows_read: int
     dropped_columns: tuple[str, ...] = field(default=())
@@ -109,7 +111,25 @@ def load_case_log(path: Path, settings: CaseLogSettings, *, folder: Path | None 
 
 def _load(path: Path, settings: CaseLogSettings) -> CaseLog:
     """:func:`load_case_log` of a checked path."""
-    table = read_table(path, settings)
+    data = read_bytes(path, settings)  # read once: the bytes hashed are the bytes parsed
+    with ThreadPoolExecutor(max_workers=1) as hashing:  # hashed beside the reading and validation
+        digest = hashing.submit(_sha256, data)
+        table = read_table(path, settings, data)
+        del data  # held by the hashing until it is done, no longer
+        cases, exclusions, rows_read, dropped, optional = _validated(table, settings, path)
+        sha256 = digest.result()
+    return CaseLog(cases=cases, exclusions=exclusions, source=path, sha256=sha256, rows_read=rows_read,
+                   dropped_columns=dropped, optional_columns=optional)
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()  # the lock is let go while it hashes
+
+
+def _validated(table: RawTable, settings: CaseLogSettings,
+               path: Path) -> tuple[pd.DataFrame, pd.DataFrame, int, tuple[str, ...], frozenset[str]]:
+    """The table mapped and validated: the cases, the exclusions, the rows read, the columns
+    dropped and the optional columns the export has."""
     mapped, dropped = _apply_mapping(table.frame, settings, path)
     first = settings.header_row + 1
     mapped.insert(0, "_row", np.arange(len(mapped)) + first)
@@ -121,12 +141,9 @@ def _load(path: Path, settings: CaseLogSettings) -> CaseLog:
     formulas = {mapping.get(name, name): positions + first for name, positions in table.formulas.items()}
     vocabulary = {"category": settings.categories, "channel": settings.channels,
                   "refused_reason": settings.refused_reasons}
-    with ThreadPoolExecutor(max_workers=1) as hashing:  # the file hashed beside the validation, not after it
-        digest = hashing.submit(sha256_of, path)
-        cases, exclusions = validate(mapped[~skip] if skip.any() else mapped, settings.outcomes,
-                                     settings.ombudsman_outcomes, rare_below=settings.rare_below,
-                                     vocabulary=vocabulary, formulas=formulas)
-        sha256 = digest.result()
+    cases, exclusions = validate(mapped[~skip] if skip.any() else mapped, settings.outcomes,
+                                 settings.ombudsman_outcomes, rare_below=settings.rare_below,
+                                 vocabulary=vocabulary, formulas=formulas)
     short = np.zeros(len(mapped), dtype=bool)
     short[table.short] = True
     short &= ~blank
@@ -140,14 +157,5 @@ def _load(path: Path, settings: CaseLogSettings) -> CaseLog:
             listed.append(short_row_findings(mapped.loc[short, "_row"].to_numpy()))
         exclusions = pd.concat(listed, ignore_index=True).sort_values("row", kind="stable")
         exclusions = exclusions.reset_index(drop=True)
-    if sha256 is None:  # removed while it was being read
-        raise CaseLogError("case log not found; check the path (case_log.path in a landlord's configuration)", path=path)
-    return CaseLog(
-        cases=cases,
-        exclusions=exclusions,
-        source=path,
-        sha256=sha256,
-        rows_read=len(mapped),
-        dropped_columns=dropped,
-        optional_columns=frozenset(column for column in OPTIONAL_COLUMNS if column in mapped.columns),
-    )
+    optional = frozenset(column for column in OPTIONAL_COLUMNS if column in mapped.columns)
+    return cases, exclusions, len(mapped), dropped, optional

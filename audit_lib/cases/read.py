@@ -23,6 +23,7 @@ import csv
 import functools
 import gc
 import inspect
+import io
 import itertools
 import re
 import zipfile
@@ -469,18 +470,25 @@ def _header_problem(names: list[str], settings: CaseLogSettings) -> str | None:
     return None
 
 
-def _read_csv_rows(path: Path, settings: CaseLogSettings) -> CsvRead:
+def _read_csv_rows(path: Path, settings: CaseLogSettings, data: bytes | None = None) -> CsvRead:
     """Every CSV file Arrow's parser declines: read record by record, so that a row with more
     fields than the header (an unquoted comma in an address) is found and returned as ragged
     (its position), its values blanked: they belong to no known column; a row with fewer fields
-    (an export leaving out trailing empty fields) is read with them blank and returned as short."""
+    (an export leaving out trailing empty fields) is read with them blank and returned as short.
+    ``data``: the file's bytes, already read (else the file is read)."""
+    if data is None:
+        data = path.read_bytes()
+
+    def text() -> io.TextIOWrapper:  # decoded as open(path, encoding=..., newline="") decodes the file
+        return io.TextIOWrapper(io.BytesIO(data), encoding=settings.encoding, newline="")
+
     with _csv_field_limit():
         try:  # strict: a quoted field left open at the end of the file is an error, as pandas says
-            with open(path, encoding=settings.encoding, newline="") as handle:
+            with text() as handle:
                 return _csv_records(csv.reader(handle, strict=True), path, settings, strict=True)
         except _LenientReadError:
             pass
-        with open(path, encoding=settings.encoding, newline="") as handle:  # text after a closing quote, as pandas reads it
+        with text() as handle:  # text after a closing quote, as pandas reads it
             return _csv_records(csv.reader(handle, strict=False), path, settings, strict=False)
 
 
@@ -649,19 +657,38 @@ def _check_records(path: Path, settings: CaseLogSettings) -> None:
         raise CaseLogError(_too_many_rows(settings), path=path)
 
 
-def _read_csv(path: Path, settings: CaseLogSettings) -> CsvRead:
-    with open(path, "rb") as handle:
-        if handle.read(4) == ZIP_MAGIC:
-            raise CaseLogError(
-                "expected CSV text, found an Excel workbook (or another zip archive); give the file an .xlsx "
-                "suffix or set case_log.format: xlsx", path=path,
-            )
-    fast = _read_csv_arrow(path, settings, _read_bytes(path, settings))
+def _read_csv(path: Path, settings: CaseLogSettings, data: bytes) -> CsvRead:
+    fast = _read_csv_arrow(path, settings, data)
     if fast is not None:
         if len(fast.frame) > settings.max_rows:
             raise CaseLogError(_too_many_rows(settings), path=path)
         return fast
-    return _read_csv_rows(path, settings)
+    return _read_csv_rows(path, settings, data)
+
+
+def read_bytes(path: Path, settings: CaseLogSettings) -> bytes:
+    """The case log's bytes, read once: what is parsed (:func:`read_table`) and what is hashed for
+    the record of the run are then the same bytes, even if the file is replaced while it loads.
+    A CSV file with more than ``case_log.max_rows`` rows is refused before it is all held, as is
+    a zip archive (an Excel workbook) given as CSV."""
+    if not path.is_file():
+        raise CaseLogError("case log not found; check the path (case_log.path in a landlord's configuration)", path=path)
+    kind = _file_format(path, settings)
+    try:
+        if kind != "csv":
+            return path.read_bytes()
+        with open(path, "rb") as handle:
+            if handle.read(4) == ZIP_MAGIC:
+                raise CaseLogError(
+                    "expected CSV text, found an Excel workbook (or another zip archive); give the file an .xlsx "
+                    "suffix or set case_log.format: xlsx", path=path,
+                )
+        return _read_bytes(path, settings)
+    except FileNotFoundError:  # removed since it was looked at
+        raise CaseLogError("case log not found; check the path (case_log.path in a landlord's configuration)",
+                           path=path) from None
+    except OSError as exc:
+        raise CaseLogError(f"cannot read the file: {_short(exc)}", path=path) from None
 
 
 @dataclass
@@ -746,14 +773,15 @@ def _no_value_formulas(archive: zipfile.ZipFile, part: str) -> list[tuple[int, i
                 return found
 
 
-def _formula_cells(path: Path, settings: CaseLogSettings, frame: pd.DataFrame) -> dict[str, np.ndarray]:
+def _formula_cells(data: bytes, settings: CaseLogSettings, frame: pd.DataFrame) -> dict[str, np.ndarray]:
     """Cells of the sheet holding a formula whose value was never saved (a workbook written by a
-    program, not saved by Excel): pandas reads them as blank. Found in the worksheet's XML."""
-    with zipfile.ZipFile(path) as archive:
+    program, not saved by Excel): pandas reads them as blank. Found in the worksheet's XML of the
+    workbook's bytes ``data``."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
         part = _sheet_part(archive, settings.sheet)
         cells = _no_value_formulas(archive, part) if part else None
     if cells is None:
-        return _formula_cells_by_openpyxl(path, settings, frame)
+        return _formula_cells_by_openpyxl(data, settings, frame)
     found: dict[str, list[int]] = {}
     names = list(frame.columns)
     for row, index in cells:
@@ -765,11 +793,11 @@ def _formula_cells(path: Path, settings: CaseLogSettings, frame: pd.DataFrame) -
     return {name: np.asarray(sorted(rows), dtype=np.int64) for name, rows in found.items()}
 
 
-def _formula_cells_by_openpyxl(path: Path, settings: CaseLogSettings, frame: pd.DataFrame) -> dict[str, np.ndarray]:
+def _formula_cells_by_openpyxl(data: bytes, settings: CaseLogSettings, frame: pd.DataFrame) -> dict[str, np.ndarray]:
     """:func:`_formula_cells` for a workbook whose XML cannot be followed: every cell visited."""
     import openpyxl  # type: ignore[import-untyped]
 
-    book = openpyxl.load_workbook(path, read_only=True, data_only=False)
+    book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     try:
         sheet = book[settings.sheet] if settings.sheet else book.worksheets[0]
         found: dict[str, list[int]] = {}
@@ -826,36 +854,39 @@ def read_raw(path: Path, settings: CaseLogSettings) -> pd.DataFrame:
     return read_table(path, settings).frame
 
 
-def read_table(path: Path, settings: CaseLogSettings) -> RawTable:
+def read_table(path: Path, settings: CaseLogSettings, data: bytes | None = None) -> RawTable:
     """Read the export as text/objects, header on ``settings.header_row``; nothing is coerced.
+    ``data``: the file's bytes from :func:`read_bytes`, when the caller holds them (to hash the
+    very bytes read); else the file is read here.
 
     Error messages name the file, the line and what was expected, never a cell's value: a
     header row put on the wrong line may be a resident's data.
     """
-    if not path.is_file():
-        raise CaseLogError("case log not found; check the path (case_log.path in a landlord's configuration)", path=path)
+    if data is None:
+        data = read_bytes(path, settings)
     kind = _file_format(path, settings)
     ragged = short = np.zeros(0, dtype=np.int64)
     formulas: dict[str, np.ndarray] = {}
     try:
         if kind == "csv":
-            read = _read_csv(path, settings)
+            read = _read_csv(path, settings, data)
             frame, ragged, short = read.frame, read.ragged, read.short
         elif kind == "xlsx":
             frame = pd.read_excel(
-                path, sheet_name=settings.sheet or 0, dtype=object, skiprows=settings.header_row - 1,
+                io.BytesIO(data), sheet_name=settings.sheet or 0, dtype=object, skiprows=settings.header_row - 1,
                 engine="openpyxl", keep_default_na=False, na_values=[], nrows=settings.max_rows + 1,
             )
             if len(frame) > settings.max_rows:
                 raise CaseLogError(_too_many_rows(settings), path=path)
-            formulas = _formula_cells(path, settings, frame)
+            formulas = _formula_cells(data, settings, frame)
         else:
+            import pyarrow as pa
             import pyarrow.parquet as pq
 
-            parquet = pq.ParquetFile(path)
+            parquet = pq.ParquetFile(pa.BufferReader(data))
             if parquet.metadata.num_rows > settings.max_rows:
                 raise CaseLogError(_too_many_rows(settings), path=path)
-            frame = _writable(pd.read_parquet(path, read_dictionary=_dictionary_columns(parquet.schema_arrow, settings),
+            frame = _writable(pd.read_parquet(pa.BufferReader(data), read_dictionary=_dictionary_columns(parquet.schema_arrow, settings),
                                               **_PARQUET_TO_PANDAS))
     except CaseLogError:
         raise
