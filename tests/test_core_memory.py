@@ -105,3 +105,24 @@ def test_a_case_log_is_read_and_validated_with_ordinary_pages(monkeypatch: pytes
     log = load_case_log(landlord.case_log_path, landlord.config.case_log)
     assert log.complaints > 0
     assert seen == [("system", False)]
+
+
+def test_the_figures_are_worked_out_with_ordinary_pages(monkeypatch: pytest.MonkeyPatch) -> None:
+    import audit_lib.stats.engine as engine
+    from audit_lib.core.periods import Period
+
+    landlord = load_landlord(DEMO_INPUTS, DEMO_IDS[0])
+    log = load_case_log(landlord.case_log_path, landlord.config.case_log)
+    seen: list[tuple[str, bool]] = []
+    cases_class = engine._Cases
+
+    def observed(*args: object, **kwargs: object) -> object:
+        seen.append((pa.default_memory_pool().backend_name, _numpy_advises_huge_pages()))
+        return cases_class(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(engine, "_Cases", observed)
+    advice_before = _numpy_advises_huge_pages()
+    figures = engine.case_statistics(log.cases, Period.parse("2024-25"), 1000, excluded_rows=log.excluded_rows)
+    assert figures.to_json()
+    assert seen == [("system", False)]
+    assert _numpy_advises_huge_pages() is advice_before

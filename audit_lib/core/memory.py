@@ -1,6 +1,8 @@
-"""Large buffers in ordinary memory pages while a case log loads (:func:`ordinary_pages`).
+"""Large buffers in ordinary memory pages while a case log loads and its figures are worked out
+(:func:`ordinary_pages`).
 
-Loading a log of 1,000,000 rows touches some 600 MB of freshly allocated memory. Two libraries
+Loading a log of 1,000,000 rows touches some 600 MB of freshly allocated memory, and the
+statistics allocate many arrays of a few megabytes each as they pass over every case. Two libraries
 ask the kernel for transparent huge pages for their large buffers: Arrow's default allocator
 (mimalloc) and numpy, which advises huge pages (``madvise``) for every array of 4 MB or more. On
 a machine whose kernel provides huge pages only on such advice and compacts memory to find them

@@ -47,6 +47,7 @@ from ..code.catalogue import DEFAULT_CODE
 from ..code.timescales import Stage, stages
 from ..config.landlords import Landlord, LocalTargets
 from ..core.calendar import add_working_days, working_days_between
+from ..core.memory import ordinary_pages
 from ..core.periods import Period
 from .definitions import (
     AGEING_BANDS,
@@ -482,6 +483,7 @@ def _open_at_end(c: _Cases, end: dt.date) -> OpenComplaints:
                           stage1_ageing=ageing1, stage2_ageing=ageing2)
 
 
+@ordinary_pages()  # its passes over every case allocate many large arrays (see core.memory)
 def case_statistics(
     cases: pd.DataFrame,
     period: Period,
