@@ -277,11 +277,54 @@ def add_working_days(dates: object, days: int | Iterable[int] | np.ndarray) -> n
 
     Vectorised: ``dates`` may be a Series or array with NaT (giving NaT) and ``days`` a
     scalar or an array of the same length. Returns ``datetime64[D]``.
+
+    Many dates (a case log's: a few hundred dates and a few numbers of days repeated over many
+    cases) are counted once for each date and number of days in the ranges present and spread
+    back (:func:`_by_table`): the same deadlines, and the same error, as counting each.
     """
     start, years = _as_days(dates)
     offsets = np.asarray(days, dtype="int64")
+    deadlines = _by_table(start, offsets, years)
+    return _counted(start, offsets, years) if deadlines is None else deadlines
+
+
+def _counted(start: np.ndarray, offsets: np.ndarray, years: tuple[int, int] | None) -> np.ndarray:
+    """:func:`add_working_days` of checked dates, each counted."""
     deadlines = np.busday_offset(start, offsets, roll="forward", busdaycal=_calendar_for(years, offsets))
     _check_range(deadlines, "deadlines", margin=0)  # a deadline past the last year would miss its bank holidays
+    return deadlines
+
+
+def _by_table(start: np.ndarray, offsets: np.ndarray, years: tuple[int, int] | None) -> np.ndarray | None:
+    """:func:`add_working_days` of checked dates by a table of every date and number of days in
+    the ranges present, or ``None`` (count each) where the table would be no smaller than the
+    dates, or cannot be worked out (a pair in the ranges that does not occur may fall past the
+    calendar's years: the dates themselves say whether it is theirs)."""
+    missing = np.isnat(start)
+    if missing.all() or not (offsets.ndim == 0 or offsets.shape == start.shape):
+        return None
+    values, present = start.view(np.int64), ~missing
+    top, bottom = np.iinfo(np.int64).max, np.iinfo(np.int64).min
+    lowest, highest = int(values.min(where=present, initial=top)), int(values.max())  # NaT: the smallest int64
+    if offsets.ndim == 0:
+        fewest = most = int(offsets)
+    else:
+        fewest, most = int(offsets.min(where=present, initial=top)), int(offsets.max(where=present, initial=bottom))
+    span, kinds = highest - lowest + 1, most - fewest + 1
+    if span * kinds >= len(start):
+        return None
+    grid = (np.arange(span, dtype=np.int64) + lowest).view("datetime64[D]")
+    try:
+        table = _counted(np.repeat(grid, kinds), np.tile(np.arange(fewest, most + 1, dtype=np.int64), span), years)
+    except (ValueError, OverflowError):  # CalendarError among them
+        return None
+    index = values - lowest
+    if kinds > 1:
+        index *= kinds
+        index += offsets - fewest
+    index[missing] = 0
+    deadlines = table[index]
+    deadlines[missing] = np.datetime64("NaT")
     return deadlines
 
 

@@ -87,43 +87,6 @@ def _allowed_extension(days: np.ndarray, good_reason: np.ndarray, limit: int, po
     return np.where(good_reason, days, capped) if policy == "good_reason" else capped
 
 
-def _deadlines(start: np.ndarray, days: int | np.ndarray) -> np.ndarray:
-    """:func:`~audit_lib.core.calendar.add_working_days` of ``start`` (``datetime64[D]``), worked out
-    once for each date and number of days in the ranges present, then spread back to every case:
-    a case log repeats a few hundred dates and a few numbers of days over many cases.
-
-    The same deadlines, and the same error: if working out the table fails (a pair in the ranges
-    may not occur), or the table would be no smaller than the cases, the cases are counted directly."""
-    start = np.asarray(start, dtype="datetime64[D]")
-    missing = np.isnat(start)
-    if missing.all():
-        return add_working_days(start, days)
-    values, present = start.view(np.int64), ~missing
-    top, bottom = np.iinfo(np.int64).max, np.iinfo(np.int64).min
-    lowest, highest = int(values.min(where=present, initial=top)), int(values.max())  # NaT: the smallest int64
-    offsets = np.asarray(days, dtype=np.int64)
-    if offsets.ndim == 0:
-        fewest = most = int(offsets)
-    else:
-        fewest, most = int(offsets.min(where=present, initial=top)), int(offsets.max(where=present, initial=bottom))
-    span, kinds = highest - lowest + 1, most - fewest + 1
-    if span * kinds >= len(start):
-        return add_working_days(start, days)
-    grid = (np.arange(span, dtype=np.int64) + lowest).view("datetime64[D]")
-    try:
-        table = add_working_days(np.repeat(grid, kinds), np.tile(np.arange(fewest, most + 1, dtype=np.int64), span))
-    except (ValueError, OverflowError):  # CalendarError among them: the cases themselves say whether it is theirs
-        return add_working_days(start, days)
-    index = values - lowest
-    if kinds > 1:
-        index *= kinds
-        index += offsets - fewest
-    index[missing] = 0
-    deadlines = table[index]
-    deadlines[missing] = np.datetime64("NaT")
-    return deadlines
-
-
 def _days(values: pd.Series) -> np.ndarray:
     """A validated date column as ``datetime64[D]`` (NaT where blank)."""
     return values.to_numpy(dtype="datetime64[D]")
@@ -323,23 +286,23 @@ class _StageSteps:
         ack_by_end = np.where(_by_end(acknowledged_slots), acknowledged, np.datetime64("NaT"))
         extension = _allowed_extension(days, good_reason, limit, options.extension_policy)
         ack_applies = self.applies & known.known(stage.acknowledged_column)
-        ack_due = None if stage.acknowledge is None else _deadlines(self.start_days, stage.acknowledge.working_days)
+        ack_due = None if stage.acknowledge is None else add_working_days(self.start_days, stage.acknowledge.working_days)
         self.ack = None if ack_due is None else _Step(acknowledged, ack_due, ack_applies, slots, acknowledged_slots)
         logged = (_days(cases[stage.logged_column]) if stage.respond_from == "logged"
                   and stage.logged_column in cases.columns else None)
         base = self._response_from(stage, ack_by_end, ack_due, logged, slots, options.response_deadline)
-        self.response = _Step(self.responded_days, _deadlines(base, stage.respond.working_days + extension),
+        self.response = _Step(self.responded_days, add_working_days(base, stage.respond.working_days + extension),
                               responds, slots, responded)
         # local targets: the same rules with the landlord's own numbers of days
         local_ack, local_respond = options.targets[stage.key("acknowledge")], options.targets[stage.key("respond")]
-        local_ack_due = _deadlines(self.start_days, local_ack) if local_ack else None
+        local_ack_due = add_working_days(self.start_days, local_ack) if local_ack else None
         self.ack_local = None if local_ack_due is None else _Step(acknowledged, local_ack_due, ack_applies, slots,
                                                                   acknowledged_slots)
         self.response_local = None
         if local_respond:
             local_base = self._response_from(stage, ack_by_end, ack_due if local_ack_due is None else local_ack_due,
                                              logged, slots, options.response_deadline)
-            self.response_local = _Step(self.responded_days, _deadlines(local_base, local_respond + extension),
+            self.response_local = _Step(self.responded_days, add_working_days(local_base, local_respond + extension),
                                         responds, slots, responded)
 
     def _response_from(self, stage: Stage, ack_by_end: np.ndarray, ack_due: np.ndarray | None,

@@ -1,7 +1,7 @@
-"""Deadlines worked out once per date and number of days (``engine._deadlines``) are exactly
-``add_working_days`` of every case: the same dates, NaT where there is no date, and the same
-error (or none) when a date or a deadline falls outside the calendar's years, also when only a
-pair of date and number of days that does not occur would."""
+"""Deadlines of many dates worked out once per date and number of days (``add_working_days`` by
+its table) are exactly those of counting every date: the same dates, NaT where there is no date,
+and the same error (or none) when a date or a deadline falls outside the calendar's years, also
+when only a pair of date and number of days that does not occur would."""
 
 from __future__ import annotations
 
@@ -10,10 +10,9 @@ from collections.abc import Callable
 import numpy as np
 import pytest
 
+from audit_lib.core import calendar
 from audit_lib.core.calendar import add_working_days, covered_years
 from audit_lib.errors import CalendarError
-from audit_lib.stats import engine
-from audit_lib.stats.engine import _deadlines
 
 
 def outcome(function: Callable[[np.ndarray, int | np.ndarray], np.ndarray], start: np.ndarray,
@@ -24,8 +23,14 @@ def outcome(function: Callable[[np.ndarray, int | np.ndarray], np.ndarray], star
         return f"CalendarError: {exc}"
 
 
+def counted(start: np.ndarray, days: int | np.ndarray) -> np.ndarray:
+    """``add_working_days`` counting every date, never by the table."""
+    days_, years = calendar._as_days(start)
+    return calendar._counted(days_, np.asarray(days, dtype="int64"), years)
+
+
 def assert_same(start: np.ndarray, days: int | np.ndarray) -> None:
-    got, expected = outcome(_deadlines, start, days), outcome(add_working_days, start, days)
+    got, expected = outcome(add_working_days, start, days), outcome(counted, start, days)
     if isinstance(expected, str) or isinstance(got, str):
         assert got == expected
     else:
@@ -55,20 +60,25 @@ def test_a_pair_that_does_not_occur_is_no_error() -> None:
     days = np.full(len(start), 400)
     days[-1] = 0
     assert_same(start, days)
-    assert not isinstance(outcome(_deadlines, start, days), str)
+    assert not isinstance(outcome(add_working_days, start, days), str)
 
 
 def test_edge_cases(monkeypatch: pytest.MonkeyPatch) -> None:
     assert_same(np.array([], dtype="datetime64[D]"), 5)
     assert_same(np.full(10, np.datetime64("NaT"), dtype="datetime64[D]"), 5)
     assert_same(np.array(["2024-04-01"] * 3 + ["NaT"], dtype="datetime64[D]"), np.array([0, 1, 2, 3]))
-    # a small log (fewer cases than the table would hold) is counted case by case, as before
-    counted: list[int] = []
+    assert_same(np.array(["2024-04-01", "2024-04-02"], dtype="datetime64[D]"), np.array([3]))  # broadcast
+    # a small log (fewer cases than the table would hold) is counted date by date
+    tables: list[object] = []
+    by_table = calendar._by_table
 
-    def counting(start: np.ndarray, days: int | np.ndarray) -> np.ndarray:
-        counted.append(len(start))
-        return add_working_days(start, days)
+    def watched(*args: object) -> object:
+        tables.append(result := by_table(*args))  # type: ignore[arg-type]
+        return result
 
-    monkeypatch.setattr(engine, "add_working_days", counting)
-    engine._deadlines(np.array(["2024-04-01", "2025-03-31"], dtype="datetime64[D]"), 5)
-    assert counted == [2]
+    monkeypatch.setattr(calendar, "_by_table", watched)
+    add_working_days(np.array(["2024-04-01", "2025-03-31"], dtype="datetime64[D]"), 5)
+    assert tables == [None]
+    add_working_days(np.array(["2024-04-01"] * 50, dtype="datetime64[D]"), 5)  # one date fifty times: the table
+    assert tables[-1] is not None
+
