@@ -44,34 +44,37 @@ def test_the_hash_recorded_is_of_the_very_bytes_the_cases_came_from(tmp_path, mo
     import audit_lib.cases.load as load_module
     import audit_lib.cases.read as read_module
 
-    frame = pd.read_csv(write(tmp_path / "source.csv", "\n".join([HEADER, row("C1"), row("C2")]) + "\n"),
-                        dtype=str, keep_default_na=False)
+    def export(name: str, ids: list[str]) -> bytes:
+        source = write(tmp_path / f"{name}.csv", "\n".join([HEADER, *(row(i) for i in ids)]) + "\n")
+        frame = pd.read_csv(source, dtype=str, keep_default_na=False)
+        if suffix == "parquet":
+            frame.to_parquet(tmp_path / f"{name}.parquet")
+        elif suffix == "xlsx":
+            frame.to_excel(tmp_path / f"{name}.xlsx", index=False)
+        return (tmp_path / f"{name}.{suffix}").read_bytes()
+
+    this, the_next = export("this", ["C1", "C2"]), export("next", ["C1", "C2", "C3"])
     path = tmp_path / f"cases.{suffix}"
-    if suffix == "csv":
-        path.write_bytes((tmp_path / "source.csv").read_bytes())
-    elif suffix == "parquet":
-        frame.to_parquet(path)
-    else:
-        frame.to_excel(path, index=False)
-    read_bytes = path.read_bytes()
+    path.write_bytes(this)
     if record_by_record:
         monkeypatch.setattr(read_module, "_read_csv_arrow", lambda *args, **kwargs: None)
-    read_table = load_module.read_table
+    read_bytes = load_module.read_bytes
 
-    def replaced_while_reading(*args, **kwargs):
-        table = read_table(*args, **kwargs)
-        path.write_bytes(b"replaced")  # the next export, written over this one
-        return table
+    def replaced_once_read(*args, **kwargs):
+        data = read_bytes(*args, **kwargs)
+        path.write_bytes(the_next)  # the next export, written over this one while it loads
+        return data
 
-    monkeypatch.setattr(load_module, "read_table", replaced_while_reading)
+    monkeypatch.setattr(load_module, "read_bytes", replaced_once_read)
     log = load_case_log(path, CaseLogSettings(path=path.name))
-    assert log.complaints == 2
-    assert log.sha256 == hashlib.sha256(read_bytes).hexdigest()
+    assert log.complaints == 2  # the cases of the file read ...
+    assert log.sha256 == hashlib.sha256(this).hexdigest()  # ... and its hash, not the next one's
+    assert path.read_bytes() == the_next
 
 
 @pytest.mark.parametrize(("raised", "message"), [
     (FileNotFoundError(2, "No such file or directory"), r"case log not found; check the path"),
-    (PermissionError(13, "Permission denied"), r"cannot read the file: \[Errno 13\] Permission denied"),
+    (PermissionError(13, "Permission denied"), r"cannot read the file \(Permission denied\); check that it is readable"),
 ])
 def test_a_log_that_cannot_be_read_once_found_is_one_clear_error(tmp_path, monkeypatch, raised, message):
     import audit_lib.cases.read as read_module
@@ -79,7 +82,7 @@ def test_a_log_that_cannot_be_read_once_found_is_one_clear_error(tmp_path, monke
     def fails(*args, **kwargs):
         raise raised
 
-    monkeypatch.setattr(read_module, "_read_bytes", fails)  # removed, or its permissions changed, once looked at
+    monkeypatch.setattr(read_module, "_read_csv_bytes", fails)  # removed, or its permissions changed, once looked at
     with pytest.raises(CaseLogError, match=message) as caught:
         load(tmp_path, [HEADER, row()])
     assert "cases.csv" in str(caught.value)
@@ -149,6 +152,19 @@ def test_unusable_rows_are_listed_not_dropped(tmp_path):
     excluded = dict(zip(log.exclusions["row"], log.exclusions["excluded"]))
     assert {row for row, whole in excluded.items() if whole} == {3, 6, 9, 10}
     assert log.excluded_rows == 4 and log.rows_read == 9 == log.complaints + log.excluded_rows
+
+
+def test_an_undecodable_byte_is_reported_at_its_offset_in_the_file(tmp_path):
+    """The record-by-record reader decodes the whole file: the offset is the byte's in the file,
+    not in the block a reader happened to be decoding (a block is 8 KB)."""
+    lines = [HEADER, *(row(f"C{i}") for i in range(600))]
+    good = ("\n".join(lines) + "\n").encode("utf-8")
+    offset = len(good) - 20
+    assert offset > 3 * 8192
+    path = tmp_path / "cases.csv"
+    path.write_bytes(good[:offset] + b"\xe9" + good[offset + 1:])
+    with pytest.raises(CaseLogError, match=rf"undecodable byte at offset {offset};"):
+        load_case_log(path, CaseLogSettings(path="cases.csv"))
 
 
 def test_wrong_encoding_is_a_clear_error(tmp_path):

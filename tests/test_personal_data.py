@@ -22,6 +22,7 @@ import sys
 import zipfile
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from audit_lib.cases.load import load_case_log
@@ -292,6 +293,29 @@ def test_a_csv_file_over_max_rows_is_refused_before_it_is_read_whole(tmp_path, m
     crlf = tmp_path / "crlf.csv"
     crlf.write_bytes(quoted.read_bytes().replace(b"\n", b"\r\n"))
     assert load_case_log(crlf, CaseLogSettings(path="crlf.csv", max_rows=10)).complaints == 10
+
+
+def test_a_parquet_file_over_max_rows_is_refused_from_its_footer_before_it_is_read(tmp_path, monkeypatch):
+    path = _write(tmp_path / "log.csv", [HEADER, *(ROW.format(id=f"C{i}") for i in range(11))])
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    frame.to_parquet(tmp_path / "log.parquet")
+
+    def read_whole(self):
+        raise AssertionError("the whole file was read before its rows were counted")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(Path, "read_bytes", read_whole)
+        with pytest.raises(CaseLogError, match=r"expected at most 10 rows \(case_log.max_rows\), found more"):
+            load_case_log(tmp_path / "log.parquet", CaseLogSettings(path="log.parquet", max_rows=10))
+    assert load_case_log(tmp_path / "log.parquet", CaseLogSettings(path="log.parquet", max_rows=11)).complaints == 11
+
+
+@pytest.mark.parametrize("rows", [1, 11])  # 11: past max_rows, where the records are counted too
+def test_an_unknown_text_encoding_is_one_clear_error(tmp_path, rows):
+    path = _write(tmp_path / "log.csv", [HEADER, *(ROW.format(id=f"C{i}") for i in range(rows))])
+    with pytest.raises(CaseLogError, match=r"unknown text encoding 'nope-enc' \(case_log.encoding\); expected one "
+                                           r"such as 'utf-8-sig'"):
+        load_case_log(path, CaseLogSettings(path="log.csv", encoding="nope-enc", max_rows=10))
 
 
 def test_stats_with_header_row_0_is_one_line_and_exit_2(tmp_path):

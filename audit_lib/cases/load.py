@@ -112,9 +112,9 @@ def load_case_log(path: Path, settings: CaseLogSettings, *, folder: Path | None 
 def _load(path: Path, settings: CaseLogSettings) -> CaseLog:
     """:func:`load_case_log` of a checked path."""
     data = read_bytes(path, settings)  # read once: the bytes hashed are the bytes parsed
-    with ThreadPoolExecutor(max_workers=1) as hashing:  # hashed beside the reading and validation
+    table = read_table(path, settings, data)  # Arrow parses on every core: the hashing waits
+    with ThreadPoolExecutor(max_workers=1) as hashing:  # hashed beside the validation (one core)
         digest = hashing.submit(_sha256, data)
-        table = read_table(path, settings, data)
         del data  # held by the hashing until it is done, no longer
         cases, exclusions, rows_read, dropped, optional = _validated(table, settings, path)
         sha256 = digest.result()

@@ -31,7 +31,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 import numpy as np
 import pandas as pd
@@ -478,9 +478,10 @@ def _read_csv_rows(path: Path, settings: CaseLogSettings, data: bytes | None = N
     ``data``: the file's bytes, already read (else the file is read)."""
     if data is None:
         data = path.read_bytes()
+    decoded = data.decode(settings.encoding)  # whole: an undecodable byte is reported at its offset in the file
 
-    def text() -> io.TextIOWrapper:  # decoded as open(path, encoding=..., newline="") decodes the file
-        return io.TextIOWrapper(io.BytesIO(data), encoding=settings.encoding, newline="")
+    def text() -> io.StringIO:  # read as open(path, encoding=..., newline="") reads the file: no newline translated
+        return io.StringIO(decoded, newline="")
 
     with _csv_field_limit():
         try:  # strict: a quoted field left open at the end of the file is an error, as pandas says
@@ -606,11 +607,12 @@ def _too_many_rows(settings: CaseLogSettings) -> str:
             "period or raise case_log.max_rows in the landlord's configuration")
 
 
-def _read_bytes(path: Path, settings: CaseLogSettings) -> bytes:
-    """The file's bytes; one with more than ``case_log.max_rows`` rows is refused before it is
+def _read_csv_bytes(path: Path, settings: CaseLogSettings) -> bytes:
+    """A CSV file's bytes; one with more than ``case_log.max_rows`` rows is refused before it is
     parsed, and a large one (over :data:`READ_WHOLE` bytes) before it is all held. Line breaks
     are counted (a record is at least one line); only past ``max_rows`` of them are the records
-    counted (quoted line breaks)."""
+    counted (quoted line breaks), in the bytes read (in a large file, in the file as it is read
+    on: a check only, the bytes returned are those read block by block)."""
     bound = settings.header_row + settings.max_rows  # this many line breaks or more: perhaps too many rows
     size = path.stat().st_size
     if size < bound:  # fewer bytes than that: fewer rows
@@ -618,7 +620,7 @@ def _read_bytes(path: Path, settings: CaseLogSettings) -> bytes:
     if size <= READ_WHOLE:
         data = path.read_bytes()
         if _line_breaks(data) >= bound:
-            _check_records(path, settings)
+            _check_records(io.BytesIO(data), path, settings)
         return data
     blocks = []
     breaks = 0
@@ -630,7 +632,8 @@ def _read_bytes(path: Path, settings: CaseLogSettings) -> bytes:
             carriage = block.endswith(b"\r")
             blocks.append(block)
             if breaks >= bound and not counted:
-                _check_records(path, settings)
+                with open(path, "rb") as counting:
+                    _check_records(counting, path, settings)
                 counted = True
     return b"".join(blocks)
 
@@ -643,10 +646,11 @@ def _line_breaks(data: bytes) -> int:
     return breaks
 
 
-def _check_records(path: Path, settings: CaseLogSettings) -> None:
-    """Refuse a file with more than ``case_log.max_rows`` records below the header, counting
-    records (not lines) with the csv module and stopping past the bound."""
-    with _csv_field_limit(), open(path, encoding=settings.encoding, errors="replace", newline="") as handle:
+def _check_records(source: BinaryIO, path: Path, settings: CaseLogSettings) -> None:
+    """Refuse a file (its bytes in ``source``) with more than ``case_log.max_rows`` records below
+    the header, counting records (not lines) with the csv module and stopping past the bound."""
+    text = io.TextIOWrapper(source, encoding=settings.encoding, errors="replace", newline="")
+    with _csv_field_limit(), text as handle:
         reader = csv.reader(handle)
         try:
             collections.deque(itertools.islice(reader, settings.header_row + settings.max_rows), maxlen=0)
@@ -675,20 +679,43 @@ def read_bytes(path: Path, settings: CaseLogSettings) -> bytes:
         raise CaseLogError("case log not found; check the path (case_log.path in a landlord's configuration)", path=path)
     kind = _file_format(path, settings)
     try:
+        if kind == "parquet":
+            _check_parquet_rows(path, settings)  # from the file's footer, before the file is all held
         if kind != "csv":
             return path.read_bytes()
-        with open(path, "rb") as handle:
-            if handle.read(4) == ZIP_MAGIC:
-                raise CaseLogError(
-                    "expected CSV text, found an Excel workbook (or another zip archive); give the file an .xlsx "
-                    "suffix or set case_log.format: xlsx", path=path,
-                )
-        return _read_bytes(path, settings)
+        try:
+            codecs.lookup(settings.encoding)
+        except LookupError:
+            raise CaseLogError(f"unknown text encoding {settings.encoding!r} (case_log.encoding); expected one such as "
+                               "'utf-8-sig', 'utf-8' or 'cp1252'", path=path) from None
+        with open(path, "rb") as handle:  # refused before a large workbook is read (checked again on the bytes)
+            zipped = handle.read(4) == ZIP_MAGIC
+        data = b"" if zipped else _read_csv_bytes(path, settings)
+        if zipped or data.startswith(ZIP_MAGIC):
+            raise CaseLogError(
+                "expected CSV text, found an Excel workbook (or another zip archive); give the file an .xlsx "
+                "suffix or set case_log.format: xlsx", path=path,
+            )
+        return data
     except FileNotFoundError:  # removed since it was looked at
         raise CaseLogError("case log not found; check the path (case_log.path in a landlord's configuration)",
                            path=path) from None
     except OSError as exc:
-        raise CaseLogError(f"cannot read the file: {_short(exc)}", path=path) from None
+        raise CaseLogError(f"cannot read the file ({exc.strerror or type(exc).__name__}); check that it is readable",
+                           path=path) from None
+
+
+def _check_parquet_rows(path: Path, settings: CaseLogSettings) -> None:
+    """Refuse a Parquet file whose footer gives more than ``case_log.max_rows`` rows; a footer
+    that cannot be read is reported when the file is read."""
+    import pyarrow.parquet as pq
+
+    try:
+        rows = pq.read_metadata(path).num_rows
+    except Exception:  # a damaged or vanished file: reading it says which, as for any other file
+        return
+    if rows > settings.max_rows:
+        raise CaseLogError(_too_many_rows(settings), path=path)
 
 
 @dataclass

@@ -13,7 +13,8 @@ use afterwards.
 
 Both switches are process-wide; loads running at once in threads share them (counted), and what
 was there before comes back when the last one ends. Nothing else changes: a buffer keeps the
-allocator it came from, and numpy's advice only concerns arrays allocated while it is off.
+allocator it came from, and numpy only withholds its advice from memory it takes while the switch
+is off (memory it advised before keeps the advice when it is used again).
 """
 
 from __future__ import annotations
@@ -52,10 +53,15 @@ def ordinary_pages() -> Iterator[None]:
     global _users, _arrow_pool_before, _numpy_advice_before
     with _lock:
         if _users == 0:
-            _arrow_pool_before = pa.default_memory_pool()
+            pool = pa.default_memory_pool()
             pa.set_memory_pool(pa.system_memory_pool())
-            switch = numpy_huge_page_switch()
-            _numpy_advice_before = switch(False) if switch is not None else None
+            try:
+                switch = numpy_huge_page_switch()
+                _numpy_advice_before = switch(False) if switch is not None else None
+            except BaseException:
+                pa.set_memory_pool(pool)  # nothing left switched by a block that never ran
+                raise
+            _arrow_pool_before = pool
         _users += 1
     try:
         yield
