@@ -5,6 +5,8 @@ that end up in paths; ``periods`` is the 1 April to 31 March reporting year and 
 ``calendar`` is the one working-day function (England and Wales bank holidays); ``paths`` is the
 layout of ``inputs/`` and ``outputs/``; ``io`` reads YAML safely and writes files atomically;
 ``lazy`` makes a package's ``__getattr__`` that imports its public names on first use (PEP 562);
+``memory`` keeps large buffers in ordinary memory pages while a case log loads and its figures
+are worked out;
 ``cache`` is the product's private cache folder (compiled templates, the bank-holiday table).
 ``calendar`` (numpy, pandas; the holidays package only when its cached table is missing) is
 imported where working days are counted, not here, so the batch's orchestrating process, which
