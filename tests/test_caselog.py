@@ -1,3 +1,5 @@
+import codecs
+
 import pandas as pd
 import pytest
 
@@ -72,19 +74,28 @@ def test_the_hash_recorded_is_of_the_very_bytes_the_cases_came_from(tmp_path, mo
     assert path.read_bytes() == the_next
 
 
-@pytest.mark.parametrize(("raised", "message"), [
-    (FileNotFoundError(2, "No such file or directory"), r"case log not found; check the path"),
-    (PermissionError(13, "Permission denied"), r"cannot read the file \(Permission denied\); check that it is readable"),
+@pytest.mark.parametrize(("where", "raised", "message"), [
+    ("read", FileNotFoundError(2, "No such file or directory"), r"case log not found; check the path"),
+    ("read", PermissionError(13, "Permission denied"),
+     r"cannot read the file \(Permission denied\); check that it is readable"),
+    ("read", MemoryError(), r"the file is too large to read into this machine's memory"),
+    ("look", PermissionError(13, "Permission denied"),  # its folder may not be searched
+     r"cannot read the file \(Permission denied\); check that it is readable"),
 ])
-def test_a_log_that_cannot_be_read_once_found_is_one_clear_error(tmp_path, monkeypatch, raised, message):
+def test_a_log_that_cannot_be_read_once_found_is_one_clear_error(tmp_path, monkeypatch, where, raised, message):
     import audit_lib.cases.read as read_module
 
     def fails(*args, **kwargs):
         raise raised
 
-    monkeypatch.setattr(read_module, "_read_csv_bytes", fails)  # removed, or its permissions changed, once looked at
+    if where == "read":
+        monkeypatch.setattr(read_module, "_read_csv_bytes", fails)  # removed, or its permissions changed, once found
+    path = write(tmp_path / "cases.csv", "\n".join([HEADER, row()]) + "\n")
+    if where == "look":
+        is_file = type(path).is_file
+        monkeypatch.setattr(type(path), "is_file", lambda self: fails() if self == path else is_file(self))
     with pytest.raises(CaseLogError, match=message) as caught:
-        load(tmp_path, [HEADER, row()])
+        load_case_log(path, CaseLogSettings(path="cases.csv"))
     assert "cases.csv" in str(caught.value)
 
 
@@ -154,11 +165,13 @@ def test_unusable_rows_are_listed_not_dropped(tmp_path):
     assert log.excluded_rows == 4 and log.rows_read == 9 == log.complaints + log.excluded_rows
 
 
-def test_an_undecodable_byte_is_reported_at_its_offset_in_the_file(tmp_path):
+@pytest.mark.parametrize("mark", [b"", codecs.BOM_UTF8])
+def test_an_undecodable_byte_is_reported_at_its_offset_in_the_file(tmp_path, mark):
     """The record-by-record reader decodes the whole file: the offset is the byte's in the file,
-    not in the block a reader happened to be decoding (a block is 8 KB)."""
+    not in the block a reader happened to be decoding (a block is 8 KB), nor counted from after
+    a byte-order mark."""
     lines = [HEADER, *(row(f"C{i}") for i in range(600))]
-    good = ("\n".join(lines) + "\n").encode("utf-8")
+    good = mark + ("\n".join(lines) + "\n").encode("utf-8")
     offset = len(good) - 20
     assert offset > 3 * 8192
     path = tmp_path / "cases.csv"

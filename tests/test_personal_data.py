@@ -310,12 +310,33 @@ def test_a_parquet_file_over_max_rows_is_refused_from_its_footer_before_it_is_re
     assert load_case_log(tmp_path / "log.parquet", CaseLogSettings(path="log.parquet", max_rows=11)).complaints == 11
 
 
+@pytest.mark.parametrize("encoding", ["nope-enc", "hex", "rot13"])  # unknown, or not a text codec
 @pytest.mark.parametrize("rows", [1, 11])  # 11: past max_rows, where the records are counted too
-def test_an_unknown_text_encoding_is_one_clear_error(tmp_path, rows):
+def test_an_unknown_text_encoding_is_one_clear_error(tmp_path, rows, encoding):
     path = _write(tmp_path / "log.csv", [HEADER, *(ROW.format(id=f"C{i}") for i in range(rows))])
-    with pytest.raises(CaseLogError, match=r"unknown text encoding 'nope-enc' \(case_log.encoding\); expected one "
-                                           r"such as 'utf-8-sig'"):
-        load_case_log(path, CaseLogSettings(path="log.csv", encoding="nope-enc", max_rows=10))
+    with pytest.raises(CaseLogError, match=rf"unknown text encoding '{encoding}' \(case_log.encoding\); expected "
+                                           r"one such as 'utf-8-sig'"):
+        load_case_log(path, CaseLogSettings(path="log.csv", encoding=encoding, max_rows=10))
+
+
+@pytest.mark.parametrize("column", [0, 11])  # the case reference, and a category
+@pytest.mark.parametrize("quoted", [False, True])
+def test_a_byte_not_utf8_beside_a_short_row_is_reported_by_offset_never_by_its_cell(tmp_path, column, quoted):
+    """A file whose rows do not all have the header's fields is read row by row; a cell that is
+    not UTF-8 (a resident's name typed in another encoding) was quoted in the error, or reached
+    validation as broken text (a traceback)."""
+    rows = [ROW.format(id=f"C{i}") for i in range(30)]
+    rows[3] = ",".join(rows[3].split(",")[:5])  # a short row
+    cells = rows[20].split(",")
+    cells[column] = f"{NAME} {PHONE} caf"
+    rows[20] = ",".join(f'"{cell}"' if quoted and k == column else cell for k, cell in enumerate(cells))
+    path = tmp_path / "log.csv"
+    text = ("\n".join([HEADER, *rows]) + "\n").encode("utf-8")
+    offset = text.index(b" caf") + len(b" caf")
+    path.write_bytes(text[:offset] + b"\xe9" + text[offset:])
+    with pytest.raises(CaseLogError, match=rf"undecodable byte at offset {offset};") as caught:
+        load_case_log(path, CaseLogSettings(path="log.csv"))
+    assert NAME not in str(caught.value) and PHONE not in str(caught.value)
 
 
 def test_stats_with_header_row_0_is_one_line_and_exit_2(tmp_path):

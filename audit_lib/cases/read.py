@@ -190,6 +190,11 @@ def _read_unquoted(body: bytes, width: int) -> tuple[pa.Table, np.ndarray, np.nd
     data = np.frombuffer(body, dtype=np.uint8)
     if not len(data):
         return None
+    whole = pa.LargeStringArray.from_buffers(1, pa.py_buffer(np.array([0, len(body)], dtype=np.int64)), pa.py_buffer(body))
+    try:  # the text below is made of the bytes as they are: if they are not UTF-8, the csv module says where
+        whole.validate(full=True)
+    except pa.ArrowInvalid:
+        return None
     breaks = np.flatnonzero(data == ord("\n"))
     lines = len(breaks) + (not body.endswith(b"\n"))
     starts = np.concatenate([np.zeros(1, dtype=np.int64), breaks + 1])[:lines]
@@ -478,7 +483,12 @@ def _read_csv_rows(path: Path, settings: CaseLogSettings, data: bytes | None = N
     ``data``: the file's bytes, already read (else the file is read)."""
     if data is None:
         data = path.read_bytes()
-    decoded = data.decode(settings.encoding)  # whole: an undecodable byte is reported at its offset in the file
+    try:  # decoded whole: an undecodable byte is reported at its offset in the file
+        decoded = data.decode(settings.encoding)
+    except UnicodeDecodeError as exc:
+        bom = codecs.BOM_UTF8 if codecs.lookup(settings.encoding).name == "utf-8-sig" else b""
+        skipped = len(bom) if bom and data.startswith(bom) else 0  # the decoder counts from after the mark
+        raise UnicodeDecodeError(exc.encoding, data, exc.start + skipped, exc.end + skipped, exc.reason) from None
 
     def text() -> io.StringIO:  # read as open(path, encoding=..., newline="") reads the file: no newline translated
         return io.StringIO(decoded, newline="")
@@ -675,16 +685,16 @@ def read_bytes(path: Path, settings: CaseLogSettings) -> bytes:
     the record of the run are then the same bytes, even if the file is replaced while it loads.
     A CSV file with more than ``case_log.max_rows`` rows is refused before it is all held, as is
     a zip archive (an Excel workbook) given as CSV."""
-    if not path.is_file():
-        raise CaseLogError("case log not found; check the path (case_log.path in a landlord's configuration)", path=path)
-    kind = _file_format(path, settings)
     try:
+        if not path.is_file():
+            raise FileNotFoundError(path)
+        kind = _file_format(path, settings)
         if kind == "parquet":
             _check_parquet_rows(path, settings)  # from the file's footer, before the file is all held
         if kind != "csv":
             return path.read_bytes()
         try:
-            codecs.lookup(settings.encoding)
+            io.TextIOWrapper(io.BytesIO(), encoding=settings.encoding)  # a text codec ('hex' or 'rot13' are not)
         except LookupError:
             raise CaseLogError(f"unknown text encoding {settings.encoding!r} (case_log.encoding); expected one such as "
                                "'utf-8-sig', 'utf-8' or 'cp1252'", path=path) from None
@@ -702,6 +712,9 @@ def read_bytes(path: Path, settings: CaseLogSettings) -> bytes:
                            path=path) from None
     except OSError as exc:
         raise CaseLogError(f"cannot read the file ({exc.strerror or type(exc).__name__}); check that it is readable",
+                           path=path) from None
+    except MemoryError:
+        raise CaseLogError("the file is too large to read into this machine's memory; split the export by period",
                            path=path) from None
 
 
