@@ -586,3 +586,27 @@ def test_a_library_message_keeps_nothing_it_quotes_of_the_file():
     assert _short(ValueError(f"CSV parse error: Expected 3 columns, got 4: {row}")) == \
         "CSV parse error: Expected 3 columns, got 4"
     assert _short(ValueError("File is not a zip file")) == "File is not a zip file"
+    # messages that are not known to quote nothing are not shown at all
+    assert _short(ValueError("could not convert string to float: 'Mrs Jane Example 07700 900123'")) is None
+    assert _short(ValueError("Invalid datetime value Mrs Jane Example")) is None
+    assert _short(ValueError("Unknown error: Wrapping Mrs Jane Example caf\ufffd failed")) is None
+    assert _short(ValueError("Worksheet named 'Complaints' not found")) == "Worksheet named 'Complaints' not found"
+
+
+@pytest.mark.parametrize("kind", ["xlsx", "parquet"])
+def test_a_library_error_quoting_a_cell_is_named_by_its_type_only(tmp_path, monkeypatch, kind):
+    """openpyxl says "could not convert string to float: '<the cell>'" of a number cell holding
+    text: whatever a library says that is not known to quote nothing is left out."""
+    import audit_lib.cases.read as read_module
+
+    def fails(*args, **kwargs):
+        raise ValueError("could not convert string to float: 'Mrs Jane Example 07700 900123'")
+
+    path = tmp_path / f"log.{kind}"
+    frame = pd.DataFrame({"case_id": ["C1"], "received": ["01/04/2024"]})
+    frame.to_excel(path, index=False) if kind == "xlsx" else frame.to_parquet(path)
+    monkeypatch.setattr(read_module.pd, "read_excel" if kind == "xlsx" else "read_parquet", fails)
+    with pytest.raises(CaseLogError, match=rf"cannot read the file as {kind}: ValueError \(its message is not "
+                                           r"shown: it may quote the file\)") as caught:
+        load_case_log(path, CaseLogSettings(path=path.name))
+    assert "Jane" not in str(caught.value) and "07700" not in str(caught.value)

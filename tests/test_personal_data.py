@@ -310,7 +310,7 @@ def test_a_parquet_file_over_max_rows_is_refused_from_its_footer_before_it_is_re
     assert load_case_log(tmp_path / "log.parquet", CaseLogSettings(path="log.parquet", max_rows=11)).complaints == 11
 
 
-@pytest.mark.parametrize("encoding", ["nope-enc", "hex", "rot13"])  # unknown, or not a text codec
+@pytest.mark.parametrize("encoding", ["nope-enc", "hex", "rot13", "idna"])  # unknown, not a text codec, or strict
 @pytest.mark.parametrize("rows", [1, 11])  # 11: past max_rows, where the records are counted too
 def test_an_unknown_text_encoding_is_one_clear_error(tmp_path, rows, encoding):
     path = _write(tmp_path / "log.csv", [HEADER, *(ROW.format(id=f"C{i}") for i in range(rows))])
@@ -321,12 +321,16 @@ def test_an_unknown_text_encoding_is_one_clear_error(tmp_path, rows, encoding):
 
 @pytest.mark.parametrize("column", [0, 11])  # the case reference, and a category
 @pytest.mark.parametrize("quoted", [False, True])
-def test_a_byte_not_utf8_beside_a_short_row_is_reported_by_offset_never_by_its_cell(tmp_path, column, quoted):
+@pytest.mark.parametrize("in_short_row", [False, True])
+def test_a_byte_not_utf8_beside_a_short_row_is_reported_by_offset_never_by_its_cell(tmp_path, capfd, monkeypatch,
+                                                                                     column, quoted, in_short_row):
     """A file whose rows do not all have the header's fields is read row by row; a cell that is
     not UTF-8 (a resident's name typed in another encoding) was quoted in the error, or reached
-    validation as broken text (a traceback)."""
+    validation as broken text (a traceback), or, in the short row itself, made Arrow print a
+    traceback of its own."""
     rows = [ROW.format(id=f"C{i}") for i in range(30)]
-    rows[3] = ",".join(rows[3].split(",")[:5])  # a short row
+    short = 20 if in_short_row else 3
+    rows[short] = ",".join(rows[short].split(",")[:max(5, column + 1)])  # a short row
     cells = rows[20].split(",")
     cells[column] = f"{NAME} {PHONE} caf"
     rows[20] = ",".join(f'"{cell}"' if quoted and k == column else cell for k, cell in enumerate(cells))
@@ -334,9 +338,48 @@ def test_a_byte_not_utf8_beside_a_short_row_is_reported_by_offset_never_by_its_c
     text = ("\n".join([HEADER, *rows]) + "\n").encode("utf-8")
     offset = text.index(b" caf") + len(b" caf")
     path.write_bytes(text[:offset] + b"\xe9" + text[offset:])
+    unraisable: list[object] = []  # what Python would print as "Exception ignored in ..."
+    monkeypatch.setattr(sys, "unraisablehook", unraisable.append)
     with pytest.raises(CaseLogError, match=rf"undecodable byte at offset {offset};") as caught:
         load_case_log(path, CaseLogSettings(path="log.csv"))
     assert NAME not in str(caught.value) and PHONE not in str(caught.value)
+    assert unraisable == []
+    printed = capfd.readouterr()
+    assert printed.err == "" and printed.out == ""
+
+
+@pytest.mark.parametrize("column", ["case_id", "category", "Tenant Name"])
+def test_a_parquet_text_cell_not_utf8_is_refused_by_its_column_never_its_text(tmp_path, column):
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    names = [*HEADER.split(","), "Tenant Name"]
+    rows = [[*ROW.format(id=f"C{i}").split(","), "x"] for i in range(5)]
+    table = pa.table({name: [row[k] for row in rows] for k, name in enumerate(names)})
+    cells = [f"{NAME} {PHONE} caf".encode() + b"\xe9" if i == 2 else rows[i][names.index(column)].encode()
+             for i in range(5)]
+    offsets = np.concatenate([[0], np.cumsum([len(cell) for cell in cells])]).astype(np.int32)
+    broken = pa.StringArray.from_buffers(5, pa.py_buffer(offsets), pa.py_buffer(b"".join(cells)))
+    pq.write_table(table.set_column(names.index(column), column, broken), tmp_path / "log.parquet")
+    with pytest.raises(CaseLogError, match=rf"found a cell that is not UTF-8 in column '{column}'") as caught:
+        load_case_log(tmp_path / "log.parquet", CaseLogSettings(path="log.parquet"))
+    assert NAME not in str(caught.value) and PHONE not in str(caught.value)
+
+
+def test_the_checks_before_parsing_are_made_on_the_bytes_parsed(tmp_path, monkeypatch):
+    """The file on disk is a short ordinary export; the bytes read (the file replaced as it was
+    read) are a workbook, or too many rows: refused, as the bytes read are what is parsed."""
+    from audit_lib.cases import read
+
+    path = _write(tmp_path / "log.csv", [HEADER, ROW.format(id="C1")])
+    many = ("\n".join([HEADER, *(ROW.format(id=f"C{i}") for i in range(20))]) + "\n").encode()
+    read_bytes = Path.read_bytes
+    for swapped, message in ((b"PK\x03\x04" + path.read_bytes(), r"expected CSV text, found an Excel workbook"),
+                             (many, r"expected at most 10 rows \(case_log.max_rows\), found more")):
+        monkeypatch.setattr(Path, "read_bytes", lambda self, swapped=swapped: swapped if self == path else read_bytes(self))
+        with pytest.raises(CaseLogError, match=message):
+            read.read_bytes(path, CaseLogSettings(path="log.csv", max_rows=10))
 
 
 def test_stats_with_header_row_0_is_one_line_and_exit_2(tmp_path):

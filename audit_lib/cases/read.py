@@ -27,7 +27,7 @@ import io
 import itertools
 import re
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -187,13 +187,8 @@ def _read_unquoted(body: bytes, width: int) -> tuple[pa.Table, np.ndarray, np.nd
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    data = np.frombuffer(body, dtype=np.uint8)
+    data = np.frombuffer(body, dtype=np.uint8)  # UTF-8 (checked by the caller): text is made of it as it is
     if not len(data):
-        return None
-    whole = pa.LargeStringArray.from_buffers(1, pa.py_buffer(np.array([0, len(body)], dtype=np.int64)), pa.py_buffer(body))
-    try:  # the text below is made of the bytes as they are: if they are not UTF-8, the csv module says where
-        whole.validate(full=True)
-    except pa.ArrowInvalid:
         return None
     breaks = np.flatnonzero(data == ord("\n"))
     lines = len(breaks) + (not body.endswith(b"\n"))
@@ -312,6 +307,21 @@ def _arrow_table(body: bytes | memoryview, columns: int, handler: Callable[[obje
             block_size = min(max(block_size * 8, len(body) + 1), 1 << 30)
 
 
+def _is_utf8(data: bytes) -> bool:
+    """Whether ``data`` is all UTF-8, checked by Arrow without a copy. Arrow hands a record of
+    another number of fields than the header to a handler as text, and builds text of unquoted
+    lines from the bytes as they are: bytes that are not UTF-8 must not get that far (the handler
+    would fail with the record's text in its message)."""
+    import pyarrow as pa
+
+    offsets = pa.py_buffer(np.array([0, len(data)], dtype=np.int64))
+    try:
+        pa.LargeStringArray.from_buffers(1, offsets, pa.py_buffer(data)).validate(full=True)
+    except pa.ArrowInvalid:
+        return False
+    return True
+
+
 def _read_csv_arrow(path: Path, settings: CaseLogSettings, data: bytes | None = None) -> CsvRead | None:
     """The CSV file read by Arrow's parser, exactly as :func:`_read_csv_rows` (the csv module,
     record by record) reads it, without a Python object per cell; ``None`` for a file it leaves
@@ -344,6 +354,8 @@ def _read_csv_arrow(path: Path, settings: CaseLogSettings, data: bytes | None = 
     start = 0  # the text starts here: after a byte-order mark (skipped, not copied away)
     if encoding in ("utf-8", "utf-8-sig"):
         start = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
+        if not _is_utf8(data):
+            return None  # the csv module reports the first byte that is not, by its offset, never a cell's text
     else:  # Arrow parses UTF-8: transcode (an undecodable byte is reported with its offset)
         data = data.decode(encoding).removeprefix("\ufeff").encode("utf-8")
     if b"\x00" in data or (b"\r" in data and data.count(b"\r") != data.count(b"\r\n")):
@@ -483,24 +495,33 @@ def _read_csv_rows(path: Path, settings: CaseLogSettings, data: bytes | None = N
     ``data``: the file's bytes, already read (else the file is read)."""
     if data is None:
         data = path.read_bytes()
-    try:  # decoded whole: an undecodable byte is reported at its offset in the file
-        decoded = data.decode(settings.encoding)
+
+    def text() -> io.TextIOWrapper:  # decoded as open(path, encoding=..., newline="") decodes the file
+        return io.TextIOWrapper(io.BytesIO(data), encoding=settings.encoding, newline="")
+
+    try:
+        with _csv_field_limit():
+            try:  # strict: a quoted field left open at the end of the file is an error, as pandas says
+                with text() as handle:
+                    return _csv_records(csv.reader(handle, strict=True), path, settings, strict=True)
+            except _LenientReadError:
+                pass
+            with text() as handle:  # text after a closing quote, as pandas reads it
+                return _csv_records(csv.reader(handle, strict=False), path, settings, strict=False)
+    except UnicodeDecodeError as exc:  # its offset is in the block being decoded: found again in the file
+        raise _undecodable(data, settings.encoding) or exc from None
+
+
+def _undecodable(data: bytes, encoding: str) -> UnicodeDecodeError | None:
+    """The first undecodable byte of ``data``, its offset counted in the file (a byte-order mark
+    skipped by ``utf-8-sig`` included); ``None`` if all of it decodes. Only for a file that does
+    not decode: the whole text is held while it is looked for."""
+    try:
+        data.decode(encoding)
     except UnicodeDecodeError as exc:
-        bom = codecs.BOM_UTF8 if codecs.lookup(settings.encoding).name == "utf-8-sig" else b""
-        skipped = len(bom) if bom and data.startswith(bom) else 0  # the decoder counts from after the mark
-        raise UnicodeDecodeError(exc.encoding, data, exc.start + skipped, exc.end + skipped, exc.reason) from None
-
-    def text() -> io.StringIO:  # read as open(path, encoding=..., newline="") reads the file: no newline translated
-        return io.StringIO(decoded, newline="")
-
-    with _csv_field_limit():
-        try:  # strict: a quoted field left open at the end of the file is an error, as pandas says
-            with text() as handle:
-                return _csv_records(csv.reader(handle, strict=True), path, settings, strict=True)
-        except _LenientReadError:
-            pass
-        with text() as handle:  # text after a closing quote, as pandas reads it
-            return _csv_records(csv.reader(handle, strict=False), path, settings, strict=False)
+        mark = codecs.BOM_UTF8 if codecs.lookup(encoding).name == "utf-8-sig" and data.startswith(codecs.BOM_UTF8) else b""
+        return UnicodeDecodeError(exc.encoding, data, exc.start + len(mark), exc.end + len(mark), exc.reason)
+    return None
 
 
 @contextmanager
@@ -693,9 +714,9 @@ def read_bytes(path: Path, settings: CaseLogSettings) -> bytes:
             _check_parquet_rows(path, settings)  # from the file's footer, before the file is all held
         if kind != "csv":
             return path.read_bytes()
-        try:
-            io.TextIOWrapper(io.BytesIO(), encoding=settings.encoding)  # a text codec ('hex' or 'rot13' are not)
-        except LookupError:
+        try:  # a text codec ('hex' and 'rot13' are not) that can replace what it cannot decode ('idna' cannot)
+            b"a\xff".decode(settings.encoding, "replace")
+        except (LookupError, UnicodeError):
             raise CaseLogError(f"unknown text encoding {settings.encoding!r} (case_log.encoding); expected one such as "
                                "'utf-8-sig', 'utf-8' or 'cp1252'", path=path) from None
         with open(path, "rb") as handle:  # refused before a large workbook is read (checked again on the bytes)
@@ -855,6 +876,23 @@ def _formula_cells_by_openpyxl(data: bytes, settings: CaseLogSettings, frame: pd
     return {name: np.asarray(rows, dtype=np.int64) for name, rows in found.items()}
 
 
+def _refuse_text_not_utf8(columns: Iterable[tuple[str, pa.ChunkedArray]], path: Path) -> None:
+    """Refuse a Parquet file one of whose text ``columns`` (name, Arrow values; dictionary-encoded
+    columns by their distinct values) holds a cell that is not UTF-8, naming the column (a Parquet
+    file's column names are its schema, never a row of data), never the cell."""
+    import pyarrow as pa
+
+    for name, values in columns:
+        parts = [chunk.dictionary if pa.types.is_dictionary(chunk.type) else chunk for chunk in values.chunks]
+        try:
+            for part in parts:
+                part.validate(full=True)
+        except pa.ArrowInvalid:
+            raise CaseLogError(f"expected UTF-8 text in every text column of a Parquet file; found a cell that is not "
+                               f"UTF-8 in column {str(name)[:100]!r}; export the file again with its text in UTF-8",
+                               path=path) from None
+
+
 def _dictionary_columns(schema: pa.Schema, settings: CaseLogSettings) -> list[str]:
     """The text columns of a Parquet file read as their distinct values and codes (categorical):
     every one but the case reference, whose values are nearly all distinct. A column of few
@@ -926,8 +964,18 @@ def read_table(path: Path, settings: CaseLogSettings, data: bytes | None = None)
             parquet = pq.ParquetFile(pa.BufferReader(data))
             if parquet.metadata.num_rows > settings.max_rows:
                 raise CaseLogError(_too_many_rows(settings), path=path)
-            frame = _writable(pd.read_parquet(pa.BufferReader(data), read_dictionary=_dictionary_columns(parquet.schema_arrow, settings),
-                                              **_PARQUET_TO_PANDAS))
+            coded = _dictionary_columns(parquet.schema_arrow, settings)
+            try:
+                frame = pd.read_parquet(pa.BufferReader(data), read_dictionary=coded, **_PARQUET_TO_PANDAS)
+            except pa.ArrowException:  # text that is not UTF-8 fails as it is converted, quoting the cell
+                table = parquet.read(columns=coded, use_threads=True)
+                _refuse_text_not_utf8(zip(table.column_names, table.columns), path)
+                raise
+            frame = _writable(frame)
+            # text columns not read as categories are converted without a check: checked here
+            _refuse_text_not_utf8(((name, frame[name].array.__arrow_array__()) for name in frame.columns
+                                   if isinstance(frame[name].dtype, pd.StringDtype)
+                                   and hasattr(frame[name].array, "__arrow_array__")), path)
     except CaseLogError:
         raise
     except UnicodeDecodeError as exc:
@@ -949,9 +997,11 @@ def read_table(path: Path, settings: CaseLogSettings, data: bytes | None = None)
             "set case_log.header_row to the line that holds them", path=path,
         ) from None
     except (ValueError, KeyError, OSError, ImportError) as exc:
-        raise CaseLogError(f"cannot read the file as {kind}: {_short(exc)}", path=path) from None
+        raise CaseLogError(f"cannot read the file as {kind}: {_short(exc) or _unshown(exc)}", path=path) from None
     except Exception as exc:  # openpyxl and pyarrow raise their own types for corrupt files
-        raise CaseLogError(f"cannot read the file as {kind}: {type(exc).__name__}: {_short(exc)}", path=path) from None
+        detail = _short(exc)
+        raise CaseLogError(f"cannot read the file as {kind}: " + (f"{type(exc).__name__}: {detail}" if detail
+                                                                   else _unshown(exc)), path=path) from None
     frame.columns = [str(c).strip() for c in frame.columns]
     mangled = [m.group(1) if (m := MANGLED.match(c)) and m.group(1) in frame.columns else c for c in frame.columns]
     problem = _header_problem(mangled, settings)
@@ -960,12 +1010,34 @@ def read_table(path: Path, settings: CaseLogSettings, data: bytes | None = None)
     return RawTable(frame, ragged, short, formulas)
 
 
-def _short(exc: BaseException) -> str:
-    """A library's message, first line, up to a second ': ' and at most 120 characters.
+#: The messages of the libraries that read a file (zipfile, openpyxl, pyarrow) known to describe the
+#: file's structure without quoting any of its cells: the part of a message matching one is shown.
+#: Other messages may quote a cell (openpyxl's "could not convert string to float: '<cell>'", Arrow's
+#: "Wrapping <cell> failed"), so they are never shown.
+PLAIN_LIBRARY_MESSAGES = tuple(re.compile(pattern) for pattern in (
+    r"File is not a zip file",
+    r"Bad magic number for (central directory|file header)",
+    r"Truncated file header",
+    r"Worksheet named '[^'\n]{0,100}' not found",  # the sheet the configuration names
+    r"(Could not open Parquet input source '<Buffer>': )?Parquet magic bytes not found in footer\. "
+    r"Either the file is corrupted or this is not a parquet file\.",
+    r"Parquet file size is \d+ bytes, smaller than the minimum file footer \(\d+ bytes\)",
+    r"Couldn't deserialize thrift: [A-Za-z ]{1,60}",
+    r"CSV parse error: Expected \d+ columns, got \d+",
+))
 
-    Libraries put what they quote of a file after a colon (pyarrow's "CSV parse error: Expected 3
-    columns, got 4: <the row>"), so nothing after the message's second ': ' is kept.
-    """
-    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-    text = ": ".join(text.split(": ")[:2])
-    return text if len(text) <= 120 else text[:117] + "..."
+
+def _short(exc: BaseException) -> str | None:
+    """The part of a library's message (its first line) that a pattern of
+    :data:`PLAIN_LIBRARY_MESSAGES` matches from its start; ``None`` for any other message."""
+    lines = str(exc).strip().strip("\"'").splitlines()
+    for pattern in PLAIN_LIBRARY_MESSAGES:
+        if lines and (match := pattern.match(lines[0])):
+            return match.group(0)
+    return None
+
+
+def _unshown(exc: BaseException) -> str:
+    """Words for a library's error whose message is not shown (:func:`_short`)."""
+    return (f"{type(exc).__name__} (its message is not shown: it may quote the file). If the file opens in the "
+            "program that wrote it, export it again; otherwise ask for a new export")
