@@ -348,23 +348,70 @@ def test_a_byte_not_utf8_beside_a_short_row_is_reported_by_offset_never_by_its_c
     assert printed.err == "" and printed.out == ""
 
 
-@pytest.mark.parametrize("column", ["case_id", "category", "Tenant Name"])
-def test_a_parquet_text_cell_not_utf8_is_refused_by_its_column_never_its_text(tmp_path, column):
+@pytest.mark.parametrize("kind", ["string", "binary", "dictionary"])
+@pytest.mark.parametrize("column", ["case_id", "category", f"{NAME} {PHONE}"])  # the last a column the product does not know
+def test_a_parquet_text_cell_not_utf8_is_refused_by_its_column_never_its_text(tmp_path, column, kind):
     import numpy as np
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    names = [*HEADER.split(","), "Tenant Name"]
+    names = [*HEADER.split(","), f"{NAME} {PHONE}"]
     rows = [[*ROW.format(id=f"C{i}").split(","), "x"] for i in range(5)]
     table = pa.table({name: [row[k] for row in rows] for k, name in enumerate(names)})
-    cells = [f"{NAME} {PHONE} caf".encode() + b"\xe9" if i == 2 else rows[i][names.index(column)].encode()
+    cells = [f"{NAME} {EMAIL} caf".encode() + b"\xe9" if i == 2 else rows[i][names.index(column)].encode()
              for i in range(5)]
     offsets = np.concatenate([[0], np.cumsum([len(cell) for cell in cells])]).astype(np.int32)
-    broken = pa.StringArray.from_buffers(5, pa.py_buffer(offsets), pa.py_buffer(b"".join(cells)))
+    broken = pa.Array.from_buffers(pa.binary() if kind == "binary" else pa.string(), 5,
+                                   [None, pa.py_buffer(offsets), pa.py_buffer(b"".join(cells))])
+    if kind == "dictionary":  # as pandas writes a categorical column
+        broken = pa.DictionaryArray.from_arrays(pa.array(range(5), type=pa.int32()), broken)
     pq.write_table(table.set_column(names.index(column), column, broken), tmp_path / "log.parquet")
-    with pytest.raises(CaseLogError, match=rf"found a cell that is not UTF-8 in column '{column}'") as caught:
+    known = column in ("case_id", "category")
+    what = f"'{column}'" if known else f"number {len(names)} of the file"
+    with pytest.raises(CaseLogError, match=rf"found a cell that is not UTF-8 in column {what};") as caught:
         load_case_log(tmp_path / "log.parquet", CaseLogSettings(path="log.parquet"))
-    assert NAME not in str(caught.value) and PHONE not in str(caught.value)
+    assert NAME not in str(caught.value) and PHONE not in str(caught.value) and EMAIL not in str(caught.value)
+
+
+def test_a_parquet_file_holding_more_rows_than_its_footer_says_is_refused_past_max_rows(tmp_path, monkeypatch):
+    import pyarrow.parquet as pq
+
+    path = _write(tmp_path / "log.csv", [HEADER, *(ROW.format(id=f"C{i}") for i in range(11))])
+    pd.read_csv(path, dtype=str, keep_default_na=False).to_parquet(tmp_path / "log.parquet")
+
+    class Understated:  # a footer giving fewer rows than its row groups hold
+        num_rows = 1
+
+    class File(pq.ParquetFile):
+        @property
+        def metadata(self):  # type: ignore[override]
+            return Understated()
+
+    monkeypatch.setattr(pq, "ParquetFile", File)
+    monkeypatch.setattr(pq, "read_metadata", lambda *args, **kwargs: Understated())
+    with pytest.raises(CaseLogError, match=r"expected at most 10 rows \(case_log.max_rows\), found more"):
+        load_case_log(tmp_path / "log.parquet", CaseLogSettings(path="log.parquet", max_rows=10))
+
+
+def test_a_parquet_name_not_utf8_is_not_spoken_of_as_the_csv_encoding(tmp_path, monkeypatch):
+    path = _write(tmp_path / "log.csv", [HEADER, ROW.format(id="C1")])
+    pd.read_csv(path, dtype=str, keep_default_na=False).to_parquet(tmp_path / "log.parquet")
+
+    def fails(*args, **kwargs):
+        raise UnicodeDecodeError("utf-8", b"ch\xffnnel", 2, 3, "invalid start byte")
+
+    monkeypatch.setattr(pd, "read_parquet", fails)
+    with pytest.raises(CaseLogError, match=r"expected UTF-8 text in the parquet file's names and text") as caught:
+        load_case_log(tmp_path / "log.parquet", CaseLogSettings(path="log.parquet"))
+    assert "case_log.encoding" not in str(caught.value) and "offset" not in str(caught.value)
+
+
+def test_dropped_column_names_that_may_be_contact_details_are_not_shown(tmp_path):
+    from audit_lib.workbook.views import shown_column_names
+
+    assert shown_column_names(["Tenant Name", "Email", f"{NAME} {PHONE}", EMAIL, f"{ADDRESS}, LS1 4AP"]) == [
+        "Tenant Name", "Email", "3 column(s) whose names are not shown (they may hold contact details)"]
+    assert shown_column_names(["Tenant Name"]) == ["Tenant Name"]
 
 
 def test_the_checks_before_parsing_are_made_on_the_bytes_parsed(tmp_path, monkeypatch):

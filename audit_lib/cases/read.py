@@ -26,8 +26,9 @@ import inspect
 import io
 import itertools
 import re
+import warnings
 import zipfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -876,20 +877,34 @@ def _formula_cells_by_openpyxl(data: bytes, settings: CaseLogSettings, frame: pd
     return {name: np.asarray(rows, dtype=np.int64) for name, rows in found.items()}
 
 
-def _refuse_text_not_utf8(columns: Iterable[tuple[str, pa.ChunkedArray]], path: Path) -> None:
-    """Refuse a Parquet file one of whose text ``columns`` (name, Arrow values; dictionary-encoded
-    columns by their distinct values) holds a cell that is not UTF-8, naming the column (a Parquet
-    file's column names are its schema, never a row of data), never the cell."""
+def _holds_text(kind: pa.DataType) -> bool:
+    """Whether a Parquet column of this Arrow type holds text or bytes read as text (a dictionary of them too)."""
     import pyarrow as pa
 
-    for name, values in columns:
+    if pa.types.is_dictionary(kind):
+        kind = kind.value_type
+    return bool(pa.types.is_string(kind) or pa.types.is_large_string(kind) or pa.types.is_binary(kind)
+                or pa.types.is_large_binary(kind))
+
+
+def _refuse_text_not_utf8(table: pa.Table, schema: pa.Schema, path: Path, settings: CaseLogSettings) -> None:
+    """Refuse a Parquet file one of whose text columns (``table``'s; dictionary-encoded columns by
+    their distinct values, bytes as the text they would be read as) holds a cell that is not UTF-8,
+    naming the column if the product knows its name, else by its position; never the cell."""
+    import pyarrow as pa
+
+    known = {*settings.columns, *CANONICAL_COLUMNS, *OPTIONAL_COLUMNS}
+    for name, values in zip(table.column_names, table.columns):
         parts = [chunk.dictionary if pa.types.is_dictionary(chunk.type) else chunk for chunk in values.chunks]
         try:
             for part in parts:
+                if pa.types.is_binary(part.type) or pa.types.is_large_binary(part.type):
+                    part = part.cast(pa.large_string())  # the cast checks the bytes are UTF-8
                 part.validate(full=True)
         except pa.ArrowInvalid:
+            what = repr(name) if name in known else f"number {schema.get_field_index(name) + 1} of the file"
             raise CaseLogError(f"expected UTF-8 text in every text column of a Parquet file; found a cell that is not "
-                               f"UTF-8 in column {str(name)[:100]!r}; export the file again with its text in UTF-8",
+                               f"UTF-8 in column {what}; export the file again with its text in UTF-8",
                                path=path) from None
 
 
@@ -950,13 +965,15 @@ def read_table(path: Path, settings: CaseLogSettings, data: bytes | None = None)
             read = _read_csv(path, settings, data)
             frame, ragged, short = read.frame, read.ragged, read.short
         elif kind == "xlsx":
-            frame = pd.read_excel(
-                io.BytesIO(data), sheet_name=settings.sheet or 0, dtype=object, skiprows=settings.header_row - 1,
-                engine="openpyxl", keep_default_na=False, na_values=[], nrows=settings.max_rows + 1,
-            )
-            if len(frame) > settings.max_rows:
-                raise CaseLogError(_too_many_rows(settings), path=path)
-            formulas = _formula_cells(data, settings, frame)
+            with warnings.catch_warnings():  # openpyxl's warnings name cells and their values
+                warnings.simplefilter("ignore")
+                frame = pd.read_excel(
+                    io.BytesIO(data), sheet_name=settings.sheet or 0, dtype=object, skiprows=settings.header_row - 1,
+                    engine="openpyxl", keep_default_na=False, na_values=[], nrows=settings.max_rows + 1,
+                )
+                if len(frame) > settings.max_rows:
+                    raise CaseLogError(_too_many_rows(settings), path=path)
+                formulas = _formula_cells(data, settings, frame)
         else:
             import pyarrow as pa
             import pyarrow.parquet as pq
@@ -964,21 +981,31 @@ def read_table(path: Path, settings: CaseLogSettings, data: bytes | None = None)
             parquet = pq.ParquetFile(pa.BufferReader(data))
             if parquet.metadata.num_rows > settings.max_rows:
                 raise CaseLogError(_too_many_rows(settings), path=path)
-            coded = _dictionary_columns(parquet.schema_arrow, settings)
+            schema = parquet.schema_arrow
+            coded = _dictionary_columns(schema, settings)
+            texts = [field.name for field in schema if _holds_text(field.type)]
+            if any(pa.types.is_binary(field.type) or pa.types.is_large_binary(field.type) for field in schema):
+                # bytes that pandas hands on as they are: checked here, as text is below
+                _refuse_text_not_utf8(parquet.read(columns=texts, use_threads=True), schema, path, settings)
             try:
                 frame = pd.read_parquet(pa.BufferReader(data), read_dictionary=coded, **_PARQUET_TO_PANDAS)
             except pa.ArrowException:  # text that is not UTF-8 fails as it is converted, quoting the cell
-                table = parquet.read(columns=coded, use_threads=True)
-                _refuse_text_not_utf8(zip(table.column_names, table.columns), path)
+                _refuse_text_not_utf8(parquet.read(columns=texts, use_threads=True), schema, path, settings)
                 raise
+            if len(frame) > settings.max_rows:  # a footer that gave fewer rows than the file holds
+                raise CaseLogError(_too_many_rows(settings), path=path)
             frame = _writable(frame)
             # text columns not read as categories are converted without a check: checked here
-            _refuse_text_not_utf8(((name, frame[name].array.__arrow_array__()) for name in frame.columns
-                                   if isinstance(frame[name].dtype, pd.StringDtype)
-                                   and hasattr(frame[name].array, "__arrow_array__")), path)
+            strings = [name for name in frame.columns if isinstance(frame[name].dtype, pd.StringDtype)
+                       and hasattr(frame[name].array, "__arrow_array__")]
+            _refuse_text_not_utf8(pa.table({name: frame[name].array.__arrow_array__() for name in strings}),
+                                  schema, path, settings)
     except CaseLogError:
         raise
     except UnicodeDecodeError as exc:
+        if kind != "csv":  # a Parquet file's column name, say: not the case log's encoding
+            raise CaseLogError(f"expected UTF-8 text in the {kind} file's names and text; found some that is not; "
+                               "export the file again with its text in UTF-8", path=path) from None
         raise CaseLogError(
             f"expected text in {settings.encoding} encoding, found an undecodable byte at offset "
             f"{exc.start}; re-export as UTF-8 or set case_log.encoding (e.g. 'cp1252')",

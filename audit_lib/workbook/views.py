@@ -26,6 +26,7 @@ from ..code.catalogue import Catalogue, Provision
 from ..code.timescales import stages
 from ..config.landlords import Landlord
 from ..core.periods import Period, uk_date
+from ..core.personal import may_be_contact_details
 from ..evidence.register import Document, EvidenceRegister, cited_documents, is_web_link
 from ..findings.assess import by_provision, unanswered_contradictions
 from ..findings.assess import counts as finding_counts
@@ -285,8 +286,18 @@ def data_quality(case_log: CaseLog, code: str) -> HTMLFragment:
         excluded_rows=case_log.excluded_rows,
         complaints=case_log.complaints,
         rows_read=case_log.rows_read,
-        dropped_columns=case_log.dropped_columns,
+        dropped_columns=shown_column_names(case_log.dropped_columns),
     ))
+
+
+def shown_column_names(names: Sequence[str]) -> list[str]:
+    """The names of an export's columns as a report may show them: a name that may hold a
+    resident's contact details (an export with a row of data among its column names) is not shown."""
+    hidden = sum(may_be_contact_details(name) for name in names)
+    shown = [name for name in names if not may_be_contact_details(name)]
+    if hidden:
+        shown.append(f"{hidden} column(s) whose names are not shown (they may hold contact details)")
+    return shown
 
 
 def _code_words(code: FindingCode) -> str:
