@@ -92,16 +92,22 @@ def test_loads_in_threads_end_in_any_order_and_the_last_puts_everything_back() -
     assert _numpy_advises_huge_pages() is advice_before
 
 
-def test_a_case_log_is_read_and_validated_with_ordinary_pages(monkeypatch: pytest.MonkeyPatch) -> None:
-    landlord = load_landlord(DEMO_INPUTS, DEMO_IDS[0])
+def _observe_switches(monkeypatch: pytest.MonkeyPatch, module: object, name: str) -> list[tuple[str, bool]]:
+    """Each call of ``module.name`` records Arrow's pool and numpy's advice at that moment."""
     seen: list[tuple[str, bool]] = []
-    read_table = load_module.read_table
+    original = getattr(module, name)
 
     def observed(*args: object, **kwargs: object) -> object:
         seen.append((pa.default_memory_pool().backend_name, _numpy_advises_huge_pages()))
-        return read_table(*args, **kwargs)  # type: ignore[arg-type]
+        return original(*args, **kwargs)
 
-    monkeypatch.setattr(load_module, "read_table", observed)
+    monkeypatch.setattr(module, name, observed)
+    return seen
+
+
+def test_a_case_log_is_read_and_validated_with_ordinary_pages(monkeypatch: pytest.MonkeyPatch) -> None:
+    landlord = load_landlord(DEMO_INPUTS, DEMO_IDS[0])
+    seen = _observe_switches(monkeypatch, load_module, "read_table")
     log = load_case_log(landlord.case_log_path, landlord.config.case_log)
     assert log.complaints > 0
     assert seen == [("system", False)]
@@ -113,14 +119,7 @@ def test_the_figures_are_worked_out_with_ordinary_pages(monkeypatch: pytest.Monk
 
     landlord = load_landlord(DEMO_INPUTS, DEMO_IDS[0])
     log = load_case_log(landlord.case_log_path, landlord.config.case_log)
-    seen: list[tuple[str, bool]] = []
-    cases_class = engine._Cases
-
-    def observed(*args: object, **kwargs: object) -> object:
-        seen.append((pa.default_memory_pool().backend_name, _numpy_advises_huge_pages()))
-        return cases_class(*args, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(engine, "_Cases", observed)
+    seen = _observe_switches(monkeypatch, engine, "_Cases")
     advice_before = _numpy_advises_huge_pages()
     figures = engine.case_statistics(log.cases, Period.parse("2024-25"), 1000, excluded_rows=log.excluded_rows)
     assert figures.to_json()

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import hashlib
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -116,20 +116,16 @@ def _load(path: Path, settings: CaseLogSettings) -> CaseLog:
     with ThreadPoolExecutor(max_workers=1) as hashing:  # hashed beside the validation (one core)
         digest = hashing.submit(_sha256, data)
         del data  # held by the hashing until it is done, no longer
-        cases, exclusions, rows_read, dropped, optional = _validated(table, settings, path)
-        sha256 = digest.result()
-    return CaseLog(cases=cases, exclusions=exclusions, source=path, sha256=sha256, rows_read=rows_read,
-                   dropped_columns=dropped, optional_columns=optional)
+        log = _validated(table, settings, path)
+        return replace(log, sha256=digest.result())
 
 
 def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()  # the lock is let go while it hashes
 
 
-def _validated(table: RawTable, settings: CaseLogSettings,
-               path: Path) -> tuple[pd.DataFrame, pd.DataFrame, int, tuple[str, ...], frozenset[str]]:
-    """The table mapped and validated: the cases, the exclusions, the rows read, the columns
-    dropped and the optional columns the export has."""
+def _validated(table: RawTable, settings: CaseLogSettings, path: Path) -> CaseLog:
+    """The table mapped and validated, as a case log whose hash is still to be given."""
     mapped, dropped = _apply_mapping(table.frame, settings, path)
     first = settings.header_row + 1
     mapped.insert(0, "_row", np.arange(len(mapped)) + first)
@@ -157,5 +153,12 @@ def _validated(table: RawTable, settings: CaseLogSettings,
             listed.append(short_row_findings(mapped.loc[short, "_row"].to_numpy()))
         exclusions = pd.concat(listed, ignore_index=True).sort_values("row", kind="stable")
         exclusions = exclusions.reset_index(drop=True)
-    optional = frozenset(column for column in OPTIONAL_COLUMNS if column in mapped.columns)
-    return cases, exclusions, len(mapped), dropped, optional
+    return CaseLog(
+        cases=cases,
+        exclusions=exclusions,
+        source=path,
+        sha256="",
+        rows_read=len(mapped),
+        dropped_columns=dropped,
+        optional_columns=frozenset(column for column in OPTIONAL_COLUMNS if column in mapped.columns),
+    )
